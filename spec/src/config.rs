@@ -1,0 +1,225 @@
+//! Engine configuration: everything that shapes the hardware or its timing.
+//!
+//! The same struct is used by Verilog emission, the host model and the
+//! simulators, so a value can only be set in one place. It is loaded from TOML
+//! and validated; every error names the field and the offending value.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Largest number of data lanes: two CMIS banks of eight lanes.
+pub const MAX_LANES: usize = 16;
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A field holds a value the hardware cannot be built with.
+    #[error("config field `{field}` = {value}: {reason}")]
+    Invalid {
+        field: &'static str,
+        value: String,
+        reason: String,
+    },
+    /// The TOML text does not parse or has unknown/mistyped fields.
+    #[error("config {origin}: {message}")]
+    Parse { origin: String, message: String },
+    /// The file could not be read.
+    #[error("config file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Parameters of the per-lane PRBS checker's lock detector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrbsConfig {
+    /// Consecutive error-free words (seeded from the received bits) before the
+    /// checker declares lock and starts free-running and counting.
+    pub lock_words: u32,
+    /// Consecutive "bad" words (see `unlock_errors`) that drop lock.
+    pub unlock_words: u32,
+    /// Bit errors in one 66-bit word that make it "bad". A checker that has
+    /// slipped sees about half the bits wrong (33); random line errors at any
+    /// useful BER almost never reach 16, so they are counted, not mistaken for
+    /// loss of sync.
+    pub unlock_errors: u32,
+}
+
+impl Default for PrbsConfig {
+    fn default() -> Self {
+        Self {
+            lock_words: 16,
+            unlock_words: 4,
+            unlock_errors: 16,
+        }
+    }
+}
+
+/// Configuration of one XPO engine instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    /// Data lanes in each direction (8 for 800G/1.6T 8-lane optics).
+    pub lanes: usize,
+    /// Core clock frequency in Hz; physical durations are converted to cycles
+    /// from it in [`EngineConfig::cycles_for_ns`] and nowhere else.
+    pub clock_hz: u64,
+    /// PRBS checker lock detector.
+    pub prbs: PrbsConfig,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            lanes: 8,
+            // 66-bit blocks of a 10.3125 Gb/s lane: the FPGA prototype rate.
+            clock_hz: 156_250_000,
+            prbs: PrbsConfig::default(),
+        }
+    }
+}
+
+fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
+    field: &'static str,
+    value: T,
+    lo: T,
+    hi: T,
+    why: &str,
+) -> Result<(), ConfigError> {
+    if value < lo || value > hi {
+        return Err(ConfigError::Invalid {
+            field,
+            value: value.to_string(),
+            reason: format!("must be in {lo}..={hi} ({why})"),
+        });
+    }
+    Ok(())
+}
+
+impl EngineConfig {
+    /// Checks every field; the first problem found is returned.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_range(
+            "lanes",
+            self.lanes,
+            1,
+            MAX_LANES,
+            "two CMIS banks of 8 lanes",
+        )?;
+        check_range(
+            "clock_hz",
+            self.clock_hz,
+            1_000_000,
+            1_000_000_000,
+            "a core clock an FPGA or ASIC can run",
+        )?;
+        check_range(
+            "prbs.lock_words",
+            self.prbs.lock_words,
+            1,
+            255,
+            "held in an 8-bit run counter",
+        )?;
+        check_range(
+            "prbs.unlock_words",
+            self.prbs.unlock_words,
+            1,
+            255,
+            "held in an 8-bit run counter",
+        )?;
+        check_range(
+            "prbs.unlock_errors",
+            self.prbs.unlock_errors,
+            1,
+            66,
+            "errors in one 66-bit word",
+        )?;
+        Ok(())
+    }
+
+    /// Parses and validates TOML text; `origin` names it in errors.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        let cfg: Self = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Reads, parses and validates a TOML file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml_str(&text, &path.display().to_string())
+    }
+
+    /// The configuration as TOML, as written next to emitted Verilog.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("EngineConfig always serializes")
+    }
+
+    /// Core-clock cycles in a duration, rounded up so a timer never expires
+    /// early.
+    pub fn cycles_for_ns(&self, ns: u64) -> u64 {
+        (ns as u128 * self.clock_hz as u128).div_ceil(1_000_000_000) as u64
+    }
+
+    /// The hardware-shaping part of the configuration as a stable key, used to
+    /// tell whether a pre-built simulator matches this configuration.
+    pub fn hardware_key(&self) -> String {
+        format!(
+            "lanes={} lock={} unlock={} unlock_errors={}",
+            self.lanes, self.prbs.lock_words, self.prbs.unlock_words, self.prbs.unlock_errors
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid_and_round_trips() {
+        let c = EngineConfig::default();
+        c.validate().unwrap();
+        let back = EngineConfig::from_toml_str(&c.to_toml(), "round trip").unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn errors_name_field_and_value() {
+        let e = EngineConfig::from_toml_str("lanes = 0", "t").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("`lanes`") && msg.contains("= 0"), "{msg}");
+        let e = EngineConfig::from_toml_str("[prbs]\nunlock_errors = 67", "t").unwrap_err();
+        assert!(e.to_string().contains("prbs.unlock_errors"), "{e}");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_with_origin() {
+        let e = EngineConfig::from_toml_str("lane = 4", "my.toml").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("my.toml") && msg.contains("lane"), "{msg}");
+    }
+
+    #[test]
+    fn durations_round_up() {
+        let c = EngineConfig {
+            clock_hz: 156_250_000,
+            ..Default::default()
+        };
+        assert_eq!(c.cycles_for_ns(1_000), 157); // 156.25 cycles
+        assert_eq!(c.cycles_for_ns(64), 10);
+    }
+
+    #[test]
+    fn missing_file_is_named() {
+        let e = EngineConfig::from_file(Path::new("/nonexistent/x.toml")).unwrap_err();
+        assert!(e.to_string().contains("/nonexistent/x.toml"));
+    }
+}

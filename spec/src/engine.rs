@@ -1,0 +1,38 @@
+//! The one interface every engine implements.
+
+use crate::{EngineConfig, EngineInputs, EngineOutputs};
+
+/// Something that steps the xpo top module one core-clock cycle at a time:
+/// the rust-hdl block, the Verilated RTL or the host model.
+///
+/// A step applies `inputs`, takes one rising edge, and reports the outputs as
+/// they stand after that edge. All three engines must produce identical
+/// outputs for identical inputs, cycle by cycle; the lockstep runner checks
+/// exactly that.
+pub trait Engine {
+    /// Short name used in reports ("model", "rusthdl", "verilator").
+    fn name(&self) -> &str;
+
+    /// The configuration this engine was built for.
+    fn config(&self) -> &EngineConfig;
+
+    /// Returns every register to its reset value (one cycle with `reset` high
+    /// and all other inputs idle).
+    fn reset(&mut self) {
+        let mut inputs = EngineInputs::new(self.config().lanes);
+        inputs.reset = true;
+        let mut out = EngineOutputs::new(self.config().lanes);
+        self.step_into(&inputs, &mut out);
+    }
+
+    /// One rising edge, writing the outputs into `outputs` (which must have
+    /// one entry per lane). This is the hot path: it allocates nothing.
+    fn step_into(&mut self, inputs: &EngineInputs, outputs: &mut EngineOutputs);
+
+    /// One rising edge; convenience form of [`Engine::step_into`].
+    fn step(&mut self, inputs: &EngineInputs) -> EngineOutputs {
+        let mut out = EngineOutputs::new(self.config().lanes);
+        self.step_into(inputs, &mut out);
+        out
+    }
+}

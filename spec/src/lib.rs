@@ -1,0 +1,17 @@
+//! The single description every other xpo crate derives from: the engine
+//! configuration, the top module's port structs, the test-pattern facts and the
+//! [`Engine`] trait that the rust-hdl, Verilator and model engines implement.
+//!
+//! Nothing here has behaviour of its own; it is data and contracts, so that the
+//! HDL, the host model and the simulator can never disagree about a width, an
+//! ID or a default.
+
+pub mod config;
+pub mod engine;
+pub mod ports;
+pub mod prbs;
+
+pub use config::{ConfigError, EngineConfig, PrbsConfig};
+pub use engine::Engine;
+pub use ports::{EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, PortSpec};
+pub use prbs::{PrbsPattern, PrbsPolynomial};

@@ -1,0 +1,234 @@
+//! The top module's ports as Rust structs.
+//!
+//! Each per-lane port is declared once, in the tables below, with its width
+//! and meaning. From that declaration come the struct fields, the port list
+//! used to emit the Verilog wrapper and the Verilator shim, and the generic
+//! accessors the lockstep runner uses to compare and report ports by name.
+//!
+//! In the emitted `xpo_engine` module every per-lane port becomes one packed
+//! bus across lanes, lane 0 in the least significant bits (the convention of
+//! multi-lane transceiver wrappers), e.g. `rx_data[8*66-1:0]`.
+
+use serde::{Deserialize, Serialize};
+
+/// One per-lane port of the top module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortSpec {
+    /// Port name, the same in Rust, in Verilog and in reports.
+    pub name: &'static str,
+    /// Bits per lane.
+    pub width: usize,
+    /// What it carries.
+    pub doc: &'static str,
+}
+
+/// A Rust field type that carries a port value of up to 128 bits.
+pub trait PortValue: Copy {
+    fn to_port(self) -> u128;
+    fn from_port(v: u128) -> Self;
+}
+
+impl PortValue for bool {
+    fn to_port(self) -> u128 {
+        self as u128
+    }
+    fn from_port(v: u128) -> Self {
+        v & 1 != 0
+    }
+}
+
+macro_rules! port_value_int {
+    ($($t:ty),*) => {$(
+        impl PortValue for $t {
+            fn to_port(self) -> u128 {
+                self as u128
+            }
+            fn from_port(v: u128) -> Self {
+                v as $t
+            }
+        }
+    )*};
+}
+port_value_int!(u8, u16, u32, u64, u128);
+
+/// Mask of the low `width` bits.
+pub fn width_mask(width: usize) -> u128 {
+    if width >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    }
+}
+
+macro_rules! lane_ports {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( #[doc = $doc:literal] $field:ident : $ty:ty = $width:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $name {
+            $( #[doc = $doc] pub $field: $ty, )*
+        }
+
+        impl $name {
+            /// The ports in declaration order, which is also the packing order.
+            pub const PORTS: &'static [PortSpec] = &[
+                $( PortSpec { name: stringify!($field), width: $width, doc: $doc.trim_ascii() }, )*
+            ];
+
+            /// Value of port number `port` (index into `PORTS`).
+            #[inline]
+            pub fn get(&self, port: usize) -> u128 {
+                let mut i = 0usize;
+                $(
+                    if port == i {
+                        return PortValue::to_port(self.$field);
+                    }
+                    i += 1;
+                )*
+                let _ = i;
+                panic!("port index {port} out of range for {}", stringify!($name))
+            }
+
+            /// Sets port number `port`; bits above its width are dropped.
+            #[inline]
+            pub fn set(&mut self, port: usize, value: u128) {
+                let mut i = 0usize;
+                $(
+                    if port == i {
+                        self.$field = PortValue::from_port(value & width_mask($width));
+                        return;
+                    }
+                    i += 1;
+                )*
+                let _ = i;
+                panic!("port index {port} out of range for {}", stringify!($name))
+            }
+        }
+    };
+}
+
+lane_ports! {
+    /// Inputs of one lane, sampled on the rising edge.
+    pub struct LaneInputs {
+        /// Received 66-bit word from the SerDes gearbox, bit 0 first on the wire.
+        rx_data: u128 = 66,
+        /// `rx_data` holds a new word this cycle (gearbox gaps are low cycles).
+        rx_valid: bool = 1,
+        /// The serializer takes a transmit word this cycle.
+        tx_ready: bool = 1,
+        /// PRBS generator enable (CMIS 13h:144 bit per lane).
+        prbs_gen_enable: bool = 1,
+        /// PRBS generator pattern ID, latched when the generator is enabled.
+        prbs_gen_pattern: u8 = 4,
+        /// Invert the generated pattern.
+        prbs_gen_invert: bool = 1,
+        /// PRBS checker enable (CMIS 13h:160 bit per lane).
+        prbs_chk_enable: bool = 1,
+        /// PRBS checker pattern ID, latched when the checker is enabled.
+        prbs_chk_pattern: u8 = 4,
+        /// Expect the inverted pattern.
+        prbs_chk_invert: bool = 1,
+        /// Clear the checker's error and bit counters (CMIS 13h:177).
+        prbs_chk_counter_reset: bool = 1,
+    }
+}
+
+lane_ports! {
+    /// Outputs of one lane, as they stand after the rising edge.
+    pub struct LaneOutputs {
+        /// Transmit 66-bit word to the serializer, bit 0 first on the wire.
+        tx_data: u128 = 66,
+        /// `tx_data` holds a new word this cycle.
+        tx_valid: bool = 1,
+        /// PRBS checker is locked to the received pattern and counting.
+        prbs_chk_locked: bool = 1,
+        /// Bit errors counted while locked (saturating).
+        prbs_chk_error_count: u64 = 64,
+        /// Bits compared while locked (saturating); BER = errors / bits.
+        prbs_chk_bit_count: u64 = 64,
+    }
+}
+
+/// All inputs of the top module for one cycle.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineInputs {
+    /// Synchronous reset, active high: every register returns to its reset
+    /// value at this edge.
+    pub reset: bool,
+    /// Per-lane inputs, lane 0 first.
+    pub lanes: Vec<LaneInputs>,
+}
+
+impl EngineInputs {
+    /// Idle inputs for `lanes` lanes.
+    pub fn new(lanes: usize) -> Self {
+        Self {
+            reset: false,
+            lanes: vec![LaneInputs::default(); lanes],
+        }
+    }
+}
+
+/// All outputs of the top module after one cycle.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineOutputs {
+    /// Per-lane outputs, lane 0 first.
+    pub lanes: Vec<LaneOutputs>,
+}
+
+impl EngineOutputs {
+    /// Zeroed outputs for `lanes` lanes.
+    pub fn new(lanes: usize) -> Self {
+        Self {
+            lanes: vec![LaneOutputs::default(); lanes],
+        }
+    }
+
+    /// Every `(lane, port)` where `self` and `other` differ, in port order.
+    pub fn differences(&self, other: &Self) -> Vec<(usize, &'static PortSpec)> {
+        let mut diffs = Vec::new();
+        for (lane, (a, b)) in self.lanes.iter().zip(&other.lanes).enumerate() {
+            if a != b {
+                for (i, p) in LaneOutputs::PORTS.iter().enumerate() {
+                    if a.get(i) != b.get(i) {
+                        diffs.push((lane, p));
+                    }
+                }
+            }
+        }
+        diffs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_set_follow_the_table() {
+        let mut l = LaneInputs::default();
+        for (i, p) in LaneInputs::PORTS.iter().enumerate() {
+            l.set(i, u128::MAX);
+            assert_eq!(l.get(i), width_mask(p.width), "{}", p.name);
+        }
+        assert_eq!(l.prbs_gen_pattern, 15);
+        assert_eq!(l.rx_data, (1u128 << 66) - 1);
+        assert_eq!(LaneOutputs::PORTS[3].name, "prbs_chk_error_count");
+        assert!(!LaneOutputs::PORTS[0].doc.is_empty());
+    }
+
+    #[test]
+    fn differences_name_lane_and_port() {
+        let a = EngineOutputs::new(3);
+        let mut b = a.clone();
+        b.lanes[2].prbs_chk_locked = true;
+        let d = a.differences(&b);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].0, 2);
+        assert_eq!(d[0].1.name, "prbs_chk_locked");
+    }
+}
