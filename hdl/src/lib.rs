@@ -1,1 +1,26 @@
+//! xpo hardware, described in rust-hdl.
+//!
+//! One block per file, named with the standard's vocabulary:
+//!
+//! - [`prbs::PrbsSequence`]: 66 bits of any supported PRBS from a 31-bit state
+//!   (a parallel LFSR, parity masks computed at elaboration);
+//! - [`prbs::PrbsGenerator`], [`prbs::PrbsChecker`]: the per-lane test-pattern
+//!   generator and the self-seeding, lock-detecting, counting checker;
+//! - [`popcount::Popcount`]: the error-bit counter used by the checker;
+//! - [`lane::Lane`]: everything one lane owns;
+//! - [`core::XpoCore`]: the top, N lanes.
+//!
+//! [`emit`] turns the top into Verilog (plus a clean-named wrapper), and
+//! [`stepper::RustHdlEngine`] steps the block directly as an
+//! [`xpo_spec::Engine`].
 
+pub mod core;
+pub mod emit;
+pub mod lane;
+pub mod popcount;
+pub mod prbs;
+pub mod stepper;
+
+pub use crate::core::XpoCore;
+pub use emit::{emit_verilog, EmitError, EmittedVerilog};
+pub use stepper::RustHdlEngine;

@@ -124,9 +124,7 @@ impl PrbsPattern {
         if let Ok(id) = s.parse::<u8>() {
             return (id < 16).then_some(Self(id));
         }
-        (0..16)
-            .map(Self)
-            .find(|p| p.name().eq_ignore_ascii_case(s))
+        (0..16).map(Self).find(|p| p.name().eq_ignore_ascii_case(s))
     }
 }
 

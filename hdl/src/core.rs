@@ -1,0 +1,94 @@
+//! `XpoCore`: the top of the engine, N lanes.
+//!
+//! Each per-lane port is a `Vec` of signals, one per lane, so the lane count
+//! is a run-time configuration value rather than a type parameter. rust-hdl
+//! names them `rx_data$0`, `rx_data$1`, ...; [`crate::emit`] wraps the core
+//! in `xpo_engine`, whose ports are packed buses with plain names.
+
+use crate::lane::Lane;
+use rust_hdl::prelude::*;
+use xpo_spec::EngineConfig;
+
+/// The engine top: clock, synchronous reset and the per-lane ports of
+/// `xpo_spec::LaneInputs` / `LaneOutputs`.
+#[derive(LogicBlock)]
+pub struct XpoCore {
+    // Clock and reset
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    // SerDes interface, per lane
+    pub rx_data: Vec<Signal<In, Bits<66>>>,
+    pub rx_valid: Vec<Signal<In, Bit>>,
+    pub tx_ready: Vec<Signal<In, Bit>>,
+    pub tx_data: Vec<Signal<Out, Bits<66>>>,
+    pub tx_valid: Vec<Signal<Out, Bit>>,
+    // PRBS control, per lane
+    pub prbs_gen_enable: Vec<Signal<In, Bit>>,
+    pub prbs_gen_pattern: Vec<Signal<In, Bits<4>>>,
+    pub prbs_gen_invert: Vec<Signal<In, Bit>>,
+    pub prbs_chk_enable: Vec<Signal<In, Bit>>,
+    pub prbs_chk_pattern: Vec<Signal<In, Bits<4>>>,
+    pub prbs_chk_invert: Vec<Signal<In, Bit>>,
+    pub prbs_chk_counter_reset: Vec<Signal<In, Bit>>,
+    // PRBS status, per lane
+    pub prbs_chk_locked: Vec<Signal<Out, Bit>>,
+    pub prbs_chk_error_count: Vec<Signal<Out, Bits<64>>>,
+    pub prbs_chk_bit_count: Vec<Signal<Out, Bits<64>>>,
+    pub lanes: Vec<Lane>,
+}
+
+fn per_lane<T: Default>(n: usize) -> Vec<T> {
+    (0..n).map(|_| T::default()).collect()
+}
+
+impl XpoCore {
+    /// The core for `cfg`, which must already be validated.
+    pub fn new(cfg: &EngineConfig) -> Self {
+        let n = cfg.lanes;
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            rx_data: per_lane(n),
+            rx_valid: per_lane(n),
+            tx_ready: per_lane(n),
+            tx_data: per_lane(n),
+            tx_valid: per_lane(n),
+            prbs_gen_enable: per_lane(n),
+            prbs_gen_pattern: per_lane(n),
+            prbs_gen_invert: per_lane(n),
+            prbs_chk_enable: per_lane(n),
+            prbs_chk_pattern: per_lane(n),
+            prbs_chk_invert: per_lane(n),
+            prbs_chk_counter_reset: per_lane(n),
+            prbs_chk_locked: per_lane(n),
+            prbs_chk_error_count: per_lane(n),
+            prbs_chk_bit_count: per_lane(n),
+            lanes: (0..n).map(|_| Lane::new(&cfg.prbs)).collect(),
+        }
+    }
+}
+
+impl Logic for XpoCore {
+    #[hdl_gen]
+    fn update(&mut self) {
+        for i in 0..self.lanes.len() {
+            self.lanes[i].clock.next = self.clock.val();
+            self.lanes[i].reset.next = self.reset.val();
+            self.lanes[i].rx_data.next = self.rx_data[i].val();
+            self.lanes[i].rx_valid.next = self.rx_valid[i].val();
+            self.lanes[i].tx_ready.next = self.tx_ready[i].val();
+            self.lanes[i].prbs_gen_enable.next = self.prbs_gen_enable[i].val();
+            self.lanes[i].prbs_gen_pattern.next = self.prbs_gen_pattern[i].val();
+            self.lanes[i].prbs_gen_invert.next = self.prbs_gen_invert[i].val();
+            self.lanes[i].prbs_chk_enable.next = self.prbs_chk_enable[i].val();
+            self.lanes[i].prbs_chk_pattern.next = self.prbs_chk_pattern[i].val();
+            self.lanes[i].prbs_chk_invert.next = self.prbs_chk_invert[i].val();
+            self.lanes[i].prbs_chk_counter_reset.next = self.prbs_chk_counter_reset[i].val();
+            self.tx_data[i].next = self.lanes[i].tx_data.val();
+            self.tx_valid[i].next = self.lanes[i].tx_valid.val();
+            self.prbs_chk_locked[i].next = self.lanes[i].prbs_chk_locked.val();
+            self.prbs_chk_error_count[i].next = self.lanes[i].prbs_chk_error_count.val();
+            self.prbs_chk_bit_count[i].next = self.lanes[i].prbs_chk_bit_count.val();
+        }
+    }
+}

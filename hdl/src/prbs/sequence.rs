@@ -1,0 +1,163 @@
+//! `PrbsSequence`: the next 66 bits of a PRBS from its 31-bit state.
+
+use super::masks::word_masks;
+use rust_hdl::prelude::*;
+use std::fmt::Write;
+use xpo_spec::prbs::{PrbsPattern, WORD_BITS};
+
+/// Combinational parallel LFSR shared by the generator and the checker.
+///
+/// `word` bit `i` is `s[n+i]` given `state` bit `j` = `s[n-31+j]`; the state
+/// after the word is `word[35 +: 31]`. `supported` is low (and `word` zero)
+/// for pattern IDs without a polynomial (SSPRQ, custom, user, reserved).
+///
+/// A generated leaf: both its simulation and its Verilog come from the same
+/// elaboration-time mask table ([`word_masks`]), the Verilog as one
+/// `case (pattern)` with a reduction-XOR per output bit. It is written this
+/// way because rust-hdl 0.46's `#[hdl_gen]` cannot assign single bits of a
+/// vector (its `set_bit` translation does not compile, and `replace_bit`
+/// keeps only the last write in a loop).
+#[derive(LogicBlock)]
+pub struct PrbsSequence {
+    // Inputs
+    pub state: Signal<In, Bits<31>>,
+    pub pattern: Signal<In, Bits<4>>,
+    // Outputs
+    pub word: Signal<Out, Bits<66>>,
+    pub supported: Signal<Out, Bit>,
+    masks: MaskTable,
+}
+
+/// Parity masks per CMIS pattern ID; `None` where unsupported. Elaboration
+/// data, not a signal: invisible to rust-hdl's probes.
+struct MaskTable([Option<[u32; WORD_BITS]>; 16]);
+
+impl Default for PrbsSequence {
+    fn default() -> Self {
+        Self {
+            state: Default::default(),
+            pattern: Default::default(),
+            word: Default::default(),
+            supported: Default::default(),
+            masks: MaskTable(std::array::from_fn(|id| {
+                PrbsPattern(id as u8).polynomial().map(word_masks)
+            })),
+        }
+    }
+}
+
+impl Logic for MaskTable {
+    fn update(&mut self) {}
+}
+
+impl Block for MaskTable {
+    fn connect_all(&mut self) {}
+    fn update_all(&mut self) {}
+    fn has_changed(&self) -> bool {
+        false
+    }
+    fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
+}
+
+impl Logic for PrbsSequence {
+    fn update(&mut self) {
+        let state = self.state.val().to_u32();
+        match &self.masks.0[self.pattern.val().index()] {
+            Some(masks) => {
+                let mut word = 0u128;
+                for (i, m) in masks.iter().enumerate() {
+                    word |= ((state & m).count_ones() as u128 & 1) << i;
+                }
+                self.word.next = word.to_bits();
+                self.supported.next = true;
+            }
+            None => {
+                self.word.next = 0u64.into();
+                self.supported.next = false;
+            }
+        }
+    }
+
+    fn connect(&mut self) {
+        self.word.connect();
+        self.supported.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let mut v = String::new();
+        v.push_str(
+            "always @(*) begin\n    word = 66'd0;\n    supported = 1'b1;\n    case (pattern)\n",
+        );
+        // Group pattern IDs that share a polynomial (a Q pattern and its twin).
+        let mut done = [false; 16];
+        for id in 0..16 {
+            let Some(masks) = &self.masks.0[id] else {
+                continue;
+            };
+            if done[id] {
+                continue;
+            }
+            let ids: Vec<usize> = (id..16)
+                .filter(|&o| self.masks.0[o].as_ref() == Some(masks))
+                .collect();
+            let labels: Vec<String> = ids.iter().map(|o| format!("4'd{o}")).collect();
+            let names: Vec<String> = ids.iter().map(|&o| PrbsPattern(o as u8).name()).collect();
+            let poly = PrbsPattern(id as u8).polynomial().expect("has masks");
+            let terms: Vec<String> = poly.taps.iter().map(|e| format!("x^{e}")).collect();
+            let _ = writeln!(
+                v,
+                "        {}: begin // {}: {} + 1",
+                labels.join(", "),
+                names.join(", "),
+                terms.join(" + ")
+            );
+            for (i, m) in masks.iter().enumerate() {
+                let _ = writeln!(v, "            word[{i}] = ^(state & 31'h{m:08x});");
+            }
+            v.push_str("        end\n");
+            for o in ids {
+                done[o] = true;
+            }
+        }
+        v.push_str("        default: supported = 1'b0;\n    endcase\nend\n");
+        Verilog::Custom(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xpo_spec::prbs::PrbsPattern;
+
+    /// Every CMIS pattern ID selects the polynomial `xpo-spec` gives it, and
+    /// unsupported IDs say so.
+    #[test]
+    fn pattern_decode_matches_spec() {
+        let mut uut = PrbsSequence::default();
+        uut.connect_all();
+        for id in 0..16u8 {
+            uut.state.next = 0x7fff_ffffu64.into();
+            uut.pattern.next = (id as u64).into();
+            assert!(simulate(&mut uut, 10));
+            match PrbsPattern(id).polynomial() {
+                Some(p) => {
+                    assert!(uut.supported.val(), "ID {id}");
+                    // From all ones, the first `degree` bits of the sequence
+                    // are the XOR of two (or four) ones: zero for even tap
+                    // counts, and bit `degree - 1 - tap` patterns follow.
+                    let mut hist = vec![1u32; 31];
+                    for i in 0..66 {
+                        let n = hist.len();
+                        let b = p.taps.iter().fold(0, |a, &e| a ^ hist[n - e as usize]);
+                        hist.push(b);
+                        assert_eq!(uut.word.val().get_bit(i) as u32, b, "ID {id} bit {i}");
+                    }
+                }
+                None => {
+                    assert!(!uut.supported.val(), "ID {id}");
+                    assert_eq!(uut.word.val(), Bits::<66>::default());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `RustHdlEngine`: the rust-hdl description stepped directly.
+//!
+//! Not through rust-hdl's `Simulation`, which hands the circuit between one
+//! OS thread per clock and testbench and runs hundreds of times slower: here
+//! the inputs are set, the clock toggled and the circuit settled in place.
+
+use crate::core::XpoCore;
+use crate::emit::EmitError;
+use rust_hdl::prelude::*;
+use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs};
+
+/// Upper bound of settling passes per clock phase; the design settles in far
+/// fewer, so reaching it means a combinational loop.
+const MAX_SETTLE: usize = 200;
+
+/// The rust-hdl block as an [`Engine`].
+pub struct RustHdlEngine {
+    core: XpoCore,
+    config: EngineConfig,
+}
+
+impl RustHdlEngine {
+    /// Elaborates and checks the design for `cfg`.
+    pub fn new(cfg: &EngineConfig) -> Result<Self, EmitError> {
+        cfg.validate()?;
+        let mut core = XpoCore::new(cfg);
+        core.connect_all();
+        check_all(&core).map_err(|e| EmitError::Check(format!("{e:?}")))?;
+        let mut engine = Self {
+            core,
+            config: cfg.clone(),
+        };
+        engine.reset();
+        Ok(engine)
+    }
+
+    fn settle(&mut self) {
+        assert!(
+            simulate(&mut self.core, MAX_SETTLE),
+            "rust-hdl design failed to settle in {MAX_SETTLE} passes (combinational loop)"
+        );
+    }
+}
+
+impl Engine for RustHdlEngine {
+    fn name(&self) -> &str {
+        "rusthdl"
+    }
+
+    fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    fn step_into(&mut self, inputs: &EngineInputs, outputs: &mut EngineOutputs) {
+        let c = &mut self.core;
+        c.reset.next = inputs.reset;
+        for (i, l) in inputs.lanes.iter().enumerate() {
+            c.rx_data[i].next = l.rx_data.to_bits();
+            c.rx_valid[i].next = l.rx_valid;
+            c.tx_ready[i].next = l.tx_ready;
+            c.prbs_gen_enable[i].next = l.prbs_gen_enable;
+            c.prbs_gen_pattern[i].next = (l.prbs_gen_pattern as u64).into();
+            c.prbs_gen_invert[i].next = l.prbs_gen_invert;
+            c.prbs_chk_enable[i].next = l.prbs_chk_enable;
+            c.prbs_chk_pattern[i].next = (l.prbs_chk_pattern as u64).into();
+            c.prbs_chk_invert[i].next = l.prbs_chk_invert;
+            c.prbs_chk_counter_reset[i].next = l.prbs_chk_counter_reset;
+        }
+        c.clock.next = false.into();
+        self.settle();
+        self.core.clock.next = true.into();
+        self.settle();
+        let c = &self.core;
+        for (i, o) in outputs.lanes.iter_mut().enumerate() {
+            o.tx_data = c.tx_data[i].val().to_u128();
+            o.tx_valid = c.tx_valid[i].val();
+            o.prbs_chk_locked = c.prbs_chk_locked[i].val();
+            o.prbs_chk_error_count = c.prbs_chk_error_count[i].val().to_u64();
+            o.prbs_chk_bit_count = c.prbs_chk_bit_count[i].val().to_u64();
+        }
+    }
+}
