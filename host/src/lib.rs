@@ -1,1 +1,14 @@
+//! The host side of xpo.
+//!
+//! - [`model`]: a cycle-accurate reference of the engine, written from the
+//!   standards (`shared/reference/pcs-lanes.md`) and the cycle contracts
+//!   documented on each block, never from the HDL source. It is the third
+//!   engine of every lockstep run.
+//! - [`channel`]: the SerDes/line models that make stimulus: a seeded bit-error
+//!   channel that counts what it injected, and gearbox gaps.
 
+pub mod channel;
+pub mod model;
+
+pub use channel::{BitErrorChannel, Gearbox};
+pub use model::Model;

@@ -1,1 +1,44 @@
+//! Simulation for xpo: the Verilator engine, the engine factory, the lockstep
+//! runner that cross-checks engines cycle by cycle, the built-in scenarios,
+//! and waveform output for divergences.
 
+pub mod engines;
+pub mod lockstep;
+pub mod scenario;
+pub mod verilated;
+pub mod wave;
+
+pub use engines::{build_engine, EngineKind};
+pub use lockstep::{Divergence, Lockstep, LockstepOptions, RunResult, Stimulus};
+pub use verilated::Verilated;
+
+use std::path::PathBuf;
+
+/// Why a simulation could not be set up or run.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(transparent)]
+    Config(#[from] xpo_spec::ConfigError),
+    #[error(transparent)]
+    Emit(#[from] xpo_hdl::EmitError),
+    /// This build has no Verilator model.
+    #[error("the Verilator engine is unavailable: {0}; then rebuild xpo")]
+    NoVerilator(String),
+    /// The linked Verilator model was built for other hardware.
+    #[error(
+        "the Verilator model was built for [{built}] but this configuration needs [{wanted}]; \
+         rebuild with XPO_SIM_CONFIG=<that config file> to verilate it"
+    )]
+    ConfigMismatch { built: String, wanted: String },
+    #[error("cannot open waveform file {0}")]
+    Trace(PathBuf),
+    #[error("unknown engine `{0}` (expected model, rusthdl or verilator)")]
+    UnknownEngine(String),
+    #[error("scenario: {0}")]
+    Scenario(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}

@@ -13,5 +13,5 @@ pub mod prbs;
 
 pub use config::{ConfigError, EngineConfig, PrbsConfig};
 pub use engine::Engine;
-pub use ports::{EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, PortSpec};
+pub use ports::{EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, PortSpec, WordLayout};
 pub use prbs::{PrbsPattern, PrbsPolynomial};

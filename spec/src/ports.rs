@@ -79,6 +79,29 @@ macro_rules! lane_ports {
                 $( PortSpec { name: stringify!($field), width: $width, doc: $doc.trim_ascii() }, )*
             ];
 
+            /// Calls `f(port index, value)` for every port, in table order.
+            #[inline]
+            pub fn visit(&self, mut f: impl FnMut(usize, u128)) {
+                let mut i = 0usize;
+                $(
+                    f(i, PortValue::to_port(self.$field));
+                    i += 1;
+                )*
+                let _ = i;
+            }
+
+            /// Sets every port from `f(port index)`, in table order; bits
+            /// above a port's width are dropped.
+            #[inline]
+            pub fn load(&mut self, mut f: impl FnMut(usize) -> u128) {
+                let mut i = 0usize;
+                $(
+                    self.$field = PortValue::from_port(f(i) & width_mask($width));
+                    i += 1;
+                )*
+                let _ = i;
+            }
+
             /// Value of port number `port` (index into `PORTS`).
             #[inline]
             pub fn get(&self, port: usize) -> u128 {
@@ -204,6 +227,84 @@ impl EngineOutputs {
     }
 }
 
+/// How the ports are laid out as 64-bit words when they cross into C++ (the
+/// Verilator shim): global inputs first (word 0 bit 0 is `reset`), then one
+/// slot per (port, lane), port-major, each slot `ceil(width / 64)` words, low
+/// word first. The shim generator and the Rust packer both use this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordLayout {
+    /// First word of each port's lane-0 slot, in table order.
+    pub port_offsets: Vec<usize>,
+    /// Words per slot, in table order.
+    pub slot_words: Vec<usize>,
+    /// Total words.
+    pub words: usize,
+}
+
+impl WordLayout {
+    fn new(ports: &[PortSpec], lanes: usize, header_words: usize) -> Self {
+        let mut port_offsets = Vec::new();
+        let mut slot_words = Vec::new();
+        let mut at = header_words;
+        for p in ports {
+            let w = p.width.div_ceil(64);
+            port_offsets.push(at);
+            slot_words.push(w);
+            at += w * lanes;
+        }
+        Self {
+            port_offsets,
+            slot_words,
+            words: at,
+        }
+    }
+
+    /// Layout of the inputs (one header word for `reset`).
+    pub fn inputs(lanes: usize) -> Self {
+        Self::new(LaneInputs::PORTS, lanes, 1)
+    }
+
+    /// Layout of the outputs (no header).
+    pub fn outputs(lanes: usize) -> Self {
+        Self::new(LaneOutputs::PORTS, lanes, 0)
+    }
+
+    /// First word of `(port, lane)`.
+    #[inline]
+    pub fn slot(&self, port: usize, lane: usize) -> usize {
+        self.port_offsets[port] + lane * self.slot_words[port]
+    }
+
+    /// Packs inputs into `words` (length `self.words`).
+    pub fn pack_inputs(&self, inputs: &EngineInputs, words: &mut [u64]) {
+        words[0] = inputs.reset as u64;
+        for (lane, l) in inputs.lanes.iter().enumerate() {
+            l.visit(|p, v| {
+                let at = self.slot(p, lane);
+                words[at] = v as u64;
+                if self.slot_words[p] == 2 {
+                    words[at + 1] = (v >> 64) as u64;
+                }
+            });
+        }
+    }
+
+    /// Unpacks outputs from `words` (length `self.words`).
+    pub fn unpack_outputs(&self, words: &[u64], outputs: &mut EngineOutputs) {
+        for (lane, l) in outputs.lanes.iter_mut().enumerate() {
+            l.load(|p| {
+                let at = self.slot(p, lane);
+                let lo = words[at] as u128;
+                if self.slot_words[p] == 2 {
+                    lo | (words[at + 1] as u128) << 64
+                } else {
+                    lo
+                }
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +320,44 @@ mod tests {
         assert_eq!(l.rx_data, (1u128 << 66) - 1);
         assert_eq!(LaneOutputs::PORTS[3].name, "prbs_chk_error_count");
         assert!(!LaneOutputs::PORTS[0].doc.is_empty());
+    }
+
+    #[test]
+    fn layout_round_trips_and_widths_fit_two_words() {
+        assert!(LaneInputs::PORTS
+            .iter()
+            .chain(LaneOutputs::PORTS)
+            .all(|p| p.width <= 128));
+        let lay = WordLayout::inputs(3);
+        assert_eq!(lay.port_offsets[0], 1);
+        assert_eq!(lay.slot_words[0], 2); // rx_data: 66 bits
+        assert_eq!(lay.port_offsets[1], 1 + 2 * 3);
+        let mut inp = EngineInputs::new(3);
+        inp.reset = true;
+        inp.lanes[2].rx_data = (1u128 << 65) | 5;
+        inp.lanes[1].prbs_chk_pattern = 9;
+        let mut words = vec![0; lay.words];
+        lay.pack_inputs(&inp, &mut words);
+        assert_eq!(words[0], 1);
+        assert_eq!(words[lay.slot(0, 2)], 5);
+        assert_eq!(words[lay.slot(0, 2) + 1], 2);
+        let out_lay = WordLayout::outputs(3);
+        let mut out = EngineOutputs::new(3);
+        out.lanes[1].tx_data = (3u128 << 64) | 1;
+        out.lanes[2].prbs_chk_bit_count = u64::MAX;
+        let mut w = vec![0; out_lay.words];
+        for (lane, l) in out.lanes.iter().enumerate() {
+            l.visit(|p, v| {
+                let at = out_lay.slot(p, lane);
+                w[at] = v as u64;
+                if out_lay.slot_words[p] == 2 {
+                    w[at + 1] = (v >> 64) as u64;
+                }
+            });
+        }
+        let mut back = EngineOutputs::new(3);
+        out_lay.unpack_outputs(&w, &mut back);
+        assert_eq!(back, out);
     }
 
     #[test]

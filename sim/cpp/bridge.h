@@ -1,0 +1,14 @@
+// The whole C++ surface the Rust side sees: a factory and three calls.
+// Port packing lives in the generated xpo_sim.cpp, shared with the C++ bench.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include "rust/cxx.h"
+#include "xpo_sim.h"
+
+namespace xpo {
+std::unique_ptr<XpoSim> new_sim();
+void tick(XpoSim& sim, rust::Slice<const uint64_t> inputs, rust::Slice<uint64_t> outputs);
+bool open_trace(XpoSim& sim, rust::Str path);
+void close_trace(XpoSim& sim);
+}  // namespace xpo
