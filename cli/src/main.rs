@@ -1,1 +1,321 @@
-fn main() {}
+//! `xpo`: Verilog generation, lockstep comparison runs and benchmarks for the
+//! XPO optical engine's digital core.
+//!
+//! Exit codes: 0 success, 1 a run found a divergence or a failed check,
+//! 2 bad input or an environment problem (the message says what and where).
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use xpo_sim::bench::{run_bench, BenchOptions};
+use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
+use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
+use xpo_spec::EngineConfig;
+
+#[derive(Parser)]
+#[command(
+    name = "xpo",
+    version,
+    about = "XPO optical engine co-design kit: emit Verilog, cross-check engines, benchmark"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Write the Verilog (one .v file), a file list (.f) and the config used.
+    Emit {
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Engine configuration (TOML); the defaults otherwise.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Run the built-in scenario in lockstep on several engines.
+    Run {
+        /// Cycles to run.
+        #[arg(long, default_value_t = 100_000)]
+        cycles: u64,
+        /// Seed of the line models (bit errors, gearbox gaps).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Engines, comma separated; the first is the reference whose outputs
+        /// drive the stimulus.
+        #[arg(long, default_value = "model,rusthdl,verilator")]
+        engines: String,
+        /// Engine configuration (TOML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Where to write the waveform of a divergence.
+        #[arg(long, default_value = "xpo-divergence.vcd")]
+        wave: PathBuf,
+        /// One JSON object on stdout instead of the summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure engine speeds and the Rust/C++ cost of driving Verilator.
+    Bench {
+        /// Write the results here as JSON.
+        #[arg(long)]
+        json: PathBuf,
+        /// Cycles per measurement (model, Verilator, FFI).
+        #[arg(long, default_value_t = 1_000_000)]
+        cycles: u64,
+        /// Cycles for the rust-hdl engine.
+        #[arg(long, default_value_t = 20_000)]
+        rusthdl_cycles: u64,
+        /// Repetitions; the best is kept.
+        #[arg(long, default_value_t = 3)]
+        repetitions: usize,
+        /// Engine configuration (TOML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+fn load_config(path: Option<&Path>) -> Result<EngineConfig> {
+    Ok(match path {
+        Some(p) => EngineConfig::from_file(p)?,
+        None => EngineConfig::default(),
+    })
+}
+
+/// Writes `files` into `dir` so that either all appear or none change: each
+/// goes to a temporary name first and is renamed once all are written.
+fn write_all_or_nothing(dir: &Path, files: &[(&str, String)]) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut staged = Vec::new();
+    for (name, text) in files {
+        let tmp = dir.join(format!(".{name}.tmp"));
+        if let Err(e) = std::fs::write(&tmp, text) {
+            for (t, _) in &staged {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(e).with_context(|| format!("writing {}", tmp.display()));
+        }
+        staged.push((tmp, dir.join(name)));
+    }
+    for (tmp, dest) in staged {
+        std::fs::rename(&tmp, &dest).with_context(|| format!("writing {}", dest.display()))?;
+    }
+    Ok(())
+}
+
+fn emit(out: &Path, config: Option<&Path>) -> Result<u8> {
+    let cfg = load_config(config)?;
+    let v = xpo_hdl::emit_verilog(&cfg)?;
+    let vname = format!("{}.v", v.top);
+    write_all_or_nothing(
+        out,
+        &[
+            (vname.as_str(), v.verilog.clone()),
+            (&format!("{}.f", v.top), format!("{vname}\n")),
+            ("xpo.toml", cfg.to_toml()),
+        ],
+    )?;
+    eprintln!(
+        "wrote {}/{{{vname}, {}.f, xpo.toml}} ({} lanes, top module {})",
+        out.display(),
+        v.top,
+        cfg.lanes,
+        v.top
+    );
+    Ok(0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    cycles: u64,
+    seed: u64,
+    engines: &str,
+    config: Option<&Path>,
+    wave: &Path,
+    as_json: bool,
+) -> Result<u8> {
+    let cfg = load_config(config)?;
+    let kinds = EngineKind::parse_list(engines)?;
+    let mut built = Vec::new();
+    for k in &kinds {
+        built.push(
+            build_engine(*k, &cfg).with_context(|| format!("building the {} engine", k.name()))?,
+        );
+    }
+    let mut scenario = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes)?;
+    let mut lockstep = Lockstep::new(built);
+    let opts = LockstepOptions {
+        cycles,
+        wave_path: Some(wave.to_path_buf()),
+        ..Default::default()
+    };
+    let bar = ProgressBar::new(cycles);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} cycles {wide_bar} {eta}")
+            .expect("valid template"),
+    );
+    let result = lockstep.run_with_progress(&mut scenario, &opts, &mut |c| bar.set_position(c));
+    bar.finish_and_clear();
+    let lanes = scenario.report(&result.last_outputs);
+    let count_mismatch: Vec<usize> = lanes
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.errors_counted != l.errors_injected || !l.locked)
+        .map(|(i, _)| i)
+        .collect();
+    let failed = result.divergence.is_some() || !count_mismatch.is_empty();
+    let cps: serde_json::Map<String, serde_json::Value> = result
+        .cycles_per_second()
+        .into_iter()
+        .map(|(n, v)| (n, json!(v)))
+        .collect();
+    if as_json {
+        let lane_json: Vec<_> = lanes
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                json!({
+                    "lane": i,
+                    "pattern": l.pattern,
+                    "bits_checked": l.bits_checked,
+                    "errors_injected": l.errors_injected,
+                    "errors_counted": l.errors_counted,
+                    "locked": l.locked,
+                    "ber_configured": l.ber_configured,
+                    "ber_measured": l.ber_measured,
+                })
+            })
+            .collect();
+        let divergence = result.divergence.as_ref().map(|d| {
+            json!({
+                "cycle": d.cycle,
+                "lane": d.lane,
+                "port": d.port,
+                "values": d.values.iter().map(|(n, v)| (n.clone(), json!(format!("{v:#x}")))).collect::<serde_json::Map<_, _>>(),
+                "wave": d.wave,
+                "report": d.to_string(),
+            })
+        });
+        let doc = json!({
+            "cycles": result.cycles,
+            "engines": kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
+            "divergences": result.divergence.is_some() as u32,
+            "divergence": divergence,
+            "cycles_per_second": cps,
+            "lanes": lane_json,
+            "count_mismatch_lanes": count_mismatch,
+            "seed": seed,
+            "config": cfg,
+        });
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        println!(
+            "xpo run: {} cycles x {} lanes on {} (seed {seed})",
+            result.cycles,
+            cfg.lanes,
+            kinds
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for (n, v) in result.cycles_per_second() {
+            println!("  {n:>9}: {v:>12.0} cycles/s");
+        }
+        println!("  lane  pattern            locked  bits checked   injected    counted  BER");
+        for (i, l) in lanes.iter().enumerate() {
+            println!(
+                "  {i:>4}  {:<17}  {:<6}  {:>12}  {:>9}  {:>9}  {:.2e}",
+                l.pattern,
+                if l.locked { "yes" } else { "NO" },
+                l.bits_checked,
+                l.errors_injected,
+                l.errors_counted,
+                l.ber_measured
+            );
+        }
+        match &result.divergence {
+            Some(d) => print!("{d}"),
+            None => println!("no divergence: every output of every engine agreed on every cycle"),
+        }
+        if !count_mismatch.is_empty() {
+            println!("lanes whose counted errors differ from the injected ones, or not locked: {count_mismatch:?}");
+        }
+    }
+    Ok(if failed { 1 } else { 0 })
+}
+
+fn bench(
+    json_path: &Path,
+    cycles: u64,
+    rusthdl_cycles: u64,
+    repetitions: usize,
+    config: Option<&Path>,
+) -> Result<u8> {
+    let cfg = load_config(config)?;
+    if cycles == 0 || rusthdl_cycles == 0 || repetitions == 0 {
+        bail!("--cycles, --rusthdl-cycles and --repetitions must be at least 1");
+    }
+    let opts = BenchOptions {
+        cycles,
+        rusthdl_cycles,
+        repetitions,
+        ..Default::default()
+    };
+    let report = run_bench(&cfg, &opts)?;
+    let text = serde_json::to_string_pretty(&report)? + "\n";
+    let dir = json_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = json_path
+        .file_name()
+        .with_context(|| format!("--json {}: not a file name", json_path.display()))?
+        .to_string_lossy()
+        .to_string();
+    write_all_or_nothing(dir, &[(name.as_str(), text.clone())])?;
+    print!("{text}");
+    Ok(0)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Cmd::Emit { out, config } => emit(out, config.as_deref()),
+        Cmd::Run {
+            cycles,
+            seed,
+            engines,
+            config,
+            wave,
+            json,
+        } => run(*cycles, *seed, engines, config.as_deref(), wave, *json),
+        Cmd::Bench {
+            json,
+            cycles,
+            rusthdl_cycles,
+            repetitions,
+            config,
+        } => bench(
+            json,
+            *cycles,
+            *rusthdl_cycles,
+            *repetitions,
+            config.as_deref(),
+        ),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("xpo: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

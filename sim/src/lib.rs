@@ -2,6 +2,7 @@
 //! runner that cross-checks engines cycle by cycle, the built-in scenarios,
 //! and waveform output for divergences.
 
+pub mod bench;
 pub mod engines;
 pub mod lockstep;
 pub mod scenario;

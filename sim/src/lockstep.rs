@@ -161,6 +161,16 @@ impl Lockstep {
     /// Runs `opts.cycles` cycles of `stimulus` (or until just after the first
     /// divergence).
     pub fn run(&mut self, stimulus: &mut dyn Stimulus, opts: &LockstepOptions) -> RunResult {
+        self.run_with_progress(stimulus, opts, &mut |_| {})
+    }
+
+    /// [`Lockstep::run`], calling `progress(cycles done)` every 65 536 cycles.
+    pub fn run_with_progress(
+        &mut self,
+        stimulus: &mut dyn Stimulus,
+        opts: &LockstepOptions,
+        progress: &mut dyn FnMut(u64),
+    ) -> RunResult {
         let lanes = self.engines[0].config().lanes;
         let n = self.engines.len();
         let names = self.engine_names();
@@ -225,6 +235,9 @@ impl Lockstep {
             }
             previous.clone_from(&outputs[0]);
             cycle += 1;
+            if cycle % 65_536 == 0 {
+                progress(cycle);
+            }
         }
         if let Some(d) = divergence.as_mut() {
             d.history = history.into_iter().collect();
