@@ -18,6 +18,13 @@ pub const TOP_MODULE: &str = "xpo_engine";
 /// Name of the rust-hdl core module inside it.
 pub const CORE_MODULE: &str = "xpo_core";
 
+/// The only `verilator --lint-only -Wall` warnings waived for the emitted
+/// Verilog, each with its reason. Everything else must be clean.
+pub const VERILATOR_LINT_WAIVERS: &[(&str, &str)] = &[(
+    "DECLFILENAME",
+    "every module is emitted into one file (xpo_engine.v) by design, so file and module names differ",
+)];
+
 /// Why Verilog could not be emitted.
 #[derive(Debug, thiserror::Error)]
 pub enum EmitError {

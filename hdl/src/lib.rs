@@ -22,5 +22,5 @@ pub mod prbs;
 pub mod stepper;
 
 pub use crate::core::XpoCore;
-pub use emit::{emit_verilog, EmitError, EmittedVerilog};
+pub use emit::{emit_verilog, EmitError, EmittedVerilog, VERILATOR_LINT_WAIVERS};
 pub use stepper::RustHdlEngine;
