@@ -285,7 +285,7 @@ mod tests {
         let clean = run_loop(1, true, &[], 100);
         assert!(clean.locked);
         assert_eq!(clean.error_count, 0);
-        assert!(clean.bit_count > 0 && clean.bit_count % 66 == 0);
+        assert!(clean.bit_count > 0 && clean.bit_count.is_multiple_of(66));
         // Three single-bit errors well after lock: exactly three counted.
         let hit = run_loop(1, true, &[(60, 3), (61, 30), (70, 65)], 100);
         assert!(hit.locked);

@@ -1,0 +1,117 @@
+//! The `xpo` binary: outputs, exit codes and error messages.
+
+use std::process::Command;
+
+fn xpo(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xpo"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn emit_writes_verilog_file_list_and_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rtl");
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "lanes = 4\nclock_hz = 390625000\n").unwrap();
+    let (code, _, err) = xpo(&[
+        "emit",
+        "--out",
+        out.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = std::fs::read_to_string(out.join("xpo_engine.v")).unwrap();
+    assert!(v.contains("module xpo_engine") && v.contains("input wire [263:0] rx_data"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("xpo_engine.f")).unwrap(),
+        "xpo_engine.v\n"
+    );
+    let used = std::fs::read_to_string(out.join("xpo.toml")).unwrap();
+    assert!(
+        used.contains("lanes = 4") && used.contains("390625000"),
+        "{used}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        3,
+        "no temporary files left"
+    );
+}
+
+#[test]
+fn bad_config_exits_2_naming_field_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "lanes = 40\n").unwrap();
+    let out = dir.path().join("rtl");
+    let (code, _, err) = xpo(&[
+        "emit",
+        "--out",
+        out.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("lanes") && err.contains("40"), "{err}");
+    assert!(!out.exists(), "nothing written");
+    std::fs::write(&cfg, "lanes = \"eight\"\n").unwrap();
+    let (code, _, err) = xpo(&["run", "--cycles", "10", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.toml"), "{err}");
+    let (code, _, err) = xpo(&["run", "--config", "/no/such/file.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/no/such/file.toml"), "{err}");
+}
+
+#[test]
+fn unknown_engine_and_mismatched_verilator_config_exit_2() {
+    let (code, _, err) = xpo(&["run", "--cycles", "10", "--engines", "model,spice"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("spice"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "lanes = 3\n").unwrap();
+    let (code, _, err) = xpo(&[
+        "run",
+        "--cycles",
+        "10",
+        "--engines",
+        "model,verilator",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("XPO_SIM_CONFIG") && err.contains("lanes=3"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_json_reports_lanes_and_speeds() {
+    let (code, out, err) = xpo(&["run", "--cycles", "3000", "--seed", "9", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cycles"], 3000);
+    assert_eq!(v["divergences"], 0);
+    assert_eq!(v["engines"].as_array().unwrap().len(), 3);
+    for e in ["model", "rusthdl", "verilator"] {
+        assert!(v["cycles_per_second"][e].as_f64().unwrap() > 0.0, "{e}");
+    }
+    let lanes = v["lanes"].as_array().unwrap();
+    assert_eq!(lanes.len(), 8);
+    for l in lanes {
+        assert_eq!(l["locked"], true, "{l}");
+        assert_eq!(l["errors_counted"], l["errors_injected"], "{l}");
+        assert!(l["bits_checked"].as_u64().unwrap() > 2500 * 66, "{l}");
+    }
+    assert!(lanes[0]["pattern"].as_str().unwrap().starts_with("PRBS31"));
+}
