@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xpo_sim::bench::{run_bench, BenchOptions};
 use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
-use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
+use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions, Verilated};
 use xpo_spec::EngineConfig;
 
 #[derive(Parser)]
@@ -56,6 +56,10 @@ enum Cmd {
         /// Where to write the waveform of a divergence.
         #[arg(long, default_value = "xpo-divergence.vcd")]
         wave: PathBuf,
+        /// Also dump every signal of the Verilated design to this VCD file
+        /// (needs `verilator` among the engines; large for long runs).
+        #[arg(long)]
+        trace: Option<PathBuf>,
         /// One JSON object on stdout instead of the summary.
         #[arg(long)]
         json: bool,
@@ -130,22 +134,43 @@ fn emit(out: &Path, config: Option<&Path>) -> Result<u8> {
     Ok(0)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run(
+/// Arguments of `xpo run`.
+struct RunArgs<'a> {
     cycles: u64,
     seed: u64,
-    engines: &str,
-    config: Option<&Path>,
-    wave: &Path,
+    engines: &'a str,
+    config: Option<&'a Path>,
+    wave: &'a Path,
+    trace: Option<&'a Path>,
     as_json: bool,
-) -> Result<u8> {
+}
+
+fn run(a: RunArgs) -> Result<u8> {
+    let RunArgs {
+        cycles,
+        seed,
+        engines,
+        config,
+        wave,
+        trace,
+        as_json,
+    } = a;
     let cfg = load_config(config)?;
     let kinds = EngineKind::parse_list(engines)?;
-    let mut built = Vec::new();
+    if trace.is_some() && !kinds.contains(&EngineKind::Verilator) {
+        bail!("--trace dumps the Verilated design: add verilator to --engines");
+    }
+    let mut built: Vec<Box<dyn xpo_spec::Engine>> = Vec::new();
     for k in &kinds {
-        built.push(
-            build_engine(*k, &cfg).with_context(|| format!("building the {} engine", k.name()))?,
-        );
+        let context = || format!("building the {} engine", k.name());
+        match (k, trace) {
+            (EngineKind::Verilator, Some(path)) => {
+                let mut v = Verilated::new(&cfg).with_context(context)?;
+                v.trace(path)?;
+                built.push(Box::new(v));
+            }
+            _ => built.push(build_engine(*k, &cfg).with_context(context)?),
+        }
     }
     let mut scenario = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes)?;
     let mut lockstep = Lockstep::new(built);
@@ -295,8 +320,17 @@ fn main() -> ExitCode {
             engines,
             config,
             wave,
+            trace,
             json,
-        } => run(*cycles, *seed, engines, config.as_deref(), wave, *json),
+        } => run(RunArgs {
+            cycles: *cycles,
+            seed: *seed,
+            engines,
+            config: config.as_deref(),
+            wave,
+            trace: trace.as_deref(),
+            as_json: *json,
+        }),
         Cmd::Bench {
             json,
             cycles,

@@ -115,3 +115,36 @@ fn run_json_reports_lanes_and_speeds() {
     }
     assert!(lanes[0]["pattern"].as_str().unwrap().starts_with("PRBS31"));
 }
+
+#[test]
+fn trace_writes_a_vcd_of_the_verilated_design() {
+    let dir = tempfile::tempdir().unwrap();
+    let vcd = dir.path().join("t.vcd");
+    let (code, _, err) = xpo(&[
+        "run",
+        "--cycles",
+        "50",
+        "--engines",
+        "model,verilator",
+        "--trace",
+        vcd.to_str().unwrap(),
+    ]);
+    assert!(
+        code == 0 || code == 1,
+        "a completed run (1: not every lane locked yet): {err}"
+    );
+    let text = std::fs::read_to_string(&vcd).unwrap();
+    assert!(text.contains("$scope module xpo_engine $end") && text.contains("rx_data"));
+    assert!(text.contains("#99"), "two time steps per cycle");
+    let (code, _, err) = xpo(&[
+        "run",
+        "--cycles",
+        "5",
+        "--engines",
+        "model",
+        "--trace",
+        vcd.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--trace"), "{err}");
+}
