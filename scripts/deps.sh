@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs what xpo needs beyond the Rust toolchain, only when missing:
-# Verilator (the RTL engine), Yosys (synthesis checks), a C++ compiler and make.
-# Safe to run repeatedly; uses sudo when not root.
+# Verilator (the RTL engine), Yosys (synthesis checks), a C/C++ compiler and
+# make, and a Python virtualenv with systemrdl-compiler (checks the SystemRDL
+# export). Safe to run repeatedly; uses sudo when not root.
+# Prints the virtualenv's python as its last line of output.
 set -euo pipefail
 need=()
 command -v verilator >/dev/null || need+=(verilator)
 command -v yosys >/dev/null || need+=(yosys)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
+command -v python3 >/dev/null || need+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -15,3 +19,10 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+venv="${XPO_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/xpo/venv}"
+if ! "$venv/bin/python" -c 'import systemrdl' 2>/dev/null; then
+  echo "scripts/deps.sh: creating $venv with systemrdl-compiler" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q systemrdl-compiler >&2
+fi
+echo "$venv/bin/python"

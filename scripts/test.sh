@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The full regression: formatting, lints, and every test (unit, lockstep
-# cross-checks, property tests, Verilator lint and Yosys synthesis).
+# cross-checks, property tests, Verilator lint and Yosys synthesis, register
+# map exports checked by gcc and systemrdl-compiler).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+XPO_RDL_PYTHON="$(scripts/deps.sh | tail -n 1)"
+export XPO_RDL_PYTHON
 # A missing Verilator must fail the build here, not quietly drop the RTL engine.
 export XPO_REQUIRE_VERILATOR=1
 cargo fmt --all -- --check

@@ -64,6 +64,18 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Export the CMIS/ELSFP register map (JSON, Markdown, C header, SystemRDL).
+    Regmap {
+        /// json, md, c or rdl.
+        #[arg(long)]
+        format: String,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Engine configuration (TOML): lane counts and identity strings.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Measure engine speeds and the Rust/C++ cost of driving Verilator.
     Bench {
         /// Write the results here as JSON.
@@ -310,6 +322,28 @@ fn bench(
     Ok(0)
 }
 
+fn regmap(format: &str, out: Option<&Path>, config: Option<&Path>) -> Result<u8> {
+    let cfg = load_config(config)?;
+    let format: xpo_export::Format = format.parse()?;
+    let text = xpo_export::export(&cfg, format);
+    match out {
+        None => print!("{text}"),
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .with_context(|| format!("--out {}: not a file name", path.display()))?
+                .to_string_lossy()
+                .to_string();
+            write_all_or_nothing(dir, &[(name.as_str(), text)])?;
+        }
+    }
+    Ok(0)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -331,6 +365,11 @@ fn main() -> ExitCode {
             trace: trace.as_deref(),
             as_json: *json,
         }),
+        Cmd::Regmap {
+            format,
+            out,
+            config,
+        } => regmap(format, out.as_deref(), config.as_deref()),
         Cmd::Bench {
             json,
             cycles,

@@ -148,3 +148,28 @@ fn trace_writes_a_vcd_of_the_verilated_design() {
     assert_eq!(code, 2);
     assert!(err.contains("--trace"), "{err}");
 }
+
+#[test]
+fn regmap_exports_every_format_and_refuses_unknown_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    for (fmt, marker) in [
+        ("json", "\"cmis_revision\""),
+        ("md", "| Byte | Bits | Field |"),
+        ("c", "#define XPO_MODULE_STATE_BYTE 3u"),
+        ("rdl", "addrmap xpo_cmis"),
+    ] {
+        let out = dir.path().join(format!("map.{fmt}"));
+        let (code, _, err) = xpo(&["regmap", "--format", fmt, "--out", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{fmt}: {err}");
+        assert!(
+            std::fs::read_to_string(&out).unwrap().contains(marker),
+            "{fmt}"
+        );
+    }
+    let (code, out, _) = xpo(&["regmap", "--format", "md"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("## Page 1Bh"));
+    let (code, _, err) = xpo(&["regmap", "--format", "xml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("xml"), "{err}");
+}

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 /// Largest number of data lanes: two CMIS banks of eight lanes.
 pub const MAX_LANES: usize = 16;
+/// Largest number of laser lanes: the ELSFP lane bitmaps cover 32.
+pub const MAX_LASER_LANES: usize = 32;
 
 /// Why a configuration was refused.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,52 @@ impl Default for PrbsConfig {
     }
 }
 
+/// The module's identity as shown on page 00h (vendor name, part number, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModuleIdentity {
+    /// ASCII, at most 16 characters (space padded in memory).
+    pub vendor_name: String,
+    /// IEEE company ID, three bytes.
+    pub vendor_oui: [u8; 3],
+    /// ASCII, at most 16 characters.
+    pub part_number: String,
+    /// ASCII, at most 2 characters.
+    pub revision: String,
+    /// ASCII, at most 16 characters.
+    pub serial_number: String,
+    /// YYMMDD plus an optional 2-character lot code.
+    pub date_code: String,
+}
+
+impl Default for ModuleIdentity {
+    fn default() -> Self {
+        Self {
+            vendor_name: "XPO".into(),
+            vendor_oui: [0, 0, 0],
+            part_number: "XPO-ENGINE-8".into(),
+            revision: "01".into(),
+            serial_number: "SIM0000001".into(),
+            date_code: "261123".into(),
+        }
+    }
+}
+
+impl ModuleIdentity {
+    /// The text (or bytes) of `key`, unpadded.
+    pub fn bytes(&self, key: crate::regmap::IdentityKey) -> Vec<u8> {
+        use crate::regmap::IdentityKey as K;
+        match key {
+            K::VendorName => self.vendor_name.as_bytes().to_vec(),
+            K::VendorOui => self.vendor_oui.to_vec(),
+            K::PartNumber => self.part_number.as_bytes().to_vec(),
+            K::Revision => self.revision.as_bytes().to_vec(),
+            K::SerialNumber => self.serial_number.as_bytes().to_vec(),
+            K::DateCode => self.date_code.as_bytes().to_vec(),
+        }
+    }
+}
+
 /// Configuration of one XPO engine instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -66,8 +114,13 @@ pub struct EngineConfig {
     /// Core clock frequency in Hz; physical durations are converted to cycles
     /// from it in [`EngineConfig::cycles_for_ns`] and nowhere else.
     pub clock_hz: u64,
+    /// Laser lanes of the external laser source (ELSFP pages 1Ah/1Bh, one
+    /// bank per 8 lanes).
+    pub laser_lanes: usize,
     /// PRBS checker lock detector.
     pub prbs: PrbsConfig,
+    /// Page 00h identity strings.
+    pub identity: ModuleIdentity,
 }
 
 impl Default for EngineConfig {
@@ -76,7 +129,9 @@ impl Default for EngineConfig {
             lanes: 8,
             // 66-bit blocks of a 10.3125 Gb/s lane: the FPGA prototype rate.
             clock_hz: 156_250_000,
+            laser_lanes: 8,
             prbs: PrbsConfig::default(),
+            identity: ModuleIdentity::default(),
         }
     }
 }
@@ -116,6 +171,14 @@ impl EngineConfig {
             "a core clock an FPGA or ASIC can run",
         )?;
         check_range(
+            "laser_lanes",
+            self.laser_lanes,
+            1,
+            MAX_LASER_LANES,
+            "ELSFP lane bitmaps cover 32 lanes",
+        )?;
+        self.check_identity()?;
+        check_range(
             "prbs.lock_words",
             self.prbs.lock_words,
             1,
@@ -137,6 +200,50 @@ impl EngineConfig {
             "errors in one 66-bit word",
         )?;
         Ok(())
+    }
+
+    fn check_identity(&self) -> Result<(), ConfigError> {
+        use crate::regmap::IdentityKey as K;
+        let map = self.register_map();
+        let id = &self.identity;
+        for (key, field, name) in [
+            (K::VendorName, "VendorName", "identity.vendor_name"),
+            (K::PartNumber, "VendorPartNumber", "identity.part_number"),
+            (K::Revision, "VendorRevision", "identity.revision"),
+            (
+                K::SerialNumber,
+                "VendorSerialNumber",
+                "identity.serial_number",
+            ),
+            (K::DateCode, "DateCode", "identity.date_code"),
+        ] {
+            let text = id.bytes(key);
+            let room = map.field(field).expect("identity field in the map").len as usize;
+            if text.len() > room || !text.iter().all(|c| (0x20..0x7f).contains(c)) {
+                return Err(ConfigError::Invalid {
+                    field: name,
+                    value: format!("{:?}", String::from_utf8_lossy(&text)),
+                    reason: format!("must be printable ASCII of at most {room} characters"),
+                });
+            }
+        }
+        let d = id.date_code.as_bytes();
+        if d.len() < 6 || !d[..6].iter().all(u8::is_ascii_digit) {
+            return Err(ConfigError::Invalid {
+                field: "identity.date_code",
+                value: format!("{:?}", id.date_code),
+                reason: "must start with YYMMDD digits".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The CMIS/ELSFP register map this configuration implements.
+    pub fn register_map(&self) -> crate::regmap::RegisterMap {
+        crate::regmap::cmis::cmis_map(&crate::regmap::cmis::MapParams {
+            data_lanes: self.lanes,
+            laser_lanes: self.laser_lanes,
+        })
     }
 
     /// Parses and validates TOML text; `origin` names it in errors.
@@ -215,6 +322,23 @@ mod tests {
         };
         assert_eq!(c.cycles_for_ns(1_000), 157); // 156.25 cycles
         assert_eq!(c.cycles_for_ns(64), 10);
+    }
+
+    #[test]
+    fn identity_is_checked_against_the_map() {
+        let e = EngineConfig::from_toml_str(
+            "[identity]\nvendor_name = \"A VENDOR NAME TOO LONG\"",
+            "t",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("identity.vendor_name") && e.to_string().contains("16"),
+            "{e}"
+        );
+        let e = EngineConfig::from_toml_str("[identity]\ndate_code = \"2611\"", "t").unwrap_err();
+        assert!(e.to_string().contains("date_code"), "{e}");
+        let e = EngineConfig::from_toml_str("laser_lanes = 33", "t").unwrap_err();
+        assert!(e.to_string().contains("laser_lanes"), "{e}");
     }
 
     #[test]

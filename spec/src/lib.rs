@@ -10,8 +10,9 @@ pub mod config;
 pub mod engine;
 pub mod ports;
 pub mod prbs;
+pub mod regmap;
 
-pub use config::{ConfigError, EngineConfig, PrbsConfig};
+pub use config::{ConfigError, EngineConfig, ModuleIdentity, PrbsConfig};
 pub use engine::Engine;
 pub use ports::{EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, PortSpec, WordLayout};
 pub use prbs::{PrbsPattern, PrbsPolynomial};

@@ -1,0 +1,355 @@
+//! The CMIS 5.x / OIF-ELSFP-CMIS management memory as data.
+//!
+//! Every field the engine implements is one [`Field`] row: page, byte, bit
+//! range, width, access type, reset value, units and meaning. The HDL address
+//! decode, the host model's register file, the driver's accessors and the
+//! exports (JSON, Markdown, C header, SystemRDL) are all derived from this
+//! table; nobody types an offset twice. The table itself is in [`cmis`].
+//!
+//! Conventions (CMIS): multi-byte values are big-endian (most significant byte
+//! at the lowest address); lane 1 is bit 0 of a lane bitmap; per-lane
+//! sub-byte fields pack from bit 0 of the lowest byte upwards (lane 1 in bits
+//! 3:0, lane 2 in bits 7:4 of a nibble pair).
+
+pub mod cmis;
+
+use serde::{Deserialize, Serialize};
+
+/// How the host may access a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Read-only: written by hardware or fixed at build time.
+    Ro,
+    /// Read-write control.
+    Rw,
+    /// Write-only command; reads return 0.
+    Wo,
+    /// Latched flag: set by hardware, cleared by the host reading it; set
+    /// again the next cycle if the condition persists.
+    Rc,
+    /// Self-clearing control: the host writes 1, hardware acts and clears it.
+    Sc,
+}
+
+impl Access {
+    /// The host can change it by writing.
+    pub fn writable(self) -> bool {
+        matches!(self, Access::Rw | Access::Wo | Access::Sc)
+    }
+    /// The host can read its value.
+    pub fn readable(self) -> bool {
+        !matches!(self, Access::Wo)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Access::Ro => "ro",
+            Access::Rw => "rw",
+            Access::Wo => "wo",
+            Access::Rc => "rc",
+            Access::Sc => "sc",
+        }
+    }
+}
+
+/// How a field's bits are interpreted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    Unsigned,
+    /// Two's complement.
+    Signed,
+    /// ASCII text, space padded.
+    Ascii,
+    /// One bit per lane.
+    LaneBitmap,
+    /// A code from a table named in the description.
+    Code,
+}
+
+/// Where a field's reset value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reset {
+    /// A number (the whole field, big-endian for multi-byte fields).
+    Value(u64),
+    /// Text from the configuration's module identity, space padded.
+    Identity(IdentityKey),
+    /// The page checksum: low 8 bits of the sum of bytes `first..=last` of
+    /// the same page, kept current by hardware.
+    Checksum { first: u8, last: u8 },
+}
+
+/// The identity strings of page 00h, filled from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityKey {
+    VendorName,
+    VendorOui,
+    PartNumber,
+    Revision,
+    SerialNumber,
+    DateCode,
+}
+
+/// One field, possibly repeated per lane.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    /// CMIS-style name, unique within the map (e.g. `LowPwrRequestSW`).
+    pub name: String,
+    /// Page number; the lower page is page 0 with `byte < 128`.
+    pub page: u8,
+    /// First byte of the first instance (0..=255).
+    pub byte: u8,
+    /// Bytes per instance (1 for fields of up to 8 bits).
+    pub len: u8,
+    /// Lowest bit of the first instance within its byte (0 for whole bytes).
+    pub lsb: u8,
+    /// Bits per instance.
+    pub width: u8,
+    /// Instances (lanes); 1 for a scalar field.
+    pub count: u8,
+    /// Distance between instances, in bits.
+    pub stride_bits: u16,
+    pub access: Access,
+    pub encoding: Encoding,
+    pub reset: Reset,
+    /// Units of one least significant bit, if the field is a quantity.
+    pub units: Option<String>,
+    pub description: String,
+}
+
+/// The location of one instance of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub page: u8,
+    pub byte: u8,
+    pub len: u8,
+    pub lsb: u8,
+    pub width: u8,
+}
+
+impl Location {
+    /// Mask of the instance's bits within its byte (for sub-byte fields).
+    pub fn mask(&self) -> u8 {
+        if self.width >= 8 {
+            0xff
+        } else {
+            (((1u16 << self.width) - 1) << self.lsb) as u8
+        }
+    }
+}
+
+impl Field {
+    /// Where instance `i` (0-based lane within the bank) lives.
+    pub fn instance(&self, i: u8) -> Location {
+        assert!(
+            i < self.count,
+            "{}: instance {i} of {}",
+            self.name,
+            self.count
+        );
+        let bit = self.lsb as u32 + i as u32 * self.stride_bits as u32;
+        Location {
+            page: self.page,
+            byte: self.byte + (bit / 8) as u8,
+            len: self.len,
+            lsb: (bit % 8) as u8,
+            width: self.width,
+        }
+    }
+
+    /// Every byte any instance touches, in order.
+    pub fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        let first = self.byte;
+        let last = self.last_byte();
+        first..=last
+    }
+
+    /// The last byte any instance touches.
+    pub fn last_byte(&self) -> u8 {
+        let l = self.instance(self.count - 1);
+        (l.byte as u16 + l.len as u16 - 1) as u8
+    }
+
+    /// Whether this field lives in the lower page (bytes 0..127).
+    pub fn in_lower(&self) -> bool {
+        self.byte < 128
+    }
+}
+
+/// A page of the upper memory (or the lower page, as page 0 bytes 0..127).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    pub page: u8,
+    /// Banks implemented (1 for unbanked pages).
+    pub banks: u8,
+    pub name: String,
+    pub description: String,
+}
+
+/// The whole management memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterMap {
+    pub name: String,
+    /// CMIS revision implemented, major.minor.
+    pub cmis_revision: String,
+    pub pages: Vec<Page>,
+    pub fields: Vec<Field>,
+}
+
+/// Linear address in the Linux optoe / SONiC layout: the lower page at
+/// 0..127, upper byte `byte` (128..255) of `page` in `bank` at
+/// `(bank * 256 + page) * 128 + byte`.
+pub fn linear_address(bank: u8, page: u8, byte: u8) -> u32 {
+    if byte < 128 {
+        byte as u32
+    } else {
+        (bank as u32 * 256 + page as u32) * 128 + byte as u32
+    }
+}
+
+impl RegisterMap {
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The page entry for `page`, if implemented.
+    pub fn page(&self, page: u8) -> Option<&Page> {
+        self.pages.iter().find(|p| p.page == page)
+    }
+
+    /// Fields on `page`'s upper half (or the lower page for `None`), by byte.
+    pub fn fields_of(&self, page: Option<u8>) -> Vec<&Field> {
+        let mut v: Vec<&Field> = self
+            .fields
+            .iter()
+            .filter(|f| match page {
+                None => f.in_lower(),
+                Some(p) => !f.in_lower() && f.page == p,
+            })
+            .collect();
+        v.sort_by_key(|f| (f.byte, f.lsb));
+        v
+    }
+
+    /// Reset contents of the lower page (`None`, bytes 0..127) or of an upper
+    /// page (bytes 128..255), index 0 being the first byte of the half.
+    /// Identity text comes from `id`; checksums are computed last.
+    pub fn reset_half(&self, page: Option<u8>, id: &crate::ModuleIdentity) -> [u8; 128] {
+        let base = if page.is_none() { 0usize } else { 128 };
+        let mut img = [0u8; 128];
+        let fields = self.fields_of(page);
+        for f in &fields {
+            for i in 0..f.count {
+                let l = f.instance(i);
+                let at = l.byte as usize - base;
+                match &f.reset {
+                    Reset::Value(v) => {
+                        if l.len > 1 {
+                            for k in 0..l.len as usize {
+                                img[at + k] = (*v >> (8 * (l.len as usize - 1 - k))) as u8;
+                            }
+                        } else {
+                            let mask = l.mask();
+                            img[at] = (img[at] & !mask) | (((*v as u8) << l.lsb) & mask);
+                        }
+                    }
+                    Reset::Identity(k) => {
+                        let mut text = id.bytes(*k);
+                        let pad = if *k == IdentityKey::VendorOui {
+                            0
+                        } else {
+                            b' '
+                        };
+                        text.resize(l.len as usize, pad);
+                        img[at..at + l.len as usize].copy_from_slice(&text);
+                    }
+                    Reset::Checksum { .. } => {}
+                }
+            }
+        }
+        for f in &fields {
+            if let Reset::Checksum { first, last } = f.reset {
+                let sum: u32 = (first..=last).map(|b| img[b as usize - base] as u32).sum();
+                img[f.byte as usize - base] = sum as u8;
+            }
+        }
+        img
+    }
+
+    /// Structural checks: names unique, fields inside their half page, no
+    /// two fields sharing a bit, every upper field on a declared page,
+    /// checksums over their own page. Returns every problem found.
+    pub fn check(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut names = std::collections::HashSet::new();
+        // (page or 0xFFFF for lower, byte) -> bits used
+        let mut used: std::collections::HashMap<(u16, u8), u8> = Default::default();
+        for f in &self.fields {
+            if !names.insert(f.name.as_str()) {
+                problems.push(format!("{}: duplicate name", f.name));
+            }
+            if f.count == 0 || f.width == 0 || f.len == 0 {
+                problems.push(format!("{}: empty field", f.name));
+                continue;
+            }
+            if f.len > 1 && (f.lsb != 0 || f.width as u16 != f.len as u16 * 8) {
+                problems.push(format!("{}: multi-byte fields must be whole bytes", f.name));
+            }
+            if f.len == 1 && f.lsb as u16 + f.width as u16 > 8 {
+                problems.push(format!(
+                    "{}: bits {}+{} leave the byte",
+                    f.name, f.lsb, f.width
+                ));
+            }
+            let last = f.instance(f.count - 1);
+            let end = last.byte as u16 + last.len as u16 - 1;
+            let (lo, hi) = if f.in_lower() { (0, 127) } else { (128, 255) };
+            if end > hi || (f.byte as u16) < lo {
+                problems.push(format!(
+                    "{}: bytes {}..={end} leave {lo}..={hi}",
+                    f.name, f.byte
+                ));
+                continue;
+            }
+            if !f.in_lower() && self.page(f.page).is_none() {
+                problems.push(format!("{}: page {:02X}h is not declared", f.name, f.page));
+            }
+            let key_page = if f.in_lower() { 0xFFFF } else { f.page as u16 };
+            for i in 0..f.count {
+                let l = f.instance(i);
+                for b in 0..l.len {
+                    let mask = if l.len > 1 { 0xff } else { l.mask() };
+                    let slot = used.entry((key_page, l.byte + b)).or_insert(0);
+                    if *slot & mask != 0 {
+                        problems.push(format!(
+                            "{}: overlaps another field at byte {}",
+                            f.name,
+                            l.byte + b
+                        ));
+                    }
+                    *slot |= mask;
+                }
+            }
+            if let Reset::Checksum { first, last } = f.reset {
+                if f.in_lower() || first > last || (first..=last).contains(&f.byte) {
+                    problems.push(format!(
+                        "{}: checksum range {first}..={last} is wrong",
+                        f.name
+                    ));
+                }
+            }
+            if let Reset::Value(v) = f.reset {
+                if f.width < 64 && v >> f.width != 0 {
+                    problems.push(format!(
+                        "{}: reset {v:#x} wider than {} bits",
+                        f.name, f.width
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
