@@ -4,10 +4,13 @@
 //!   standards (`shared/reference/pcs-lanes.md`) and the cycle contracts
 //!   documented on each block, never from the HDL source. It is the third
 //!   engine of every lockstep run.
+//! - [`mgmt`]: the management memory model (CMIS semantics at the byte
+//!   port), the `RegisterAccess` trait and the map-driven `Driver`.
 //! - [`channel`]: the SerDes/line models that make stimulus: a seeded bit-error
 //!   channel that counts what it injected, and gearbox gaps.
 
 pub mod channel;
+pub mod mgmt;
 pub mod model;
 
 pub use channel::{BitErrorChannel, Gearbox};

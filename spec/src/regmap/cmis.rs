@@ -22,6 +22,7 @@ fn f(name: &str, page: u8, byte: u8) -> Field {
         encoding: Encoding::Unsigned,
         reset: Reset::Value(0),
         units: None,
+        masked_by: None,
         description: String::new(),
     }
 }
@@ -77,6 +78,10 @@ impl Field {
     fn identity(mut self, k: IdentityKey) -> Self {
         self.reset = Reset::Identity(k);
         self.enc(Encoding::Ascii)
+    }
+    fn masked_by(mut self, m: &str) -> Self {
+        self.masked_by = Some(m.to_string());
+        self
     }
     fn units(mut self, u: &str) -> Self {
         self.units = Some(u.to_string());
@@ -206,6 +211,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         f("ModuleStateChanged", 0, 8)
             .bits(0, 1)
             .rc()
+            .masked_by("MaskModuleStateChanged")
             .doc("Latched: ModuleState changed."),
     );
     for (i, name) in [
@@ -225,6 +231,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             f(&format!("L{name}"), 0, 9)
                 .bits(i as u8, 1)
                 .rc()
+                .masked_by(&format!("M{name}"))
                 .doc(&format!("Latched module flag: {name}.")),
         );
     }
@@ -910,6 +917,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             f(&format!("LLaser{n}"), 0x1A, 186 + i as u8)
                 .rc()
                 .bitmap()
+                .masked_by(&format!("MLaser{n}"))
                 .doc(&format!("Per laser lane, latched: {n}.")),
         );
         v.push(
@@ -1105,6 +1113,15 @@ mod tests {
         );
         assert_eq!(m.page(0x1A).unwrap().banks, 2, "16 laser lanes: two banks");
         assert_eq!(m.field("LaserLaneCount").unwrap().reset, Reset::Value(16));
+        assert_eq!(
+            m.field("LTempHighAlarm").unwrap().masked_by.as_deref(),
+            Some("MTempHighAlarm")
+        );
+        assert_eq!(
+            m.field("MTempHighAlarm").unwrap().byte,
+            32,
+            "masks of byte 9 at byte 32"
+        );
     }
 
     #[test]

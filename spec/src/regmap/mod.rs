@@ -116,6 +116,10 @@ pub struct Field {
     pub reset: Reset,
     /// Units of one least significant bit, if the field is a quantity.
     pub units: Option<String>,
+    /// For a latched flag: the mask field whose set bits keep it from
+    /// asserting IntL (same page, same instance layout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_by: Option<String>,
     pub description: String,
 }
 
@@ -341,6 +345,21 @@ impl RegisterMap {
                     ));
                 }
             }
+            if let Some(m) = &f.masked_by {
+                match self.field(m) {
+                    Some(mf)
+                        if mf.access == Access::Rw
+                            && mf.page == f.page
+                            && mf.in_lower() == f.in_lower()
+                            && mf.width == f.width
+                            && mf.count == f.count
+                            && mf.lsb == f.lsb => {}
+                    _ => problems.push(format!("{}: mask {m} is not a matching rw field", f.name)),
+                }
+                if f.access != Access::Rc {
+                    problems.push(format!("{}: only latched flags have masks", f.name));
+                }
+            }
             if let Reset::Value(v) = f.reset {
                 if f.width < 64 && v >> f.width != 0 {
                     problems.push(format!(
@@ -349,6 +368,25 @@ impl RegisterMap {
                     ));
                 }
             }
+        }
+        // A read-modify-write of a writable byte must not clear latched
+        // flags: no byte holds both.
+        let mut rc_bytes = std::collections::HashSet::new();
+        let mut w_bytes = std::collections::HashSet::new();
+        for f in &self.fields {
+            let key_page = if f.in_lower() { 0xFFFF } else { f.page as u16 };
+            for b in f.bytes() {
+                if f.access == Access::Rc {
+                    rc_bytes.insert((key_page, b));
+                } else if f.access.writable() {
+                    w_bytes.insert((key_page, b));
+                }
+            }
+        }
+        for (p, b) in rc_bytes.intersection(&w_bytes) {
+            problems.push(format!(
+                "byte {b} of page {p:X} mixes latched flags and writable bits"
+            ));
         }
         problems
     }

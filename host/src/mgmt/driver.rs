@@ -1,0 +1,255 @@
+//! `Driver`: typed access to the management memory, by field name.
+//!
+//! Every accessor looks its field up in the register map; no offset is typed
+//! here. Lanes are 0-based across banks: lane 9 of a banked page is instance
+//! (or bit) 1 of bank 1.
+
+use super::access::RegisterAccess;
+use super::memory::AccessError;
+use xpo_spec::regmap::{linear_address, Encoding, Field, RegisterMap};
+
+/// Why a driver call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DriverError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error("no field `{0}` in the register map")]
+    UnknownField(String),
+    #[error("{field}: lane {lane} is beyond its {lanes} lanes")]
+    LaneOutOfRange {
+        field: String,
+        lane: usize,
+        lanes: usize,
+    },
+    #[error("{field}: value {value} does not fit in {width} bits")]
+    TooWide {
+        field: String,
+        value: u64,
+        width: u8,
+    },
+    #[error("{field} is {width} bits wide: use read_bytes/write_bytes")]
+    NotAnInteger { field: String, width: u8 },
+}
+
+/// CMIS module states (lower page byte 3, bits 3:1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleState {
+    LowPwr,
+    PwrUp,
+    Ready,
+    PwrDn,
+    Fault,
+    /// A reserved code.
+    Reserved(u8),
+}
+
+impl From<u64> for ModuleState {
+    fn from(v: u64) -> Self {
+        match v {
+            1 => ModuleState::LowPwr,
+            2 => ModuleState::PwrUp,
+            3 => ModuleState::Ready,
+            4 => ModuleState::PwrDn,
+            5 => ModuleState::Fault,
+            x => ModuleState::Reserved(x as u8),
+        }
+    }
+}
+
+/// Where one lane's value of a field lives.
+struct Target {
+    addr: u32,
+    len: usize,
+    lsb: u8,
+    width: u8,
+}
+
+/// Typed management access over any [`RegisterAccess`].
+pub struct Driver<A: RegisterAccess> {
+    access: A,
+    map: RegisterMap,
+}
+
+impl<A: RegisterAccess> Driver<A> {
+    pub fn new(access: A, map: RegisterMap) -> Self {
+        Self { access, map }
+    }
+
+    /// The underlying access, e.g. to drive hardware inputs of a model.
+    pub fn access_mut(&mut self) -> &mut A {
+        &mut self.access
+    }
+
+    pub fn map(&self) -> &RegisterMap {
+        &self.map
+    }
+
+    fn target(&self, name: &str, lane: usize) -> Result<Target, DriverError> {
+        let f: &Field = self
+            .map
+            .field(name)
+            .ok_or_else(|| DriverError::UnknownField(name.into()))?;
+        let banks = if f.in_lower() {
+            1
+        } else {
+            self.map.page(f.page).map_or(1, |p| p.banks) as usize
+        };
+        let per_bank = if f.encoding == Encoding::LaneBitmap {
+            8 * f.count as usize
+        } else {
+            f.count as usize
+        };
+        let lanes = per_bank * if f.page >= 0x10 { banks } else { 1 };
+        if lane >= lanes {
+            return Err(DriverError::LaneOutOfRange {
+                field: name.into(),
+                lane,
+                lanes,
+            });
+        }
+        let (bank, idx) = ((lane / per_bank) as u8, lane % per_bank);
+        let (inst, bit) = if f.encoding == Encoding::LaneBitmap {
+            (idx / 8, Some(idx % 8))
+        } else {
+            (idx, None)
+        };
+        let l = f.instance(inst as u8);
+        Ok(Target {
+            addr: linear_address(bank, f.page, l.byte),
+            len: l.len as usize,
+            lsb: bit.map_or(l.lsb, |b| l.lsb + b as u8),
+            width: if bit.is_some() { 1 } else { l.width },
+        })
+    }
+
+    /// Reads the raw bytes of one lane's value (e.g. identity text).
+    pub fn read_bytes(&mut self, name: &str, lane: usize) -> Result<Vec<u8>, DriverError> {
+        let t = self.target(name, lane)?;
+        let mut buf = vec![0u8; t.len];
+        self.access.read(t.addr, &mut buf)?;
+        Ok(buf)
+    }
+
+    /// Writes the raw bytes of one lane's value in one transaction.
+    pub fn write_bytes(&mut self, name: &str, lane: usize, data: &[u8]) -> Result<(), DriverError> {
+        let t = self.target(name, lane)?;
+        if data.len() != t.len {
+            return Err(DriverError::NotAnInteger {
+                field: name.into(),
+                width: t.width,
+            });
+        }
+        Ok(self.access.write(t.addr, data)?)
+    }
+
+    /// Reads one lane's value of a field (lane 0 for scalar fields).
+    pub fn read_field(&mut self, name: &str, lane: usize) -> Result<u64, DriverError> {
+        let t = self.target(name, lane)?;
+        if t.width > 64 {
+            return Err(DriverError::NotAnInteger {
+                field: name.into(),
+                width: t.width,
+            });
+        }
+        let mut buf = vec![0u8; t.len];
+        self.access.read(t.addr, &mut buf)?;
+        if t.len > 1 {
+            Ok(buf.iter().fold(0u64, |a, &b| a << 8 | b as u64))
+        } else {
+            Ok(((buf[0] >> t.lsb) as u64) & ((1u64 << t.width) - 1))
+        }
+    }
+
+    /// Writes one lane's value of a field. Sub-byte fields are written by
+    /// read-modify-write of their byte (the map guarantees no byte mixes
+    /// latched flags with writable bits, so the read clears nothing).
+    pub fn write_field(&mut self, name: &str, lane: usize, value: u64) -> Result<(), DriverError> {
+        let t = self.target(name, lane)?;
+        if t.width > 64 {
+            return Err(DriverError::NotAnInteger {
+                field: name.into(),
+                width: t.width,
+            });
+        }
+        if t.width < 64 && value >> t.width != 0 {
+            return Err(DriverError::TooWide {
+                field: name.into(),
+                value,
+                width: t.width,
+            });
+        }
+        if t.len > 1 {
+            let bytes: Vec<u8> = (0..t.len)
+                .map(|k| (value >> (8 * (t.len - 1 - k))) as u8)
+                .collect();
+            self.access.write(t.addr, &bytes)?;
+        } else {
+            let mask = (((1u16 << t.width) - 1) << t.lsb) as u8;
+            let mut b = [0u8];
+            self.access.read(t.addr, &mut b)?;
+            let v = (b[0] & !mask) | (((value as u8) << t.lsb) & mask);
+            self.access.write(t.addr, &[v])?;
+        }
+        Ok(())
+    }
+
+    /// ModuleState.
+    pub fn module_state(&mut self) -> Result<ModuleState, DriverError> {
+        Ok(self.read_field("ModuleState", 0)?.into())
+    }
+
+    /// Requests (or releases) ModuleLowPwr by software.
+    pub fn set_low_power_request(&mut self, on: bool) -> Result<(), DriverError> {
+        self.write_field("LowPwrRequestSW", 0, on as u64)
+    }
+
+    /// Enables or disables a laser lane (1Ah LaneEnable).
+    pub fn set_laser_enable(&mut self, lane: usize, on: bool) -> Result<(), DriverError> {
+        self.write_field("LaneEnable", lane, on as u64)
+    }
+
+    /// Sets a laser lane's bias setpoint, in 100 uA.
+    pub fn set_bias_setpoint(&mut self, lane: usize, units_100ua: u16) -> Result<(), DriverError> {
+        self.write_field("BiasSetpoint", lane, units_100ua as u64)
+    }
+
+    /// Sets a laser lane's optical power setpoint, in 10 uW.
+    pub fn set_power_setpoint(&mut self, lane: usize, units_10uw: u16) -> Result<(), DriverError> {
+        self.write_field("PowerSetpoint", lane, units_10uw as u64)
+    }
+
+    /// A laser lane's bias monitor, in 100 uA.
+    pub fn bias_monitor(&mut self, lane: usize) -> Result<u16, DriverError> {
+        Ok(self.read_field("BiasMonitor", lane)? as u16)
+    }
+
+    /// A laser lane's optical power monitor, in 10 uW.
+    pub fn power_monitor(&mut self, lane: usize) -> Result<u16, DriverError> {
+        Ok(self.read_field("PowerMonitor", lane)? as u16)
+    }
+
+    /// Module temperature in degrees Celsius.
+    pub fn temperature_c(&mut self) -> Result<f64, DriverError> {
+        Ok(self.read_field("TemperatureMonitor", 0)? as u16 as i16 as f64 / 256.0)
+    }
+
+    /// Module temperature thresholds (high alarm, low alarm, high warning,
+    /// low warning) in degrees Celsius.
+    pub fn temperature_thresholds_c(&mut self) -> Result<[f64; 4], DriverError> {
+        let mut out = [0.0; 4];
+        for (o, n) in out.iter_mut().zip([
+            "TempHighAlarm",
+            "TempLowAlarm",
+            "TempHighWarning",
+            "TempLowWarning",
+        ]) {
+            *o = self.read_field(n, 0)? as u16 as i16 as f64 / 256.0;
+        }
+        Ok(out)
+    }
+
+    /// Reads (and so clears) a lane's latched flag.
+    pub fn take_flag(&mut self, name: &str, lane: usize) -> Result<bool, DriverError> {
+        Ok(self.read_field(name, lane)? != 0)
+    }
+}

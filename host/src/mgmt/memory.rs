@@ -1,0 +1,352 @@
+//! `CmisMemory`: the management memory at the byte port.
+//!
+//! Semantics (CMIS 5.2 and our documented choices):
+//! - The lower page (0..127) is always visible; bytes 128..255 show the page
+//!   in PageSelect (byte 127) of the bank in BankSelect (byte 126) for banked
+//!   pages (10h and above). A page or bank that is not implemented reads 0
+//!   and ignores writes, and the access is reported as an error (AXI SLVERR).
+//!   Bank and page changes take effect from the next byte on.
+//! - Bytes without any field read 0 and refuse writes; read-only bits ignore
+//!   writes; a write to a byte with no writable bit is an error and changes
+//!   nothing.
+//! - Latched flags (rc) read their value and are then cleared; hardware sets
+//!   them again while the condition persists. IntL is asserted while any
+//!   latched flag bit is set whose mask bit is clear.
+//! - Self-clearing (sc) and write-only bits read 0; writing 1 to an sc bit
+//!   records a pulse for the hardware to act on.
+//! - Multi-byte writable fields change only when every byte of the value was
+//!   written in one transaction (committed at its end); multi-byte values
+//!   updated by hardware are frozen for the length of a transaction, so one
+//!   sequential read is coherent.
+
+use std::collections::HashMap;
+use xpo_spec::regmap::{Access, RegisterMap};
+use xpo_spec::EngineConfig;
+
+/// A refused access; the memory is unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    #[error("page {page:02X}h bank {bank} is not implemented")]
+    UnimplementedPage { bank: u8, page: u8 },
+    #[error("byte {byte} of page {page:02X}h holds no field")]
+    Unimplemented { page: u8, byte: u8 },
+    #[error("byte {byte} of page {page:02X}h is read-only")]
+    ReadOnly { page: u8, byte: u8 },
+}
+
+/// Bit classes of one byte, from the map.
+#[derive(Debug, Clone, Copy, Default)]
+struct ByteInfo {
+    any: u8,
+    rw: u8,
+    wo: u8,
+    rc: u8,
+    sc: u8,
+    /// Part of a multi-byte writable field: (field index, instance).
+    multi: Option<(usize, u8)>,
+}
+
+/// A half page: `None` for the lower page, `Some((bank, page))` for the
+/// upper half of `page` in `bank`.
+pub type HalfPage = Option<(u8, u8)>;
+type Half = HalfPage;
+
+/// The management memory of one module.
+#[derive(Debug, Clone)]
+pub struct CmisMemory {
+    map: RegisterMap,
+    info_lower: [ByteInfo; 128],
+    info_upper: HashMap<u8, [ByteInfo; 128]>,
+    store: HashMap<Half, [u8; 128]>,
+    in_transaction: bool,
+    /// Bytes of multi-byte writable fields written in this transaction.
+    pending: HashMap<(Half, u8), u8>,
+    /// Hardware updates held back until the transaction ends.
+    deferred: Vec<(Half, u8, u8, u8)>, // (half, byte, mask, value)
+    pulses: Vec<(Half, u8, u8)>,
+}
+
+impl CmisMemory {
+    /// The memory in its reset state for `cfg`.
+    pub fn new(cfg: &EngineConfig) -> Self {
+        let map = cfg.register_map();
+        let mut info_lower = [ByteInfo::default(); 128];
+        let mut info_upper: HashMap<u8, [ByteInfo; 128]> = HashMap::new();
+        for (idx, f) in map.fields.iter().enumerate() {
+            for i in 0..f.count {
+                let l = f.instance(i);
+                for k in 0..l.len {
+                    let byte = l.byte + k;
+                    let slot = if f.in_lower() {
+                        &mut info_lower[byte as usize]
+                    } else {
+                        &mut info_upper
+                            .entry(f.page)
+                            .or_insert([ByteInfo::default(); 128])[byte as usize - 128]
+                    };
+                    let mask = if l.len > 1 { 0xff } else { l.mask() };
+                    slot.any |= mask;
+                    match f.access {
+                        Access::Rw => slot.rw |= mask,
+                        Access::Wo => slot.wo |= mask,
+                        Access::Rc => slot.rc |= mask,
+                        Access::Sc => slot.sc |= mask,
+                        Access::Ro => {}
+                    }
+                    if l.len > 1 && f.access.writable() {
+                        slot.multi = Some((idx, i));
+                    }
+                }
+            }
+        }
+        let mut store = HashMap::new();
+        store.insert(None, map.reset_half(None, &cfg.identity));
+        for p in &map.pages {
+            let img = map.reset_half(Some(p.page), &cfg.identity);
+            for bank in 0..p.banks {
+                store.insert(Some((bank, p.page)), img);
+            }
+        }
+        let mut m = Self {
+            map,
+            info_lower,
+            info_upper,
+            store,
+            in_transaction: false,
+            pending: HashMap::new(),
+            deferred: Vec::new(),
+            pulses: Vec::new(),
+        };
+        m.update_interrupt();
+        m
+    }
+
+    /// The register map this memory implements.
+    pub fn map(&self) -> &RegisterMap {
+        &self.map
+    }
+
+    fn selected(&self) -> Result<Half, AccessError> {
+        let lower = &self.store[&None];
+        let (bank, page) = (lower[126], lower[127]);
+        match self.map.page(page) {
+            Some(p) if page < 0x10 => Ok(Some((0, p.page))),
+            Some(p) if bank < p.banks => Ok(Some((bank, p.page))),
+            _ => Err(AccessError::UnimplementedPage { bank, page }),
+        }
+    }
+
+    fn info(&self, half: Half, byte: u8) -> ByteInfo {
+        match half {
+            None => self.info_lower[byte as usize],
+            Some((_, page)) => self.info_upper[&page][byte as usize - 128],
+        }
+    }
+
+    fn locate(&self, byte: u8) -> Result<Half, AccessError> {
+        if byte < 128 {
+            Ok(None)
+        } else {
+            self.selected()
+        }
+    }
+
+    /// Starts a bus transaction (I2C START, an AXI access).
+    pub fn begin(&mut self) {
+        self.in_transaction = true;
+    }
+
+    /// Ends the transaction: commits complete multi-byte writes, then the
+    /// hardware updates held back during it.
+    pub fn end(&mut self) {
+        self.in_transaction = false;
+        let pending = std::mem::take(&mut self.pending);
+        let mut done: Vec<(Half, usize, u8)> = Vec::new();
+        for &(half, byte) in pending.keys() {
+            let (idx, inst) = self
+                .info(half, byte)
+                .multi
+                .expect("pending bytes are multi-byte");
+            if !done.contains(&(half, idx, inst)) {
+                done.push((half, idx, inst));
+            }
+        }
+        for (half, idx, inst) in done {
+            let l = self.map.fields[idx].instance(inst);
+            let all = (0..l.len).all(|k| pending.contains_key(&(half, l.byte + k)));
+            if all {
+                for k in 0..l.len {
+                    let b = l.byte + k;
+                    self.bytes_mut(half)[Self::index(b)] = pending[&(half, b)];
+                }
+            }
+        }
+        for (half, byte, mask, value) in std::mem::take(&mut self.deferred) {
+            let slot = &mut self.bytes_mut(half)[Self::index(byte)];
+            *slot = (*slot & !mask) | (value & mask);
+        }
+        self.update_interrupt();
+    }
+
+    fn index(byte: u8) -> usize {
+        (byte & 0x7f) as usize
+    }
+
+    fn bytes_mut(&mut self, half: Half) -> &mut [u8; 128] {
+        self.store.get_mut(&half).expect("implemented half")
+    }
+
+    /// Reads byte `byte` (0..255) of the 256-byte window. An error still
+    /// reads as 0 on I2C.
+    pub fn read_byte(&mut self, byte: u8) -> Result<u8, AccessError> {
+        let half = self.locate(byte)?;
+        let info = self.info(half, byte);
+        let page = half.map_or(0, |(_, p)| p);
+        if info.any == 0 {
+            return Err(AccessError::Unimplemented { page, byte });
+        }
+        let stored = self.store[&half][Self::index(byte)];
+        let value = stored & !(info.wo | info.sc);
+        if info.rc & stored != 0 {
+            self.bytes_mut(half)[Self::index(byte)] &= !info.rc;
+            self.update_interrupt();
+        }
+        Ok(value)
+    }
+
+    /// Writes byte `byte` of the window. Refused writes change nothing.
+    pub fn write_byte(&mut self, byte: u8, value: u8) -> Result<(), AccessError> {
+        let half = self.locate(byte)?;
+        let info = self.info(half, byte);
+        let page = half.map_or(0, |(_, p)| p);
+        if info.any == 0 {
+            return Err(AccessError::Unimplemented { page, byte });
+        }
+        let writable = info.rw | info.wo | info.sc;
+        if writable == 0 {
+            return Err(AccessError::ReadOnly { page, byte });
+        }
+        if info.multi.is_some() {
+            self.pending.insert((half, byte), value);
+            if !self.in_transaction {
+                self.end();
+            }
+            return Ok(());
+        }
+        let slot = &mut self.bytes_mut(half)[Self::index(byte)];
+        *slot = (*slot & !(info.rw | info.wo)) | (value & (info.rw | info.wo));
+        if value & info.sc != 0 {
+            self.pulses.push((half, byte, value & info.sc));
+        }
+        self.update_interrupt();
+        Ok(())
+    }
+
+    /// Self-clearing bits written since the last call: `(bank, page, byte,
+    /// bits)`, page `None` for the lower page.
+    pub fn take_pulses(&mut self) -> Vec<(HalfPage, u8, u8)> {
+        std::mem::take(&mut self.pulses)
+    }
+
+    fn field_location(
+        &self,
+        name: &str,
+        bank: u8,
+        instance: u8,
+    ) -> (Half, xpo_spec::regmap::Location) {
+        let f = self
+            .map
+            .field(name)
+            .unwrap_or_else(|| panic!("no field {name} in the map"));
+        let half = if f.in_lower() {
+            None
+        } else {
+            Some((bank, f.page))
+        };
+        (half, f.instance(instance))
+    }
+
+    /// Hardware sets a read-only field (status, monitor); held back while a
+    /// transaction is in progress so reads stay coherent.
+    pub fn hw_write(&mut self, name: &str, bank: u8, instance: u8, value: u64) {
+        let (half, l) = self.field_location(name, bank, instance);
+        for k in 0..l.len {
+            let (mask, v) = if l.len > 1 {
+                (0xff, (value >> (8 * (l.len - 1 - k))) as u8)
+            } else {
+                (l.mask(), (value as u8) << l.lsb)
+            };
+            if self.in_transaction {
+                self.deferred.push((half, l.byte + k, mask, v));
+            } else {
+                let slot = &mut self.bytes_mut(half)[Self::index(l.byte + k)];
+                *slot = (*slot & !mask) | (v & mask);
+            }
+        }
+        self.update_interrupt();
+    }
+
+    /// Hardware latches bits of a flag (for bitmaps, `bits` is the lane
+    /// mask; for single flags, 1).
+    pub fn hw_latch(&mut self, name: &str, bank: u8, instance: u8, bits: u8) {
+        let (half, l) = self.field_location(name, bank, instance);
+        self.bytes_mut(half)[Self::index(l.byte)] |= (bits << l.lsb) & l.mask();
+        self.update_interrupt();
+    }
+
+    /// The current value of a field, without side effects.
+    pub fn peek(&self, name: &str, bank: u8, instance: u8) -> u64 {
+        let (half, l) = self.field_location(name, bank, instance);
+        let b = &self.store[&half];
+        if l.len > 1 {
+            (0..l.len).fold(0u64, |a, k| a << 8 | b[Self::index(l.byte + k)] as u64)
+        } else {
+            ((b[Self::index(l.byte)] & l.mask()) >> l.lsb) as u64
+        }
+    }
+
+    /// Every stored byte, for comparing whole memories.
+    pub fn snapshot(&self) -> Vec<(HalfPage, [u8; 128])> {
+        let mut v: Vec<_> = self.store.iter().map(|(k, b)| (*k, *b)).collect();
+        v.sort_by_key(|(k, _)| *k);
+        v
+    }
+
+    /// IntL asserted: an unmasked latched flag bit is set.
+    pub fn intl_asserted(&self) -> bool {
+        for f in self.map.fields.iter().filter(|f| f.access == Access::Rc) {
+            let banks: Vec<Half> = if f.in_lower() {
+                vec![None]
+            } else {
+                (0..self.map.page(f.page).map_or(1, |p| p.banks))
+                    .map(|b| Some((b, f.page)))
+                    .collect()
+            };
+            let mask_field = f.masked_by.as_ref().and_then(|m| self.map.field(m));
+            for half in banks {
+                for i in 0..f.count {
+                    let l = f.instance(i);
+                    let flags = self.store[&half][Self::index(l.byte)] & l.mask();
+                    let masked = mask_field.map_or(0, |m| {
+                        self.store[&half][Self::index(m.instance(i).byte)] & l.mask()
+                    });
+                    if flags & !masked != 0 {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn update_interrupt(&mut self) {
+        let asserted = self.intl_asserted();
+        let l = self
+            .map
+            .field("InterruptDeasserted")
+            .expect("in the map")
+            .instance(0);
+        let slot = &mut self.bytes_mut(None)[l.byte as usize];
+        *slot = (*slot & !l.mask()) | ((!asserted as u8) << l.lsb);
+    }
+}
