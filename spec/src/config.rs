@@ -341,6 +341,19 @@ mod tests {
         assert!(e.to_string().contains("laser_lanes"), "{e}");
     }
 
+    /// The example in the README is a valid configuration equal to the
+    /// defaults (comments and all), so the documentation stays true.
+    #[test]
+    fn readme_example_is_the_default() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("## Configuration").expect("section");
+        let block = &readme[start..];
+        let body = &block[block.find("```toml\n").expect("toml block") + 8..];
+        let body = &body[..body.find("```").expect("end of block")];
+        let cfg = EngineConfig::from_toml_str(body, "README.md").unwrap();
+        assert_eq!(cfg, EngineConfig::default());
+    }
+
     #[test]
     fn missing_file_is_named() {
         let e = EngineConfig::from_file(Path::new("/nonexistent/x.toml")).unwrap_err();
