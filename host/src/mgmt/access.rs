@@ -1,4 +1,5 @@
-//! `RegisterAccess`: the management memory at optoe/SONiC linear addresses.
+//! `RegisterAccess`: the management memory at optoe/SONiC linear addresses,
+//! over any transport that can select a page and move a run of bytes.
 
 use super::memory::{AccessError, CmisMemory};
 
@@ -18,71 +19,115 @@ pub fn split_linear(addr: u32) -> (u8, u8, u8) {
 }
 
 /// Byte access at linear addresses, as Linux optoe and SONiC present a
-/// module. Implementations select bank and page as needed; each call is one
-/// bus transaction per half page touched.
+/// module. Each call is one bus transaction per half page touched, with the
+/// bank and page selected first when needed.
 pub trait RegisterAccess {
     /// Reads `buf.len()` bytes starting at `addr`.
     fn read(&mut self, addr: u32, buf: &mut [u8]) -> Result<(), AccessError>;
     /// Writes `data` starting at `addr`.
     fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), AccessError>;
+    /// Whether refused accesses come back as errors (AXI SLVERR, a direct
+    /// model) or silently read 0 / are ignored (I2C).
+    fn reports_errors(&self) -> bool;
 }
 
-/// Runs `op(byte, i)` for each byte of a linear range, selecting bank and
-/// page before each half page and wrapping each half page in a transaction.
-fn walk(
-    m: &mut CmisMemory,
-    addr: u32,
-    n: usize,
-    mut op: impl FnMut(&mut CmisMemory, u8, usize) -> Result<(), AccessError>,
-) -> Result<(), AccessError> {
+/// What a transport provides: the 256-byte window of the device.
+pub trait WindowAccess {
+    /// See [`RegisterAccess::reports_errors`].
+    fn reports_errors(&self) -> bool {
+        true
+    }
+    /// The (bank, page) currently selected.
+    fn selected(&mut self) -> (u8, u8);
+    /// Writes BankSelect and PageSelect in one transaction.
+    fn select(&mut self, bank: u8, page: u8) -> Result<(), AccessError>;
+    /// Reads a run of window bytes in one transaction.
+    fn read_run(&mut self, byte: u8, buf: &mut [u8]) -> Result<(), AccessError>;
+    /// Writes a run of window bytes in one transaction.
+    fn write_run(&mut self, byte: u8, data: &[u8]) -> Result<(), AccessError>;
+}
+
+/// Splits a linear range into half-page runs: `(bank, page, byte, offset,
+/// length)`.
+fn runs(addr: u32, n: usize) -> Vec<(u8, u8, u8, usize, usize)> {
+    let mut v = Vec::new();
     let mut i = 0;
     while i < n {
         let (bank, page, byte) = split_linear(addr + i as u32);
-        let run = (128 - (byte as usize % 128)).min(n - i);
-        if byte >= 128 {
-            let cur = (
-                m.peek("BankSelect", 0, 0) as u8,
-                m.peek("PageSelect", 0, 0) as u8,
-            );
-            if cur != (bank, page) {
-                m.begin();
-                let r = m
-                    .write_byte(126, bank)
-                    .and_then(|_| m.write_byte(127, page));
-                m.end();
-                r?;
-            }
-        }
-        // Like the device, carry on past a refused byte (it reads 0 or
-        // ignores the write) and report the first refusal at the end.
-        m.begin();
-        let mut result = Ok(());
-        for k in 0..run {
-            if let Err(e) = op(m, byte + k as u8, i + k) {
-                result = result.and(Err(e));
-            }
-        }
-        m.end();
-        result?;
-        i += run;
+        let len = (128 - (byte as usize % 128)).min(n - i);
+        v.push((bank, page, byte, i, len));
+        i += len;
     }
-    Ok(())
+    v
 }
 
-impl RegisterAccess for CmisMemory {
+impl<W: WindowAccess> RegisterAccess for W {
     fn read(&mut self, addr: u32, buf: &mut [u8]) -> Result<(), AccessError> {
-        let n = buf.len();
-        walk(self, addr, n, |m, byte, i| {
-            let r = m.read_byte(byte);
-            buf[i] = *r.as_ref().unwrap_or(&0);
-            r.map(|_| ())
-        })
+        let mut result = Ok(());
+        for (bank, page, byte, at, len) in runs(addr, buf.len()) {
+            if byte >= 128 && self.selected() != (bank, page) {
+                self.select(bank, page)?;
+            }
+            result = result.and(self.read_run(byte, &mut buf[at..at + len]));
+        }
+        result
     }
 
     fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), AccessError> {
-        walk(self, addr, data.len(), |m, byte, i| {
-            m.write_byte(byte, data[i])
-        })
+        let mut result = Ok(());
+        for (bank, page, byte, at, len) in runs(addr, data.len()) {
+            if byte >= 128 && self.selected() != (bank, page) {
+                self.select(bank, page)?;
+            }
+            result = result.and(self.write_run(byte, &data[at..at + len]));
+        }
+        result
+    }
+
+    fn reports_errors(&self) -> bool {
+        WindowAccess::reports_errors(self)
+    }
+}
+
+/// The model reached directly at its byte port. Like the device, a run
+/// carries on past a refused byte (it reads 0 or ignores the write) and the
+/// first refusal is reported at the end.
+impl WindowAccess for CmisMemory {
+    fn selected(&mut self) -> (u8, u8) {
+        (
+            self.peek("BankSelect", 0, 0) as u8,
+            self.peek("PageSelect", 0, 0) as u8,
+        )
+    }
+
+    fn select(&mut self, bank: u8, page: u8) -> Result<(), AccessError> {
+        self.write_run(126, &[bank, page])
+    }
+
+    fn read_run(&mut self, byte: u8, buf: &mut [u8]) -> Result<(), AccessError> {
+        self.begin();
+        let mut result = Ok(());
+        for (k, b) in buf.iter_mut().enumerate() {
+            match self.read_byte(byte.wrapping_add(k as u8)) {
+                Ok(v) => *b = v,
+                Err(e) => {
+                    *b = 0;
+                    result = result.and(Err(e));
+                }
+            }
+        }
+        self.end();
+        result
+    }
+
+    fn write_run(&mut self, byte: u8, data: &[u8]) -> Result<(), AccessError> {
+        self.begin();
+        let mut result = Ok(());
+        for (k, &v) in data.iter().enumerate() {
+            result = result.and(self.write_byte(byte.wrapping_add(k as u8), v));
+        }
+        self.end();
+        result
     }
 }
 
@@ -107,5 +152,13 @@ mod tests {
             };
             assert_eq!(split_linear(linear_address(bank, page, byte)), want);
         }
+    }
+
+    #[test]
+    fn runs_split_at_half_pages() {
+        let r = runs(linear_address(0, 1, 250), 10);
+        assert_eq!(r.len(), 2);
+        assert_eq!((r[0].1, r[0].2, r[0].4), (1, 250, 6));
+        assert_eq!((r[1].1, r[1].2, r[1].4), (2, 128, 4));
     }
 }
