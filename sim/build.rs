@@ -11,7 +11,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
-use xpo_spec::{EngineConfig, LaneInputs, LaneOutputs, PortSpec, WordLayout};
+use xpo_spec::{
+    EngineConfig, LaneInputs, LaneOutputs, MgmtInputs, MgmtOutputs, PortSpec, WordLayout,
+};
 
 const INSTALL_HINT: &str =
     "install it with `sudo apt-get install -y verilator` (or run scripts/deps.sh)";
@@ -285,6 +287,14 @@ fn sim_source(lanes: usize) -> String {
     let il = WordLayout::inputs(lanes);
     let ol = WordLayout::outputs(lanes);
     let mut set = String::new();
+    for (i, p) in MgmtInputs::PORTS.iter().enumerate() {
+        let ty = narrow(p.width).expect("management ports are narrow");
+        let _ = writeln!(
+            set,
+            "    top_->{} = static_cast<{ty}>(in[{}]);",
+            p.name, il.mgmt_offsets[i]
+        );
+    }
     for (i, p) in LaneInputs::PORTS.iter().enumerate() {
         if narrow(p.width * lanes).is_none() {
             let _ = writeln!(
@@ -296,6 +306,13 @@ fn sim_source(lanes: usize) -> String {
         set_port(&mut set, p, i, lanes, &il);
     }
     let mut get = String::new();
+    for (i, p) in MgmtOutputs::PORTS.iter().enumerate() {
+        let _ = writeln!(
+            get,
+            "    out[{}] = static_cast<uint64_t>(top_->{});",
+            ol.mgmt_offsets[i], p.name
+        );
+    }
     for (i, p) in LaneOutputs::PORTS.iter().enumerate() {
         get_port(&mut get, p, i, lanes, &ol);
     }

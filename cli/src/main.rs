@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xpo_sim::bench::{run_bench, BenchOptions};
 use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
+use xpo_sim::traffic::{Both, MgmtTraffic};
 use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions, Verilated};
 use xpo_spec::EngineConfig;
 
@@ -185,6 +186,8 @@ fn run(a: RunArgs) -> Result<u8> {
         }
     }
     let mut scenario = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes)?;
+    // Management transactions run alongside: one about every 8 cycles.
+    let mut traffic = MgmtTraffic::new(&cfg, seed, cycles / 8);
     let mut lockstep = Lockstep::new(built);
     let opts = LockstepOptions {
         cycles,
@@ -196,7 +199,11 @@ fn run(a: RunArgs) -> Result<u8> {
         ProgressStyle::with_template("{spinner} {pos}/{len} cycles {wide_bar} {eta}")
             .expect("valid template"),
     );
-    let result = lockstep.run_with_progress(&mut scenario, &opts, &mut |c| bar.set_position(c));
+    let result =
+        lockstep.run_with_progress(&mut Both(&mut scenario, &mut traffic), &opts, &mut |c| {
+            bar.set_position(c)
+        });
+    let management = traffic.report();
     bar.finish_and_clear();
     let lanes = scenario.report(&result.last_outputs);
     let count_mismatch: Vec<usize> = lanes
@@ -245,6 +252,13 @@ fn run(a: RunArgs) -> Result<u8> {
             "divergence": divergence,
             "cycles_per_second": cps,
             "lanes": lane_json,
+            "management": {
+                "transactions": management.transactions,
+                "reads": management.reads,
+                "writes": management.writes,
+                "refused": management.refused,
+                "divergences": result.divergence.as_ref().is_some_and(|d| d.lane.is_none()) as u32,
+            },
             "count_mismatch_lanes": count_mismatch,
             "seed": seed,
             "config": cfg,
@@ -278,6 +292,10 @@ fn run(a: RunArgs) -> Result<u8> {
                 l.ber_measured
             );
         }
+        println!(
+            "  management: {} transactions ({} reads, {} writes, {} refused as the map requires)",
+            management.transactions, management.reads, management.writes, management.refused
+        );
         match &result.divergence {
             Some(d) => print!("{d}"),
             None => println!("no divergence: every output of every engine agreed on every cycle"),

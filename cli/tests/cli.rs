@@ -114,6 +114,10 @@ fn run_json_reports_lanes_and_speeds() {
         assert!(l["bits_checked"].as_u64().unwrap() > 2500 * 66, "{l}");
     }
     assert!(lanes[0]["pattern"].as_str().unwrap().starts_with("PRBS31"));
+    let m = &v["management"];
+    assert!(m["transactions"].as_u64().unwrap() > 300, "{m}");
+    assert!(m["refused"].as_u64().unwrap() > 0, "{m}");
+    assert_eq!(m["divergences"], 0);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! names them `rx_data$0`, `rx_data$1`, ...; [`crate::emit`] wraps the core
 //! in `xpo_engine`, whose ports are packed buses with plain names.
 
+use crate::cmis::CmisRegisters;
 use crate::lane::Lane;
 use rust_hdl::prelude::*;
 use xpo_spec::EngineConfig;
@@ -16,6 +17,15 @@ pub struct XpoCore {
     // Clock and reset
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    // Management byte port and interrupt
+    pub mgmt_txn: Signal<In, Bit>,
+    pub mgmt_read: Signal<In, Bit>,
+    pub mgmt_write: Signal<In, Bit>,
+    pub mgmt_addr: Signal<In, Bits<8>>,
+    pub mgmt_wdata: Signal<In, Bits<8>>,
+    pub mgmt_rdata: Signal<Out, Bits<8>>,
+    pub mgmt_err: Signal<Out, Bit>,
+    pub int_l: Signal<Out, Bit>,
     // SerDes interface, per lane
     pub rx_data: Vec<Signal<In, Bits<66>>>,
     pub rx_valid: Vec<Signal<In, Bit>>,
@@ -35,6 +45,7 @@ pub struct XpoCore {
     pub prbs_chk_error_count: Vec<Signal<Out, Bits<64>>>,
     pub prbs_chk_bit_count: Vec<Signal<Out, Bits<64>>>,
     pub lanes: Vec<Lane>,
+    pub registers: CmisRegisters,
 }
 
 fn per_lane<T: Default>(n: usize) -> Vec<T> {
@@ -48,6 +59,14 @@ impl XpoCore {
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            mgmt_txn: Default::default(),
+            mgmt_read: Default::default(),
+            mgmt_write: Default::default(),
+            mgmt_addr: Default::default(),
+            mgmt_wdata: Default::default(),
+            mgmt_rdata: Default::default(),
+            mgmt_err: Default::default(),
+            int_l: Default::default(),
             rx_data: per_lane(n),
             rx_valid: per_lane(n),
             tx_ready: per_lane(n),
@@ -64,6 +83,7 @@ impl XpoCore {
             prbs_chk_error_count: per_lane(n),
             prbs_chk_bit_count: per_lane(n),
             lanes: (0..n).map(|_| Lane::new(&cfg.prbs)).collect(),
+            registers: CmisRegisters::new(cfg),
         }
     }
 }
@@ -71,6 +91,16 @@ impl XpoCore {
 impl Logic for XpoCore {
     #[hdl_gen]
     fn update(&mut self) {
+        self.registers.clock.next = self.clock.val();
+        self.registers.reset.next = self.reset.val();
+        self.registers.txn.next = self.mgmt_txn.val();
+        self.registers.read.next = self.mgmt_read.val();
+        self.registers.write.next = self.mgmt_write.val();
+        self.registers.addr.next = self.mgmt_addr.val();
+        self.registers.wdata.next = self.mgmt_wdata.val();
+        self.mgmt_rdata.next = self.registers.rdata.val();
+        self.mgmt_err.next = self.registers.err.val();
+        self.int_l.next = self.registers.int_l.val();
         for i in 0..self.lanes.len() {
             self.lanes[i].clock.next = self.clock.val();
             self.lanes[i].reset.next = self.reset.val();

@@ -11,7 +11,9 @@ use rust_hdl::core::check_error::CheckError;
 use rust_hdl::core::module_defines::ModuleDefines;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
-use xpo_spec::{ConfigError, EngineConfig, LaneInputs, LaneOutputs, PortSpec};
+use xpo_spec::{
+    ConfigError, EngineConfig, LaneInputs, LaneOutputs, MgmtInputs, MgmtOutputs, PortSpec,
+};
 
 /// Name of the emitted top module.
 pub const TOP_MODULE: &str = "xpo_engine";
@@ -101,6 +103,16 @@ fn wrapper(lanes: usize) -> String {
         "    // Clock and synchronous reset\n    input wire clock".to_string(),
         "    input wire reset".to_string(),
     ];
+    for (dir, ports) in [("input", MgmtInputs::PORTS), ("output", MgmtOutputs::PORTS)] {
+        for p in ports {
+            decls.push(format!(
+                "    // {}\n    {dir} wire {}{}",
+                p.doc,
+                bus(1, p),
+                p.name
+            ));
+        }
+    }
     for p in LaneInputs::PORTS {
         decls.push(format!(
             "    // {}\n    input wire {}{}",
@@ -122,6 +134,9 @@ fn wrapper(lanes: usize) -> String {
         "        .clock(clock)".to_string(),
         "        .reset(reset)".to_string(),
     ];
+    for p in MgmtInputs::PORTS.iter().chain(MgmtOutputs::PORTS) {
+        conns.push(format!("        .{}({})", p.name, p.name));
+    }
     for p in LaneInputs::PORTS.iter().chain(LaneOutputs::PORTS) {
         for lane in 0..lanes {
             let slice = if lanes * p.width == 1 {
@@ -166,5 +181,6 @@ mod tests {
         assert!(v.contains(".prbs_chk_locked$1(prbs_chk_locked[1])"));
         assert!(v.contains("output wire [127:0] prbs_chk_error_count"));
         assert!(v.contains(&format!("module {CORE_MODULE}")));
+        assert!(v.contains("input wire [7:0] mgmt_addr") && v.contains(".int_l(int_l)"));
     }
 }

@@ -7,6 +7,8 @@
 //! - [`prbs::PrbsGenerator`], [`prbs::PrbsChecker`]: the per-lane test-pattern
 //!   generator and the self-seeding, lock-detecting, counting checker;
 //! - [`popcount::Popcount`]: the error-bit counter used by the checker;
+//! - [`cmis::CmisRegisters`]: the CMIS management memory behind a byte
+//!   port, generated from the register map;
 //! - [`lane::Lane`]: everything one lane owns;
 //! - [`core::XpoCore`]: the top, N lanes.
 //!
@@ -14,6 +16,7 @@
 //! [`stepper::RustHdlEngine`] steps the block directly as an
 //! [`xpo_spec::Engine`].
 
+pub mod cmis;
 pub mod core;
 pub mod emit;
 pub mod lane;

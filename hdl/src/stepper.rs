@@ -54,6 +54,12 @@ impl Engine for RustHdlEngine {
     fn step_into(&mut self, inputs: &EngineInputs, outputs: &mut EngineOutputs) {
         let c = &mut self.core;
         c.reset.next = inputs.reset;
+        let m = &inputs.mgmt;
+        c.mgmt_txn.next = m.mgmt_txn;
+        c.mgmt_read.next = m.mgmt_read;
+        c.mgmt_write.next = m.mgmt_write;
+        c.mgmt_addr.next = (m.mgmt_addr as u64).into();
+        c.mgmt_wdata.next = (m.mgmt_wdata as u64).into();
         for (i, l) in inputs.lanes.iter().enumerate() {
             c.rx_data[i].next = l.rx_data.to_bits();
             c.rx_valid[i].next = l.rx_valid;
@@ -71,6 +77,9 @@ impl Engine for RustHdlEngine {
         self.core.clock.next = true.into();
         self.settle();
         let c = &self.core;
+        outputs.mgmt.mgmt_rdata = c.mgmt_rdata.val().index() as u8;
+        outputs.mgmt.mgmt_err = c.mgmt_err.val();
+        outputs.mgmt.int_l = c.int_l.val();
         for (i, o) in outputs.lanes.iter_mut().enumerate() {
             o.tx_data = c.tx_data[i].val().to_u128();
             o.tx_valid = c.tx_valid[i].val();

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod engines;
 pub mod lockstep;
 pub mod scenario;
+pub mod traffic;
 pub mod verilated;
 pub mod wave;
 

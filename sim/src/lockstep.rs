@@ -14,6 +14,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use xpo_spec::{Engine, EngineInputs, EngineOutputs, LaneOutputs};
 
+/// `lane N` or `management` for a port location.
+fn place(lane: Option<usize>) -> String {
+    lane.map_or_else(|| "management".to_string(), |l| format!("lane {l}"))
+}
+
 /// Produces each cycle's inputs.
 pub trait Stimulus {
     /// Fills `inputs` for `cycle`, given the reference engine's outputs after
@@ -57,12 +62,13 @@ pub struct Record {
 #[derive(Debug, Clone)]
 pub struct Divergence {
     pub cycle: u64,
-    pub lane: usize,
+    /// The lane of the port, `None` for a management (non-lane) port.
+    pub lane: Option<usize>,
     pub port: &'static str,
     /// `(engine, value)` for every engine at the divergence.
     pub values: Vec<(String, u128)>,
     /// Every `(lane, port)` that disagreed at that cycle.
-    pub all_ports: Vec<(usize, &'static str)>,
+    pub all_ports: Vec<(Option<usize>, &'static str)>,
     /// Cycles around the divergence (before and after), oldest first.
     pub history: Vec<Record>,
     pub engine_names: Vec<String>,
@@ -79,9 +85,9 @@ impl fmt::Display for Divergence {
             .collect();
         writeln!(
             f,
-            "divergence at cycle {}: lane {} port {}: {}",
+            "divergence at cycle {}: {} port {}: {}",
             self.cycle,
-            self.lane,
+            place(self.lane),
             self.port,
             vals.join(" ")
         )?;
@@ -89,22 +95,18 @@ impl fmt::Display for Divergence {
             let others: Vec<String> = self
                 .all_ports
                 .iter()
-                .map(|(l, p)| format!("lane {l} {p}"))
+                .map(|(l, p)| format!("{} {p}", place(*l)))
                 .collect();
             writeln!(f, "  all differing ports that cycle: {}", others.join(", "))?;
         }
-        let port = LaneOutputs::PORTS
-            .iter()
-            .position(|p| p.name == self.port)
-            .expect("divergence port is an output");
-        writeln!(f, "  history of lane {} {}:", self.lane, self.port)?;
+        writeln!(f, "  history of {} {}:", place(self.lane), self.port)?;
         for r in &self.history {
             let mark = if r.cycle == self.cycle { ">" } else { " " };
             let vals: Vec<String> = r
                 .outputs
                 .iter()
                 .zip(&self.engine_names)
-                .map(|(o, n)| format!("{n}={:#x}", o.lanes[self.lane].get(port)))
+                .map(|(o, n)| format!("{n}={:#x}", o.value(self.lane, self.port).unwrap_or(0)))
                 .collect();
             writeln!(f, "  {mark} cycle {:>8}: {}", r.cycle, vals.join(" "))?;
         }
@@ -213,10 +215,6 @@ impl Lockstep {
             }
             if !agree && divergence.is_none() {
                 let (lane, port, all_ports) = first_difference(&outputs);
-                let pidx = LaneOutputs::PORTS
-                    .iter()
-                    .position(|p| p.name == port)
-                    .unwrap();
                 divergence = Some(Divergence {
                     cycle,
                     lane,
@@ -224,7 +222,7 @@ impl Lockstep {
                     values: names
                         .iter()
                         .zip(&outputs)
-                        .map(|(nm, o)| (nm.clone(), o.lanes[lane].get(pidx)))
+                        .map(|(nm, o)| (nm.clone(), o.value(lane, port).unwrap_or(0)))
                         .collect(),
                     all_ports,
                     history: Vec::new(),
@@ -256,9 +254,9 @@ impl Lockstep {
     }
 }
 
-type PortList = Vec<(usize, &'static str)>;
+type PortList = Vec<(Option<usize>, &'static str)>;
 
-fn first_difference(outputs: &[EngineOutputs]) -> (usize, &'static str, PortList) {
+fn first_difference(outputs: &[EngineOutputs]) -> (Option<usize>, &'static str, PortList) {
     let mut all: PortList = Vec::new();
     for o in &outputs[1..] {
         for (lane, p) in outputs[0].differences(o) {

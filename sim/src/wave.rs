@@ -7,7 +7,7 @@ use crate::lockstep::Record;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use vcd::{IdCode, TimescaleUnit, Value};
-use xpo_spec::{LaneInputs, LaneOutputs, PortSpec};
+use xpo_spec::{LaneInputs, LaneOutputs, MgmtInputs, MgmtOutputs, PortSpec};
 
 fn bits(v: u128, width: usize) -> impl Iterator<Item = Value> {
     (0..width).rev().map(move |i| {
@@ -19,13 +19,22 @@ fn bits(v: u128, width: usize) -> impl Iterator<Item = Value> {
     })
 }
 
+/// Declares `scope` with a `mgmt` sub-scope of `global` ports and one
+/// `laneN` sub-scope of `ports` per lane; returns (global ids, lane ids).
 fn declare(
     w: &mut vcd::Writer<impl Write>,
     scope: &str,
     lanes: usize,
+    global: &[PortSpec],
     ports: &[PortSpec],
-) -> std::io::Result<Vec<Vec<IdCode>>> {
+) -> std::io::Result<(Vec<IdCode>, Vec<Vec<IdCode>>)> {
     w.add_module(scope)?;
+    w.add_module("mgmt")?;
+    let mut gids = Vec::new();
+    for p in global {
+        gids.push(w.add_wire(p.width as u32, p.name)?);
+    }
+    w.upscope()?;
     let mut ids = Vec::new();
     for lane in 0..lanes {
         w.add_module(&format!("lane{lane}"))?;
@@ -37,7 +46,7 @@ fn declare(
         ids.push(lane_ids);
     }
     w.upscope()?;
-    Ok(ids)
+    Ok((gids, ids))
 }
 
 /// Writes `history` to `path` as VCD.
@@ -50,25 +59,43 @@ pub fn write_window(path: &Path, engines: &[String], history: &[Record]) -> std:
     w.timescale(1, TimescaleUnit::NS)?;
     w.add_module("xpo")?;
     let reset = w.add_wire(1, "reset")?;
-    let inputs = declare(&mut w, "inputs", lanes, LaneInputs::PORTS)?;
+    let (mgmt_in, inputs) = declare(
+        &mut w,
+        "inputs",
+        lanes,
+        MgmtInputs::PORTS,
+        LaneInputs::PORTS,
+    )?;
     let mut outs = Vec::new();
     for e in engines {
-        outs.push(declare(&mut w, e, lanes, LaneOutputs::PORTS)?);
+        outs.push(declare(
+            &mut w,
+            e,
+            lanes,
+            MgmtOutputs::PORTS,
+            LaneOutputs::PORTS,
+        )?);
     }
     w.upscope()?;
     w.enddefinitions()?;
     for r in history {
         w.timestamp(r.cycle)?;
         w.change_scalar(reset, r.inputs.reset)?;
+        for (p, spec) in MgmtInputs::PORTS.iter().enumerate() {
+            w.change_vector(mgmt_in[p], bits(r.inputs.mgmt.get(p), spec.width))?;
+        }
         for (lane, l) in r.inputs.lanes.iter().enumerate() {
             for (p, spec) in LaneInputs::PORTS.iter().enumerate() {
                 w.change_vector(inputs[lane][p], bits(l.get(p), spec.width))?;
             }
         }
         for (e, o) in r.outputs.iter().enumerate() {
+            for (p, spec) in MgmtOutputs::PORTS.iter().enumerate() {
+                w.change_vector(outs[e].0[p], bits(o.mgmt.get(p), spec.width))?;
+            }
             for (lane, l) in o.lanes.iter().enumerate() {
                 for (p, spec) in LaneOutputs::PORTS.iter().enumerate() {
-                    w.change_vector(outs[e][lane][p], bits(l.get(p), spec.width))?;
+                    w.change_vector(outs[e].1[lane][p], bits(l.get(p), spec.width))?;
                 }
             }
         }

@@ -14,5 +14,8 @@ pub mod regmap;
 
 pub use config::{ConfigError, EngineConfig, ModuleIdentity, PrbsConfig};
 pub use engine::Engine;
-pub use ports::{EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, PortSpec, WordLayout};
+pub use ports::{
+    EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, MgmtInputs, MgmtOutputs, PortSpec,
+    WordLayout,
+};
 pub use prbs::{PrbsPattern, PrbsPolynomial};

@@ -60,7 +60,7 @@ pub fn width_mask(width: usize) -> u128 {
     }
 }
 
-macro_rules! lane_ports {
+macro_rules! port_table {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
@@ -134,7 +134,7 @@ macro_rules! lane_ports {
     };
 }
 
-lane_ports! {
+port_table! {
     /// Inputs of one lane, sampled on the rising edge.
     pub struct LaneInputs {
         /// Received 66-bit word from the SerDes gearbox, bit 0 first on the wire.
@@ -160,7 +160,7 @@ lane_ports! {
     }
 }
 
-lane_ports! {
+port_table! {
     /// Outputs of one lane, as they stand after the rising edge.
     pub struct LaneOutputs {
         /// Transmit 66-bit word to the serializer, bit 0 first on the wire.
@@ -176,12 +176,44 @@ lane_ports! {
     }
 }
 
+port_table! {
+    /// The management byte port: what the buses (I2C target, AXI4-Lite
+    /// slave) present to the CMIS register block. Strobes count only while
+    /// `mgmt_txn` is high.
+    pub struct MgmtInputs {
+        /// A management transaction is open (I2C START..STOP, one AXI access).
+        mgmt_txn: bool = 1,
+        /// Read the byte at `mgmt_addr` this cycle.
+        mgmt_read: bool = 1,
+        /// Write `mgmt_wdata` at `mgmt_addr` this cycle.
+        mgmt_write: bool = 1,
+        /// Byte address in the 256-byte window (upper half: the selected page).
+        mgmt_addr: u8 = 8,
+        /// Byte to write.
+        mgmt_wdata: u8 = 8,
+    }
+}
+
+port_table! {
+    /// Management outputs of the engine.
+    pub struct MgmtOutputs {
+        /// Byte read by the last read strobe.
+        mgmt_rdata: u8 = 8,
+        /// The strobe of the previous cycle was refused (nothing changed).
+        mgmt_err: bool = 1,
+        /// IntL, active low: 0 while an unmasked latched flag is set.
+        int_l: bool = 1,
+    }
+}
+
 /// All inputs of the top module for one cycle.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineInputs {
     /// Synchronous reset, active high: every register returns to its reset
     /// value at this edge.
     pub reset: bool,
+    /// The management byte port.
+    pub mgmt: MgmtInputs,
     /// Per-lane inputs, lane 0 first.
     pub lanes: Vec<LaneInputs>,
 }
@@ -191,6 +223,7 @@ impl EngineInputs {
     pub fn new(lanes: usize) -> Self {
         Self {
             reset: false,
+            mgmt: MgmtInputs::default(),
             lanes: vec![LaneInputs::default(); lanes],
         }
     }
@@ -199,6 +232,8 @@ impl EngineInputs {
 /// All outputs of the top module after one cycle.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineOutputs {
+    /// Management outputs.
+    pub mgmt: MgmtOutputs,
     /// Per-lane outputs, lane 0 first.
     pub lanes: Vec<LaneOutputs>,
 }
@@ -207,32 +242,56 @@ impl EngineOutputs {
     /// Zeroed outputs for `lanes` lanes.
     pub fn new(lanes: usize) -> Self {
         Self {
+            mgmt: MgmtOutputs::default(),
             lanes: vec![LaneOutputs::default(); lanes],
         }
     }
 
-    /// Every `(lane, port)` where `self` and `other` differ, in port order.
-    pub fn differences(&self, other: &Self) -> Vec<(usize, &'static PortSpec)> {
+    /// Every `(lane, port)` where `self` and `other` differ, management
+    /// ports (lane `None`) first, then lanes in port order.
+    pub fn differences(&self, other: &Self) -> Vec<(Option<usize>, &'static PortSpec)> {
         let mut diffs = Vec::new();
+        for (i, p) in MgmtOutputs::PORTS.iter().enumerate() {
+            if self.mgmt.get(i) != other.mgmt.get(i) {
+                diffs.push((None, p));
+            }
+        }
         for (lane, (a, b)) in self.lanes.iter().zip(&other.lanes).enumerate() {
             if a != b {
                 for (i, p) in LaneOutputs::PORTS.iter().enumerate() {
                     if a.get(i) != b.get(i) {
-                        diffs.push((lane, p));
+                        diffs.push((Some(lane), p));
                     }
                 }
             }
         }
         diffs
     }
+
+    /// The value of output `port` of `lane` (`None`: a management port).
+    pub fn value(&self, lane: Option<usize>, port: &str) -> Option<u128> {
+        match lane {
+            None => MgmtOutputs::PORTS
+                .iter()
+                .position(|p| p.name == port)
+                .map(|i| self.mgmt.get(i)),
+            Some(l) => {
+                let i = LaneOutputs::PORTS.iter().position(|p| p.name == port)?;
+                self.lanes.get(l).map(|o| o.get(i))
+            }
+        }
+    }
 }
 
 /// How the ports are laid out as 64-bit words when they cross into C++ (the
-/// Verilator shim): global inputs first (word 0 bit 0 is `reset`), then one
-/// slot per (port, lane), port-major, each slot `ceil(width / 64)` words, low
-/// word first. The shim generator and the Rust packer both use this.
+/// Verilator shim): for inputs, word 0 bit 0 is `reset`; then one word per
+/// management port (all are at most 64 bits); then one slot per (port,
+/// lane), port-major, each slot `ceil(width / 64)` words, low word first.
+/// The shim generator and the Rust packer both use this.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WordLayout {
+    /// Word of each management port, in table order.
+    pub mgmt_offsets: Vec<usize>,
     /// First word of each port's lane-0 slot, in table order.
     pub port_offsets: Vec<usize>,
     /// Words per slot, in table order.
@@ -242,10 +301,11 @@ pub struct WordLayout {
 }
 
 impl WordLayout {
-    fn new(ports: &[PortSpec], lanes: usize, header_words: usize) -> Self {
+    fn new(mgmt: &[PortSpec], ports: &[PortSpec], lanes: usize, header_words: usize) -> Self {
         let mut port_offsets = Vec::new();
         let mut slot_words = Vec::new();
-        let mut at = header_words;
+        let mgmt_offsets: Vec<usize> = (0..mgmt.len()).map(|i| header_words + i).collect();
+        let mut at = header_words + mgmt.len();
         for p in ports {
             let w = p.width.div_ceil(64);
             port_offsets.push(at);
@@ -253,6 +313,7 @@ impl WordLayout {
             at += w * lanes;
         }
         Self {
+            mgmt_offsets,
             port_offsets,
             slot_words,
             words: at,
@@ -261,12 +322,12 @@ impl WordLayout {
 
     /// Layout of the inputs (one header word for `reset`).
     pub fn inputs(lanes: usize) -> Self {
-        Self::new(LaneInputs::PORTS, lanes, 1)
+        Self::new(MgmtInputs::PORTS, LaneInputs::PORTS, lanes, 1)
     }
 
     /// Layout of the outputs (no header).
     pub fn outputs(lanes: usize) -> Self {
-        Self::new(LaneOutputs::PORTS, lanes, 0)
+        Self::new(MgmtOutputs::PORTS, LaneOutputs::PORTS, lanes, 0)
     }
 
     /// First word of `(port, lane)`.
@@ -278,6 +339,9 @@ impl WordLayout {
     /// Packs inputs into `words` (length `self.words`).
     pub fn pack_inputs(&self, inputs: &EngineInputs, words: &mut [u64]) {
         words[0] = inputs.reset as u64;
+        inputs
+            .mgmt
+            .visit(|p, v| words[self.mgmt_offsets[p]] = v as u64);
         for (lane, l) in inputs.lanes.iter().enumerate() {
             l.visit(|p, v| {
                 let at = self.slot(p, lane);
@@ -291,6 +355,7 @@ impl WordLayout {
 
     /// Unpacks outputs from `words` (length `self.words`).
     pub fn unpack_outputs(&self, words: &[u64], outputs: &mut EngineOutputs) {
+        outputs.mgmt.load(|p| words[self.mgmt_offsets[p]] as u128);
         for (lane, l) in outputs.lanes.iter_mut().enumerate() {
             l.load(|p| {
                 let at = self.slot(p, lane);
@@ -329,9 +394,11 @@ mod tests {
             .chain(LaneOutputs::PORTS)
             .all(|p| p.width <= 128));
         let lay = WordLayout::inputs(3);
-        assert_eq!(lay.port_offsets[0], 1);
+        let m = MgmtInputs::PORTS.len();
+        assert_eq!(lay.mgmt_offsets, (1..1 + m).collect::<Vec<_>>());
+        assert_eq!(lay.port_offsets[0], 1 + m);
         assert_eq!(lay.slot_words[0], 2); // rx_data: 66 bits
-        assert_eq!(lay.port_offsets[1], 1 + 2 * 3);
+        assert_eq!(lay.port_offsets[1], 1 + m + 2 * 3);
         let mut inp = EngineInputs::new(3);
         inp.reset = true;
         inp.lanes[2].rx_data = (1u128 << 65) | 5;
@@ -343,9 +410,12 @@ mod tests {
         assert_eq!(words[lay.slot(0, 2) + 1], 2);
         let out_lay = WordLayout::outputs(3);
         let mut out = EngineOutputs::new(3);
+        out.mgmt.mgmt_rdata = 0xA5;
+        out.mgmt.int_l = true;
         out.lanes[1].tx_data = (3u128 << 64) | 1;
         out.lanes[2].prbs_chk_bit_count = u64::MAX;
         let mut w = vec![0; out_lay.words];
+        out.mgmt.visit(|p, v| w[out_lay.mgmt_offsets[p]] = v as u64);
         for (lane, l) in out.lanes.iter().enumerate() {
             l.visit(|p, v| {
                 let at = out_lay.slot(p, lane);
@@ -365,9 +435,12 @@ mod tests {
         let a = EngineOutputs::new(3);
         let mut b = a.clone();
         b.lanes[2].prbs_chk_locked = true;
+        b.mgmt.mgmt_err = true;
         let d = a.differences(&b);
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].0, 2);
-        assert_eq!(d[0].1.name, "prbs_chk_locked");
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].0, d[0].1.name), (None, "mgmt_err"));
+        assert_eq!((d[1].0, d[1].1.name), (Some(2), "prbs_chk_locked"));
+        assert_eq!(b.value(Some(2), "prbs_chk_locked"), Some(1));
+        assert_eq!(b.value(None, "mgmt_err"), Some(1));
     }
 }

@@ -2,8 +2,9 @@
 
 pub mod prbs;
 
+use crate::mgmt::CmisMemory;
 use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
-use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs};
+use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, MgmtOutputs};
 
 /// One lane of the model.
 #[derive(Debug, Clone)]
@@ -12,11 +13,64 @@ struct LaneModel {
     checker: PrbsCheckerModel,
 }
 
+/// The management byte port in front of the CMIS memory, per its contract:
+/// `txn` rising opens a transaction and falling ends it; strobes count only
+/// while `txn` is high, a read taking precedence over a write; a refused
+/// access raises `err` for one cycle and reads 0.
+#[derive(Debug, Clone)]
+struct MgmtPort {
+    memory: CmisMemory,
+    txn_prev: bool,
+    out: MgmtOutputs,
+}
+
+impl MgmtPort {
+    fn new(cfg: &EngineConfig) -> Self {
+        let memory = CmisMemory::new(cfg);
+        let out = MgmtOutputs {
+            int_l: !memory.intl_asserted(),
+            ..Default::default()
+        };
+        Self {
+            memory,
+            txn_prev: false,
+            out,
+        }
+    }
+
+    fn step(&mut self, i: &MgmtInputs) -> MgmtOutputs {
+        self.out.mgmt_err = false;
+        let prev = std::mem::replace(&mut self.txn_prev, i.mgmt_txn);
+        if i.mgmt_txn && !prev {
+            self.memory.begin();
+        }
+        if !i.mgmt_txn && prev {
+            self.memory.end();
+        }
+        if i.mgmt_txn && (i.mgmt_read || i.mgmt_write) {
+            let r = if i.mgmt_read {
+                self.memory
+                    .read_byte(i.mgmt_addr)
+                    .map(|v| self.out.mgmt_rdata = v)
+            } else {
+                self.memory.write_byte(i.mgmt_addr, i.mgmt_wdata)
+            };
+            if r.is_err() {
+                self.out.mgmt_err = true;
+                self.out.mgmt_rdata = 0;
+            }
+        }
+        self.out.int_l = !self.memory.intl_asserted();
+        self.out
+    }
+}
+
 /// The engine as plain Rust, stepped one core-clock cycle at a time.
 #[derive(Debug, Clone)]
 pub struct Model {
     config: EngineConfig,
     lanes: Vec<LaneModel>,
+    mgmt: MgmtPort,
 }
 
 impl Model {
@@ -32,6 +86,7 @@ impl Model {
         Ok(Self {
             config: cfg.clone(),
             lanes,
+            mgmt: MgmtPort::new(cfg),
         })
     }
 }
@@ -46,6 +101,12 @@ impl Engine for Model {
     }
 
     fn step_into(&mut self, inputs: &EngineInputs, outputs: &mut EngineOutputs) {
+        if inputs.reset {
+            self.mgmt = MgmtPort::new(&self.config);
+            outputs.mgmt = self.mgmt.out;
+        } else {
+            outputs.mgmt = self.mgmt.step(&inputs.mgmt);
+        }
         for ((lane, i), o) in self
             .lanes
             .iter_mut()

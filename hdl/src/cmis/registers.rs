@@ -1,0 +1,389 @@
+//! `CmisRegisters`: the CMIS management memory behind a byte-wide port,
+//! generated from the register map (as PeakRDL-regblock generates RTL from
+//! SystemRDL).
+//!
+//! Port contract (the host model `CmisMemory` implements the same):
+//! - A rising `txn` opens a transaction; a falling `txn` ends it, committing
+//!   every multi-byte writable value whose bytes were all written in it.
+//! - While `txn` is high, `read` or `write` (not both) accesses byte `addr`
+//!   of the window: the lower page, or for 128..255 the page in PageSelect of
+//!   the bank in BankSelect. Strobes while `txn` is low are ignored.
+//! - After a read edge `rdata` holds the byte (write-only and self-clearing
+//!   bits read 0) and latched flags in it are cleared; after a refused
+//!   access (unimplemented page, bank or byte, or a write to a byte without
+//!   writable bits) `err` is high for one cycle, `rdata` is 0 and nothing
+//!   changed.
+//! - `int_l` is low while a latched flag bit is set whose mask bit is clear;
+//!   InterruptDeasserted (lower byte 3 bit 0) reads `int_l`.
+//!
+//! Like `PrbsSequence`, a generated leaf: its simulation and its Verilog are
+//! both produced from one [`RegPlan`].
+
+use super::plan::RegPlan;
+use rust_hdl::prelude::*;
+use std::fmt::Write;
+use xpo_spec::EngineConfig;
+
+/// The register state, advanced once per rising edge.
+struct State {
+    plan: RegPlan,
+    store: Vec<[u8; 128]>,
+    pending: Vec<[u8; 8]>,
+    written: Vec<u8>,
+    txn_prev: bool,
+    rdata: u8,
+    err: bool,
+}
+
+impl State {
+    fn new(plan: RegPlan) -> Self {
+        let store = plan
+            .halves
+            .iter()
+            .map(|h| std::array::from_fn(|b| h.bytes[b].reset))
+            .collect();
+        let n = plan.groups.len();
+        Self {
+            plan,
+            store,
+            pending: vec![[0; 8]; n],
+            written: vec![0; n],
+            txn_prev: false,
+            rdata: 0,
+            err: false,
+        }
+    }
+
+    fn intl(&self) -> bool {
+        self.plan.flags.iter().any(|&(h, b, bits, mask)| {
+            let set = self.store[h][b as usize] & bits;
+            let masked = mask.map_or(0, |m| self.store[h][m as usize] & bits);
+            set & !masked != 0
+        })
+    }
+
+    fn value(&self, h: usize, b: usize) -> u8 {
+        let mut v = self.store[h][b];
+        let (ib, bit) = self.plan.interrupt;
+        if h == 0 && b == ib as usize {
+            v = (v & !(1 << bit)) | ((!self.intl() as u8) << bit);
+        }
+        v
+    }
+
+    fn edge(&mut self, txn: bool, read: bool, write: bool, addr: u8, wdata: u8) {
+        self.err = false;
+        let txn_prev = std::mem::replace(&mut self.txn_prev, txn);
+        if !txn && txn_prev {
+            for (g, grp) in self.plan.groups.iter().enumerate() {
+                let all = ((1u16 << grp.len) - 1) as u8;
+                if self.written[g] == all {
+                    for k in 0..grp.len as usize {
+                        self.store[grp.half][grp.first as usize + k] = self.pending[g][k];
+                    }
+                }
+                self.written[g] = 0;
+            }
+        }
+        if !txn || !(read || write) {
+            return;
+        }
+        let lower = &self.store[0];
+        let half = self.plan.resolve(
+            addr,
+            lower[self.plan.bank_select as usize],
+            lower[self.plan.page_select as usize],
+        );
+        let b = (addr & 0x7f) as usize;
+        let class = half.map(|h| self.plan.halves[h].bytes[b]);
+        match (half, class) {
+            (Some(h), Some(c)) if c.any != 0 => {
+                if read {
+                    self.rdata = self.value(h, b) & !c.read_zero;
+                    self.store[h][b] &= !c.rc;
+                } else if c.store | c.sc == 0 {
+                    self.err = true;
+                    self.rdata = 0;
+                } else if let Some(g) = c.group {
+                    let k = b - self.plan.groups[g].first as usize;
+                    self.pending[g][k] = wdata;
+                    self.written[g] |= 1 << k;
+                } else {
+                    self.store[h][b] = (self.store[h][b] & !c.store) | (wdata & c.store);
+                }
+            }
+            _ => {
+                self.err = true;
+                self.rdata = 0;
+            }
+        }
+    }
+}
+
+/// The register block; see the module documentation for its contract.
+#[derive(LogicBlock)]
+pub struct CmisRegisters {
+    // Clock and reset
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    // Management byte port
+    pub txn: Signal<In, Bit>,
+    pub read: Signal<In, Bit>,
+    pub write: Signal<In, Bit>,
+    pub addr: Signal<In, Bits<8>>,
+    pub wdata: Signal<In, Bits<8>>,
+    pub rdata: Signal<Out, Bits<8>>,
+    pub err: Signal<Out, Bit>,
+    // Interrupt
+    pub int_l: Signal<Out, Bit>,
+    state: Regs,
+}
+
+/// The state as an opaque member (rust-hdl sees no signals in it).
+struct Regs(State);
+
+impl Logic for Regs {
+    fn update(&mut self) {}
+}
+
+impl Block for Regs {
+    fn connect_all(&mut self) {}
+    fn update_all(&mut self) {}
+    fn has_changed(&self) -> bool {
+        false
+    }
+    fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
+}
+
+impl CmisRegisters {
+    /// The block for `cfg`'s register map.
+    pub fn new(cfg: &EngineConfig) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            txn: Default::default(),
+            read: Default::default(),
+            write: Default::default(),
+            addr: Default::default(),
+            wdata: Default::default(),
+            rdata: Default::default(),
+            err: Default::default(),
+            int_l: Default::default(),
+            state: Regs(State::new(RegPlan::new(cfg))),
+        }
+    }
+}
+
+impl Logic for CmisRegisters {
+    fn update(&mut self) {
+        let s = &mut self.state.0;
+        if self.clock.pos_edge() {
+            if self.reset.val() {
+                let plan = s.plan.clone();
+                *s = State::new(plan);
+            } else {
+                s.edge(
+                    self.txn.val(),
+                    self.read.val(),
+                    self.write.val(),
+                    self.addr.val().index() as u8,
+                    self.wdata.val().index() as u8,
+                );
+            }
+        }
+        self.rdata.next = (s.rdata as u64).into();
+        self.err.next = s.err;
+        self.int_l.next = !s.intl();
+    }
+
+    fn connect(&mut self) {
+        self.rdata.connect();
+        self.err.connect();
+        self.int_l.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(verilog(&self.state.0.plan))
+    }
+}
+
+fn clog2(n: usize) -> usize {
+    (usize::BITS - (n.max(2) - 1).leading_zeros()) as usize
+}
+
+/// The block's Verilog body, from the plan.
+fn verilog(plan: &RegPlan) -> String {
+    let hw = clog2(plan.halves.len());
+    let key = |h: usize, b: usize| format!("{{{hw}'d{h}, 7'd{b}}}");
+    let reg = |h: usize, b: usize| format!("s_{}_{b}", plan.halves[h].tag());
+    let mut v = String::new();
+    let _ = writeln!(
+        v,
+        "// Generated from the xpo register map: {} half pages, {} multi-byte groups.",
+        plan.halves.len(),
+        plan.groups.len()
+    );
+    // Declarations.
+    v.push_str("reg txn_prev;\n");
+    for (h, half) in plan.halves.iter().enumerate() {
+        for (b, c) in half.bytes.iter().enumerate() {
+            if c.stored {
+                let _ = writeln!(v, "reg [7:0] {};", reg(h, b));
+            }
+        }
+    }
+    for (g, grp) in plan.groups.iter().enumerate() {
+        for k in 0..grp.len {
+            let _ = writeln!(v, "reg [7:0] p_{g}_{k};");
+        }
+        let _ = writeln!(v, "reg [{}:0] w_{g};", grp.len - 1);
+    }
+    let _ = writeln!(v, "reg [{}:0] half;\nreg half_ok;", hw - 1);
+    v.push_str("reg [7:0] rval;\nreg [7:0] c_any;\nreg [7:0] c_store;\nreg [7:0] c_rzero;\nreg [7:0] c_sc;\nreg intl;\n\n");
+
+    // Window: which half a byte address reaches.
+    let _ = writeln!(v, "always @(*) begin\n    half = {hw}'d0;\n    half_ok = 1'b1;\n    if (addr[7]) begin\n        case ({})", reg(0, plan.page_select as usize));
+    for &(page, banks) in &plan.pages {
+        let idx = |bank: u8| {
+            plan.halves
+                .iter()
+                .position(|h| h.key == Some((bank, page)))
+                .expect("half")
+        };
+        if page < 0x10 {
+            let _ = writeln!(v, "            8'h{page:02X}: half = {hw}'d{};", idx(0));
+        } else {
+            let _ = writeln!(v, "            8'h{page:02X}:");
+            let _ = writeln!(
+                v,
+                "                case ({})",
+                reg(0, plan.bank_select as usize)
+            );
+            for bank in 0..banks {
+                let _ = writeln!(
+                    v,
+                    "                    8'd{bank}: half = {hw}'d{};",
+                    idx(bank)
+                );
+            }
+            v.push_str("                    default: half_ok = 1'b0;\n                endcase\n");
+        }
+    }
+    v.push_str("            default: half_ok = 1'b0;\n        endcase\n    end\nend\n\n");
+
+    // IntL.
+    let mut terms = Vec::new();
+    for &(h, b, bits, mask) in &plan.flags {
+        let flag = format!("({} & 8'h{bits:02X})", reg(h, b as usize));
+        terms.push(match mask {
+            Some(m) => format!("({flag} & ~({} & 8'h{bits:02X}))", reg(h, m as usize)),
+            None => flag,
+        });
+    }
+    let _ = writeln!(v, "always @(*) begin\n    intl = 1'b0;");
+    for t in &terms {
+        let _ = writeln!(v, "    intl = intl | (|{t});");
+    }
+    v.push_str("    int_l = ~intl;\nend\n\n");
+
+    // Read value and byte classes.
+    v.push_str("always @(*) begin\n    rval = 8'd0;\n    c_any = 8'd0;\n    c_store = 8'd0;\n    c_rzero = 8'd0;\n    c_sc = 8'd0;\n");
+    let _ = writeln!(v, "    case ({{half, addr[6:0]}})");
+    let (ib, ibit) = plan.interrupt;
+    for (h, half) in plan.halves.iter().enumerate() {
+        for (b, c) in half.bytes.iter().enumerate() {
+            if c.any == 0 {
+                continue;
+            }
+            let mut value = if c.stored {
+                reg(h, b)
+            } else {
+                format!("8'h{:02X}", c.reset)
+            };
+            if h == 0 && b == ib as usize {
+                value = format!(
+                    "(({value} & 8'h{:02X}) | ({{7'd0, ~intl}} << {ibit}))",
+                    !(1u8 << ibit)
+                );
+            }
+            let _ = writeln!(
+                v,
+                "        {}: begin rval = {value}; c_any = 8'h{:02X}; c_store = 8'h{:02X}; c_rzero = 8'h{:02X}; c_sc = 8'h{:02X}; end",
+                key(h, b),
+                c.any,
+                c.store,
+                c.read_zero,
+                c.sc
+            );
+        }
+    }
+    v.push_str("        default: ;\n    endcase\nend\n\n");
+
+    // Clocked behaviour.
+    v.push_str("always @(posedge clock) begin\n    err <= 1'b0;\n    txn_prev <= txn;\n    if (reset) begin\n        txn_prev <= 1'b0;\n        rdata <= 8'd0;\n");
+    for (h, half) in plan.halves.iter().enumerate() {
+        for (b, c) in half.bytes.iter().enumerate() {
+            if c.stored {
+                let _ = writeln!(v, "        {} <= 8'h{:02X};", reg(h, b), c.reset);
+            }
+        }
+    }
+    for (g, grp) in plan.groups.iter().enumerate() {
+        let _ = writeln!(v, "        w_{g} <= {}'d0;", grp.len);
+    }
+    v.push_str("    end else begin\n        if (!txn && txn_prev) begin\n");
+    for (g, grp) in plan.groups.iter().enumerate() {
+        let _ = writeln!(v, "            if (&w_{g}) begin");
+        for k in 0..grp.len {
+            let _ = writeln!(
+                v,
+                "                {} <= p_{g}_{k};",
+                reg(grp.half, (grp.first + k) as usize)
+            );
+        }
+        let _ = writeln!(v, "            end\n            w_{g} <= {}'d0;", grp.len);
+    }
+    v.push_str("        end\n        if (txn && read) begin\n            if (!half_ok || c_any == 8'd0) begin\n                err <= 1'b1;\n                rdata <= 8'd0;\n            end else begin\n                rdata <= rval & ~c_rzero;\n");
+    let _ = writeln!(v, "                case ({{half, addr[6:0]}})");
+    for (h, half) in plan.halves.iter().enumerate() {
+        for (b, c) in half.bytes.iter().enumerate() {
+            if c.rc != 0 {
+                let _ = writeln!(
+                    v,
+                    "                    {}: {} <= {} & 8'h{:02X};",
+                    key(h, b),
+                    reg(h, b),
+                    reg(h, b),
+                    !c.rc
+                );
+            }
+        }
+    }
+    v.push_str("                    default: ;\n                endcase\n            end\n        end else if (txn && write) begin\n");
+    v.push_str("            if (!half_ok || c_any == 8'd0 || (c_store | c_sc) == 8'd0) begin\n                err <= 1'b1;\n                rdata <= 8'd0;\n            end else begin\n");
+    let _ = writeln!(v, "                case ({{half, addr[6:0]}})");
+    for (h, half) in plan.halves.iter().enumerate() {
+        for (b, c) in half.bytes.iter().enumerate() {
+            if let Some(g) = c.group {
+                let k = b - plan.groups[g].first as usize;
+                let _ = writeln!(
+                    v,
+                    "                    {}: begin p_{g}_{k} <= wdata; w_{g}[{k}] <= 1'b1; end",
+                    key(h, b)
+                );
+            } else if c.store != 0 {
+                let _ = writeln!(
+                    v,
+                    "                    {}: {} <= ({} & 8'h{:02X}) | (wdata & 8'h{:02X});",
+                    key(h, b),
+                    reg(h, b),
+                    reg(h, b),
+                    !c.store,
+                    c.store
+                );
+            }
+        }
+    }
+    v.push_str("                    default: ;\n                endcase\n            end\n        end\n    end\nend\n");
+    v
+}
