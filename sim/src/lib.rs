@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod engines;
 pub mod lockstep;
+pub mod mgmt_bus;
 pub mod scenario;
 pub mod traffic;
 pub mod verilated;

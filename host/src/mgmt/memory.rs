@@ -32,6 +32,10 @@ pub enum AccessError {
     Unimplemented { page: u8, byte: u8 },
     #[error("byte {byte} of page {page:02X}h is read-only")]
     ReadOnly { page: u8, byte: u8 },
+    /// A transport that only sees that an access was refused (the RTL's
+    /// `mgmt_err`, AXI SLVERR).
+    #[error("access to window byte {byte} was refused")]
+    Refused { byte: u8 },
 }
 
 /// Bit classes of one byte, from the map.

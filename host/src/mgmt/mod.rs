@@ -11,6 +11,7 @@
 //!   field name, never by typed offset.
 
 pub mod access;
+pub mod conformance;
 pub mod driver;
 pub mod i2c;
 pub mod memory;
