@@ -257,6 +257,7 @@ fn run(a: RunArgs) -> Result<u8> {
                 "reads": management.reads,
                 "writes": management.writes,
                 "refused": management.refused,
+                "module_states": management.module_states,
                 "divergences": result.divergence.as_ref().is_some_and(|d| d.lane.is_none()) as u32,
             },
             "count_mismatch_lanes": count_mismatch,
@@ -293,8 +294,12 @@ fn run(a: RunArgs) -> Result<u8> {
             );
         }
         println!(
-            "  management: {} transactions ({} reads, {} writes, {} refused as the map requires)",
-            management.transactions, management.reads, management.writes, management.refused
+            "  management: {} transactions ({} reads, {} writes, {} refused as the map requires); module states read: {}",
+            management.transactions,
+            management.reads,
+            management.writes,
+            management.refused,
+            management.module_states.join(", ")
         );
         match &result.divergence {
             Some(d) => print!("{d}"),

@@ -118,6 +118,16 @@ fn run_json_reports_lanes_and_speeds() {
     assert!(m["transactions"].as_u64().unwrap() > 300, "{m}");
     assert!(m["refused"].as_u64().unwrap() > 0, "{m}");
     assert_eq!(m["divergences"], 0);
+    let states: Vec<&str> = m["module_states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        !states.is_empty() && states.iter().all(|s| s.starts_with("Module")),
+        "{states:?}"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! names them `rx_data$0`, `rx_data$1`, ...; [`crate::emit`] wraps the core
 //! in `xpo_engine`, whose ports are packed buses with plain names.
 
-use crate::cmis::CmisRegisters;
+use crate::cmis::{CmisRegisters, ModuleStateMachine};
 use crate::lane::Lane;
 use rust_hdl::prelude::*;
 use xpo_spec::EngineConfig;
@@ -23,6 +23,8 @@ pub struct XpoCore {
     pub mgmt_write: Signal<In, Bit>,
     pub mgmt_addr: Signal<In, Bits<8>>,
     pub mgmt_wdata: Signal<In, Bits<8>>,
+    pub module_reset: Signal<In, Bit>,
+    pub low_power_pin: Signal<In, Bit>,
     pub mgmt_rdata: Signal<Out, Bits<8>>,
     pub mgmt_err: Signal<Out, Bit>,
     pub int_l: Signal<Out, Bit>,
@@ -46,6 +48,12 @@ pub struct XpoCore {
     pub prbs_chk_bit_count: Vec<Signal<Out, Bits<64>>>,
     pub lanes: Vec<Lane>,
     pub registers: CmisRegisters,
+    pub module_state: ModuleStateMachine,
+    /// Engine reset, the module reset pin, or SoftwareReset: the whole
+    /// module returns to its reset state.
+    reset_all: Signal<Local, Bit>,
+    /// No fault sources yet: the laser lanes will drive this.
+    no_fault: Constant<Bit>,
 }
 
 fn per_lane<T: Default>(n: usize) -> Vec<T> {
@@ -64,6 +72,8 @@ impl XpoCore {
             mgmt_write: Default::default(),
             mgmt_addr: Default::default(),
             mgmt_wdata: Default::default(),
+            module_reset: Default::default(),
+            low_power_pin: Default::default(),
             mgmt_rdata: Default::default(),
             mgmt_err: Default::default(),
             int_l: Default::default(),
@@ -84,6 +94,9 @@ impl XpoCore {
             prbs_chk_bit_count: per_lane(n),
             lanes: (0..n).map(|_| Lane::new(&cfg.prbs)).collect(),
             registers: CmisRegisters::new(cfg),
+            module_state: ModuleStateMachine::new(cfg),
+            reset_all: Default::default(),
+            no_fault: Constant::new(false),
         }
     }
 }
@@ -91,8 +104,19 @@ impl XpoCore {
 impl Logic for XpoCore {
     #[hdl_gen]
     fn update(&mut self) {
+        self.reset_all.next =
+            self.reset.val() | self.module_reset.val() | self.registers.software_reset.val();
         self.registers.clock.next = self.clock.val();
-        self.registers.reset.next = self.reset.val();
+        self.registers.reset.next = self.reset_all.val();
+        self.registers.module_state.next = self.module_state.state.val();
+        self.registers.module_state_changed.next = self.module_state.changed.val();
+        self.module_state.clock.next = self.clock.val();
+        self.module_state.reset.next = self.reset_all.val();
+        self.module_state.low_pwr_request_sw.next = self.registers.low_pwr_request_sw.val();
+        self.module_state.low_pwr_allow_request_hw.next =
+            self.registers.low_pwr_allow_request_hw.val();
+        self.module_state.low_power_pin.next = self.low_power_pin.val();
+        self.module_state.fault.next = self.no_fault.val();
         self.registers.txn.next = self.mgmt_txn.val();
         self.registers.read.next = self.mgmt_read.val();
         self.registers.write.next = self.mgmt_write.val();
@@ -103,7 +127,7 @@ impl Logic for XpoCore {
         self.int_l.next = self.registers.int_l.val();
         for i in 0..self.lanes.len() {
             self.lanes[i].clock.next = self.clock.val();
-            self.lanes[i].reset.next = self.reset.val();
+            self.lanes[i].reset.next = self.reset_all.val();
             self.lanes[i].rx_data.next = self.rx_data[i].val();
             self.lanes[i].rx_valid.next = self.rx_valid[i].val();
             self.lanes[i].tx_ready.next = self.tx_ready[i].val();

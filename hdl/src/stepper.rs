@@ -60,6 +60,8 @@ impl Engine for RustHdlEngine {
         c.mgmt_write.next = m.mgmt_write;
         c.mgmt_addr.next = (m.mgmt_addr as u64).into();
         c.mgmt_wdata.next = (m.mgmt_wdata as u64).into();
+        c.module_reset.next = m.module_reset;
+        c.low_power_pin.next = m.low_power_pin;
         for (i, l) in inputs.lanes.iter().enumerate() {
             c.rx_data[i].next = l.rx_data.to_bits();
             c.rx_valid[i].next = l.rx_valid;

@@ -43,6 +43,7 @@ impl EngineBus {
                 mgmt_write: write,
                 mgmt_addr: addr,
                 mgmt_wdata: wdata,
+                ..Default::default()
             };
             self.engine.step_into(&self.inputs, &mut self.outputs);
             self.cycles += 1;

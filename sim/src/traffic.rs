@@ -23,13 +23,28 @@ enum Op {
 }
 
 /// What the traffic did, as seen on the reference engine.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TrafficReport {
     pub transactions: u64,
     pub reads: u64,
     pub writes: u64,
     /// Accesses the reference engine refused (`mgmt_err`).
     pub refused: u64,
+    /// Module resets issued (SoftwareReset writes and reset-pin pulses).
+    pub resets: u64,
+    /// ModuleState values read back, in order of first appearance.
+    pub module_states: Vec<String>,
+}
+
+fn state_name(code: u8) -> String {
+    match code {
+        1 => "ModuleLowPwr".into(),
+        2 => "ModulePwrUp".into(),
+        3 => "ModuleReady".into(),
+        4 => "ModulePwrDn".into(),
+        5 => "ModuleFault".into(),
+        c => format!("reserved({c})"),
+    }
 }
 
 /// Random management transactions.
@@ -46,14 +61,55 @@ pub struct MgmtTraffic {
     strobed: bool,
     /// The page this traffic last selected (PageSelect is always writable).
     page: u8,
+    /// Module resets (SoftwareReset, the reset pin) are allowed.
+    resets: bool,
+    low_power_pin: bool,
+    /// The address read by the previous cycle's strobe.
+    last_read: Option<u8>,
+    /// Locations from the map: (byte, mask, lsb) of these fields.
+    software_reset: (u8, u8),
+    module_state: (u8, u8, u8),
+    state_changed: u8,
+    module_controls: (u8, u8),
+    /// Masks of LowPwrRequestSW and LowPwrAllowRequestHW.
+    low_power_bits: (u8, u8),
+}
+
+/// (byte, mask, lsb) of a lower-page field.
+fn locate(map: &RegisterMap, name: &str) -> (u8, u8, u8) {
+    let l = map
+        .field(name)
+        .unwrap_or_else(|| panic!("{name} in the map"))
+        .instance(0);
+    (l.byte, l.mask(), l.lsb)
 }
 
 impl MgmtTraffic {
     /// Up to `limit` transactions from `seed`.
     pub fn new(cfg: &EngineConfig, seed: u64, limit: u64) -> Self {
+        let map = cfg.register_map();
+        let (sr_byte, sr_mask, _) = locate(&map, "SoftwareReset");
+        let module_state = locate(&map, "ModuleState");
+        let state_changed = locate(&map, "ModuleStateChanged").0;
+        // The low-power controls share SoftwareReset's byte (26).
+        let controls = ["LowPwrRequestSW", "LowPwrAllowRequestHW"]
+            .iter()
+            .map(|n| locate(&map, n))
+            .fold(0u8, |m, (b, mask, _)| {
+                assert_eq!(b, sr_byte, "module controls share a byte");
+                m | mask
+            });
         Self {
+            software_reset: (sr_byte, sr_mask),
+            module_state,
+            state_changed,
+            module_controls: (sr_byte, controls),
+            low_power_bits: (
+                locate(&map, "LowPwrRequestSW").1,
+                locate(&map, "LowPwrAllowRequestHW").1,
+            ),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6d67_6d74),
-            map: cfg.register_map(),
+            map,
             pending: Vec::new(),
             in_txn: false,
             gap: 0,
@@ -61,11 +117,22 @@ impl MgmtTraffic {
             report: TrafficReport::default(),
             strobed: false,
             page: 0,
+            resets: false,
+            low_power_pin: false,
+            last_read: None,
         }
     }
 
+    /// Also issue module resets (SoftwareReset writes, reset-pin pulses) and
+    /// toggle the LowPwr pin. Off by default: a reset clears the PRBS
+    /// counters the default run compares with the line's tally.
+    pub fn with_resets(mut self) -> Self {
+        self.resets = true;
+        self
+    }
+
     pub fn report(&self) -> TrafficReport {
-        self.report
+        self.report.clone()
     }
 
     /// A byte address that holds a field on `page` (or the lower page).
@@ -122,12 +189,35 @@ impl MgmtTraffic {
                     ops.push(Op::Read(l.byte));
                 }
             }
+            // The module state and its flag, as a host polls them.
+            4 => {
+                ops.push(Op::Read(self.module_state.0));
+                ops.push(Op::Read(self.state_changed));
+            }
             // Sequential reads from a field byte, wrapping at 255.
-            4 | 5 => {
+            5 => {
                 let start = self.field_byte(self.page);
                 for k in 0..self.rng.gen_range(1..6u8) {
                     ops.push(Op::Read(start.wrapping_add(k)));
                 }
+            }
+            // Request or release low power, and allow the pin to.
+            // Mostly release low power so the module reaches ModuleReady;
+            // rarely ask for a software reset.
+            6 => {
+                let (byte, controls) = self.module_controls;
+                let (request, allow) = self.low_power_bits;
+                let mut v = 0;
+                if self.rng.gen_bool(0.3) {
+                    v |= request;
+                }
+                if self.rng.gen_bool(0.5) {
+                    v |= allow;
+                }
+                if self.rng.gen_bool(0.03) {
+                    v |= self.software_reset.1;
+                }
+                ops.push(Op::Write(byte, v & (controls | self.software_reset.1)));
             }
             // Random single accesses anywhere, with idle cycles.
             _ => {
@@ -158,9 +248,28 @@ impl Stimulus for MgmtTraffic {
         if self.strobed && previous.mgmt.mgmt_err {
             self.report.refused += 1;
         }
+        let (state_byte, state_mask, state_lsb) = self.module_state;
+        if let Some(a) = self.last_read.take() {
+            if a == state_byte && !previous.mgmt.mgmt_err {
+                let name = state_name((previous.mgmt.mgmt_rdata & state_mask) >> state_lsb);
+                if !self.report.module_states.contains(&name) {
+                    self.report.module_states.push(name);
+                }
+            }
+        }
         let mut m = MgmtInputs::default();
+        if self.resets {
+            if self.rng.gen_bool(0.002) {
+                self.low_power_pin = !self.low_power_pin;
+            }
+            m.low_power_pin = self.low_power_pin;
+            if self.rng.gen_bool(0.0001) {
+                m.module_reset = true;
+                self.report.resets += 1;
+            }
+        }
         self.strobed = false;
-        if inputs.reset {
+        if inputs.reset || m.module_reset {
             self.pending.clear();
             self.in_txn = false;
             self.page = 0;
@@ -182,14 +291,23 @@ impl Stimulus for MgmtTraffic {
                     m.mgmt_txn = true;
                     match op {
                         Op::Read(a) => {
+                            self.last_read = Some(a);
                             m.mgmt_read = true;
                             m.mgmt_addr = a;
                             self.report.reads += 1;
                             self.strobed = true;
                         }
-                        Op::Write(a, v) => {
+                        Op::Write(a, mut v) => {
                             if a == 127 {
                                 self.page = v;
+                            }
+                            let (sr_byte, sr_bit) = self.software_reset;
+                            if a == sr_byte {
+                                if self.resets && v & sr_bit != 0 {
+                                    self.report.resets += 1;
+                                } else {
+                                    v &= !sr_bit;
+                                }
                             }
                             m.mgmt_write = true;
                             m.mgmt_addr = a;

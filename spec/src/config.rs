@@ -105,6 +105,27 @@ impl ModuleIdentity {
     }
 }
 
+/// Timing of the CMIS module state machine, in physical units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModuleTiming {
+    /// Time spent in ModulePwrUp before ModuleReady, in ns.
+    pub power_up_ns: u64,
+    /// Time spent in ModulePwrDn before ModuleLowPwr, in ns.
+    pub power_down_ns: u64,
+}
+
+impl Default for ModuleTiming {
+    fn default() -> Self {
+        // Short enough to see every state in a default run; the advertised
+        // CMIS codes (page 01h) are derived from these and always cover them.
+        Self {
+            power_up_ns: 2_000,
+            power_down_ns: 1_000,
+        }
+    }
+}
+
 /// Configuration of one XPO engine instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -121,6 +142,8 @@ pub struct EngineConfig {
     pub prbs: PrbsConfig,
     /// Page 00h identity strings.
     pub identity: ModuleIdentity,
+    /// Module state machine timing.
+    pub module: ModuleTiming,
 }
 
 impl Default for EngineConfig {
@@ -132,6 +155,7 @@ impl Default for EngineConfig {
             laser_lanes: 8,
             prbs: PrbsConfig::default(),
             identity: ModuleIdentity::default(),
+            module: ModuleTiming::default(),
         }
     }
 }
@@ -178,6 +202,25 @@ impl EngineConfig {
             "ELSFP lane bitmaps cover 32 lanes",
         )?;
         self.check_identity()?;
+        for (field, ns) in [
+            ("module.power_up_ns", self.module.power_up_ns),
+            ("module.power_down_ns", self.module.power_down_ns),
+        ] {
+            check_range(
+                field,
+                ns,
+                1,
+                6_000_000_000_000,
+                "CMIS durations end at 6000 s",
+            )?;
+            check_range(
+                field,
+                self.cycles_for_ns(ns),
+                1,
+                u32::MAX as u64,
+                "the timer is 32 bits of core-clock cycles",
+            )?;
+        }
         check_range(
             "prbs.lock_words",
             self.prbs.lock_words,
@@ -243,6 +286,8 @@ impl EngineConfig {
         crate::regmap::cmis::cmis_map(&crate::regmap::cmis::MapParams {
             data_lanes: self.lanes,
             laser_lanes: self.laser_lanes,
+            power_up_ns: self.module.power_up_ns,
+            power_down_ns: self.module.power_down_ns,
         })
     }
 
@@ -279,9 +324,18 @@ impl EngineConfig {
     /// The hardware-shaping part of the configuration as a stable key, used to
     /// tell whether a pre-built simulator matches this configuration.
     pub fn hardware_key(&self) -> String {
+        // Everything that changes the RTL: the whole configuration but the
+        // clock frequency where no duration depends on it.
         format!(
-            "lanes={} lock={} unlock={} unlock_errors={}",
-            self.lanes, self.prbs.lock_words, self.prbs.unlock_words, self.prbs.unlock_errors
+            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} identity={:?}",
+            self.lanes,
+            self.laser_lanes,
+            self.prbs.lock_words,
+            self.prbs.unlock_words,
+            self.prbs.unlock_errors,
+            self.cycles_for_ns(self.module.power_up_ns),
+            self.cycles_for_ns(self.module.power_down_ns),
+            self.identity
         )
     }
 }

@@ -191,6 +191,10 @@ port_table! {
         mgmt_addr: u8 = 8,
         /// Byte to write.
         mgmt_wdata: u8 = 8,
+        /// Module reset pin (CMIS ResetL asserted): resets the whole module.
+        module_reset: bool = 1,
+        /// Low-power pin (CMIS LPMode): requests ModuleLowPwr when LowPwrAllowRequestHW is set.
+        low_power_pin: bool = 1,
     }
 }
 

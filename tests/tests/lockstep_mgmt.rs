@@ -13,6 +13,15 @@ fn run(
     transactions: u64,
     seed: u64,
 ) -> (u64, xpo_sim::traffic::TrafficReport) {
+    run_traffic(kinds, transactions, seed, false)
+}
+
+fn run_traffic(
+    kinds: Option<&[EngineKind]>,
+    transactions: u64,
+    seed: u64,
+    resets: bool,
+) -> (u64, xpo_sim::traffic::TrafficReport) {
     let cfg = EngineConfig::default();
     let engines = match kinds {
         None => all_engines(&cfg),
@@ -20,6 +29,9 @@ fn run(
     };
     let mut prbs = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes).unwrap();
     let mut mgmt = MgmtTraffic::new(&cfg, seed, transactions);
+    if resets {
+        mgmt = mgmt.with_resets();
+    }
     let mut both = Both(&mut prbs, &mut mgmt);
     let r = Lockstep::new(engines).run(
         &mut both,
@@ -49,4 +61,28 @@ fn verilator_and_model_agree_on_100k_transactions() {
     );
     assert_eq!(rep.transactions, 100_000, "{rep:?}");
     assert!(cycles > 300_000, "{cycles}");
+}
+
+/// Module resets (SoftwareReset, the reset pin) and the LowPwr pin, with the
+/// module state machine running through its states.
+#[test]
+fn engines_agree_through_module_resets_and_state_changes() {
+    let (_, rep) = run_traffic(None, 4_000, 5, true);
+    assert!(rep.resets >= 2, "{rep:?}");
+    for s in ["ModuleLowPwr", "ModulePwrUp", "ModuleReady"] {
+        assert!(
+            rep.module_states.iter().any(|x| x == s),
+            "{s} seen: {rep:?}"
+        );
+    }
+    let (_, rep) = run_traffic(
+        Some(&[EngineKind::Model, EngineKind::Verilator]),
+        60_000,
+        6,
+        true,
+    );
+    assert!(
+        rep.module_states.iter().any(|x| x == "ModulePwrDn"),
+        "{rep:?}"
+    );
 }

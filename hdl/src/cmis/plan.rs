@@ -54,6 +54,51 @@ pub struct Group {
     pub len: u8,
 }
 
+/// What hardware does with a field through the register block's named
+/// ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HwRole {
+    /// Hardware drives a read-only field (sampled only while no transaction
+    /// is open, so a sequential read is coherent).
+    Input,
+    /// Hardware raises a latched flag (a set wins over a same-cycle read).
+    Latch,
+    /// The field's stored value drives hardware.
+    Control,
+    /// A one-cycle pulse after the host writes 1 to a self-clearing bit.
+    Pulse,
+}
+
+/// The register block's hardware interface: port name, field, role. The
+/// block's struct has one signal per row, by the same name.
+pub const HWIF: &[(&str, &str, HwRole)] = &[
+    ("module_state", "ModuleState", HwRole::Input),
+    ("module_state_changed", "ModuleStateChanged", HwRole::Latch),
+    ("low_pwr_request_sw", "LowPwrRequestSW", HwRole::Control),
+    (
+        "low_pwr_allow_request_hw",
+        "LowPwrAllowRequestHW",
+        HwRole::Control,
+    ),
+    ("software_reset", "SoftwareReset", HwRole::Pulse),
+];
+
+/// One resolved hardware port (lower-page fields only, so far).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HwPort {
+    pub port: &'static str,
+    pub role: HwRole,
+    pub byte: u8,
+    pub lsb: u8,
+    pub width: u8,
+}
+
+impl HwPort {
+    pub fn mask(&self) -> u8 {
+        ((((1u16 << self.width) - 1) << self.lsb) & 0xff) as u8
+    }
+}
+
 /// A latched flag field instance and its mask: `(half, flag byte index,
 /// bits, mask byte index)`; without a mask the flag always counts.
 pub type FlagTerm = (usize, u8, u8, Option<u8>);
@@ -71,6 +116,8 @@ pub struct RegPlan {
     pub interrupt: (u8, u8),
     /// `(page, banks)` of every upper page.
     pub pages: Vec<(u8, u8)>,
+    /// The hardware interface, in [`HWIF`] order.
+    pub hwif: Vec<HwPort>,
 }
 
 impl RegPlan {
@@ -148,11 +195,35 @@ impl RegPlan {
                 }
             }
         }
+        let hwif: Vec<HwPort> = HWIF
+            .iter()
+            .map(|&(port, field, role)| {
+                let f = map
+                    .field(field)
+                    .unwrap_or_else(|| panic!("hwif field {field}"));
+                assert!(
+                    f.in_lower() && f.count == 1 && f.len == 1,
+                    "hwif {field}: lower-page byte fields only"
+                );
+                let l = f.instance(0);
+                HwPort {
+                    port,
+                    role,
+                    byte: l.byte,
+                    lsb: l.lsb,
+                    width: l.width,
+                }
+            })
+            .collect();
         for h in &mut halves {
             let img = map.reset_half(h.key.map(|(_, p)| p), &cfg.identity);
             for (b, c) in h.bytes.iter_mut().enumerate() {
                 c.reset = img[b];
-                c.stored = c.store != 0 || c.rc != 0;
+                let hw_input = h.key.is_none()
+                    && hwif
+                        .iter()
+                        .any(|p| p.role == HwRole::Input && p.byte as usize == b);
+                c.stored = c.store != 0 || c.rc != 0 || hw_input;
             }
         }
         let field = |n: &str| {
@@ -169,6 +240,7 @@ impl RegPlan {
             page_select: field("PageSelect").byte,
             interrupt: (irq.byte, irq.lsb),
             pages,
+            hwif,
         }
     }
 

@@ -19,7 +19,7 @@
 //! Like `PrbsSequence`, a generated leaf: its simulation and its Verilog are
 //! both produced from one [`RegPlan`].
 
-use super::plan::RegPlan;
+use super::plan::{HwRole, RegPlan};
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 use xpo_spec::EngineConfig;
@@ -33,6 +33,8 @@ struct State {
     txn_prev: bool,
     rdata: u8,
     err: bool,
+    /// Pulse outputs, in `plan.hwif` order (0 for other roles).
+    pulses: Vec<bool>,
 }
 
 impl State {
@@ -43,6 +45,7 @@ impl State {
             .map(|h| std::array::from_fn(|b| h.bytes[b].reset))
             .collect();
         let n = plan.groups.len();
+        let plan_len_placeholder = plan.hwif.len();
         Self {
             plan,
             store,
@@ -51,6 +54,7 @@ impl State {
             txn_prev: false,
             rdata: 0,
             err: false,
+            pulses: vec![false; plan_len_placeholder],
         }
     }
 
@@ -71,7 +75,33 @@ impl State {
         v
     }
 
-    fn edge(&mut self, txn: bool, read: bool, write: bool, addr: u8, wdata: u8) {
+    /// The value a control port shows.
+    fn control(&self, i: usize) -> bool {
+        let p = self.plan.hwif[i];
+        (self.store[0][p.byte as usize] & p.mask()) != 0
+    }
+
+    /// One rising edge. `hw` holds the pre-edge value of every hardware
+    /// port in `plan.hwif` order (inputs and latch requests; others ignored).
+    fn edge(&mut self, txn: bool, read: bool, write: bool, addr: u8, wdata: u8, hw: &[u8]) {
+        self.access(txn, read, write, addr, wdata);
+        for (i, p) in self.plan.hwif.clone().into_iter().enumerate() {
+            let slot = &mut self.store[0][p.byte as usize];
+            match p.role {
+                HwRole::Input if !txn => {
+                    *slot = (*slot & !p.mask()) | ((hw[i] << p.lsb) & p.mask())
+                }
+                HwRole::Latch => *slot |= (hw[i] << p.lsb) & p.mask(),
+                HwRole::Pulse => {
+                    self.pulses[i] =
+                        txn && write && !read && addr == p.byte && wdata & p.mask() != 0;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn access(&mut self, txn: bool, read: bool, write: bool, addr: u8, wdata: u8) {
         self.err = false;
         let txn_prev = std::mem::replace(&mut self.txn_prev, txn);
         if !txn && txn_prev {
@@ -136,6 +166,12 @@ pub struct CmisRegisters {
     pub err: Signal<Out, Bit>,
     // Interrupt
     pub int_l: Signal<Out, Bit>,
+    // Hardware interface (see `HWIF`)
+    pub module_state: Signal<In, Bits<3>>,
+    pub module_state_changed: Signal<In, Bit>,
+    pub low_pwr_request_sw: Signal<Out, Bit>,
+    pub low_pwr_allow_request_hw: Signal<Out, Bit>,
+    pub software_reset: Signal<Out, Bit>,
     state: Regs,
 }
 
@@ -169,6 +205,11 @@ impl CmisRegisters {
             rdata: Default::default(),
             err: Default::default(),
             int_l: Default::default(),
+            module_state: Default::default(),
+            module_state_changed: Default::default(),
+            low_pwr_request_sw: Default::default(),
+            low_pwr_allow_request_hw: Default::default(),
+            software_reset: Default::default(),
             state: Regs(State::new(RegPlan::new(cfg))),
         }
     }
@@ -182,24 +223,39 @@ impl Logic for CmisRegisters {
                 let plan = s.plan.clone();
                 *s = State::new(plan);
             } else {
+                // In `HWIF` order.
+                let hw = [
+                    self.module_state.val().index() as u8,
+                    self.module_state_changed.val() as u8,
+                    0,
+                    0,
+                    0,
+                ];
                 s.edge(
                     self.txn.val(),
                     self.read.val(),
                     self.write.val(),
                     self.addr.val().index() as u8,
                     self.wdata.val().index() as u8,
+                    &hw,
                 );
             }
         }
         self.rdata.next = (s.rdata as u64).into();
         self.err.next = s.err;
         self.int_l.next = !s.intl();
+        self.low_pwr_request_sw.next = s.control(2);
+        self.low_pwr_allow_request_hw.next = s.control(3);
+        self.software_reset.next = s.pulses[4];
     }
 
     fn connect(&mut self) {
         self.rdata.connect();
         self.err.connect();
         self.int_l.connect();
+        self.low_pwr_request_sw.connect();
+        self.low_pwr_allow_request_hw.connect();
+        self.software_reset.connect();
     }
 
     fn hdl(&self) -> Verilog {
@@ -239,7 +295,7 @@ fn verilog(plan: &RegPlan) -> String {
         let _ = writeln!(v, "reg [{}:0] w_{g};", grp.len - 1);
     }
     let _ = writeln!(v, "reg [{}:0] half;\nreg half_ok;", hw - 1);
-    v.push_str("reg [7:0] rval;\nreg [7:0] c_any;\nreg [7:0] c_store;\nreg [7:0] c_rzero;\nreg [7:0] c_sc;\nreg intl;\n\n");
+    v.push_str("reg [7:0] rval;\nreg [7:0] c_any;\nreg [7:0] c_store;\nreg [7:0] c_rzero;\nreg [7:0] c_sc;\nreg intl;\nwire rd_ok = txn && read && half_ok && c_any != 8'd0;\n\n");
 
     // Window: which half a byte address reaches.
     let _ = writeln!(v, "always @(*) begin\n    half = {hw}'d0;\n    half_ok = 1'b1;\n    if (addr[7]) begin\n        case ({})", reg(0, plan.page_select as usize));
@@ -331,6 +387,9 @@ fn verilog(plan: &RegPlan) -> String {
     for (g, grp) in plan.groups.iter().enumerate() {
         let _ = writeln!(v, "        w_{g} <= {}'d0;", grp.len);
     }
+    for p in plan.hwif.iter().filter(|p| p.role == HwRole::Pulse) {
+        let _ = writeln!(v, "        {} <= 1'b0;", p.port);
+    }
     v.push_str("    end else begin\n        if (!txn && txn_prev) begin\n");
     for (g, grp) in plan.groups.iter().enumerate() {
         let _ = writeln!(v, "            if (&w_{g}) begin");
@@ -344,22 +403,7 @@ fn verilog(plan: &RegPlan) -> String {
         let _ = writeln!(v, "            end\n            w_{g} <= {}'d0;", grp.len);
     }
     v.push_str("        end\n        if (txn && read) begin\n            if (!half_ok || c_any == 8'd0) begin\n                err <= 1'b1;\n                rdata <= 8'd0;\n            end else begin\n                rdata <= rval & ~c_rzero;\n");
-    let _ = writeln!(v, "                case ({{half, addr[6:0]}})");
-    for (h, half) in plan.halves.iter().enumerate() {
-        for (b, c) in half.bytes.iter().enumerate() {
-            if c.rc != 0 {
-                let _ = writeln!(
-                    v,
-                    "                    {}: {} <= {} & 8'h{:02X};",
-                    key(h, b),
-                    reg(h, b),
-                    reg(h, b),
-                    !c.rc
-                );
-            }
-        }
-    }
-    v.push_str("                    default: ;\n                endcase\n            end\n        end else if (txn && write) begin\n");
+    v.push_str("            end\n        end else if (txn && write) begin\n");
     v.push_str("            if (!half_ok || c_any == 8'd0 || (c_store | c_sc) == 8'd0) begin\n                err <= 1'b1;\n                rdata <= 8'd0;\n            end else begin\n");
     let _ = writeln!(v, "                case ({{half, addr[6:0]}})");
     for (h, half) in plan.halves.iter().enumerate() {
@@ -384,6 +428,119 @@ fn verilog(plan: &RegPlan) -> String {
             }
         }
     }
-    v.push_str("                    default: ;\n                endcase\n            end\n        end\n    end\nend\n");
+    v.push_str(
+        "                    default: ;\n                endcase\n            end\n        end\n",
+    );
+    // Latched flags: cleared by a read of their byte, raised by hardware;
+    // a raise wins over a same-cycle clear.
+    for (h, half) in plan.halves.iter().enumerate() {
+        for (b, c) in half.bytes.iter().enumerate() {
+            if c.rc == 0 {
+                continue;
+            }
+            let mut set = String::from("8'd0");
+            for p in plan
+                .hwif
+                .iter()
+                .filter(|p| p.role == HwRole::Latch && h == 0 && p.byte as usize == b)
+            {
+                set = format!(
+                    "{set} | (({{{}'d0, {}}} << {}) & 8'h{:02X})",
+                    8 - p.width,
+                    p.port,
+                    p.lsb,
+                    p.mask()
+                );
+            }
+            let r = reg(h, b);
+            let _ = writeln!(
+                v,
+                "        {r} <= ({r} & ~((rd_ok && {{half, addr[6:0]}} == {}) ? 8'h{:02X} : 8'd0)) | {set};",
+                key(h, b),
+                c.rc
+            );
+        }
+    }
+    // Hardware inputs, sampled only outside transactions (coherent reads).
+    for p in plan.hwif.iter().filter(|p| p.role == HwRole::Input) {
+        let r = reg(0, p.byte as usize);
+        let _ = writeln!(
+            v,
+            "        if (!txn) {r} <= ({r} & 8'h{:02X}) | (({{{}'d0, {}}} << {}) & 8'h{:02X});",
+            !p.mask(),
+            8 - p.width,
+            p.port,
+            p.lsb,
+            p.mask()
+        );
+    }
+    // One-cycle pulses after a host write of 1 to a self-clearing bit.
+    for p in plan.hwif.iter().filter(|p| p.role == HwRole::Pulse) {
+        let _ = writeln!(
+            v,
+            "        {} <= txn && write && !read && addr == 8'd{} && (wdata & 8'h{:02X}) != 8'd0;",
+            p.port,
+            p.byte,
+            p.mask()
+        );
+    }
+    v.push_str("    end\nend\n\n");
+    // Controls: the stored bits of the field.
+    v.push_str("always @(*) begin\n");
+    for p in plan.hwif.iter().filter(|p| p.role == HwRole::Control) {
+        let _ = writeln!(
+            v,
+            "    {} = |({} & 8'h{:02X});",
+            p.port,
+            reg(0, p.byte as usize),
+            p.mask()
+        );
+    }
+    v.push_str("end\n");
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(b: &mut CmisRegisters, m: (bool, bool, bool, u8, u8)) {
+        b.txn.next = m.0;
+        b.read.next = m.1;
+        b.write.next = m.2;
+        b.addr.next = (m.3 as u64).into();
+        b.wdata.next = (m.4 as u64).into();
+        b.clock.next = false.into();
+        assert!(simulate(b, 50));
+        b.clock.next = true.into();
+        assert!(simulate(b, 50));
+    }
+
+    /// The hardware interface acts on the fields `HWIF` names.
+    #[test]
+    fn hardware_interface_reaches_its_fields() {
+        let mut b = CmisRegisters::new(&EngineConfig::default());
+        b.connect_all();
+        b.module_state.next = 3u64.into();
+        b.module_state_changed.next = true;
+        edge(&mut b, (false, false, false, 0, 0));
+        b.module_state_changed.next = false;
+        edge(&mut b, (true, true, false, 3, 0));
+        assert_eq!(
+            b.rdata.val().index() >> 1 & 7,
+            3,
+            "ModuleState from hardware"
+        );
+        assert!(!b.int_l.val(), "ModuleStateChanged raised IntL");
+        edge(&mut b, (true, true, false, 8, 0));
+        assert_eq!(b.rdata.val().index(), 1, "the latched flag reads 1 ...");
+        edge(&mut b, (true, true, false, 8, 0));
+        assert_eq!(b.rdata.val().index(), 0, "... and is cleared by the read");
+        assert!(b.int_l.val());
+        edge(&mut b, (true, false, true, 26, 0x18));
+        assert!(b.low_pwr_request_sw.val() && !b.low_pwr_allow_request_hw.val());
+        assert!(b.software_reset.val(), "SoftwareReset pulses");
+        edge(&mut b, (false, false, false, 0, 0));
+        assert!(!b.software_reset.val(), "for one cycle");
+    }
 }

@@ -1,8 +1,10 @@
 //! The reference model of the whole engine.
 
+pub mod module_state;
 pub mod prbs;
 
 use crate::mgmt::CmisMemory;
+use module_state::ModuleStateModel;
 use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
 use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, MgmtOutputs};
 
@@ -38,7 +40,31 @@ impl MgmtPort {
         }
     }
 
-    fn step(&mut self, i: &MgmtInputs) -> MgmtOutputs {
+    /// One edge of the byte port, then of the hardware interface: the module
+    /// state (sampled only outside transactions), its change flag (a raise
+    /// wins over a same-cycle read). Returns whether SoftwareReset was
+    /// written 1 (the module resets at the next edge).
+    fn step(&mut self, i: &MgmtInputs, module_state: u8, state_changed: bool) -> bool {
+        self.access(i);
+        self.memory
+            .hw_write("ModuleState", 0, 0, module_state as u64);
+        if state_changed {
+            self.memory.hw_latch("ModuleStateChanged", 0, 0, 1);
+        }
+        let reset_byte = self
+            .memory
+            .map()
+            .field("SoftwareReset")
+            .expect("in the map")
+            .instance(0);
+        let software_reset = self.memory.take_pulses().iter().any(|&(half, byte, bits)| {
+            half.is_none() && byte == reset_byte.byte && bits & reset_byte.mask() != 0
+        });
+        self.out.int_l = !self.memory.intl_asserted();
+        software_reset
+    }
+
+    fn access(&mut self, i: &MgmtInputs) {
         self.out.mgmt_err = false;
         let prev = std::mem::replace(&mut self.txn_prev, i.mgmt_txn);
         if i.mgmt_txn && !prev {
@@ -60,8 +86,6 @@ impl MgmtPort {
                 self.out.mgmt_rdata = 0;
             }
         }
-        self.out.int_l = !self.memory.intl_asserted();
-        self.out
     }
 }
 
@@ -71,6 +95,9 @@ pub struct Model {
     config: EngineConfig,
     lanes: Vec<LaneModel>,
     mgmt: MgmtPort,
+    module_state: ModuleStateModel,
+    /// SoftwareReset was written: the module resets at the next edge.
+    software_reset: bool,
 }
 
 impl Model {
@@ -87,6 +114,8 @@ impl Model {
             config: cfg.clone(),
             lanes,
             mgmt: MgmtPort::new(cfg),
+            module_state: ModuleStateModel::new(cfg),
+            software_reset: false,
         })
     }
 }
@@ -101,12 +130,23 @@ impl Engine for Model {
     }
 
     fn step_into(&mut self, inputs: &EngineInputs, outputs: &mut EngineOutputs) {
-        if inputs.reset {
+        // The engine reset, the module reset pin and SoftwareReset reset the
+        // whole module.
+        let reset = inputs.reset || inputs.mgmt.module_reset || self.software_reset;
+        if reset {
             self.mgmt = MgmtPort::new(&self.config);
-            outputs.mgmt = self.mgmt.out;
+            self.module_state = ModuleStateModel::new(&self.config);
+            self.software_reset = false;
         } else {
-            outputs.mgmt = self.mgmt.step(&inputs.mgmt);
+            // Every block sees the others' outputs from before this edge.
+            let (state, changed) = (self.module_state.state(), self.module_state.changed());
+            let mem = &self.mgmt.memory;
+            let request = mem.peek("LowPwrRequestSW", 0, 0) != 0
+                || (mem.peek("LowPwrAllowRequestHW", 0, 0) != 0 && inputs.mgmt.low_power_pin);
+            self.software_reset = self.mgmt.step(&inputs.mgmt, state, changed);
+            self.module_state.step(request, false);
         }
+        outputs.mgmt = self.mgmt.out;
         for ((lane, i), o) in self
             .lanes
             .iter_mut()
@@ -114,7 +154,7 @@ impl Engine for Model {
             .zip(outputs.lanes.iter_mut())
         {
             let g = lane.generator.step(
-                inputs.reset,
+                reset,
                 i.prbs_gen_enable,
                 i.prbs_gen_pattern,
                 i.prbs_gen_invert,
@@ -123,7 +163,7 @@ impl Engine for Model {
             o.tx_data = g.data;
             o.tx_valid = g.valid;
             let c = lane.checker.step(
-                inputs.reset,
+                reset,
                 prbs::CheckerInputs {
                     enable: i.prbs_chk_enable,
                     pattern: i.prbs_chk_pattern,

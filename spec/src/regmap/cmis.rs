@@ -22,6 +22,7 @@ fn f(name: &str, page: u8, byte: u8) -> Field {
         encoding: Encoding::Unsigned,
         reset: Reset::Value(0),
         units: None,
+        volatile: false,
         masked_by: None,
         description: String::new(),
     }
@@ -147,6 +148,22 @@ pub struct MapParams {
     pub data_lanes: usize,
     /// Laser lanes (pages 1Ah/1Bh have one bank per 8).
     pub laser_lanes: usize,
+    /// Longest ModulePwrUp / ModulePwrDn, in ns (advertised on page 01h).
+    pub power_up_ns: u64,
+    pub power_down_ns: u64,
+}
+
+/// CMIS duration codes (page 01h) and their upper bounds in ms.
+pub const DURATION_CODES_MS: [u64; 14] = [
+    1, 5, 10, 50, 100, 500, 1000, 5000, 10_000, 60_000, 300_000, 600_000, 3_000_000, 6_000_000,
+];
+
+/// The smallest CMIS duration code whose bound covers `ns`.
+pub fn duration_code(ns: u64) -> u8 {
+    DURATION_CODES_MS
+        .iter()
+        .position(|&ms| ms * 1_000_000 >= ns)
+        .unwrap_or(DURATION_CODES_MS.len() - 1) as u8
 }
 
 fn banks(lanes: usize) -> u8 {
@@ -435,15 +452,15 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         f("ModulePwrUpDuration", 1, 167)
             .bits(0, 4)
             .code()
-            .reset(4)
-            .doc("Maximum ModulePwrUp duration code (4: 100 ms)."),
+            .reset(duration_code(p.power_up_ns) as u64)
+            .doc("Maximum ModulePwrUp duration code, from the configured duration (0: 1 ms, 1: 5 ms, 2: 10 ms, 3: 50 ms, 4: 100 ms, ...)."),
     );
     v.push(
         f("ModulePwrDnDuration", 1, 167)
             .bits(4, 4)
             .code()
-            .reset(2)
-            .doc("Maximum ModulePwrDn duration code (2: 10 ms)."),
+            .reset(duration_code(p.power_down_ns) as u64)
+            .doc("Maximum ModulePwrDn duration code, from the configured duration."),
     );
     v.push(
         f("TxTurnOnDuration", 1, 168)
@@ -1011,6 +1028,39 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .doc("Module supply current."),
     );
 
+    // Status and monitors written by hardware; latched flags are too.
+    const VOLATILE: &[&str] = &[
+        "ModuleState",
+        "InterruptDeasserted",
+        "BankLaneFlagSummary",
+        "TemperatureMonitor",
+        "VccMonitor",
+        "ModuleFaultCause",
+        "DPState",
+        "RxOutputStatus",
+        "TxOutputStatus",
+        "TxPowerMonitor",
+        "TxBiasMonitor",
+        "RxPowerMonitor",
+        "ConfigStatus",
+        "DiagnosticsData",
+        "LaneFaultSummary",
+        "LaneWarningSummary",
+        "LaneFaultFlags",
+        "LaneWarningFlags",
+        "SaveRestoreStatus",
+        "LaserFaultCode",
+        "LaserWarningCode",
+        "LaneState",
+        "BiasMonitor",
+        "PowerMonitor",
+        "LaneVoltageMonitor",
+        "SupplyCurrentMonitor",
+    ];
+    for fl in &mut v {
+        fl.volatile = fl.access == Access::Rc || VOLATILE.contains(&fl.name.as_str());
+    }
+
     let page = |page: u8, banks: u8, name: &str, d: &str| Page {
         page,
         banks,
@@ -1068,6 +1118,8 @@ mod tests {
         cmis_map(&MapParams {
             data_lanes: 8,
             laser_lanes: 16,
+            power_up_ns: 10_000,
+            power_down_ns: 20_000_000,
         })
     }
 
@@ -1092,6 +1144,16 @@ mod tests {
         assert_eq!(at("VendorName"), (0, 129, 0, 128));
         assert_eq!(at("DateCode"), (0, 182, 0, 64));
         assert_eq!(at("ModulePwrUpDuration"), (1, 167, 0, 4));
+        assert_eq!(
+            m.field("ModulePwrUpDuration").unwrap().reset,
+            Reset::Value(0),
+            "10 us fits the 1 ms code"
+        );
+        assert_eq!(
+            m.field("ModulePwrDnDuration").unwrap().reset,
+            Reset::Value(3),
+            "20 ms needs the 50 ms code"
+        );
         assert_eq!(at("TxBiasHighAlarm"), (2, 184, 0, 16));
         assert_eq!(at("HostGenPatternSelect"), (0x13, 148, 0, 4));
         assert_eq!(at("MediaCheckerEnable"), (0x13, 168, 0, 8));
@@ -1153,6 +1215,22 @@ mod tests {
             &(-5i16 * 256).to_be_bytes(),
             "TempLowAlarm -5 degC"
         );
+    }
+
+    #[test]
+    fn hardware_fields_are_marked_volatile() {
+        let m = map();
+        for n in ["ModuleState", "BiasMonitor", "LTempHighAlarm", "LaneState"] {
+            assert!(m.field(n).unwrap().volatile, "{n}");
+        }
+        for n in ["Identifier", "LaneEnable", "VendorName"] {
+            assert!(!m.field(n).unwrap().volatile, "{n}");
+        }
+        assert!(m
+            .fields
+            .iter()
+            .filter(|f| f.volatile)
+            .all(|f| !f.access.writable()));
     }
 
     #[test]

@@ -116,6 +116,10 @@ pub struct Field {
     pub reset: Reset,
     /// Units of one least significant bit, if the field is a quantity.
     pub units: Option<String>,
+    /// Written by hardware (status, monitors, latched flags): a read-only
+    /// field whose value may change at any time.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub volatile: bool,
     /// For a latched flag: the mask field whose set bits keep it from
     /// asserting IntL (same page, same instance layout).
     #[serde(default, skip_serializing_if = "Option::is_none")]
