@@ -125,6 +125,20 @@ fn write_all_or_nothing(dir: &Path, files: &[(&str, String)]) -> Result<()> {
     Ok(())
 }
 
+/// Writes one file atomically (see [`write_all_or_nothing`]).
+fn write_file(path: &Path, text: String) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?
+        .to_string_lossy()
+        .to_string();
+    write_all_or_nothing(dir, &[(name.as_str(), text)])
+}
+
 fn emit(out: &Path, config: Option<&Path>) -> Result<u8> {
     let cfg = load_config(config)?;
     let v = xpo_hdl::emit_verilog(&cfg)?;
@@ -331,16 +345,7 @@ fn bench(
     };
     let report = run_bench(&cfg, &opts)?;
     let text = serde_json::to_string_pretty(&report)? + "\n";
-    let dir = json_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = json_path
-        .file_name()
-        .with_context(|| format!("--json {}: not a file name", json_path.display()))?
-        .to_string_lossy()
-        .to_string();
-    write_all_or_nothing(dir, &[(name.as_str(), text.clone())])?;
+    write_file(json_path, text.clone()).context("--json")?;
     print!("{text}");
     Ok(0)
 }
@@ -351,18 +356,7 @@ fn regmap(format: &str, out: Option<&Path>, config: Option<&Path>) -> Result<u8>
     let text = xpo_export::export(&cfg, format);
     match out {
         None => print!("{text}"),
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .with_context(|| format!("--out {}: not a file name", path.display()))?
-                .to_string_lossy()
-                .to_string();
-            write_all_or_nothing(dir, &[(name.as_str(), text)])?;
-        }
+        Some(path) => write_file(path, text).context("--out")?,
     }
     Ok(0)
 }

@@ -661,9 +661,41 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
                 .doc("Bit n set: pattern ID n supported (PRBS31Q..PRBS7: IDs 0..11)."),
         );
     }
-    for (base, side, what) in [
-        (144u8, "HostGen", "host-side generator"),
-        (152, "MediaGen", "media-side generator"),
+    // Generators and checkers share one layout: enable, invert, byte swap,
+    // FEC placement, then four bytes of pattern-select nibbles.
+    for (base, side, what, inverted, fec, fec_doc) in [
+        (
+            144u8,
+            "HostGen",
+            "host-side generator",
+            "sends",
+            "PreFec",
+            "placed before the FEC encoder",
+        ),
+        (
+            152,
+            "MediaGen",
+            "media-side generator",
+            "sends",
+            "PreFec",
+            "placed before the FEC encoder",
+        ),
+        (
+            160,
+            "HostChecker",
+            "host-side checker",
+            "expects",
+            "PostFec",
+            "after the FEC decoder",
+        ),
+        (
+            168,
+            "MediaChecker",
+            "media-side checker",
+            "expects",
+            "PostFec",
+            "after the FEC decoder",
+        ),
     ] {
         v.push(
             f(&format!("{side}Enable"), 0x13, base)
@@ -675,7 +707,9 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             f(&format!("{side}Invert"), 0x13, base + 1)
                 .rw()
                 .bitmap()
-                .doc(&format!("Per lane: {what} sends the inverted pattern.")),
+                .doc(&format!(
+                    "Per lane: {what} {inverted} the inverted pattern."
+                )),
         );
         v.push(
             f(&format!("{side}ByteSwap"), 0x13, base + 2)
@@ -686,12 +720,10 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
                 )),
         );
         v.push(
-            f(&format!("{side}PreFec"), 0x13, base + 3)
+            f(&format!("{side}{fec}"), 0x13, base + 3)
                 .rw()
                 .bitmap()
-                .doc(&format!(
-                    "Per lane: {what} placed before the FEC encoder (stored only)."
-                )),
+                .doc(&format!("Per lane: {what} {fec_doc} (stored only).")),
         );
         v.push(
             f(&format!("{side}PatternSelect"), 0x13, base + 4)
@@ -702,47 +734,6 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
                 .doc(&format!(
                     "Per lane: {what} pattern ID (0 PRBS31Q .. 11 PRBS7)."
                 )),
-        );
-    }
-    for (base, side, what) in [
-        (160u8, "HostChecker", "host-side checker"),
-        (168, "MediaChecker", "media-side checker"),
-    ] {
-        v.push(
-            f(&format!("{side}Enable"), 0x13, base)
-                .rw()
-                .bitmap()
-                .doc(&format!("Per lane: {what} enabled.")),
-        );
-        v.push(
-            f(&format!("{side}Invert"), 0x13, base + 1)
-                .rw()
-                .bitmap()
-                .doc(&format!("Per lane: {what} expects the inverted pattern.")),
-        );
-        v.push(
-            f(&format!("{side}ByteSwap"), 0x13, base + 2)
-                .rw()
-                .bitmap()
-                .doc(&format!(
-                    "Per lane: {what} byte swap (not implemented; stored only)."
-                )),
-        );
-        v.push(
-            f(&format!("{side}PostFec"), 0x13, base + 3)
-                .rw()
-                .bitmap()
-                .doc(&format!(
-                    "Per lane: {what} after the FEC decoder (stored only)."
-                )),
-        );
-        v.push(
-            f(&format!("{side}PatternSelect"), 0x13, base + 4)
-                .bits(0, 4)
-                .lanes(8)
-                .rw()
-                .code()
-                .doc(&format!("Per lane: {what} pattern ID.")),
         );
     }
     v.push(
