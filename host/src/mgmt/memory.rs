@@ -68,7 +68,11 @@ pub struct CmisMemory {
     /// Hardware updates held back until the transaction ends.
     deferred: Vec<(Half, u8, u8, u8)>, // (half, byte, mask, value)
     pulses: Vec<(Half, u8, u8)>,
+    flag_terms: Vec<FlagTerm>,
 }
+
+/// A latched flag instance: (half, byte, bits, byte of its mask).
+type FlagTerm = (Half, u8, u8, Option<u8>);
 
 impl CmisMemory {
     /// The memory in its reset state for `cfg`.
@@ -111,6 +115,7 @@ impl CmisMemory {
                 store.insert(Some((bank, p.page)), img);
             }
         }
+        let flag_terms = Self::flag_terms(&map);
         let mut m = Self {
             map,
             info_lower,
@@ -120,6 +125,7 @@ impl CmisMemory {
             pending: HashMap::new(),
             deferred: Vec::new(),
             pulses: Vec::new(),
+            flag_terms,
         };
         m.update_interrupt();
         m
@@ -318,29 +324,39 @@ impl CmisMemory {
 
     /// IntL asserted: an unmasked latched flag bit is set.
     pub fn intl_asserted(&self) -> bool {
-        for f in self.map.fields.iter().filter(|f| f.access == Access::Rc) {
-            let banks: Vec<Half> = if f.in_lower() {
+        self.flag_terms.iter().any(|&(half, byte, bits, mask)| {
+            let b = &self.store[&half];
+            let masked = mask.map_or(0, |m| b[Self::index(m)] & bits);
+            b[Self::index(byte)] & bits & !masked != 0
+        })
+    }
+
+    /// Every latched flag instance in every bank, with its mask byte: what
+    /// IntL is computed from, gathered once from the map.
+    fn flag_terms(map: &RegisterMap) -> Vec<FlagTerm> {
+        let mut terms = Vec::new();
+        for f in map.fields.iter().filter(|f| f.access == Access::Rc) {
+            let halves: Vec<Half> = if f.in_lower() {
                 vec![None]
             } else {
-                (0..self.map.page(f.page).map_or(1, |p| p.banks))
+                (0..map.page(f.page).map_or(1, |p| p.banks))
                     .map(|b| Some((b, f.page)))
                     .collect()
             };
-            let mask_field = f.masked_by.as_ref().and_then(|m| self.map.field(m));
-            for half in banks {
+            let mask_field = f.masked_by.as_ref().and_then(|m| map.field(m));
+            for half in halves {
                 for i in 0..f.count {
                     let l = f.instance(i);
-                    let flags = self.store[&half][Self::index(l.byte)] & l.mask();
-                    let masked = mask_field.map_or(0, |m| {
-                        self.store[&half][Self::index(m.instance(i).byte)] & l.mask()
-                    });
-                    if flags & !masked != 0 {
-                        return true;
-                    }
+                    terms.push((
+                        half,
+                        l.byte,
+                        l.mask(),
+                        mask_field.map(|m| m.instance(i).byte),
+                    ));
                 }
             }
         }
-        false
+        terms
     }
 
     fn update_interrupt(&mut self) {
