@@ -69,6 +69,15 @@ pub struct CmisMemory {
     deferred: Vec<(Half, u8, u8, u8)>, // (half, byte, mask, value)
     pulses: Vec<(Half, u8, u8)>,
     flag_terms: Vec<FlagTerm>,
+    /// InterruptDeasserted, kept equal to !IntL.
+    interrupt: FieldRef,
+}
+
+/// One field instance resolved to its half page and location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldRef {
+    pub half: HalfPage,
+    pub loc: xpo_spec::regmap::Location,
 }
 
 /// A latched flag instance: (half, byte, bits, byte of its mask).
@@ -116,6 +125,10 @@ impl CmisMemory {
             }
         }
         let flag_terms = Self::flag_terms(&map);
+        let map_interrupt = map
+            .field("InterruptDeasserted")
+            .expect("in the map")
+            .instance(0);
         let mut m = Self {
             map,
             info_lower,
@@ -126,6 +139,10 @@ impl CmisMemory {
             deferred: Vec::new(),
             pulses: Vec::new(),
             flag_terms,
+            interrupt: FieldRef {
+                half: None,
+                loc: map_interrupt,
+            },
         };
         m.update_interrupt();
         m
@@ -258,28 +275,32 @@ impl CmisMemory {
         std::mem::take(&mut self.pulses)
     }
 
-    fn field_location(
-        &self,
-        name: &str,
-        bank: u8,
-        instance: u8,
-    ) -> (Half, xpo_spec::regmap::Location) {
+    /// Resolves instance `instance` of field `name` in `bank` once, for
+    /// callers that touch it every cycle (the `_at` methods).
+    pub fn field_ref(&self, name: &str, bank: u8, instance: u8) -> FieldRef {
         let f = self
             .map
             .field(name)
             .unwrap_or_else(|| panic!("no field {name} in the map"));
-        let half = if f.in_lower() {
-            None
-        } else {
-            Some((bank, f.page))
-        };
-        (half, f.instance(instance))
+        FieldRef {
+            half: if f.in_lower() {
+                None
+            } else {
+                Some((bank, f.page))
+            },
+            loc: f.instance(instance),
+        }
     }
 
     /// Hardware sets a read-only field (status, monitor); held back while a
     /// transaction is in progress so reads stay coherent.
     pub fn hw_write(&mut self, name: &str, bank: u8, instance: u8, value: u64) {
-        let (half, l) = self.field_location(name, bank, instance);
+        self.hw_write_at(self.field_ref(name, bank, instance), value);
+    }
+
+    /// [`CmisMemory::hw_write`] at a resolved field.
+    pub fn hw_write_at(&mut self, r: FieldRef, value: u64) {
+        let l = r.loc;
         for k in 0..l.len {
             let (mask, v) = if l.len > 1 {
                 (0xff, (value >> (8 * (l.len - 1 - k))) as u8)
@@ -287,9 +308,9 @@ impl CmisMemory {
                 (l.mask(), (value as u8) << l.lsb)
             };
             if self.in_transaction {
-                self.deferred.push((half, l.byte + k, mask, v));
+                self.deferred.push((r.half, l.byte + k, mask, v));
             } else {
-                let slot = &mut self.bytes_mut(half)[Self::index(l.byte + k)];
+                let slot = &mut self.bytes_mut(r.half)[Self::index(l.byte + k)];
                 *slot = (*slot & !mask) | (v & mask);
             }
         }
@@ -299,15 +320,24 @@ impl CmisMemory {
     /// Hardware latches bits of a flag (for bitmaps, `bits` is the lane
     /// mask; for single flags, 1).
     pub fn hw_latch(&mut self, name: &str, bank: u8, instance: u8, bits: u8) {
-        let (half, l) = self.field_location(name, bank, instance);
-        self.bytes_mut(half)[Self::index(l.byte)] |= (bits << l.lsb) & l.mask();
+        self.hw_latch_at(self.field_ref(name, bank, instance), bits);
+    }
+
+    /// [`CmisMemory::hw_latch`] at a resolved field.
+    pub fn hw_latch_at(&mut self, r: FieldRef, bits: u8) {
+        let l = r.loc;
+        self.bytes_mut(r.half)[Self::index(l.byte)] |= (bits << l.lsb) & l.mask();
         self.update_interrupt();
     }
 
     /// The current value of a field, without side effects.
     pub fn peek(&self, name: &str, bank: u8, instance: u8) -> u64 {
-        let (half, l) = self.field_location(name, bank, instance);
-        let b = &self.store[&half];
+        self.peek_at(self.field_ref(name, bank, instance))
+    }
+
+    /// [`CmisMemory::peek`] at a resolved field.
+    pub fn peek_at(&self, r: FieldRef) -> u64 {
+        let (b, l) = (&self.store[&r.half], r.loc);
         if l.len > 1 {
             (0..l.len).fold(0u64, |a, k| a << 8 | b[Self::index(l.byte + k)] as u64)
         } else {
@@ -361,11 +391,7 @@ impl CmisMemory {
 
     fn update_interrupt(&mut self) {
         let asserted = self.intl_asserted();
-        let l = self
-            .map
-            .field("InterruptDeasserted")
-            .expect("in the map")
-            .instance(0);
+        let l = self.interrupt.loc;
         let slot = &mut self.bytes_mut(None)[l.byte as usize];
         *slot = (*slot & !l.mask()) | ((!asserted as u8) << l.lsb);
     }

@@ -3,6 +3,7 @@
 pub mod module_state;
 pub mod prbs;
 
+use crate::mgmt::memory::FieldRef;
 use crate::mgmt::CmisMemory;
 use module_state::ModuleStateModel;
 use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
@@ -24,6 +25,17 @@ struct MgmtPort {
     memory: CmisMemory,
     txn_prev: bool,
     out: MgmtOutputs,
+    /// The fields the hardware touches every cycle, resolved once.
+    fields: HwFields,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct HwFields {
+    module_state: FieldRef,
+    state_changed: FieldRef,
+    software_reset: FieldRef,
+    low_pwr_request_sw: FieldRef,
+    low_pwr_allow_request_hw: FieldRef,
 }
 
 impl MgmtPort {
@@ -33,10 +45,18 @@ impl MgmtPort {
             int_l: !memory.intl_asserted(),
             ..Default::default()
         };
+        let fields = HwFields {
+            module_state: memory.field_ref("ModuleState", 0, 0),
+            state_changed: memory.field_ref("ModuleStateChanged", 0, 0),
+            software_reset: memory.field_ref("SoftwareReset", 0, 0),
+            low_pwr_request_sw: memory.field_ref("LowPwrRequestSW", 0, 0),
+            low_pwr_allow_request_hw: memory.field_ref("LowPwrAllowRequestHW", 0, 0),
+        };
         Self {
             memory,
             txn_prev: false,
             out,
+            fields,
         }
     }
 
@@ -46,17 +66,12 @@ impl MgmtPort {
     /// written 1 (the module resets at the next edge).
     fn step(&mut self, i: &MgmtInputs, module_state: u8, state_changed: bool) -> bool {
         self.access(i);
-        self.memory
-            .hw_write("ModuleState", 0, 0, module_state as u64);
+        let f = self.fields;
+        self.memory.hw_write_at(f.module_state, module_state as u64);
         if state_changed {
-            self.memory.hw_latch("ModuleStateChanged", 0, 0, 1);
+            self.memory.hw_latch_at(f.state_changed, 1);
         }
-        let reset_byte = self
-            .memory
-            .map()
-            .field("SoftwareReset")
-            .expect("in the map")
-            .instance(0);
+        let reset_byte = f.software_reset.loc;
         let software_reset = self.memory.take_pulses().iter().any(|&(half, byte, bits)| {
             half.is_none() && byte == reset_byte.byte && bits & reset_byte.mask() != 0
         });
@@ -140,9 +155,9 @@ impl Engine for Model {
         } else {
             // Every block sees the others' outputs from before this edge.
             let (state, changed) = (self.module_state.state(), self.module_state.changed());
-            let mem = &self.mgmt.memory;
-            let request = mem.peek("LowPwrRequestSW", 0, 0) != 0
-                || (mem.peek("LowPwrAllowRequestHW", 0, 0) != 0 && inputs.mgmt.low_power_pin);
+            let (mem, f) = (&self.mgmt.memory, self.mgmt.fields);
+            let request = mem.peek_at(f.low_pwr_request_sw) != 0
+                || (mem.peek_at(f.low_pwr_allow_request_hw) != 0 && inputs.mgmt.low_power_pin);
             self.software_reset = self.mgmt.step(&inputs.mgmt, state, changed);
             self.module_state.step(request, false);
         }

@@ -109,31 +109,42 @@ pub mod units {
     pub const MAX_POWER: &str = "0.25 W";
 }
 
+/// The four levels of every CMIS threshold and flag group, in CMIS order:
+/// (name suffix, words).
+const LEVELS: [(&str, &str); 4] = [
+    ("HighAlarm", "high alarm"),
+    ("LowAlarm", "low alarm"),
+    ("HighWarning", "high warning"),
+    ("LowWarning", "low warning"),
+];
+
+/// `prefix` followed by each level: `TempHighAlarm`, `TempLowAlarm`, ...
+fn levels(prefix: &str) -> impl Iterator<Item = (String, &'static str)> + '_ {
+    LEVELS
+        .iter()
+        .map(move |(suffix, what)| (format!("{prefix}{suffix}"), *what))
+}
+
 /// Four thresholds (high alarm, low alarm, high warning, low warning), U16
 /// each, from `byte` on `page`.
+#[allow(clippy::too_many_arguments)]
 fn thresholds(
     out: &mut Vec<Field>,
-    prefix: &str,
+    (prefix, words): (&str, &str),
     page: u8,
     byte: u8,
+    access: Access,
     signed: bool,
     unit: &str,
     values: [u64; 4],
 ) {
-    for (i, (suffix, what)) in [
-        ("HighAlarm", "high alarm"),
-        ("LowAlarm", "low alarm"),
-        ("HighWarning", "high warning"),
-        ("LowWarning", "low warning"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        let mut fl = f(&format!("{prefix}{suffix}"), page, byte + 2 * i as u8)
+    for (i, (name, what)) in levels(prefix).enumerate() {
+        let mut fl = f(&name, page, byte + 2 * i as u8)
             .len_bytes(2)
+            .access(access)
             .reset(values[i])
             .units(unit)
-            .doc(&format!("{prefix} {what} threshold."));
+            .doc(&format!("{words} {what} threshold."));
         if signed {
             fl = fl.enc(Encoding::Signed);
         }
@@ -231,25 +242,21 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .masked_by("MaskModuleStateChanged")
             .doc("Latched: ModuleState changed."),
     );
-    for (i, name) in [
-        "TempHighAlarm",
-        "TempLowAlarm",
-        "TempHighWarning",
-        "TempLowWarning",
-        "VccHighAlarm",
-        "VccLowAlarm",
-        "VccHighWarning",
-        "VccLowWarning",
-    ]
-    .iter()
-    .enumerate()
-    {
+    // Module flags (byte 9) and their masks (byte 32), a bit per level.
+    let module_levels: Vec<(String, &str)> = levels("Temp").chain(levels("Vcc")).collect();
+    for (i, (name, _)) in module_levels.iter().enumerate() {
         v.push(
             f(&format!("L{name}"), 0, 9)
                 .bits(i as u8, 1)
                 .rc()
                 .masked_by(&format!("M{name}"))
                 .doc(&format!("Latched module flag: {name}.")),
+        );
+        v.push(
+            f(&format!("M{name}"), 0, 32)
+                .bits(i as u8, 1)
+                .rw()
+                .doc(&format!("Mask for L{name}.")),
         );
     }
     v.push(
@@ -289,26 +296,6 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .rw()
             .doc("Mask for ModuleStateChanged: 1 keeps it from asserting IntL."),
     );
-    for (i, name) in [
-        "TempHighAlarm",
-        "TempLowAlarm",
-        "TempHighWarning",
-        "TempLowWarning",
-        "VccHighAlarm",
-        "VccLowAlarm",
-        "VccHighWarning",
-        "VccLowWarning",
-    ]
-    .iter()
-    .enumerate()
-    {
-        v.push(
-            f(&format!("M{name}"), 0, 32)
-                .bits(i as u8, 1)
-                .rw()
-                .doc(&format!("Mask for L{name}.")),
-        );
-    }
     v.push(f("ModuleFaultCause", 0, 41).code().doc("Why ModuleFault: 0 none, 1 TEC runaway, 2 data memory corrupted, 3 program memory corrupted, 32 laser safety interlock (vendor)."));
     v.push(
         f("ModuleFunctionType", 0, 57)
@@ -485,19 +472,57 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     });
 
     // ---- Page 02h: module and lane thresholds ----
+    let ro = Access::Ro;
     thresholds(
         &mut v,
-        "Temp",
+        ("Temp", "Module temperature"),
         2,
         128,
+        ro,
         true,
         units::TEMPERATURE,
         TEMP_THRESHOLDS,
     );
-    thresholds(&mut v, "Vcc", 2, 136, false, units::VCC, VCC_THRESHOLDS);
-    thresholds(&mut v, "TxPower", 2, 176, false, units::POWER_0U1W, [0; 4]);
-    thresholds(&mut v, "TxBias", 2, 184, false, units::BIAS_2UA, [0; 4]);
-    thresholds(&mut v, "RxPower", 2, 192, false, units::POWER_0U1W, [0; 4]);
+    thresholds(
+        &mut v,
+        ("Vcc", "Module supply voltage"),
+        2,
+        136,
+        ro,
+        false,
+        units::VCC,
+        VCC_THRESHOLDS,
+    );
+    thresholds(
+        &mut v,
+        ("TxPower", "Tx optical power"),
+        2,
+        176,
+        ro,
+        false,
+        units::POWER_0U1W,
+        [0; 4],
+    );
+    thresholds(
+        &mut v,
+        ("TxBias", "Tx bias"),
+        2,
+        184,
+        ro,
+        false,
+        units::BIAS_2UA,
+        [0; 4],
+    );
+    thresholds(
+        &mut v,
+        ("RxPower", "Rx optical power"),
+        2,
+        192,
+        ro,
+        false,
+        units::POWER_0U1W,
+        [0; 4],
+    );
     v.push(Field {
         reset: Reset::Checksum {
             first: 128,
@@ -576,7 +601,9 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .bitmap()
             .doc("Per lane: Tx output valid."),
     );
-    for (byte, name, d) in [
+    // Latched lane flags, a bitmap byte each; the level groups are
+    // consecutive bytes in CMIS level order.
+    let mut lane_flags: Vec<(u8, String, String)> = [
         (134, "DPStateChanged", "data path state changed"),
         (135, "TxFault", "Tx fault"),
         (
@@ -590,25 +617,27 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             "TxAdaptiveInputEqFail",
             "Tx adaptive input equalization failed",
         ),
-        (139, "TxPowerHighAlarm", "Tx power high alarm"),
-        (140, "TxPowerLowAlarm", "Tx power low alarm"),
-        (141, "TxPowerHighWarning", "Tx power high warning"),
-        (142, "TxPowerLowWarning", "Tx power low warning"),
-        (143, "TxBiasHighAlarm", "Tx bias high alarm"),
-        (144, "TxBiasLowAlarm", "Tx bias low alarm"),
-        (145, "TxBiasHighWarning", "Tx bias high warning"),
-        (146, "TxBiasLowWarning", "Tx bias low warning"),
         (
             147,
             "RxLOS",
             "Rx loss of signal (no block lock on the media input)",
         ),
         (148, "RxCDRLOL", "Rx CDR loss of lock"),
-        (149, "RxPowerHighAlarm", "Rx power high alarm"),
-        (150, "RxPowerLowAlarm", "Rx power low alarm"),
-        (151, "RxPowerHighWarning", "Rx power high warning"),
-        (152, "RxPowerLowWarning", "Rx power low warning"),
+    ]
+    .iter()
+    .map(|&(b, n, d)| (b, n.to_string(), d.to_string()))
+    .collect();
+    for (first, prefix, words) in [
+        (139u8, "TxPower", "Tx power"),
+        (143, "TxBias", "Tx bias"),
+        (149, "RxPower", "Rx power"),
     ] {
+        for (i, (name, what)) in levels(prefix).enumerate() {
+            lane_flags.push((first + i as u8, name, format!("{words} {what}")));
+        }
+    }
+    lane_flags.sort_by_key(|x| x.0);
+    for (byte, name, d) in lane_flags {
         v.push(
             f(&format!("L{name}"), 0x11, byte)
                 .rc()
@@ -844,42 +873,27 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .reset(p.laser_lanes as u64)
             .doc("Laser lanes in the module."),
     );
-    for (i, (n, d)) in [
-        ("BiasHighAlarm", "bias high alarm"),
-        ("BiasLowAlarm", "bias low alarm"),
-        ("BiasHighWarning", "bias high warning"),
-        ("BiasLowWarning", "bias low warning"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        v.push(
-            f(&format!("Laser{n}"), 0x1A, 141 + 2 * i as u8)
-                .len_bytes(2)
-                .rw()
-                .reset([4800, 400, 4500, 600][i])
-                .units(units::LASER_BIAS)
-                .doc(&format!("Laser {d} threshold.")),
-        );
-    }
-    for (i, (n, d)) in [
-        ("PowerHighAlarm", "power high alarm"),
-        ("PowerLowAlarm", "power low alarm"),
-        ("PowerHighWarning", "power high warning"),
-        ("PowerLowWarning", "power low warning"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        v.push(
-            f(&format!("Laser{n}"), 0x1A, 149 + 2 * i as u8)
-                .len_bytes(2)
-                .rw()
-                .reset([11220, 1000, 10593, 1122][i])
-                .units(units::LASER_POWER)
-                .doc(&format!("Laser {d} threshold.")),
-        );
-    }
+    let rw = Access::Rw;
+    thresholds(
+        &mut v,
+        ("LaserBias", "Laser bias"),
+        0x1A,
+        141,
+        rw,
+        false,
+        units::LASER_BIAS,
+        [4800, 400, 4500, 600],
+    );
+    thresholds(
+        &mut v,
+        ("LaserPower", "Laser power"),
+        0x1A,
+        149,
+        rw,
+        false,
+        units::LASER_POWER,
+        [11220, 1000, 10593, 1122],
+    );
     v.push(
         f("LaneFaultSummary", 0x1A, 165)
             .bits(2, 1)
@@ -908,19 +922,8 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .code()
             .doc("Result of the last command: 1 ok, 2 busy, 3 invalid, 4 nothing saved, 8 failed."),
     );
-    for (i, n) in [
-        "BiasHighAlarm",
-        "BiasLowAlarm",
-        "BiasHighWarning",
-        "BiasLowWarning",
-        "PowerHighAlarm",
-        "PowerLowAlarm",
-        "PowerHighWarning",
-        "PowerLowWarning",
-    ]
-    .iter()
-    .enumerate()
-    {
+    let laser_levels: Vec<(String, &str)> = levels("Bias").chain(levels("Power")).collect();
+    for (i, (n, _)) in laser_levels.iter().enumerate() {
         v.push(
             f(&format!("LLaser{n}"), 0x1A, 186 + i as u8)
                 .rc()
