@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xpo_sim::bench::{run_bench, BenchOptions};
 use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
-use xpo_sim::traffic::{Both, MgmtTraffic};
+use xpo_sim::traffic::{Both, BusTraffic};
 use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions, Verilated};
 use xpo_spec::EngineConfig;
 
@@ -200,8 +200,10 @@ fn run(a: RunArgs) -> Result<u8> {
         }
     }
     let mut scenario = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes)?;
-    // Management transactions run alongside: one about every 8 cycles.
-    let mut traffic = MgmtTraffic::new(&cfg, seed, cycles / 8);
+    // Management transactions run alongside on both buses: AXI4-Lite
+    // back to back with random gaps and back-pressure, I2C transfers with
+    // idle time between them.
+    let mut traffic = BusTraffic::new(&cfg, seed, u64::MAX);
     let mut lockstep = Lockstep::new(built);
     let opts = LockstepOptions {
         cycles,
@@ -268,6 +270,10 @@ fn run(a: RunArgs) -> Result<u8> {
             "lanes": lane_json,
             "management": {
                 "transactions": management.transactions,
+                "i2c_transactions": management.i2c_transactions,
+                "axi_transactions": management.axi_transactions,
+                "i2c_aborted": management.i2c_aborted,
+                "i2c_other_address": management.i2c_other_address,
                 "reads": management.reads,
                 "writes": management.writes,
                 "refused": management.refused,
@@ -308,8 +314,11 @@ fn run(a: RunArgs) -> Result<u8> {
             );
         }
         println!(
-            "  management: {} transactions ({} reads, {} writes, {} refused as the map requires); module states read: {}",
+            "  management: {} transactions ({} I2C, {} of them aborted mid-byte; {} AXI4-Lite), {} byte reads, {} byte writes, {} AXI accesses refused as the map requires; module states read: {}",
             management.transactions,
+            management.i2c_transactions,
+            management.i2c_aborted,
+            management.axi_transactions,
             management.reads,
             management.writes,
             management.refused,

@@ -115,7 +115,9 @@ fn run_json_reports_lanes_and_speeds() {
     }
     assert!(lanes[0]["pattern"].as_str().unwrap().starts_with("PRBS31"));
     let m = &v["management"];
-    assert!(m["transactions"].as_u64().unwrap() > 300, "{m}");
+    assert!(m["transactions"].as_u64().unwrap() > 30, "{m}");
+    assert!(m["axi_transactions"].as_u64().unwrap() > 30, "{m}");
+    assert!(m["i2c_transactions"].is_u64(), "{m}");
     assert!(m["refused"].as_u64().unwrap() > 0, "{m}");
     assert_eq!(m["divergences"], 0);
     let states: Vec<&str> = m["module_states"]

@@ -5,7 +5,7 @@
 //! names them `rx_data$0`, `rx_data$1`, ...; [`crate::emit`] wraps the core
 //! in `xpo_engine`, whose ports are packed buses with plain names.
 
-use crate::cmis::{CmisRegisters, ModuleStateMachine};
+use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleStateMachine};
 use crate::lane::Lane;
 use rust_hdl::prelude::*;
 use xpo_spec::EngineConfig;
@@ -17,16 +17,29 @@ pub struct XpoCore {
     // Clock and reset
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
-    // Management byte port and interrupt
-    pub mgmt_txn: Signal<In, Bit>,
-    pub mgmt_read: Signal<In, Bit>,
-    pub mgmt_write: Signal<In, Bit>,
-    pub mgmt_addr: Signal<In, Bits<8>>,
-    pub mgmt_wdata: Signal<In, Bits<8>>,
+    // Management: I2C pins, AXI4-Lite, module pins, interrupt
+    pub i2c_scl: Signal<In, Bit>,
+    pub i2c_sda: Signal<In, Bit>,
+    pub i2c_sda_low: Signal<Out, Bit>,
+    pub axi_awvalid: Signal<In, Bit>,
+    pub axi_awaddr: Signal<In, Bits<32>>,
+    pub axi_awready: Signal<Out, Bit>,
+    pub axi_wvalid: Signal<In, Bit>,
+    pub axi_wdata: Signal<In, Bits<32>>,
+    pub axi_wstrb: Signal<In, Bits<4>>,
+    pub axi_wready: Signal<Out, Bit>,
+    pub axi_bvalid: Signal<Out, Bit>,
+    pub axi_bresp: Signal<Out, Bits<2>>,
+    pub axi_bready: Signal<In, Bit>,
+    pub axi_arvalid: Signal<In, Bit>,
+    pub axi_araddr: Signal<In, Bits<32>>,
+    pub axi_arready: Signal<Out, Bit>,
+    pub axi_rvalid: Signal<Out, Bit>,
+    pub axi_rdata: Signal<Out, Bits<32>>,
+    pub axi_rresp: Signal<Out, Bits<2>>,
+    pub axi_rready: Signal<In, Bit>,
     pub module_reset: Signal<In, Bit>,
     pub low_power_pin: Signal<In, Bit>,
-    pub mgmt_rdata: Signal<Out, Bits<8>>,
-    pub mgmt_err: Signal<Out, Bit>,
     pub int_l: Signal<Out, Bit>,
     // SerDes interface, per lane
     pub rx_data: Vec<Signal<In, Bits<66>>>,
@@ -47,6 +60,8 @@ pub struct XpoCore {
     pub prbs_chk_error_count: Vec<Signal<Out, Bits<64>>>,
     pub prbs_chk_bit_count: Vec<Signal<Out, Bits<64>>>,
     pub lanes: Vec<Lane>,
+    pub i2c: I2cTarget,
+    pub axi: AxiLiteSlave,
     pub registers: CmisRegisters,
     pub module_state: ModuleStateMachine,
     /// Engine reset, the module reset pin, or SoftwareReset: the whole
@@ -67,15 +82,28 @@ impl XpoCore {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            mgmt_txn: Default::default(),
-            mgmt_read: Default::default(),
-            mgmt_write: Default::default(),
-            mgmt_addr: Default::default(),
-            mgmt_wdata: Default::default(),
+            i2c_scl: Default::default(),
+            i2c_sda: Default::default(),
+            i2c_sda_low: Default::default(),
+            axi_awvalid: Default::default(),
+            axi_awaddr: Default::default(),
+            axi_awready: Default::default(),
+            axi_wvalid: Default::default(),
+            axi_wdata: Default::default(),
+            axi_wstrb: Default::default(),
+            axi_wready: Default::default(),
+            axi_bvalid: Default::default(),
+            axi_bresp: Default::default(),
+            axi_bready: Default::default(),
+            axi_arvalid: Default::default(),
+            axi_araddr: Default::default(),
+            axi_arready: Default::default(),
+            axi_rvalid: Default::default(),
+            axi_rdata: Default::default(),
+            axi_rresp: Default::default(),
+            axi_rready: Default::default(),
             module_reset: Default::default(),
             low_power_pin: Default::default(),
-            mgmt_rdata: Default::default(),
-            mgmt_err: Default::default(),
             int_l: Default::default(),
             rx_data: per_lane(n),
             rx_valid: per_lane(n),
@@ -93,6 +121,8 @@ impl XpoCore {
             prbs_chk_error_count: per_lane(n),
             prbs_chk_bit_count: per_lane(n),
             lanes: (0..n).map(|_| Lane::new(&cfg.prbs)).collect(),
+            i2c: I2cTarget::new(cfg),
+            axi: Default::default(),
             registers: CmisRegisters::new(cfg),
             module_state: ModuleStateMachine::new(cfg),
             reset_all: Default::default(),
@@ -117,14 +147,60 @@ impl Logic for XpoCore {
             self.registers.low_pwr_allow_request_hw.val();
         self.module_state.low_power_pin.next = self.low_power_pin.val();
         self.module_state.fault.next = self.no_fault.val();
-        self.registers.txn.next = self.mgmt_txn.val();
-        self.registers.read.next = self.mgmt_read.val();
-        self.registers.write.next = self.mgmt_write.val();
-        self.registers.addr.next = self.mgmt_addr.val();
-        self.registers.wdata.next = self.mgmt_wdata.val();
-        self.mgmt_rdata.next = self.registers.rdata.val();
-        self.mgmt_err.next = self.registers.err.val();
         self.int_l.next = self.registers.int_l.val();
+        // The buses, reset only by the bus reset (a module reset must not
+        // lose the response to the write that requested it).
+        self.i2c.clock.next = self.clock.val();
+        self.i2c.reset.next = self.reset.val();
+        self.i2c.scl.next = self.i2c_scl.val();
+        self.i2c.sda.next = self.i2c_sda.val();
+        self.i2c_sda_low.next = self.i2c.sda_low.val();
+        self.i2c.grant.next = !self.axi.active.val();
+        self.i2c.rdata.next = self.registers.rdata.val();
+        self.axi.clock.next = self.clock.val();
+        self.axi.reset.next = self.reset.val();
+        self.axi.awvalid.next = self.axi_awvalid.val();
+        self.axi.awaddr.next = self.axi_awaddr.val();
+        self.axi_awready.next = self.axi.awready.val();
+        self.axi.wvalid.next = self.axi_wvalid.val();
+        self.axi.wdata.next = self.axi_wdata.val();
+        self.axi.wstrb.next = self.axi_wstrb.val();
+        self.axi_wready.next = self.axi.wready.val();
+        self.axi_bvalid.next = self.axi.bvalid.val();
+        self.axi_bresp.next = self.axi.bresp.val();
+        self.axi.bready.next = self.axi_bready.val();
+        self.axi.arvalid.next = self.axi_arvalid.val();
+        self.axi.araddr.next = self.axi_araddr.val();
+        self.axi_arready.next = self.axi.arready.val();
+        self.axi_rvalid.next = self.axi.rvalid.val();
+        self.axi_rdata.next = self.axi.rdata.val();
+        self.axi_rresp.next = self.axi.rresp.val();
+        self.axi.rready.next = self.axi_rready.val();
+        self.axi.i2c_busy.next = self.i2c.busy.val();
+        self.axi.page_ok.next = self.registers.page_ok.val();
+        self.axi.writable.next = self.registers.writable.val();
+        self.axi.port_rdata.next = self.registers.rdata.val();
+        // The byte port: the AXI slave while it is active, else the I2C
+        // target.
+        self.registers.dpage.next = self.axi.dpage.val();
+        self.registers.dbank.next = self.axi.dbank.val();
+        if self.axi.active.val() {
+            self.registers.txn.next = self.axi.txn.val();
+            self.registers.read.next = self.axi.read.val();
+            self.registers.write.next = self.axi.write.val();
+            self.registers.addr.next = self.axi.addr.val();
+            self.registers.wdata.next = self.axi.wbyte.val();
+            self.registers.direct.next = true;
+            self.registers.hold.next = true;
+        } else {
+            self.registers.txn.next = self.i2c.txn.val();
+            self.registers.read.next = self.i2c.read.val();
+            self.registers.write.next = self.i2c.write.val();
+            self.registers.addr.next = self.i2c.addr.val();
+            self.registers.wdata.next = self.i2c.wdata.val();
+            self.registers.direct.next = false;
+            self.registers.hold.next = false;
+        }
         for i in 0..self.lanes.len() {
             self.lanes[i].clock.next = self.clock.val();
             self.lanes[i].reset.next = self.reset_all.val();

@@ -181,6 +181,6 @@ mod tests {
         assert!(v.contains(".prbs_chk_locked$1(prbs_chk_locked[1])"));
         assert!(v.contains("output wire [127:0] prbs_chk_error_count"));
         assert!(v.contains(&format!("module {CORE_MODULE}")));
-        assert!(v.contains("input wire [7:0] mgmt_addr") && v.contains(".int_l(int_l)"));
+        assert!(v.contains("input wire [31:0] axi_awaddr") && v.contains(".int_l(int_l)"));
     }
 }

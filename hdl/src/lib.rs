@@ -19,6 +19,7 @@
 pub mod cmis;
 pub mod core;
 pub mod emit;
+pub mod join;
 pub mod lane;
 pub mod popcount;
 pub mod prbs;

@@ -55,11 +55,17 @@ impl Engine for RustHdlEngine {
         let c = &mut self.core;
         c.reset.next = inputs.reset;
         let m = &inputs.mgmt;
-        c.mgmt_txn.next = m.mgmt_txn;
-        c.mgmt_read.next = m.mgmt_read;
-        c.mgmt_write.next = m.mgmt_write;
-        c.mgmt_addr.next = (m.mgmt_addr as u64).into();
-        c.mgmt_wdata.next = (m.mgmt_wdata as u64).into();
+        c.i2c_scl.next = m.i2c_scl;
+        c.i2c_sda.next = m.i2c_sda;
+        c.axi_awvalid.next = m.axi_awvalid;
+        c.axi_awaddr.next = (m.axi_awaddr as u64).into();
+        c.axi_wvalid.next = m.axi_wvalid;
+        c.axi_wdata.next = (m.axi_wdata as u64).into();
+        c.axi_wstrb.next = (m.axi_wstrb as u64).into();
+        c.axi_bready.next = m.axi_bready;
+        c.axi_arvalid.next = m.axi_arvalid;
+        c.axi_araddr.next = (m.axi_araddr as u64).into();
+        c.axi_rready.next = m.axi_rready;
         c.module_reset.next = m.module_reset;
         c.low_power_pin.next = m.low_power_pin;
         for (i, l) in inputs.lanes.iter().enumerate() {
@@ -79,9 +85,17 @@ impl Engine for RustHdlEngine {
         self.core.clock.next = true.into();
         self.settle();
         let c = &self.core;
-        outputs.mgmt.mgmt_rdata = c.mgmt_rdata.val().index() as u8;
-        outputs.mgmt.mgmt_err = c.mgmt_err.val();
-        outputs.mgmt.int_l = c.int_l.val();
+        let o = &mut outputs.mgmt;
+        o.i2c_sda_low = c.i2c_sda_low.val();
+        o.axi_awready = c.axi_awready.val();
+        o.axi_wready = c.axi_wready.val();
+        o.axi_bvalid = c.axi_bvalid.val();
+        o.axi_bresp = c.axi_bresp.val().index() as u8;
+        o.axi_arready = c.axi_arready.val();
+        o.axi_rvalid = c.axi_rvalid.val();
+        o.axi_rdata = c.axi_rdata.val().index() as u32;
+        o.axi_rresp = c.axi_rresp.val().index() as u8;
+        o.int_l = c.int_l.val();
         for (i, o) in outputs.lanes.iter_mut().enumerate() {
             o.tx_data = c.tx_data[i].val().to_u128();
             o.tx_valid = c.tx_valid[i].val();

@@ -32,7 +32,7 @@ fn every_field_behaves_as_its_access_type_says_over_i2c() {
         clock_hz: 10_000_000,
         ..cfg()
     };
-    let bus = I2cModelBus::new(CmisMemory::new(&c), c.clock_hz, 1_000_000);
+    let bus = I2cModelBus::new(CmisMemory::new(&c), &c, 1_000_000);
     let n = check_every_field(Driver::new(bus, c.register_map()));
     assert!(n > 1000, "{n} field lanes checked");
 }

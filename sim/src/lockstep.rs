@@ -24,6 +24,12 @@ pub trait Stimulus {
     /// Fills `inputs` for `cycle`, given the reference engine's outputs after
     /// the previous cycle (all zeros before cycle 0).
     fn drive(&mut self, cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs);
+
+    /// The stimulus has done all it set out to do: the run may end before
+    /// its cycle budget.
+    fn finished(&self) -> bool {
+        false
+    }
 }
 
 /// Knobs of a lockstep run.
@@ -161,7 +167,7 @@ impl Lockstep {
     }
 
     /// Runs `opts.cycles` cycles of `stimulus` (or until just after the first
-    /// divergence).
+    /// divergence, or until the stimulus is finished).
     pub fn run(&mut self, stimulus: &mut dyn Stimulus, opts: &LockstepOptions) -> RunResult {
         self.run_with_progress(stimulus, opts, &mut |_| {})
     }
@@ -184,7 +190,7 @@ impl Lockstep {
         let mut divergence: Option<Divergence> = None;
         let mut stop_at = u64::MAX;
         let mut cycle = 0;
-        while cycle < opts.cycles && cycle <= stop_at {
+        while cycle < opts.cycles && cycle <= stop_at && !stimulus.finished() {
             stimulus.drive(cycle, &previous, &mut inputs);
             for (i, e) in self.engines.iter_mut().enumerate() {
                 let t = Instant::now();

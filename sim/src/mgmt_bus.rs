@@ -1,69 +1,237 @@
-//! The management memory of any engine, reached through its byte port, so
-//! host-side code (the driver, the conformance suite) runs unchanged against
-//! the model, the rust-hdl block and the Verilated RTL.
+//! The management memory of any engine, reached through its real bus pins
+//! — AXI4-Lite ([`EngineAxi`]) or I2C ([`EngineI2c`]) — by the host-side
+//! bus-functional masters, so host code (the driver, the conformance suite)
+//! runs unchanged against the model, the rust-hdl block and the Verilated
+//! RTL.
 
+use xpo_host::mgmt::axi::resp;
 use xpo_host::mgmt::conformance::Harness;
-use xpo_host::mgmt::{AccessError, CmisMemory, WindowAccess};
-use xpo_spec::{Engine, EngineInputs, EngineOutputs, MgmtInputs};
+use xpo_host::mgmt::{
+    AccessError, AxiMaster, AxiOp, AxiPacing, CmisMemory, I2cMaster, I2cOp, I2cResult,
+    RegisterAccess, WindowAccess,
+};
+use xpo_spec::{Engine, EngineInputs, EngineOutputs};
 
-/// An engine driven through its management byte port, one access a cycle.
-pub struct EngineBus {
+/// Bound on the cycles one bus operation may take before the engine is
+/// declared hung (a broken handshake must fail a test, not spin forever).
+const OPERATION_TIMEOUT: u64 = 1_000_000;
+
+/// An engine out of reset with its inputs held between operations.
+struct Driven {
     engine: Box<dyn Engine>,
     inputs: EngineInputs,
     outputs: EngineOutputs,
-    selected: (u8, u8),
-    /// Core-clock cycles stepped.
-    pub cycles: u64,
+    cycles: u64,
 }
 
-impl EngineBus {
-    /// Takes `engine` out of reset (one reset cycle).
-    pub fn new(mut engine: Box<dyn Engine>) -> Self {
+impl Driven {
+    fn new(mut engine: Box<dyn Engine>) -> Self {
         let lanes = engine.config().lanes;
         engine.reset();
+        let mut inputs = EngineInputs::new(lanes);
+        let mut outputs = EngineOutputs::new(lanes);
+        // One idle cycle so the outputs reflect the reset state.
+        engine.step_into(&inputs, &mut outputs);
+        inputs.reset = false;
         Self {
             engine,
-            inputs: EngineInputs::new(lanes),
-            outputs: EngineOutputs::new(lanes),
-            selected: (0, 0),
-            cycles: 1,
+            inputs,
+            outputs,
+            cycles: 2,
         }
     }
 
-    /// One transaction: each access takes one cycle with `mgmt_txn` high,
-    /// then one cycle with it low ends the transaction. Returns the bytes read
-    /// (0 for writes) and the first refused access.
-    fn transaction(&mut self, accesses: &[(bool, u8, u8)]) -> (Vec<u8>, Option<u8>) {
-        let mut data = Vec::with_capacity(accesses.len());
-        let mut refused = None;
-        for &(write, addr, wdata) in accesses {
-            self.inputs.mgmt = MgmtInputs {
-                mgmt_txn: true,
-                mgmt_read: !write,
-                mgmt_write: write,
-                mgmt_addr: addr,
-                mgmt_wdata: wdata,
-                ..Default::default()
-            };
-            self.engine.step_into(&self.inputs, &mut self.outputs);
-            self.cycles += 1;
-            data.push(if write {
-                0
-            } else {
-                self.outputs.mgmt.mgmt_rdata
-            });
-            if self.outputs.mgmt.mgmt_err && refused.is_none() {
-                refused = Some(addr);
-            }
-        }
-        self.inputs.mgmt = MgmtInputs::default();
+    fn step(&mut self) {
         self.engine.step_into(&self.inputs, &mut self.outputs);
         self.cycles += 1;
-        (data, refused)
     }
 }
 
-impl WindowAccess for EngineBus {
+/// An engine's management memory over its AXI4-Lite slave, at linear
+/// addresses: each call is one AXI write per 32-bit word touched (strobes
+/// for exactly the bytes given) or one AXI read per word.
+pub struct EngineAxi {
+    bus: Driven,
+    master: AxiMaster,
+}
+
+impl EngineAxi {
+    /// Takes `engine` out of reset; `pacing` sets the master's random
+    /// valid delays and back-pressure (`seed` makes them repeatable).
+    pub fn new(engine: Box<dyn Engine>, seed: u64, pacing: AxiPacing) -> Self {
+        Self {
+            bus: Driven::new(engine),
+            master: AxiMaster::new(seed, pacing),
+        }
+    }
+
+    /// Core-clock cycles stepped so far.
+    pub fn cycles(&self) -> u64 {
+        self.bus.cycles
+    }
+
+    /// The engine's outputs after the last cycle.
+    pub fn outputs(&self) -> &EngineOutputs {
+        &self.bus.outputs
+    }
+
+    /// Runs one operation to completion.
+    pub fn run(&mut self, op: AxiOp) -> xpo_host::mgmt::AxiResult {
+        self.master.push(op);
+        let start = self.bus.cycles;
+        loop {
+            let prev = self.bus.outputs.mgmt;
+            self.master.drive(&prev, &mut self.bus.inputs.mgmt);
+            // The handshake that completes the operation happens at this
+            // cycle's edge: step it, then hand the bus back idle.
+            self.bus.step();
+            if let Some((_, r)) = self.master.take_done().pop() {
+                return r;
+            }
+            assert!(
+                self.bus.cycles - start < OPERATION_TIMEOUT,
+                "{}: AXI {op:?} did not complete in {OPERATION_TIMEOUT} cycles",
+                self.bus.engine.name()
+            );
+        }
+    }
+
+    /// Words touched by `n` bytes from `addr`: `(word address, first byte
+    /// offset in the buffer, lane mask)`.
+    fn words(addr: u32, n: usize) -> Vec<(u32, usize, u8)> {
+        let mut v: Vec<(u32, usize, u8)> = Vec::new();
+        for k in 0..n {
+            let a = addr + k as u32;
+            let (word, lane) = (a & !3, (a & 3) as u8);
+            match v.last_mut() {
+                Some((w, _, mask)) if *w == word => *mask |= 1 << lane,
+                _ => v.push((word, k, 1 << lane)),
+            }
+        }
+        v
+    }
+}
+
+impl RegisterAccess for EngineAxi {
+    fn read(&mut self, addr: u32, buf: &mut [u8]) -> Result<(), AccessError> {
+        let mut result = Ok(());
+        for (word, at, mask) in Self::words(addr, buf.len()) {
+            let r = self.run(AxiOp::Read { addr: word });
+            if r.resp != resp::OKAY && result.is_ok() {
+                result = Err(AccessError::Slverr { addr: word });
+            }
+            let mut k = at;
+            for (lane, &b) in r.data.to_le_bytes().iter().enumerate() {
+                if mask & (1 << lane) != 0 {
+                    buf[k] = b;
+                    k += 1;
+                }
+            }
+        }
+        result
+    }
+
+    fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), AccessError> {
+        let mut result = Ok(());
+        for (word, at, mask) in Self::words(addr, data.len()) {
+            let mut bytes = [0u8; 4];
+            let mut k = at;
+            for (lane, b) in bytes.iter_mut().enumerate() {
+                if mask & (1 << lane) != 0 {
+                    *b = data[k];
+                    k += 1;
+                }
+            }
+            let r = self.run(AxiOp::Write {
+                addr: word,
+                data: u32::from_le_bytes(bytes),
+                strb: mask,
+            });
+            if r.resp != resp::OKAY && result.is_ok() {
+                result = Err(AccessError::Slverr { addr: word });
+            }
+        }
+        result
+    }
+
+    fn reports_errors(&self) -> bool {
+        true
+    }
+}
+
+/// The engine's hardware cannot be told to raise a flag from here.
+impl Harness for EngineAxi {
+    fn hardware(&mut self) -> Option<&mut CmisMemory> {
+        None
+    }
+}
+
+/// An engine's management memory over its I2C target, driven by the
+/// bit-level master on the engine's SCL/SDA pins (open drain: SDA is low
+/// when either side pulls it).
+pub struct EngineI2c {
+    bus: Driven,
+    master: I2cMaster,
+    /// The master's own SDA drive (true: released).
+    drive_sda: bool,
+    selected: (u8, u8),
+}
+
+impl EngineI2c {
+    /// Takes `engine` out of reset; SCL runs at no more than `scl_hz`.
+    pub fn new(engine: Box<dyn Engine>, scl_hz: u64) -> Self {
+        let master = I2cMaster::new(engine.config(), scl_hz);
+        Self {
+            bus: Driven::new(engine),
+            master,
+            drive_sda: true,
+            selected: (0, 0),
+        }
+    }
+
+    /// Core-clock cycles stepped so far.
+    pub fn cycles(&self) -> u64 {
+        self.bus.cycles
+    }
+
+    /// The master's SCL rate.
+    pub fn scl_hz(&self) -> u64 {
+        self.master.scl_hz()
+    }
+
+    /// Runs one operation to completion, plus a few idle cycles.
+    pub fn run(&mut self, op: I2cOp) -> I2cResult {
+        self.master.push(op.clone());
+        let start = self.bus.cycles;
+        loop {
+            let line = self.drive_sda && !self.bus.outputs.mgmt.i2c_sda_low;
+            let (scl, sda) = self.master.step(line);
+            self.drive_sda = sda;
+            self.bus.inputs.mgmt.i2c_scl = scl;
+            self.bus.inputs.mgmt.i2c_sda = sda && !self.bus.outputs.mgmt.i2c_sda_low;
+            self.bus.step();
+            if let Some((_, r)) = self.master.take_done().pop() {
+                for _ in 0..8 {
+                    self.bus.inputs.mgmt.i2c_sda =
+                        self.drive_sda && !self.bus.outputs.mgmt.i2c_sda_low;
+                    self.bus.step();
+                }
+                return r;
+            }
+            assert!(
+                self.bus.cycles - start < OPERATION_TIMEOUT,
+                "{}: I2C {op:?} did not complete",
+                self.bus.engine.name()
+            );
+        }
+    }
+}
+
+impl WindowAccess for EngineI2c {
+    fn reports_errors(&self) -> bool {
+        false
+    }
+
     fn selected(&mut self) -> (u8, u8) {
         self.selected
     }
@@ -73,21 +241,21 @@ impl WindowAccess for EngineBus {
     }
 
     fn read_run(&mut self, byte: u8, buf: &mut [u8]) -> Result<(), AccessError> {
-        let accesses: Vec<_> = (0..buf.len())
-            .map(|k| (false, byte.wrapping_add(k as u8), 0))
-            .collect();
-        let (data, refused) = self.transaction(&accesses);
-        buf.copy_from_slice(&data);
-        refused.map_or(Ok(()), |byte| Err(AccessError::Refused { byte }))
+        let r = self.run(I2cOp::Read {
+            addr: byte,
+            n: buf.len(),
+        });
+        buf.copy_from_slice(&r.data);
+        Ok(())
     }
 
     fn write_run(&mut self, byte: u8, data: &[u8]) -> Result<(), AccessError> {
-        let accesses: Vec<_> = data
-            .iter()
-            .enumerate()
-            .map(|(k, &v)| (true, byte.wrapping_add(k as u8), v))
-            .collect();
-        let (_, refused) = self.transaction(&accesses);
+        let mut d = vec![byte];
+        d.extend_from_slice(data);
+        let r = self.run(I2cOp::Write { data: d });
+        if !r.acks.iter().all(|&a| a) {
+            return Err(AccessError::Nack { byte });
+        }
         for (k, &v) in data.iter().enumerate() {
             match byte.wrapping_add(k as u8) {
                 126 => self.selected.0 = v,
@@ -95,13 +263,27 @@ impl WindowAccess for EngineBus {
                 _ => {}
             }
         }
-        refused.map_or(Ok(()), |byte| Err(AccessError::Refused { byte }))
+        Ok(())
     }
 }
 
-/// The engine's hardware cannot yet be told to raise a flag from here.
-impl Harness for EngineBus {
+impl Harness for EngineI2c {
     fn hardware(&mut self) -> Option<&mut CmisMemory> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_cover_exactly_the_bytes_given() {
+        assert_eq!(
+            EngineAxi::words(143, 2),
+            vec![(140, 0, 0b1000), (144, 1, 0b0001)]
+        );
+        assert_eq!(EngineAxi::words(26, 1), vec![(24, 0, 0b0100)]);
+        assert_eq!(EngineAxi::words(0, 6), vec![(0, 0, 0b1111), (4, 4, 0b0011)]);
     }
 }

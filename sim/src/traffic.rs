@@ -1,34 +1,44 @@
-//! Management traffic: seeded random transactions on the byte port, for
-//! cross-checking the register block against the model.
+//! Management traffic: seeded random bus transactions on the engine's real
+//! management pins — the bit-level I2C master on SCL/SDA and the AXI4-Lite
+//! master with random valid delays and back-pressure — running at the same
+//! time, so the arbitration between the two buses is exercised too.
 //!
-//! Each transaction raises `mgmt_txn`, issues a few reads and writes (with
-//! idle cycles between some), and drops `mgmt_txn` for at least one cycle.
-//! Accesses are biased towards what matters: bytes that hold fields on the
-//! selected page, bank and page switches (to implemented and unimplemented
-//! pages and banks), both and single bytes of multi-byte values,
-//! read-only and empty bytes, and latched flags.
+//! I2C transactions use the window (BankSelect/PageSelect, then bytes
+//! 128..255): page and bank switches (also to unimplemented ones), both
+//! and single bytes of multi-byte values, sequential reads that wrap,
+//! module-state polls, module-control writes, transfers to another address,
+//! and transfers aborted mid-byte by STOP or a repeated START. SCL runs at
+//! 400 kHz, 1 MHz, or the fastest rate the target follows at the core
+//! clock. AXI transactions address pages directly: reads and writes of
+//! field bytes anywhere in the map with single, partial, full and empty
+//! strobes, read-only bytes, unimplemented pages and banks, addresses
+//! outside the map, and writes to the select bytes and module controls
+//! that change what the I2C side sees.
 
 use crate::lockstep::Stimulus;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use xpo_spec::regmap::RegisterMap;
+use xpo_host::mgmt::axi::resp;
+use xpo_host::mgmt::{AxiMaster, AxiOp, AxiPacing, I2cMaster, I2cOp};
+use xpo_spec::regmap::{linear_address, RegisterMap};
 use xpo_spec::{EngineConfig, EngineInputs, EngineOutputs, MgmtInputs};
-
-#[derive(Debug, Clone, Copy)]
-enum Op {
-    Read(u8),
-    Write(u8, u8),
-    Idle,
-}
 
 /// What the traffic did, as seen on the reference engine.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TrafficReport {
+    /// Bus transactions completed (I2C and AXI).
     pub transactions: u64,
+    pub i2c_transactions: u64,
+    pub axi_transactions: u64,
+    /// Of the I2C transactions: aborted mid-byte by STOP or repeated START.
+    pub i2c_aborted: u64,
+    /// Of the I2C transactions: addressed to another device (not acknowledged).
+    pub i2c_other_address: u64,
+    /// Byte reads and byte writes carried (I2C bytes, AXI strobed bytes).
     pub reads: u64,
     pub writes: u64,
-    /// Accesses the reference engine refused (`mgmt_err`).
+    /// AXI accesses answered SLVERR (unimplemented or read-only space).
     pub refused: u64,
     /// Module resets issued (SoftwareReset writes and reset-pin pulses).
     pub resets: u64,
@@ -47,34 +57,6 @@ fn state_name(code: u8) -> String {
     }
 }
 
-/// Random management transactions.
-pub struct MgmtTraffic {
-    rng: ChaCha8Rng,
-    map: RegisterMap,
-    /// Operations of the transaction in progress, next last.
-    pending: Vec<Op>,
-    in_txn: bool,
-    gap: u32,
-    /// Stop starting transactions after this many.
-    limit: u64,
-    report: TrafficReport,
-    strobed: bool,
-    /// The page this traffic last selected (PageSelect is always writable).
-    page: u8,
-    /// Module resets (SoftwareReset, the reset pin) are allowed.
-    resets: bool,
-    low_power_pin: bool,
-    /// The address read by the previous cycle's strobe.
-    last_read: Option<u8>,
-    /// Locations from the map: (byte, mask, lsb) of these fields.
-    software_reset: (u8, u8),
-    module_state: (u8, u8, u8),
-    state_changed: u8,
-    module_controls: (u8, u8),
-    /// Masks of LowPwrRequestSW and LowPwrAllowRequestHW.
-    low_power_bits: (u8, u8),
-}
-
 /// (byte, mask, lsb) of a lower-page field.
 fn locate(map: &RegisterMap, name: &str) -> (u8, u8, u8) {
     let l = map
@@ -84,14 +66,37 @@ fn locate(map: &RegisterMap, name: &str) -> (u8, u8, u8) {
     (l.byte, l.mask(), l.lsb)
 }
 
-impl MgmtTraffic {
+/// Random management transactions on both buses.
+pub struct BusTraffic {
+    rng: ChaCha8Rng,
+    cfg: EngineConfig,
+    map: RegisterMap,
+    i2c: I2cMaster,
+    i2c_sda: bool,
+    i2c_gap: u32,
+    axi: AxiMaster,
+    axi_gap: u32,
+    /// Stop starting transactions after this many.
+    limit: u64,
+    started: u64,
+    report: TrafficReport,
+    /// The page the I2C side last selected.
+    page: u8,
+    resets: bool,
+    low_power_pin: bool,
+    /// Mean idle cycles between I2C transactions.
+    i2c_idle: u32,
+    software_reset: (u8, u8),
+    module_state: (u8, u8, u8),
+    module_controls: (u8, u8),
+    low_power_bits: (u8, u8),
+}
+
+impl BusTraffic {
     /// Up to `limit` transactions from `seed`.
     pub fn new(cfg: &EngineConfig, seed: u64, limit: u64) -> Self {
         let map = cfg.register_map();
         let (sr_byte, sr_mask, _) = locate(&map, "SoftwareReset");
-        let module_state = locate(&map, "ModuleState");
-        let state_changed = locate(&map, "ModuleStateChanged").0;
-        // The low-power controls share SoftwareReset's byte (26).
         let controls = ["LowPwrRequestSW", "LowPwrAllowRequestHW"]
             .iter()
             .map(|n| locate(&map, n))
@@ -100,26 +105,28 @@ impl MgmtTraffic {
                 m | mask
             });
         Self {
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6d67_6d74),
+            cfg: cfg.clone(),
+            i2c: I2cMaster::new(cfg, u64::MAX),
+            i2c_sda: true,
+            i2c_gap: 0,
+            axi: AxiMaster::new(seed, AxiPacing::RANDOM),
+            axi_gap: 0,
+            limit,
+            started: 0,
+            report: TrafficReport::default(),
+            page: 0,
+            resets: false,
+            low_power_pin: false,
+            i2c_idle: 2_000,
             software_reset: (sr_byte, sr_mask),
-            module_state,
-            state_changed,
+            module_state: locate(&map, "ModuleState"),
             module_controls: (sr_byte, controls),
             low_power_bits: (
                 locate(&map, "LowPwrRequestSW").1,
                 locate(&map, "LowPwrAllowRequestHW").1,
             ),
-            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6d67_6d74),
             map,
-            pending: Vec::new(),
-            in_txn: false,
-            gap: 0,
-            limit,
-            report: TrafficReport::default(),
-            strobed: false,
-            page: 0,
-            resets: false,
-            low_power_pin: false,
-            last_read: None,
         }
     }
 
@@ -131,44 +138,87 @@ impl MgmtTraffic {
         self
     }
 
+    /// Mean idle cycles between I2C transactions (more: more AXI traffic).
+    pub fn with_i2c_idle(mut self, cycles: u32) -> Self {
+        self.i2c_idle = cycles.max(1);
+        self
+    }
+
     pub fn report(&self) -> TrafficReport {
         self.report.clone()
     }
 
-    /// A byte address that holds a field on `page` (or the lower page).
-    fn field_byte(&mut self, page: u8) -> u8 {
-        let lower = self.rng.gen_bool(0.3);
-        let fields = self.map.fields_of(if lower { None } else { Some(page) });
+    fn note_state(&mut self, code: u8) {
+        let name = state_name(code);
+        if !self.report.module_states.contains(&name) {
+            self.report.module_states.push(name);
+        }
+    }
+
+    /// A window byte that holds a field on `page` (or the lower page).
+    fn field_byte(&mut self, page: Option<u8>) -> u8 {
+        let fields = self.map.fields_of(page);
         if fields.is_empty() {
             return self.rng.gen();
         }
         let f = fields[self.rng.gen_range(0..fields.len())];
-        let i = self.rng.gen_range(0..f.count);
-        let l = f.instance(i);
+        let l = f.instance(self.rng.gen_range(0..f.count));
         l.byte + self.rng.gen_range(0..l.len)
     }
 
-    fn plan_transaction(&mut self) -> Vec<Op> {
-        let r = &mut self.rng;
+    /// A module-controls byte value: mostly leave low power so the module
+    /// reaches ModuleReady, sometimes request it, rarely reset.
+    fn controls_value(&mut self) -> u8 {
+        let (request, allow) = self.low_power_bits;
+        let mut v = 0;
+        if self.rng.gen_bool(0.3) {
+            v |= request;
+        }
+        if self.rng.gen_bool(0.5) {
+            v |= allow;
+        }
+        if self.resets && self.rng.gen_bool(0.03) {
+            v |= self.software_reset.1;
+            self.report.resets += 1;
+        }
+        v
+    }
+
+    /// Keeps SoftwareReset out of writes unless resets are enabled.
+    fn tame(&self, byte: u8, v: u8) -> u8 {
+        if byte == self.software_reset.0 && !self.resets {
+            v & !self.software_reset.1
+        } else {
+            v
+        }
+    }
+
+    fn plan_i2c(&mut self) -> I2cOp {
         let pages: Vec<u8> = self.map.pages.iter().map(|p| p.page).collect();
-        let mut ops = Vec::new();
-        match r.gen_range(0..10) {
-            // Switch bank and page (sometimes to unimplemented ones).
+        let speed = match self.rng.gen_range(0..10) {
+            0 => 400_000,
+            1..=3 => 1_000_000,
+            _ => u64::MAX,
+        };
+        // The master is idle between transactions: a new one sets the rate.
+        self.i2c = I2cMaster::new(&self.cfg, speed);
+        match self.rng.gen_range(0..12) {
             0 | 1 => {
-                let page = if r.gen_bool(0.85) {
-                    pages[r.gen_range(0..pages.len())]
+                let page = if self.rng.gen_bool(0.85) {
+                    pages[self.rng.gen_range(0..pages.len())]
                 } else {
-                    r.gen()
+                    self.rng.gen()
                 };
-                let bank = if r.gen_bool(0.8) {
-                    r.gen_range(0..2)
+                let bank = if self.rng.gen_bool(0.8) {
+                    self.rng.gen_range(0..2)
                 } else {
-                    r.gen_range(0..4)
+                    self.rng.gen_range(0..4)
                 };
-                ops.push(Op::Write(126, bank));
-                ops.push(Op::Write(127, page));
+                self.page = page;
+                I2cOp::Write {
+                    data: vec![126, bank, page],
+                }
             }
-            // A multi-byte value: both bytes, or only one.
             2 | 3 => {
                 let writable: Vec<_> = self
                     .map
@@ -178,86 +228,192 @@ impl MgmtTraffic {
                     .collect();
                 let f = writable[self.rng.gen_range(0..writable.len())];
                 let l = f.instance(self.rng.gen_range(0..f.count));
-                let n = if self.rng.gen_bool(0.7) { l.len } else { 1 };
-                let skip = self.rng.gen_range(0..l.len.max(1));
-                for k in 0..l.len {
-                    if n == l.len || k == skip {
-                        ops.push(Op::Write(l.byte + k, self.rng.gen()));
-                    }
+                let both = self.rng.gen_bool(0.7);
+                let skip = self.rng.gen_range(0..l.len);
+                let mut data = vec![if both { l.byte } else { l.byte + skip }];
+                for _ in 0..if both { l.len } else { 1 } {
+                    data.push(self.rng.gen());
                 }
-                if self.rng.gen_bool(0.5) {
-                    ops.push(Op::Read(l.byte));
+                I2cOp::Write { data }
+            }
+            4 => I2cOp::Read {
+                addr: self.module_state.0,
+                n: 6,
+            },
+            5 | 6 => {
+                let page = if self.rng.gen_bool(0.3) {
+                    None
+                } else {
+                    Some(self.page)
+                };
+                I2cOp::Read {
+                    addr: self.field_byte(page),
+                    n: self.rng.gen_range(1..6),
                 }
             }
-            // The module state and its flag, as a host polls them.
-            4 => {
-                ops.push(Op::Read(self.module_state.0));
-                ops.push(Op::Read(self.state_changed));
-            }
-            // Sequential reads from a field byte, wrapping at 255.
-            5 => {
-                let start = self.field_byte(self.page);
-                for k in 0..self.rng.gen_range(1..6u8) {
-                    ops.push(Op::Read(start.wrapping_add(k)));
+            7 => {
+                let v = self.controls_value();
+                I2cOp::Write {
+                    data: vec![self.module_controls.0, v],
                 }
             }
-            // Request or release low power, and allow the pin to.
-            // Mostly release low power so the module reaches ModuleReady;
-            // rarely ask for a software reset.
-            6 => {
-                let (byte, controls) = self.module_controls;
-                let (request, allow) = self.low_power_bits;
-                let mut v = 0;
-                if self.rng.gen_bool(0.3) {
-                    v |= request;
+            8 => {
+                let addr = self.field_byte(Some(self.page));
+                let n = self.rng.gen_range(1..4);
+                let mut data = vec![addr];
+                for k in 0..n {
+                    let v = self.rng.gen();
+                    data.push(self.tame(addr.wrapping_add(k), v));
                 }
-                if self.rng.gen_bool(0.5) {
-                    v |= allow;
-                }
-                if self.rng.gen_bool(0.03) {
-                    v |= self.software_reset.1;
-                }
-                ops.push(Op::Write(byte, v & (controls | self.software_reset.1)));
+                I2cOp::Write { data }
             }
-            // Random single accesses anywhere, with idle cycles.
+            9 => I2cOp::Other {
+                device: 0x51 + self.rng.gen_range(0..0x20),
+                byte: self.rng.gen(),
+            },
+            10 => {
+                let addr = self.field_byte(Some(self.page));
+                let v = self.rng.gen();
+                I2cOp::AbortedWrite {
+                    data: vec![addr, self.tame(addr, v)],
+                    bits: self.rng.gen_range(0..8),
+                }
+            }
             _ => {
-                for _ in 0..self.rng.gen_range(1..5) {
-                    let addr = if self.rng.gen_bool(0.8) {
-                        self.field_byte(self.page)
-                    } else {
-                        self.rng.gen()
-                    };
-                    if self.rng.gen_bool(0.2) {
-                        ops.push(Op::Idle);
-                    }
-                    ops.push(if self.rng.gen_bool(0.5) {
-                        Op::Read(addr)
-                    } else {
-                        Op::Write(addr, self.rng.gen())
-                    });
+                let addr = self.field_byte(Some(self.page));
+                I2cOp::RestartMidByte {
+                    data: vec![addr],
+                    bits: self.rng.gen_range(0..8),
                 }
             }
         }
-        ops.reverse();
-        ops
+    }
+
+    /// A linear address: mostly a field byte on an implemented page and
+    /// bank, sometimes an unimplemented page or bank, or outside the map.
+    fn axi_address(&mut self) -> u32 {
+        match self.rng.gen_range(0..20) {
+            0 => self.rng.gen::<u32>() & !3,
+            1 => {
+                let page: u8 = self.rng.gen();
+                let bank = self.rng.gen_range(0..4);
+                linear_address(bank, page, 128 + self.rng.gen_range(0..128))
+            }
+            2..=5 => self.field_byte(None) as u32,
+            _ => {
+                let pages: Vec<(u8, u8)> =
+                    self.map.pages.iter().map(|p| (p.page, p.banks)).collect();
+                let (page, banks) = pages[self.rng.gen_range(0..pages.len())];
+                let bank = self.rng.gen_range(0..banks.max(1));
+                let byte = self.field_byte(Some(page));
+                linear_address(bank, page, byte)
+            }
+        }
+    }
+
+    fn plan_axi(&mut self) -> AxiOp {
+        if self.rng.gen_bool(0.05) {
+            // Poll the module state, as a host does.
+            return AxiOp::Read {
+                addr: self.module_state.0 as u32 & !3,
+            };
+        }
+        if self.rng.gen_bool(0.45) {
+            return AxiOp::Read {
+                addr: self.axi_address() & !3,
+            };
+        }
+        match self.rng.gen_range(0..10) {
+            // Module controls, by strobe.
+            0 => {
+                let (byte, _) = self.module_controls;
+                let v = self.controls_value();
+                AxiOp::Write {
+                    addr: byte as u32 & !3,
+                    data: (v as u32) << (8 * (byte & 3)),
+                    strb: 1 << (byte & 3),
+                }
+            }
+            // BankSelect and PageSelect (the I2C window moves under it).
+            1 => {
+                let pages: Vec<u8> = self.map.pages.iter().map(|p| p.page).collect();
+                let page = pages[self.rng.gen_range(0..pages.len())];
+                let bank = self.rng.gen_range(0..2u32);
+                AxiOp::Write {
+                    addr: 124,
+                    data: (bank << 16) | ((page as u32) << 24),
+                    strb: 0b1100,
+                }
+            }
+            _ => {
+                let addr = self.axi_address();
+                let strb = match self.rng.gen_range(0..6) {
+                    0 => 0xF,
+                    1 => self.rng.gen_range(0..16),
+                    2 => 0,
+                    _ => 1 << (addr & 3),
+                };
+                let mut data: u32 = self.rng.gen();
+                let word = addr & !3;
+                // Keep SoftwareReset out unless resets are enabled.
+                let (sr_byte, sr_bit) = self.software_reset;
+                if word == sr_byte as u32 & !3 && !self.resets {
+                    data &= !((sr_bit as u32) << (8 * (sr_byte & 3)));
+                }
+                AxiOp::Write {
+                    addr: word,
+                    data,
+                    strb,
+                }
+            }
+        }
+    }
+
+    fn account_i2c(&mut self, op: &I2cOp, data: &[u8]) {
+        self.report.transactions += 1;
+        self.report.i2c_transactions += 1;
+        match op {
+            I2cOp::Write { data } => self.report.writes += data.len() as u64 - 1,
+            I2cOp::Read { addr, n } => {
+                self.report.reads += *n as u64;
+                let (byte, mask, lsb) = self.module_state;
+                if *addr <= byte && (byte as usize) < *addr as usize + n {
+                    if let Some(&v) = data.get((byte - addr) as usize) {
+                        self.note_state((v & mask) >> lsb);
+                    }
+                }
+            }
+            I2cOp::Other { .. } => self.report.i2c_other_address += 1,
+            I2cOp::AbortedWrite { data, .. } | I2cOp::RestartMidByte { data, .. } => {
+                self.report.i2c_aborted += 1;
+                self.report.writes += data.len() as u64 - 1;
+            }
+        }
+    }
+
+    fn account_axi(&mut self, op: &AxiOp, r: &xpo_host::mgmt::AxiResult) {
+        self.report.transactions += 1;
+        self.report.axi_transactions += 1;
+        if r.resp != resp::OKAY {
+            self.report.refused += 1;
+        }
+        match *op {
+            AxiOp::Read { addr } => {
+                self.report.reads += 4;
+                let (byte, mask, lsb) = self.module_state;
+                if addr == byte as u32 & !3 && r.resp == resp::OKAY {
+                    let v = (r.data >> (8 * (byte & 3))) as u8;
+                    self.note_state((v & mask) >> lsb);
+                }
+            }
+            AxiOp::Write { strb, .. } => self.report.writes += strb.count_ones() as u64,
+        }
     }
 }
 
-impl Stimulus for MgmtTraffic {
+impl Stimulus for BusTraffic {
     fn drive(&mut self, _cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs) {
-        if self.strobed && previous.mgmt.mgmt_err {
-            self.report.refused += 1;
-        }
-        let (state_byte, state_mask, state_lsb) = self.module_state;
-        if let Some(a) = self.last_read.take() {
-            if a == state_byte && !previous.mgmt.mgmt_err {
-                let name = state_name((previous.mgmt.mgmt_rdata & state_mask) >> state_lsb);
-                if !self.report.module_states.contains(&name) {
-                    self.report.module_states.push(name);
-                }
-            }
-        }
-        let mut m = MgmtInputs::default();
+        let mut m = MgmtInputs::idle();
         if self.resets {
             if self.rng.gen_bool(0.002) {
                 self.low_power_pin = !self.low_power_pin;
@@ -268,64 +424,50 @@ impl Stimulus for MgmtTraffic {
                 self.report.resets += 1;
             }
         }
-        self.strobed = false;
-        if inputs.reset || m.module_reset {
-            self.pending.clear();
-            self.in_txn = false;
+        if inputs.reset {
+            // The bus interfaces reset: whatever was in flight is lost.
+            self.axi.abandon();
             self.page = 0;
-            inputs.mgmt = m;
-            return;
         }
-        if !self.in_txn {
-            if self.gap > 0 {
-                self.gap -= 1;
-            } else if self.report.transactions < self.limit {
-                self.pending = self.plan_transaction();
-                self.in_txn = true;
-                self.report.transactions += 1;
+        // AXI.
+        if self.axi_gap > 0 {
+            self.axi_gap -= 1;
+        } else if self.axi.outstanding() < 2 && self.started < self.limit {
+            let op = self.plan_axi();
+            self.axi.push(op);
+            self.started += 1;
+            self.axi_gap = self.rng.gen_range(0..12);
+        }
+        self.axi.drive(&previous.mgmt, &mut m);
+        for (op, r) in self.axi.take_done() {
+            self.account_axi(&op, &r);
+        }
+        // I2C: the line is low when the master or the target pulls it.
+        let target_low = previous.mgmt.i2c_sda_low;
+        let line = self.i2c_sda && !target_low;
+        if self.i2c.idle() {
+            if self.i2c_gap > 0 {
+                self.i2c_gap -= 1;
+            } else if self.started < self.limit {
+                let op = self.plan_i2c();
+                self.i2c.push(op);
+                self.started += 1;
+                self.i2c_gap = self.rng.gen_range(0..2 * self.i2c_idle);
             }
         }
-        if self.in_txn {
-            match self.pending.pop() {
-                Some(op) => {
-                    m.mgmt_txn = true;
-                    match op {
-                        Op::Read(a) => {
-                            self.last_read = Some(a);
-                            m.mgmt_read = true;
-                            m.mgmt_addr = a;
-                            self.report.reads += 1;
-                            self.strobed = true;
-                        }
-                        Op::Write(a, mut v) => {
-                            if a == 127 {
-                                self.page = v;
-                            }
-                            let (sr_byte, sr_bit) = self.software_reset;
-                            if a == sr_byte {
-                                if self.resets && v & sr_bit != 0 {
-                                    self.report.resets += 1;
-                                } else {
-                                    v &= !sr_bit;
-                                }
-                            }
-                            m.mgmt_write = true;
-                            m.mgmt_addr = a;
-                            m.mgmt_wdata = v;
-                            self.report.writes += 1;
-                            self.strobed = true;
-                        }
-                        Op::Idle => {}
-                    }
-                }
-                None => {
-                    // txn low ends the transaction; stay idle a little.
-                    self.in_txn = false;
-                    self.gap = self.rng.gen_range(0..3);
-                }
-            }
+        let (scl, sda) = self.i2c.step(line);
+        for (op, r) in self.i2c.take_done() {
+            self.account_i2c(&op, &r.data);
         }
+        self.i2c_sda = sda;
+        m.i2c_scl = scl;
+        m.i2c_sda = sda && !target_low;
         inputs.mgmt = m;
+    }
+
+    /// Every transaction started has completed.
+    fn finished(&self) -> bool {
+        self.started >= self.limit && self.i2c.idle() && self.axi.idle()
     }
 }
 
@@ -336,5 +478,9 @@ impl Stimulus for Both<'_> {
     fn drive(&mut self, cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs) {
         self.0.drive(cycle, previous, inputs);
         self.1.drive(cycle, previous, inputs);
+    }
+
+    fn finished(&self) -> bool {
+        self.0.finished() || self.1.finished()
     }
 }

@@ -177,6 +177,11 @@ fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
     Ok(())
 }
 
+/// The longest the AXI4-Lite slave holds the register block for one access
+/// (five probe cycles, four byte cycles, one closing cycle); the I2C target
+/// may wait this long for it.
+pub const AXI_MAX_HOLD_CYCLES: u64 = 10;
+
 impl EngineConfig {
     /// Checks every field; the first problem found is returned.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -321,13 +326,36 @@ impl EngineConfig {
         (ns as u128 * self.clock_hz as u128).div_ceil(1_000_000_000) as u64
     }
 
+    /// Length of the I2C glitch filter in core-clock cycles: spikes up to
+    /// 50 ns (the I2C-bus specification's tSP for Fm and Fm+) are
+    /// suppressed; at least one cycle.
+    pub fn i2c_filter_cycles(&self) -> u32 {
+        self.cycles_for_ns(50).max(1) as u32
+    }
+
+    /// Worst-case core-clock cycles from an SCL fall at the pin to the I2C
+    /// target's new SDA drive: two synchronizer flops, the filter, the
+    /// event register, a wait for the AXI slave to release the register
+    /// block ([`AXI_MAX_HOLD_CYCLES`]), the read and its capture, and the
+    /// output flop.
+    pub fn i2c_response_cycles(&self) -> u64 {
+        2 + self.i2c_filter_cycles() as u64 + 1 + AXI_MAX_HOLD_CYCLES + 2 + 1
+    }
+
+    /// The fastest SCL (50 % duty) the I2C target follows at this core
+    /// clock: its response plus 100 ns of data set-up must fit in the low
+    /// half of the period.
+    pub fn i2c_max_scl_hz(&self) -> u64 {
+        self.clock_hz / (2 * (self.i2c_response_cycles() + self.cycles_for_ns(100)))
+    }
+
     /// The hardware-shaping part of the configuration as a stable key, used to
     /// tell whether a pre-built simulator matches this configuration.
     pub fn hardware_key(&self) -> String {
         // Everything that changes the RTL: the whole configuration but the
         // clock frequency where no duration depends on it.
         format!(
-            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} identity={:?}",
+            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} identity={:?}",
             self.lanes,
             self.laser_lanes,
             self.prbs.lock_words,
@@ -335,6 +363,7 @@ impl EngineConfig {
             self.prbs.unlock_errors,
             self.cycles_for_ns(self.module.power_up_ns),
             self.cycles_for_ns(self.module.power_down_ns),
+            self.i2c_filter_cycles(),
             self.identity
         )
     }

@@ -12,7 +12,9 @@ pub mod ports;
 pub mod prbs;
 pub mod regmap;
 
-pub use config::{ConfigError, EngineConfig, ModuleIdentity, ModuleTiming, PrbsConfig};
+pub use config::{
+    ConfigError, EngineConfig, ModuleIdentity, ModuleTiming, PrbsConfig, AXI_MAX_HOLD_CYCLES,
+};
 pub use engine::Engine;
 pub use ports::{
     EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, MgmtInputs, MgmtOutputs, PortSpec,

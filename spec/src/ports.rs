@@ -177,34 +177,74 @@ port_table! {
 }
 
 port_table! {
-    /// The management byte port: what the buses (I2C target, AXI4-Lite
-    /// slave) present to the CMIS register block. Strobes count only while
-    /// `mgmt_txn` is high.
+    /// Management inputs: the CMIS two-wire interface (I2C target at 50h),
+    /// an AXI4-Lite slave (32-bit data; each word holds 4 bytes of the
+    /// linear optoe layout, see `regmap::linear_address`), and the module
+    /// pins. Both buses reach the same register block; see `xpo_hdl::cmis`
+    /// for their cycle contracts and arbitration.
     pub struct MgmtInputs {
-        /// A management transaction is open (I2C START..STOP, one AXI access).
-        mgmt_txn: bool = 1,
-        /// Read the byte at `mgmt_addr` this cycle.
-        mgmt_read: bool = 1,
-        /// Write `mgmt_wdata` at `mgmt_addr` this cycle.
-        mgmt_write: bool = 1,
-        /// Byte address in the 256-byte window (upper half: the selected page).
-        mgmt_addr: u8 = 8,
-        /// Byte to write.
-        mgmt_wdata: u8 = 8,
-        /// Module reset pin (CMIS ResetL asserted): resets the whole module.
+        /// SCL as it is on the bus (wired-AND of every driver; idle high).
+        i2c_scl: bool = 1,
+        /// SDA as it is on the bus, including this engine's own pull-down.
+        i2c_sda: bool = 1,
+        /// AXI write address valid.
+        axi_awvalid: bool = 1,
+        /// AXI write address: a byte address in the linear layout; bits 1:0 are ignored.
+        axi_awaddr: u32 = 32,
+        /// AXI write data valid.
+        axi_wvalid: bool = 1,
+        /// AXI write data; byte k of the word is linear address + k.
+        axi_wdata: u32 = 32,
+        /// AXI write strobes, one per byte lane.
+        axi_wstrb: u8 = 4,
+        /// AXI write response accepted.
+        axi_bready: bool = 1,
+        /// AXI read address valid.
+        axi_arvalid: bool = 1,
+        /// AXI read address (linear layout; bits 1:0 ignored).
+        axi_araddr: u32 = 32,
+        /// AXI read data accepted.
+        axi_rready: bool = 1,
+        /// Module reset pin (CMIS ResetL asserted): resets the whole module but not the bus interfaces.
         module_reset: bool = 1,
         /// Low-power pin (CMIS LPMode): requests ModuleLowPwr when LowPwrAllowRequestHW is set.
         low_power_pin: bool = 1,
     }
 }
 
+impl MgmtInputs {
+    /// Idle buses: I2C lines released (high), no AXI requests, pins
+    /// deasserted.
+    pub fn idle() -> Self {
+        Self {
+            i2c_scl: true,
+            i2c_sda: true,
+            ..Default::default()
+        }
+    }
+}
+
 port_table! {
     /// Management outputs of the engine.
     pub struct MgmtOutputs {
-        /// Byte read by the last read strobe.
-        mgmt_rdata: u8 = 8,
-        /// The strobe of the previous cycle was refused (nothing changed).
-        mgmt_err: bool = 1,
+        /// Open-drain SDA: 1 pulls the line low, 0 releases it.
+        i2c_sda_low: bool = 1,
+        /// AXI write address ready.
+        axi_awready: bool = 1,
+        /// AXI write data ready.
+        axi_wready: bool = 1,
+        /// AXI write response valid.
+        axi_bvalid: bool = 1,
+        /// AXI write response: 0 OKAY, 2 SLVERR (nothing was written).
+        axi_bresp: u8 = 2,
+        /// AXI read address ready.
+        axi_arready: bool = 1,
+        /// AXI read data valid.
+        axi_rvalid: bool = 1,
+        /// AXI read data.
+        axi_rdata: u32 = 32,
+        /// AXI read response: 0 OKAY, 2 SLVERR (unimplemented page, bank or address).
+        axi_rresp: u8 = 2,
         /// IntL, active low: 0 while an unmasked latched flag is set.
         int_l: bool = 1,
     }
@@ -227,7 +267,7 @@ impl EngineInputs {
     pub fn new(lanes: usize) -> Self {
         Self {
             reset: false,
-            mgmt: MgmtInputs::default(),
+            mgmt: MgmtInputs::idle(),
             lanes: vec![LaneInputs::default(); lanes],
         }
     }
@@ -414,7 +454,7 @@ mod tests {
         assert_eq!(words[lay.slot(0, 2) + 1], 2);
         let out_lay = WordLayout::outputs(3);
         let mut out = EngineOutputs::new(3);
-        out.mgmt.mgmt_rdata = 0xA5;
+        out.mgmt.axi_rdata = 0xA5A5_5A5A;
         out.mgmt.int_l = true;
         out.lanes[1].tx_data = (3u128 << 64) | 1;
         out.lanes[2].prbs_chk_bit_count = u64::MAX;
@@ -439,12 +479,12 @@ mod tests {
         let a = EngineOutputs::new(3);
         let mut b = a.clone();
         b.lanes[2].prbs_chk_locked = true;
-        b.mgmt.mgmt_err = true;
+        b.mgmt.axi_bvalid = true;
         let d = a.differences(&b);
         assert_eq!(d.len(), 2);
-        assert_eq!((d[0].0, d[0].1.name), (None, "mgmt_err"));
+        assert_eq!((d[0].0, d[0].1.name), (None, "axi_bvalid"));
         assert_eq!((d[1].0, d[1].1.name), (Some(2), "prbs_chk_locked"));
         assert_eq!(b.value(Some(2), "prbs_chk_locked"), Some(1));
-        assert_eq!(b.value(None, "mgmt_err"), Some(1));
+        assert_eq!(b.value(None, "axi_bvalid"), Some(1));
     }
 }

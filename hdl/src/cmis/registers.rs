@@ -5,14 +5,26 @@
 //! Port contract (the host model `CmisMemory` implements the same):
 //! - A rising `txn` opens a transaction; a falling `txn` ends it, committing
 //!   every multi-byte writable value whose bytes were all written in it.
-//! - While `txn` is high, `read` or `write` (not both) accesses byte `addr`
-//!   of the window: the lower page, or for 128..255 the page in PageSelect of
-//!   the bank in BankSelect. Strobes while `txn` is low are ignored.
+//! - While `txn` is high, `read` or `write` (not both) accesses byte `addr`:
+//!   the lower page, or for 128..255 the page in PageSelect of the bank in
+//!   BankSelect — or, while `direct` is high, page `dpage` of bank `dbank`
+//!   (the AXI slave's linear addressing). Strobes while `txn` is low are
+//!   ignored.
+//! - At the edge where `txn` falls, a multi-byte value whose bytes were not
+//!   all written keeps its written bytes pending if `hold` is high (AXI: a
+//!   U16 may straddle two 32-bit words), and drops them otherwise (I2C: all
+//!   bytes in one START..STOP).
+//! - `page_ok` and `writable` tell, without side effects and one cycle
+//!   after `addr` (with `direct`, `dpage`, `dbank`) was presented, whether
+//!   that byte reaches an implemented page and whether a write to it would
+//!   be accepted: the AXI slave checks a whole word before touching any
+//!   byte. (Registered: the map decode is the block's deepest logic, and a
+//!   combinational answer would close a loop through the AXI slave.)
 //! - After a read edge `rdata` holds the byte (write-only and self-clearing
 //!   bits read 0) and latched flags in it are cleared; after a refused
 //!   access (unimplemented page, bank or byte, or a write to a byte without
-//!   writable bits) `err` is high for one cycle, `rdata` is 0 and nothing
-//!   changed.
+//!   writable bits) `rdata` is 0 and nothing changed. (The buses learn of
+//!   refusals from the probes, before they access anything.)
 //! - `int_l` is low while a latched flag bit is set whose mask bit is clear;
 //!   InterruptDeasserted (lower byte 3 bit 0) reads `int_l`.
 //!
@@ -24,6 +36,20 @@ use rust_hdl::prelude::*;
 use std::fmt::Write;
 use xpo_spec::EngineConfig;
 
+/// The byte port's inputs for one cycle.
+#[derive(Debug, Clone, Copy, Default)]
+struct Port {
+    txn: bool,
+    read: bool,
+    write: bool,
+    addr: u8,
+    wdata: u8,
+    direct: bool,
+    dpage: u8,
+    dbank: u8,
+    hold: bool,
+}
+
 /// The register state, advanced once per rising edge.
 struct State {
     plan: RegPlan,
@@ -32,7 +58,8 @@ struct State {
     written: Vec<u8>,
     txn_prev: bool,
     rdata: u8,
-    err: bool,
+    page_ok: bool,
+    writable: bool,
     /// Pulse outputs, in `plan.hwif` order (0 for other roles).
     pulses: Vec<bool>,
 }
@@ -53,7 +80,8 @@ impl State {
             written: vec![0; n],
             txn_prev: false,
             rdata: 0,
-            err: false,
+            page_ok: false,
+            writable: false,
             pulses: vec![false; plan_len_placeholder],
         }
     }
@@ -83,8 +111,17 @@ impl State {
 
     /// One rising edge. `hw` holds the pre-edge value of every hardware
     /// port in `plan.hwif` order (inputs and latch requests; others ignored).
-    fn edge(&mut self, txn: bool, read: bool, write: bool, addr: u8, wdata: u8, hw: &[u8]) {
-        self.access(txn, read, write, addr, wdata);
+    fn edge(&mut self, port: &Port, hw: &[u8]) {
+        let Port {
+            txn,
+            read,
+            write,
+            addr,
+            wdata,
+            ..
+        } = *port;
+        (self.page_ok, self.writable) = self.probe(port);
+        self.access(port);
         for (i, p) in self.plan.hwif.clone().into_iter().enumerate() {
             let slot = &mut self.store[0][p.byte as usize];
             match p.role {
@@ -101,8 +138,42 @@ impl State {
         }
     }
 
-    fn access(&mut self, txn: bool, read: bool, write: bool, addr: u8, wdata: u8) {
-        self.err = false;
+    /// The half `port` addresses, `None` if its page or bank is not
+    /// implemented.
+    fn half(&self, port: &Port) -> Option<usize> {
+        let lower = &self.store[0];
+        let (bank, page) = if port.direct {
+            (port.dbank, port.dpage)
+        } else {
+            (
+                lower[self.plan.bank_select as usize],
+                lower[self.plan.page_select as usize],
+            )
+        };
+        self.plan.resolve(port.addr, bank, page)
+    }
+
+    /// The probes for `port`'s address: `(page_ok, writable)`.
+    fn probe(&self, port: &Port) -> (bool, bool) {
+        match self.half(port) {
+            Some(h) => {
+                let c = self.plan.halves[h].bytes[(port.addr & 0x7f) as usize];
+                (true, c.any != 0 && c.store | c.sc != 0)
+            }
+            None => (false, false),
+        }
+    }
+
+    fn access(&mut self, port: &Port) {
+        let Port {
+            txn,
+            read,
+            write,
+            addr,
+            wdata,
+            hold,
+            ..
+        } = *port;
         let txn_prev = std::mem::replace(&mut self.txn_prev, txn);
         if !txn && txn_prev {
             for (g, grp) in self.plan.groups.iter().enumerate() {
@@ -111,19 +182,16 @@ impl State {
                     for k in 0..grp.len as usize {
                         self.store[grp.half][grp.first as usize + k] = self.pending[g][k];
                     }
+                    self.written[g] = 0;
+                } else if !hold {
+                    self.written[g] = 0;
                 }
-                self.written[g] = 0;
             }
         }
         if !txn || !(read || write) {
             return;
         }
-        let lower = &self.store[0];
-        let half = self.plan.resolve(
-            addr,
-            lower[self.plan.bank_select as usize],
-            lower[self.plan.page_select as usize],
-        );
+        let half = self.half(port);
         let b = (addr & 0x7f) as usize;
         let class = half.map(|h| self.plan.halves[h].bytes[b]);
         match (half, class) {
@@ -132,7 +200,6 @@ impl State {
                     self.rdata = self.value(h, b) & !c.read_zero;
                     self.store[h][b] &= !c.rc;
                 } else if c.store | c.sc == 0 {
-                    self.err = true;
                     self.rdata = 0;
                 } else if let Some(g) = c.group {
                     let k = b - self.plan.groups[g].first as usize;
@@ -143,7 +210,6 @@ impl State {
                 }
             }
             _ => {
-                self.err = true;
                 self.rdata = 0;
             }
         }
@@ -162,8 +228,13 @@ pub struct CmisRegisters {
     pub write: Signal<In, Bit>,
     pub addr: Signal<In, Bits<8>>,
     pub wdata: Signal<In, Bits<8>>,
+    pub direct: Signal<In, Bit>,
+    pub dpage: Signal<In, Bits<8>>,
+    pub dbank: Signal<In, Bits<8>>,
+    pub hold: Signal<In, Bit>,
     pub rdata: Signal<Out, Bits<8>>,
-    pub err: Signal<Out, Bit>,
+    pub page_ok: Signal<Out, Bit>,
+    pub writable: Signal<Out, Bit>,
     // Interrupt
     pub int_l: Signal<Out, Bit>,
     // Hardware interface (see `HWIF`)
@@ -202,8 +273,13 @@ impl CmisRegisters {
             write: Default::default(),
             addr: Default::default(),
             wdata: Default::default(),
+            direct: Default::default(),
+            dpage: Default::default(),
+            dbank: Default::default(),
+            hold: Default::default(),
             rdata: Default::default(),
-            err: Default::default(),
+            page_ok: Default::default(),
+            writable: Default::default(),
             int_l: Default::default(),
             module_state: Default::default(),
             module_state_changed: Default::default(),
@@ -218,6 +294,17 @@ impl CmisRegisters {
 impl Logic for CmisRegisters {
     fn update(&mut self) {
         let s = &mut self.state.0;
+        let port = Port {
+            txn: self.txn.val(),
+            read: self.read.val(),
+            write: self.write.val(),
+            addr: self.addr.val().index() as u8,
+            wdata: self.wdata.val().index() as u8,
+            direct: self.direct.val(),
+            dpage: self.dpage.val().index() as u8,
+            dbank: self.dbank.val().index() as u8,
+            hold: self.hold.val(),
+        };
         if self.clock.pos_edge() {
             if self.reset.val() {
                 let plan = s.plan.clone();
@@ -231,18 +318,12 @@ impl Logic for CmisRegisters {
                     0,
                     0,
                 ];
-                s.edge(
-                    self.txn.val(),
-                    self.read.val(),
-                    self.write.val(),
-                    self.addr.val().index() as u8,
-                    self.wdata.val().index() as u8,
-                    &hw,
-                );
+                s.edge(&port, &hw);
             }
         }
+        self.page_ok.next = s.page_ok;
+        self.writable.next = s.writable;
         self.rdata.next = (s.rdata as u64).into();
-        self.err.next = s.err;
         self.int_l.next = !s.intl();
         self.low_pwr_request_sw.next = s.control(2);
         self.low_pwr_allow_request_hw.next = s.control(3);
@@ -251,7 +332,8 @@ impl Logic for CmisRegisters {
 
     fn connect(&mut self) {
         self.rdata.connect();
-        self.err.connect();
+        self.page_ok.connect();
+        self.writable.connect();
         self.int_l.connect();
         self.low_pwr_request_sw.connect();
         self.low_pwr_allow_request_hw.connect();
@@ -298,7 +380,13 @@ fn verilog(plan: &RegPlan) -> String {
     v.push_str("reg [7:0] rval;\nreg [7:0] c_any;\nreg [7:0] c_store;\nreg [7:0] c_rzero;\nreg [7:0] c_sc;\nreg intl;\nwire rd_ok = txn && read && half_ok && c_any != 8'd0;\n\n");
 
     // Window: which half a byte address reaches.
-    let _ = writeln!(v, "always @(*) begin\n    half = {hw}'d0;\n    half_ok = 1'b1;\n    if (addr[7]) begin\n        case ({})", reg(0, plan.page_select as usize));
+    let _ = writeln!(
+        v,
+        "wire [7:0] sel_page = direct ? dpage : {};\nwire [7:0] sel_bank = direct ? dbank : {};",
+        reg(0, plan.page_select as usize),
+        reg(0, plan.bank_select as usize)
+    );
+    let _ = writeln!(v, "always @(*) begin\n    half = {hw}'d0;\n    half_ok = 1'b1;\n    if (addr[7]) begin\n        case (sel_page)");
     for &(page, banks) in &plan.pages {
         let idx = |bank: u8| {
             plan.halves
@@ -310,11 +398,7 @@ fn verilog(plan: &RegPlan) -> String {
             let _ = writeln!(v, "            8'h{page:02X}: half = {hw}'d{};", idx(0));
         } else {
             let _ = writeln!(v, "            8'h{page:02X}:");
-            let _ = writeln!(
-                v,
-                "                case ({})",
-                reg(0, plan.bank_select as usize)
-            );
+            v.push_str("                case (sel_bank)\n");
             for bank in 0..banks {
                 let _ = writeln!(
                     v,
@@ -376,7 +460,7 @@ fn verilog(plan: &RegPlan) -> String {
     v.push_str("        default: ;\n    endcase\nend\n\n");
 
     // Clocked behaviour.
-    v.push_str("always @(posedge clock) begin\n    err <= 1'b0;\n    txn_prev <= txn;\n    if (reset) begin\n        txn_prev <= 1'b0;\n        rdata <= 8'd0;\n");
+    v.push_str("always @(posedge clock) begin\n    txn_prev <= txn;\n    page_ok <= half_ok;\n    writable <= half_ok && c_any != 8'd0 && (c_store | c_sc) != 8'd0;\n    if (reset) begin\n        txn_prev <= 1'b0;\n        rdata <= 8'd0;\n        page_ok <= 1'b0;\n        writable <= 1'b0;\n");
     for (h, half) in plan.halves.iter().enumerate() {
         for (b, c) in half.bytes.iter().enumerate() {
             if c.stored {
@@ -400,11 +484,16 @@ fn verilog(plan: &RegPlan) -> String {
                 reg(grp.half, (grp.first + k) as usize)
             );
         }
-        let _ = writeln!(v, "            end\n            w_{g} <= {}'d0;", grp.len);
+        let _ = writeln!(
+            v,
+            "                w_{g} <= {}'d0;\n            end else if (!hold) begin\n                w_{g} <= {}'d0;\n            end",
+            grp.len,
+            grp.len
+        );
     }
-    v.push_str("        end\n        if (txn && read) begin\n            if (!half_ok || c_any == 8'd0) begin\n                err <= 1'b1;\n                rdata <= 8'd0;\n            end else begin\n                rdata <= rval & ~c_rzero;\n");
+    v.push_str("        end\n        if (txn && read) begin\n            if (!half_ok || c_any == 8'd0) begin\n                rdata <= 8'd0;\n            end else begin\n                rdata <= rval & ~c_rzero;\n");
     v.push_str("            end\n        end else if (txn && write) begin\n");
-    v.push_str("            if (!half_ok || c_any == 8'd0 || (c_store | c_sc) == 8'd0) begin\n                err <= 1'b1;\n                rdata <= 8'd0;\n            end else begin\n");
+    v.push_str("            if (!half_ok || c_any == 8'd0 || (c_store | c_sc) == 8'd0) begin\n                rdata <= 8'd0;\n            end else begin\n");
     let _ = writeln!(v, "                case ({{half, addr[6:0]}})");
     for (h, half) in plan.halves.iter().enumerate() {
         for (b, c) in half.bytes.iter().enumerate() {

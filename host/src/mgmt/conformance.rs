@@ -22,7 +22,7 @@ impl Harness for CmisMemory {
 
 impl Harness for I2cModelBus {
     fn hardware(&mut self) -> Option<&mut CmisMemory> {
-        Some(&mut self.memory)
+        Some(self.memory())
     }
 }
 

@@ -1,47 +1,23 @@
 //! CMIS two-wire interface: a bit-level I2C master (the bus-functional model
 //! used as stimulus for every engine) and a cycle-accurate model of the
-//! module's I2C target in front of [`CmisMemory`].
+//! module's I2C target in front of the register block's byte port.
 //!
 //! Both step once per core-clock cycle. The bus is open drain: each line is
 //! low when either side pulls it low.
 //!
-//! ## Target cycle contract (the RTL implements the same)
-//!
-//! 1. Each of SCL and SDA passes a two-flop synchronizer, then a glitch
-//!    filter: the filtered level takes a new value only after the
-//!    synchronized input has differed from it for `filter` consecutive
-//!    cycles (`filter` = cycles in 50 ns, at least 1).
-//! 2. On the filtered lines: START is SDA falling while SCL stays high, STOP
-//!    SDA rising while SCL stays high; bits are sampled when SCL rises; the
-//!    target changes SDA only when SCL falls.
-//! 3. START (also a repeated one) aborts whatever was in progress, ends the
-//!    open memory transaction, and receives the address byte (MSB first). An
-//!    address of 50h is acknowledged and opens a memory transaction; any
-//!    other address is ignored until the next START. STOP aborts and ends
-//!    the transaction.
-//! 4. Write: the first data byte sets the byte pointer; each further byte is
-//!    written at the pointer, which then increments (255 wraps to 0). Every
-//!    byte is acknowledged; refused writes are ignored by the memory.
-//! 5. Read: at the SCL fall that ends the acknowledge of the address (or of
-//!    the previous byte) the target reads the byte at the pointer (this is
-//!    when a latched flag is cleared), increments the pointer and drives the
-//!    MSB; it shifts out a bit at each further fall, releases SDA for the
-//!    master's acknowledge, and stops sending after a NACK.
-//! 6. The acknowledge is driven from the SCL fall after the eighth bit to the
-//!    SCL fall after the ninth.
-//! 7. Outputs are registered: `sda_low` changes on the edge of the cycle in
-//!    which the filtered event is seen.
+//! The target's cycle contract is written out in `xpo_hdl::cmis::i2c_target`
+//! (this model implements that text): synchronizer and 50 ns glitch filter
+//! per line, events decoded from registered filtered levels, byte-port
+//! requests that wait while the AXI slave holds the register block, START
+//! and STOP that abort anything in progress, auto-increment with 255
+//! wrapping to 0, no clock stretching.
 
 use super::memory::CmisMemory;
+use super::port::{BytePortModel, PortRequest};
+use xpo_spec::EngineConfig;
 
 /// The CMIS module address (A0h/A1h on the wire).
 pub const CMIS_ADDRESS: u8 = 0x50;
-
-/// Glitch filter length for a core clock: 50 ns of spike suppression, at
-/// least one cycle.
-pub fn filter_cycles(clock_hz: u64) -> u32 {
-    (50u128 * clock_hz as u128).div_ceil(1_000_000_000).max(1) as u32
-}
 
 #[derive(Debug, Clone, Copy, Default)]
 struct LineFilter {
@@ -61,8 +37,9 @@ impl LineFilter {
         }
     }
 
-    /// One cycle; returns the filtered level after the edge.
-    fn step(&mut self, input: bool, filter: u32) -> bool {
+    /// One edge: two synchronizer flops, then the filtered level takes the
+    /// synchronized value after it differed for `filter` cycles.
+    fn step(&mut self, input: bool, filter: u32) {
         if self.sync2 != self.level {
             if self.count + 1 >= filter {
                 self.level = self.sync2;
@@ -75,7 +52,6 @@ impl LineFilter {
         }
         self.sync2 = self.sync1;
         self.sync1 = input;
-        self.level
     }
 }
 
@@ -86,7 +62,7 @@ enum State {
     /// Receiving the address byte.
     Address,
     /// Acknowledging the address; then read or write.
-    AckAddress { read: bool },
+    AckAddress,
     /// Receiving a data byte.
     Receive,
     /// Acknowledging a received byte.
@@ -95,148 +71,186 @@ enum State {
     Send,
     /// Master's acknowledge of a sent byte.
     MasterAck,
+    /// Waiting for the byte to send from the register block.
+    Fetch,
 }
 
 /// The module's I2C target, cycle by cycle.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct I2cTargetModel {
     filter: u32,
     scl: LineFilter,
     sda: LineFilter,
-    prev_scl: bool,
-    prev_sda: bool,
+    scl_prev: bool,
+    sda_prev: bool,
     state: State,
     bits: u8,
     shift: u8,
     pointer: u8,
     pointer_set: bool,
+    reading: bool,
     open: bool,
+    read_request: bool,
+    write_request: bool,
+    write_byte: u8,
+    fetched: bool,
     master_acked: bool,
-    sda_low: bool,
+    drive: bool,
 }
 
 impl I2cTargetModel {
-    /// A target whose glitch filter suits a `clock_hz` core clock.
-    pub fn new(clock_hz: u64) -> Self {
+    /// A target (after bus reset) whose glitch filter suits `cfg`'s clock.
+    pub fn new(cfg: &EngineConfig) -> Self {
         Self {
-            filter: filter_cycles(clock_hz),
+            filter: cfg.i2c_filter_cycles(),
             scl: LineFilter::idle(),
             sda: LineFilter::idle(),
-            prev_scl: true,
-            prev_sda: true,
+            scl_prev: true,
+            sda_prev: true,
             state: State::Idle,
             bits: 0,
             shift: 0,
             pointer: 0,
             pointer_set: false,
+            reading: false,
             open: false,
+            read_request: false,
+            write_request: false,
+            write_byte: 0,
+            fetched: false,
             master_acked: false,
-            sda_low: false,
+            drive: false,
         }
     }
 
-    fn close(&mut self, mem: &mut CmisMemory) {
-        if self.open {
-            mem.end();
+    /// What the target presents to the byte port this cycle.
+    pub fn request(&self) -> PortRequest {
+        PortRequest {
+            txn: self.open,
+            read: self.read_request,
+            write: self.write_request,
+            addr: self.pointer,
+            wdata: self.write_byte,
+            direct: None,
+            hold: false,
+        }
+    }
+
+    /// A transaction is open or a byte request pending: the AXI slave may
+    /// not start.
+    pub fn busy(&self) -> bool {
+        self.open || self.read_request || self.write_request
+    }
+
+    /// The target pulls SDA low.
+    pub fn sda_low(&self) -> bool {
+        self.drive
+    }
+
+    /// One rising edge: the pins this cycle, whether the byte port is the
+    /// target's (`grant`: the AXI slave is not active) and the port's
+    /// `rdata`, both as they are before the edge.
+    pub fn step(&mut self, scl_in: bool, sda_in: bool, grant: bool, rdata: u8) {
+        let q = *self;
+        let (scl, sda) = (q.scl.level, q.sda.level);
+        let start = scl && q.scl_prev && q.sda_prev && !sda;
+        let stop = scl && q.scl_prev && !q.sda_prev && sda;
+        let rise = scl && !q.scl_prev;
+        let fall = !scl && q.scl_prev;
+        self.scl_prev = scl;
+        self.sda_prev = sda;
+        self.scl.step(scl_in, q.filter);
+        self.sda.step(sda_in, q.filter);
+        // Byte-port requests.
+        if q.read_request && grant {
+            self.read_request = false;
+            self.fetched = true;
+            self.pointer = q.pointer.wrapping_add(1);
+        }
+        if q.write_request && grant {
+            self.write_request = false;
+            self.pointer = q.pointer.wrapping_add(1);
+        }
+        if q.fetched {
+            self.fetched = false;
+            self.shift = rdata;
+            self.drive = rdata & 0x80 == 0;
+            self.bits = 0;
+            self.state = State::Send;
+        }
+        // Bus events.
+        if start || stop {
             self.open = false;
-        }
-    }
-
-    fn load(&mut self, mem: &mut CmisMemory) {
-        self.shift = mem.read_byte(self.pointer).unwrap_or(0);
-        self.pointer = self.pointer.wrapping_add(1);
-        self.bits = 0;
-        self.sda_low = self.shift & 0x80 == 0;
-        self.state = State::Send;
-    }
-
-    /// One core-clock cycle: the bus lines as they are this cycle; returns
-    /// whether the target pulls SDA low after the edge.
-    pub fn step(&mut self, scl_in: bool, sda_in: bool, mem: &mut CmisMemory) -> bool {
-        let scl = self.scl.step(scl_in, self.filter);
-        let sda = self.sda.step(sda_in, self.filter);
-        let (pscl, psda) = (self.prev_scl, self.prev_sda);
-        self.prev_scl = scl;
-        self.prev_sda = sda;
-        let start = scl && pscl && psda && !sda;
-        let stop = scl && pscl && !psda && sda;
-        let rise = scl && !pscl;
-        let fall = !scl && pscl;
-        if start {
-            self.close(mem);
-            self.state = State::Address;
+            self.read_request = false;
+            self.write_request = false;
+            self.fetched = false;
+            self.drive = false;
             self.bits = 0;
             self.shift = 0;
-            self.sda_low = false;
-            return self.sda_low;
+            self.state = if start { State::Address } else { State::Idle };
+            return;
         }
-        if stop {
-            self.close(mem);
-            self.state = State::Idle;
-            self.sda_low = false;
-            return self.sda_low;
-        }
-        match self.state {
-            State::Idle => {}
+        match q.state {
             State::Address | State::Receive => {
                 if rise {
-                    self.shift = (self.shift << 1) | sda as u8;
-                    self.bits += 1;
-                } else if fall && self.bits == 8 {
-                    if self.state == State::Address {
-                        if self.shift >> 1 == CMIS_ADDRESS {
-                            let read = self.shift & 1 == 1;
-                            mem.begin();
+                    self.shift = (q.shift << 1) | sda as u8;
+                    self.bits = q.bits + 1;
+                } else if fall && q.bits == 8 {
+                    if q.state == State::Address {
+                        if q.shift >> 1 == CMIS_ADDRESS {
                             self.open = true;
-                            self.pointer_set = read; // a read uses the current pointer
-                            self.state = State::AckAddress { read };
-                            self.sda_low = true;
+                            self.reading = q.shift & 1 == 1;
+                            // A read continues at the current pointer.
+                            self.pointer_set = q.shift & 1 == 1;
+                            self.drive = true;
+                            self.state = State::AckAddress;
                         } else {
                             self.state = State::Idle;
                         }
                     } else {
-                        if self.pointer_set {
-                            let _ = mem.write_byte(self.pointer, self.shift);
-                            self.pointer = self.pointer.wrapping_add(1);
+                        if q.pointer_set {
+                            self.write_request = true;
+                            self.write_byte = q.shift;
                         } else {
-                            self.pointer = self.shift;
+                            self.pointer = q.shift;
                             self.pointer_set = true;
                         }
+                        self.drive = true;
                         self.state = State::AckReceive;
-                        self.sda_low = true;
                     }
                 }
             }
-            State::AckAddress { read } => {
+            State::AckAddress => {
                 if fall {
-                    if read {
-                        self.load(mem);
+                    if q.reading {
+                        self.read_request = true;
+                        self.state = State::Fetch;
                     } else {
-                        self.sda_low = false;
-                        self.state = State::Receive;
+                        self.drive = false;
                         self.bits = 0;
                         self.shift = 0;
+                        self.state = State::Receive;
                     }
                 }
             }
             State::AckReceive => {
                 if fall {
-                    self.sda_low = false;
-                    self.state = State::Receive;
+                    self.drive = false;
                     self.bits = 0;
                     self.shift = 0;
+                    self.state = State::Receive;
                 }
             }
             State::Send => {
                 if rise {
-                    self.bits += 1;
+                    self.bits = q.bits + 1;
                 } else if fall {
-                    if self.bits == 8 {
-                        self.sda_low = false;
+                    if q.bits == 8 {
+                        self.drive = false;
                         self.state = State::MasterAck;
                     } else {
-                        self.shift <<= 1;
-                        self.sda_low = self.shift & 0x80 == 0;
+                        self.shift = q.shift << 1;
+                        self.drive = q.shift & 0x40 == 0;
                     }
                 }
             }
@@ -244,15 +258,16 @@ impl I2cTargetModel {
                 if rise {
                     self.master_acked = !sda;
                 } else if fall {
-                    if self.master_acked {
-                        self.load(mem);
+                    if q.master_acked {
+                        self.read_request = true;
+                        self.state = State::Fetch;
                     } else {
                         self.state = State::Idle;
                     }
                 }
             }
+            State::Idle | State::Fetch => {}
         }
-        self.sda_low
     }
 }
 
@@ -296,6 +311,7 @@ enum Sym {
 /// Bit-level I2C master, stepped once per core-clock cycle.
 #[derive(Debug, Clone)]
 pub struct I2cMaster {
+    clock_hz: u64,
     quarter: u32,
     ops: std::collections::VecDeque<(I2cOp, Vec<Sym>)>,
     syms: Vec<Sym>,
@@ -366,11 +382,16 @@ fn compile(op: &I2cOp) -> Vec<Sym> {
 }
 
 impl I2cMaster {
-    /// A master for a `clock_hz` core clock running SCL at no more than
-    /// `scl_hz`, slow enough for the target's synchronizer and filter.
-    pub fn new(clock_hz: u64, scl_hz: u64) -> Self {
-        let quarter = (clock_hz.div_ceil(4 * scl_hz) as u32).max(filter_cycles(clock_hz) + 4);
+    /// A master running SCL at no more than `scl_hz`, and never faster
+    /// than the target follows at `cfg`'s core clock
+    /// (`EngineConfig::i2c_max_scl_hz`); [`Self::scl_hz`] tells the rate.
+    pub fn new(cfg: &EngineConfig, scl_hz: u64) -> Self {
+        // A bit's SCL low half is two quarters: the target's response and
+        // the data set-up time must fit.
+        let min_quarter = (cfg.i2c_response_cycles() + cfg.cycles_for_ns(100)).div_ceil(2);
+        let quarter = cfg.clock_hz.div_ceil(4 * scl_hz.max(1)).max(min_quarter) as u32;
         Self {
+            clock_hz: cfg.clock_hz,
             quarter,
             ops: Default::default(),
             syms: Vec::new(),
@@ -387,6 +408,11 @@ impl I2cMaster {
     /// Core-clock cycles per SCL period.
     pub fn period_cycles(&self) -> u32 {
         4 * self.quarter
+    }
+
+    /// The SCL rate this master runs at.
+    pub fn scl_hz(&self) -> u64 {
+        self.clock_hz / self.period_cycles() as u64
     }
 
     /// Queues an operation.
@@ -507,21 +533,24 @@ impl I2cMaster {
 pub struct I2cModelBus {
     pub master: I2cMaster,
     pub target: I2cTargetModel,
-    pub memory: CmisMemory,
-    target_low: bool,
+    pub port: BytePortModel,
     /// Core-clock cycles run so far.
     pub cycles: u64,
 }
 
 impl I2cModelBus {
-    pub fn new(memory: CmisMemory, clock_hz: u64, scl_hz: u64) -> Self {
+    pub fn new(memory: CmisMemory, cfg: &EngineConfig, scl_hz: u64) -> Self {
         Self {
-            master: I2cMaster::new(clock_hz, scl_hz),
-            target: I2cTargetModel::new(clock_hz),
-            memory,
-            target_low: false,
+            master: I2cMaster::new(cfg, scl_hz),
+            target: I2cTargetModel::new(cfg),
+            port: BytePortModel::new(memory),
             cycles: 0,
         }
+    }
+
+    /// The memory behind the target.
+    pub fn memory(&mut self) -> &mut CmisMemory {
+        &mut self.port.memory
     }
 
     /// Runs one operation to completion (plus a quiet period).
@@ -530,10 +559,13 @@ impl I2cModelBus {
         let mut out = None;
         let mut idle_after = 0;
         while idle_after < 8 {
-            let sda_line = self.master.sda && !self.target_low;
+            let sda_line = self.master.sda && !self.target.sda_low();
             let (scl, sda) = self.master.step(sda_line);
-            let line = sda && !self.target_low;
-            self.target_low = self.target.step(scl, line, &mut self.memory);
+            let line = sda && !self.target.sda_low();
+            let request = self.target.request();
+            let rdata = self.port.rdata;
+            self.port.step(&request);
+            self.target.step(scl, line, true, rdata);
             self.cycles += 1;
             if let Some((_, r)) = self.master.take_done().pop() {
                 out = Some(r);
@@ -558,8 +590,8 @@ impl super::access::WindowAccess for I2cModelBus {
     }
     fn selected(&mut self) -> (u8, u8) {
         (
-            self.memory.peek("BankSelect", 0, 0) as u8,
-            self.memory.peek("PageSelect", 0, 0) as u8,
+            self.port.memory.peek("BankSelect", 0, 0) as u8,
+            self.port.memory.peek("PageSelect", 0, 0) as u8,
         )
     }
     fn read_run(&mut self, byte: u8, buf: &mut [u8]) -> Result<(), super::AccessError> {
@@ -588,7 +620,7 @@ mod tests {
             clock_hz,
             ..Default::default()
         };
-        I2cModelBus::new(CmisMemory::new(&cfg), clock_hz, scl_hz)
+        I2cModelBus::new(CmisMemory::new(&cfg), &cfg, scl_hz)
     }
 
     #[test]
@@ -617,7 +649,7 @@ mod tests {
                 vec![0x0B, 0xC2, 0x0B, 0xB8],
                 "lane 1 written, lane 2 at reset 3000"
             );
-            assert_eq!(b.memory.peek("BiasSetpoint", 0, 0), 0x0BC2);
+            assert_eq!(b.port.memory.peek("BiasSetpoint", 0, 0), 0x0BC2);
             // Lower page identity bytes.
             let r = b.run(I2cOp::Read { addr: 0, n: 2 });
             assert_eq!(r.data, vec![0x19, 0x52]);
@@ -627,13 +659,13 @@ mod tests {
     #[test]
     fn other_addresses_are_not_acknowledged() {
         let mut b = bus(10_000_000, 1_000_000);
-        let before = b.memory.snapshot();
+        let before = b.port.memory.snapshot();
         let r = b.run(I2cOp::Other {
             device: 0x51,
             byte: 127,
         });
         assert_eq!(r.acks, vec![false, false]);
-        assert_eq!(b.memory.snapshot(), before);
+        assert_eq!(b.port.memory.snapshot(), before);
     }
 
     #[test]
@@ -657,12 +689,12 @@ mod tests {
             // Byte 26 got 0x10 (LowPwrRequestSW) only when its byte completed.
             let wrote = matches!(&op, I2cOp::AbortedWrite { data, .. } | I2cOp::RestartMidByte { data, .. } if data.len() == 2);
             assert_eq!(
-                b.memory.peek("LowPwrRequestSW", 0, 0),
+                b.port.memory.peek("LowPwrRequestSW", 0, 0),
                 wrote as u64,
                 "{op:?}"
             );
             assert_eq!(
-                b.memory.peek("PageSelect", 0, 0),
+                b.port.memory.peek("PageSelect", 0, 0),
                 0,
                 "{op:?}: the partial byte is dropped"
             );
@@ -683,7 +715,7 @@ mod tests {
     #[test]
     fn reading_a_latched_flag_clears_it() {
         let mut b = bus(10_000_000, 1_000_000);
-        b.memory.hw_latch("ModuleStateChanged", 0, 0, 1);
+        b.port.memory.hw_latch("ModuleStateChanged", 0, 0, 1);
         assert_eq!(b.run(I2cOp::Read { addr: 8, n: 1 }).data, vec![1]);
         assert_eq!(b.run(I2cOp::Read { addr: 8, n: 1 }).data, vec![0]);
     }

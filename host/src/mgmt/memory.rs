@@ -36,6 +36,13 @@ pub enum AccessError {
     /// `mgmt_err`, AXI SLVERR).
     #[error("access to window byte {byte} was refused")]
     Refused { byte: u8 },
+    /// The AXI4-Lite slave answered SLVERR for the word at `addr`.
+    #[error("AXI SLVERR for the word at linear address {addr:#x}")]
+    Slverr { addr: u32 },
+    /// The I2C target did not acknowledge a byte of a write starting at
+    /// window byte `byte`.
+    #[error("I2C write at window byte {byte} not acknowledged")]
+    Nack { byte: u8 },
 }
 
 /// Bit classes of one byte, from the map.
@@ -170,11 +177,34 @@ impl CmisMemory {
         }
     }
 
-    fn locate(&self, byte: u8) -> Result<Half, AccessError> {
+    /// The half `byte` reaches: through the window (`direct` `None`), or in
+    /// page `page` of bank `bank` for `direct` `Some((bank, page))`, the
+    /// linear addressing of the AXI slave. Pages below 10h ignore the bank.
+    fn locate_in(&self, direct: Option<(u8, u8)>, byte: u8) -> Result<Half, AccessError> {
         if byte < 128 {
-            Ok(None)
-        } else {
-            self.selected()
+            return Ok(None);
+        }
+        let Some((bank, page)) = direct else {
+            return self.selected();
+        };
+        match self.map.page(page) {
+            Some(p) if page < 0x10 => Ok(Some((0, p.page))),
+            Some(p) if bank < p.banks => Ok(Some((bank, p.page))),
+            _ => Err(AccessError::UnimplementedPage { bank, page }),
+        }
+    }
+
+    /// Without side effects: whether `byte` (see [`Self::read_byte_in`])
+    /// reaches an implemented page, and whether a write to it would be
+    /// accepted. The AXI slave checks a whole word with this before it
+    /// touches any byte.
+    pub fn probe(&self, direct: Option<(u8, u8)>, byte: u8) -> (bool, bool) {
+        match self.locate_in(direct, byte) {
+            Ok(half) => {
+                let info = self.info(half, byte);
+                (true, info.any != 0 && info.rw | info.wo | info.sc != 0)
+            }
+            Err(_) => (false, false),
         }
     }
 
@@ -183,9 +213,17 @@ impl CmisMemory {
         self.in_transaction = true;
     }
 
-    /// Ends the transaction: commits complete multi-byte writes, then the
-    /// hardware updates held back during it.
+    /// Ends the transaction: commits complete multi-byte writes, drops the
+    /// bytes of incomplete ones, then applies the hardware updates held back
+    /// during it.
     pub fn end(&mut self) {
+        self.end_with(false);
+    }
+
+    /// [`Self::end`]; with `hold`, the written bytes of incomplete
+    /// multi-byte values stay pending for a later transaction to complete
+    /// (AXI, where a U16 may straddle two 32-bit words).
+    pub fn end_with(&mut self, hold: bool) {
         self.in_transaction = false;
         let pending = std::mem::take(&mut self.pending);
         let mut done: Vec<(Half, usize, u8)> = Vec::new();
@@ -205,6 +243,13 @@ impl CmisMemory {
                 for k in 0..l.len {
                     let b = l.byte + k;
                     self.bytes_mut(half)[Self::index(b)] = pending[&(half, b)];
+                }
+            } else if hold {
+                for k in 0..l.len {
+                    let b = l.byte + k;
+                    if let Some(&v) = pending.get(&(half, b)) {
+                        self.pending.insert((half, b), v);
+                    }
                 }
             }
         }
@@ -226,7 +271,13 @@ impl CmisMemory {
     /// Reads byte `byte` (0..255) of the 256-byte window. An error still
     /// reads as 0 on I2C.
     pub fn read_byte(&mut self, byte: u8) -> Result<u8, AccessError> {
-        let half = self.locate(byte)?;
+        self.read_byte_in(None, byte)
+    }
+
+    /// Reads `byte` of the window, or with `direct` `Some((bank, page))` of
+    /// that page (bytes 128..255) regardless of BankSelect and PageSelect.
+    pub fn read_byte_in(&mut self, direct: Option<(u8, u8)>, byte: u8) -> Result<u8, AccessError> {
+        let half = self.locate_in(direct, byte)?;
         let info = self.info(half, byte);
         let page = half.map_or(0, |(_, p)| p);
         if info.any == 0 {
@@ -243,7 +294,18 @@ impl CmisMemory {
 
     /// Writes byte `byte` of the window. Refused writes change nothing.
     pub fn write_byte(&mut self, byte: u8, value: u8) -> Result<(), AccessError> {
-        let half = self.locate(byte)?;
+        self.write_byte_in(None, byte, value)
+    }
+
+    /// Writes `byte` of the window or, with `direct`, of that page; see
+    /// [`Self::read_byte_in`].
+    pub fn write_byte_in(
+        &mut self,
+        direct: Option<(u8, u8)>,
+        byte: u8,
+        value: u8,
+    ) -> Result<(), AccessError> {
+        let half = self.locate_in(direct, byte)?;
         let info = self.info(half, byte);
         let page = half.map_or(0, |(_, p)| p);
         if info.any == 0 {

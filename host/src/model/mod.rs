@@ -3,7 +3,10 @@
 pub mod module_state;
 pub mod prbs;
 
+use crate::mgmt::axi::AxiSlaveModel;
+use crate::mgmt::i2c::I2cTargetModel;
 use crate::mgmt::memory::FieldRef;
+use crate::mgmt::port::BytePortModel;
 use crate::mgmt::CmisMemory;
 use module_state::ModuleStateModel;
 use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
@@ -16,15 +19,16 @@ struct LaneModel {
     checker: PrbsCheckerModel,
 }
 
-/// The management byte port in front of the CMIS memory, per its contract:
-/// `txn` rising opens a transaction and falling ends it; strobes count only
-/// while `txn` is high, a read taking precedence over a write; a refused
-/// access raises `err` for one cycle and reads 0.
+/// The management side: the I2C target and the AXI4-Lite slave sharing the
+/// register block's byte port (the AXI slave while it is active), and the
+/// hardware interface to the module state machine.
 #[derive(Debug, Clone)]
-struct MgmtPort {
-    memory: CmisMemory,
-    txn_prev: bool,
-    out: MgmtOutputs,
+struct Management {
+    port: BytePortModel,
+    /// The memory in its reset state, for module resets.
+    pristine: CmisMemory,
+    i2c: I2cTargetModel,
+    axi: AxiSlaveModel,
     /// The fields the hardware touches every cycle, resolved once.
     fields: HwFields,
 }
@@ -38,69 +42,75 @@ struct HwFields {
     low_pwr_allow_request_hw: FieldRef,
 }
 
-impl MgmtPort {
-    fn new(cfg: &EngineConfig) -> Self {
-        let memory = CmisMemory::new(cfg);
-        let out = MgmtOutputs {
-            int_l: !memory.intl_asserted(),
-            ..Default::default()
-        };
-        let fields = HwFields {
+impl HwFields {
+    fn new(memory: &CmisMemory) -> Self {
+        Self {
             module_state: memory.field_ref("ModuleState", 0, 0),
             state_changed: memory.field_ref("ModuleStateChanged", 0, 0),
             software_reset: memory.field_ref("SoftwareReset", 0, 0),
             low_pwr_request_sw: memory.field_ref("LowPwrRequestSW", 0, 0),
             low_pwr_allow_request_hw: memory.field_ref("LowPwrAllowRequestHW", 0, 0),
-        };
+        }
+    }
+}
+
+impl Management {
+    fn new(cfg: &EngineConfig) -> Self {
+        let memory = CmisMemory::new(cfg);
         Self {
-            memory,
-            txn_prev: false,
-            out,
-            fields,
+            fields: HwFields::new(&memory),
+            port: BytePortModel::new(memory.clone()),
+            pristine: memory,
+            i2c: I2cTargetModel::new(cfg),
+            axi: AxiSlaveModel::new(),
         }
     }
 
-    /// One edge of the byte port, then of the hardware interface: the module
-    /// state (sampled only outside transactions), its change flag (a raise
-    /// wins over a same-cycle read). Returns whether SoftwareReset was
-    /// written 1 (the module resets at the next edge).
-    fn step(&mut self, i: &MgmtInputs, module_state: u8, state_changed: bool) -> bool {
-        self.access(i);
-        let f = self.fields;
-        self.memory.hw_write_at(f.module_state, module_state as u64);
-        if state_changed {
-            self.memory.hw_latch_at(f.state_changed, 1);
+    /// One edge. `module_reset`: the register block resets (ResetL,
+    /// SoftwareReset) while the buses carry on. Returns whether
+    /// SoftwareReset was written 1 (the module resets at the next edge).
+    fn step(
+        &mut self,
+        i: &MgmtInputs,
+        module_reset: bool,
+        module_state: u8,
+        state_changed: bool,
+    ) -> bool {
+        // Everything below sees the others as they are before the edge.
+        let axi_active = self.axi.active();
+        let request = if axi_active {
+            self.axi.request()
+        } else {
+            self.i2c.request()
+        };
+        let probe = self.port.probed;
+        let rdata = self.port.rdata;
+        let i2c_busy = self.i2c.busy();
+        let mut software_reset = false;
+        if module_reset {
+            self.port = BytePortModel::new(self.pristine.clone());
+        } else {
+            self.port.step(&request);
+            let f = self.fields;
+            let memory = &mut self.port.memory;
+            memory.hw_write_at(f.module_state, module_state as u64);
+            if state_changed {
+                memory.hw_latch_at(f.state_changed, 1);
+            }
+            let reset_byte = f.software_reset.loc;
+            software_reset = memory.take_pulses().iter().any(|&(half, byte, bits)| {
+                half.is_none() && byte == reset_byte.byte && bits & reset_byte.mask() != 0
+            });
         }
-        let reset_byte = f.software_reset.loc;
-        let software_reset = self.memory.take_pulses().iter().any(|&(half, byte, bits)| {
-            half.is_none() && byte == reset_byte.byte && bits & reset_byte.mask() != 0
-        });
-        self.out.int_l = !self.memory.intl_asserted();
+        self.i2c.step(i.i2c_scl, i.i2c_sda, !axi_active, rdata);
+        self.axi.step(i, i2c_busy, probe, rdata);
         software_reset
     }
 
-    fn access(&mut self, i: &MgmtInputs) {
-        self.out.mgmt_err = false;
-        let prev = std::mem::replace(&mut self.txn_prev, i.mgmt_txn);
-        if i.mgmt_txn && !prev {
-            self.memory.begin();
-        }
-        if !i.mgmt_txn && prev {
-            self.memory.end();
-        }
-        if i.mgmt_txn && (i.mgmt_read || i.mgmt_write) {
-            let r = if i.mgmt_read {
-                self.memory
-                    .read_byte(i.mgmt_addr)
-                    .map(|v| self.out.mgmt_rdata = v)
-            } else {
-                self.memory.write_byte(i.mgmt_addr, i.mgmt_wdata)
-            };
-            if r.is_err() {
-                self.out.mgmt_err = true;
-                self.out.mgmt_rdata = 0;
-            }
-        }
+    fn outputs(&self, o: &mut MgmtOutputs) {
+        o.i2c_sda_low = self.i2c.sda_low();
+        self.axi.outputs(o);
+        o.int_l = !self.port.memory.intl_asserted();
     }
 }
 
@@ -109,7 +119,7 @@ impl MgmtPort {
 pub struct Model {
     config: EngineConfig,
     lanes: Vec<LaneModel>,
-    mgmt: MgmtPort,
+    mgmt: Management,
     module_state: ModuleStateModel,
     /// SoftwareReset was written: the module resets at the next edge.
     software_reset: bool,
@@ -128,7 +138,7 @@ impl Model {
         Ok(Self {
             config: cfg.clone(),
             lanes,
-            mgmt: MgmtPort::new(cfg),
+            mgmt: Management::new(cfg),
             module_state: ModuleStateModel::new(cfg),
             software_reset: false,
         })
@@ -147,21 +157,27 @@ impl Engine for Model {
     fn step_into(&mut self, inputs: &EngineInputs, outputs: &mut EngineOutputs) {
         // The engine reset, the module reset pin and SoftwareReset reset the
         // whole module.
+        // The engine reset, the module reset pin and SoftwareReset reset the
+        // whole module; the bus interfaces only on the engine (bus) reset.
         let reset = inputs.reset || inputs.mgmt.module_reset || self.software_reset;
-        if reset {
-            self.mgmt = MgmtPort::new(&self.config);
+        if inputs.reset {
+            self.mgmt = Management::new(&self.config);
             self.module_state = ModuleStateModel::new(&self.config);
             self.software_reset = false;
         } else {
             // Every block sees the others' outputs from before this edge.
             let (state, changed) = (self.module_state.state(), self.module_state.changed());
-            let (mem, f) = (&self.mgmt.memory, self.mgmt.fields);
+            let (mem, f) = (&self.mgmt.port.memory, self.mgmt.fields);
             let request = mem.peek_at(f.low_pwr_request_sw) != 0
                 || (mem.peek_at(f.low_pwr_allow_request_hw) != 0 && inputs.mgmt.low_power_pin);
-            self.software_reset = self.mgmt.step(&inputs.mgmt, state, changed);
-            self.module_state.step(request, false);
+            self.software_reset = self.mgmt.step(&inputs.mgmt, reset, state, changed);
+            if reset {
+                self.module_state = ModuleStateModel::new(&self.config);
+            } else {
+                self.module_state.step(request, false);
+            }
         }
-        outputs.mgmt = self.mgmt.out;
+        self.mgmt.outputs(&mut outputs.mgmt);
         for ((lane, i), o) in self
             .lanes
             .iter_mut()

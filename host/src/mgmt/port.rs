@@ -1,0 +1,73 @@
+//! The register block's byte port: what the I2C target and the AXI4-Lite
+//! slave present to the management memory, one cycle at a time.
+//!
+//! Contract (the RTL block `xpo_hdl::cmis::CmisRegisters` documents the
+//! same): a rising `txn` opens a transaction, a falling one ends it
+//! (`hold` decides whether incomplete multi-byte writes stay pending);
+//! while `txn` is high a `read` or `write` strobe accesses byte `addr` of
+//! the window, or of page `direct` when set; a refused access changes
+//! nothing and reads 0; `rdata` holds the last byte read; the probes
+//! `(page_ok, writable)` for a cycle's address are registered.
+
+use super::memory::CmisMemory;
+
+/// One cycle of byte-port inputs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PortRequest {
+    pub txn: bool,
+    pub read: bool,
+    pub write: bool,
+    pub addr: u8,
+    pub wdata: u8,
+    /// `Some((bank, page))`: linear addressing (AXI); `None`: the window.
+    pub direct: Option<(u8, u8)>,
+    /// Incomplete multi-byte writes survive the end of this transaction.
+    pub hold: bool,
+}
+
+/// The management memory behind its byte port.
+#[derive(Debug, Clone)]
+pub struct BytePortModel {
+    pub memory: CmisMemory,
+    txn_prev: bool,
+    /// The byte read by the last read strobe (0 after a refused one).
+    pub rdata: u8,
+    /// The probes `(page_ok, writable)` for the address of the last cycle.
+    pub probed: (bool, bool),
+}
+
+impl BytePortModel {
+    pub fn new(memory: CmisMemory) -> Self {
+        Self {
+            memory,
+            txn_prev: false,
+            rdata: 0,
+            probed: (false, false),
+        }
+    }
+
+    /// One rising edge; the probes for `p`'s address are registered (see
+    /// [`Self::probed`]), judged before the access of this edge.
+    pub fn step(&mut self, p: &PortRequest) {
+        self.probed = self.memory.probe(p.direct, p.addr);
+        let prev = std::mem::replace(&mut self.txn_prev, p.txn);
+        if p.txn && !prev {
+            self.memory.begin();
+        }
+        if !p.txn && prev {
+            self.memory.end_with(p.hold);
+        }
+        if p.txn && (p.read || p.write) {
+            let r = if p.read {
+                self.memory
+                    .read_byte_in(p.direct, p.addr)
+                    .map(|v| self.rdata = v)
+            } else {
+                self.memory.write_byte_in(p.direct, p.addr, p.wdata)
+            };
+            if r.is_err() {
+                self.rdata = 0;
+            }
+        }
+    }
+}
