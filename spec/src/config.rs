@@ -373,6 +373,25 @@ impl EngineConfig {
 mod tests {
     use super::*;
 
+    /// CMIS modules offer 400 kHz and 1 MHz two-wire speeds; the default
+    /// core clock must follow both, with the 50 ns spike filter.
+    #[test]
+    fn default_clock_supports_fast_mode_plus_i2c() {
+        let cfg = EngineConfig::default();
+        assert!(
+            cfg.i2c_max_scl_hz() >= 1_000_000,
+            "{}",
+            cfg.i2c_max_scl_hz()
+        );
+        assert_eq!(cfg.i2c_filter_cycles(), 8, "50 ns at 6.4 ns a cycle");
+        let slow = EngineConfig {
+            clock_hz: 10_000_000,
+            ..Default::default()
+        };
+        assert_eq!(slow.i2c_filter_cycles(), 1);
+        assert!(slow.i2c_max_scl_hz() < 1_000_000);
+    }
+
     #[test]
     fn default_is_valid_and_round_trips() {
         let c = EngineConfig::default();
