@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what xpo needs beyond the Rust toolchain, only when missing:
-# Verilator (the RTL engine), Yosys (synthesis checks), a C/C++ compiler and
+# Verilator (the RTL engine), Yosys (synthesis checks; yosys-smtbmc with the
+# z3 solver for the bounded model checks), a C/C++ compiler and
 # make, and a Python virtualenv with systemrdl-compiler (checks the SystemRDL
 # export). Safe to run repeatedly; uses sudo when not root.
 # Prints the virtualenv's python as its last line of output.
@@ -8,6 +9,8 @@ set -euo pipefail
 need=()
 command -v verilator >/dev/null || need+=(verilator)
 command -v yosys >/dev/null || need+=(yosys)
+command -v yosys-smtbmc >/dev/null || need+=(yosys)
+command -v z3 >/dev/null || need+=(z3)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
 command -v python3 >/dev/null || need+=(python3)

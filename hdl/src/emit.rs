@@ -67,6 +67,23 @@ pub fn emit_verilog(cfg: &EngineConfig) -> Result<EmittedVerilog, EmitError> {
     })
 }
 
+/// Name of the standalone laser-lane module ([`emit_laser_lane`]).
+pub const LASER_LANE_MODULE: &str = "xpo_laser_lane";
+
+/// One laser lane as its own module, for block-level checks (the formal
+/// proofs of the interlock and maximum-bias properties run on it).
+pub fn emit_laser_lane(cfg: &EngineConfig) -> Result<String, EmitError> {
+    cfg.validate()?;
+    let mut lane = crate::elsfp::LaserLane::new(&xpo_spec::laser::LaserParams::new(cfg));
+    lane.connect_all();
+    check_all(&lane).map_err(|e: CheckError| EmitError::Check(format!("{e:?}")))?;
+    let mut defines = ModuleDefines::default();
+    lane.accept(LASER_LANE_MODULE, &mut defines);
+    let mut verilog = header(cfg);
+    verilog.push_str(&defines.defines());
+    Ok(verilog)
+}
+
 fn header(cfg: &EngineConfig) -> String {
     let mut h = String::new();
     let _ = writeln!(

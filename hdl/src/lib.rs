@@ -18,11 +18,13 @@
 
 pub mod cmis;
 pub mod core;
+pub mod elsfp;
 pub mod emit;
 pub mod join;
 pub mod lane;
 pub mod popcount;
 pub mod prbs;
+pub mod scale;
 pub mod stepper;
 
 pub use crate::core::XpoCore;

@@ -126,6 +126,71 @@ impl Default for ModuleTiming {
     }
 }
 
+/// The laser lanes' analogue interface and control loops, in physical
+/// units; `xpo_hdl::elsfp::LaserLane` converts them to codes and cycles at
+/// elaboration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LaserConfig {
+    /// Bias DAC resolution, bits.
+    pub dac_bits: u32,
+    /// Bias current at the full-scale DAC code, µA.
+    pub dac_full_scale_ua: u64,
+    /// Resolution of the bias-sense and monitor-photodiode ADCs, bits.
+    pub adc_bits: u32,
+    /// Bias sense calibration: current at the full-scale code, µA, and the
+    /// code read at zero current.
+    pub bias_adc_full_scale_ua: u64,
+    pub bias_adc_offset: u32,
+    /// Monitor photodiode calibration: optical output power at the
+    /// full-scale code, µW (responsivity, tap ratio and trans-impedance in
+    /// one number), and the code read in the dark.
+    pub power_adc_full_scale_uw: u64,
+    pub power_adc_offset: u32,
+    /// Soft-start and loop slew limit, µA per µs.
+    pub slew_ua_per_us: u64,
+    /// Control loop update rate, Hz.
+    pub update_hz: u64,
+    /// APC proportional and integral gains as right shifts of the power
+    /// error (10 µW units) into DAC codes: gain = 2^-shift.
+    pub apc_kp_shift: u32,
+    pub apc_ki_shift: u32,
+    /// The loop is "within tolerance" when the controlled quantity is
+    /// within this percentage of its setpoint.
+    pub tolerance_percent: u32,
+    /// A loop out of tolerance this long is a loop failure (fault code 1
+    /// APC, 2 ACC), µs.
+    pub loop_timeout_us: u64,
+    /// Bias sense above this is an over-current fault (vendor code 9), µA.
+    pub over_current_ua: u64,
+    /// Advertised bias range (1Ah:132/134), µA; the loops clamp to it.
+    pub max_bias_ua: u64,
+    pub min_bias_ua: u64,
+}
+
+impl Default for LaserConfig {
+    fn default() -> Self {
+        Self {
+            dac_bits: 12,
+            dac_full_scale_ua: 600_000,
+            adc_bits: 12,
+            bias_adc_full_scale_ua: 600_000,
+            bias_adc_offset: 0,
+            power_adc_full_scale_uw: 200_000,
+            power_adc_offset: 0,
+            slew_ua_per_us: 2_000,
+            update_hz: 1_000_000,
+            apc_kp_shift: 4,
+            apc_ki_shift: 5,
+            tolerance_percent: 5,
+            loop_timeout_us: 500,
+            over_current_ua: 550_000,
+            max_bias_ua: 500_000,
+            min_bias_ua: 50_000,
+        }
+    }
+}
+
 /// Configuration of one XPO engine instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -144,6 +209,8 @@ pub struct EngineConfig {
     pub identity: ModuleIdentity,
     /// Module state machine timing.
     pub module: ModuleTiming,
+    /// Laser lanes: converters, calibration, control loops.
+    pub laser: LaserConfig,
 }
 
 impl Default for EngineConfig {
@@ -156,6 +223,7 @@ impl Default for EngineConfig {
             prbs: PrbsConfig::default(),
             identity: ModuleIdentity::default(),
             module: ModuleTiming::default(),
+            laser: LaserConfig::default(),
         }
     }
 }
@@ -240,6 +308,7 @@ impl EngineConfig {
             255,
             "held in an 8-bit run counter",
         )?;
+        self.check_laser()?;
         check_range(
             "prbs.unlock_errors",
             self.prbs.unlock_errors,
@@ -248,6 +317,139 @@ impl EngineConfig {
             "errors in one 66-bit word",
         )?;
         Ok(())
+    }
+
+    fn check_laser(&self) -> Result<(), ConfigError> {
+        let l = &self.laser;
+        check_range("laser.dac_bits", l.dac_bits, 4, 16, "a 16-bit DAC port")?;
+        check_range("laser.adc_bits", l.adc_bits, 4, 16, "a 16-bit ADC port")?;
+        check_range(
+            "laser.dac_full_scale_ua",
+            l.dac_full_scale_ua,
+            1_000,
+            5_000_000,
+            "1 mA to 5 A",
+        )?;
+        check_range(
+            "laser.bias_adc_full_scale_ua",
+            l.bias_adc_full_scale_ua,
+            1_000,
+            5_000_000,
+            "1 mA to 5 A",
+        )?;
+        check_range(
+            "laser.power_adc_full_scale_uw",
+            l.power_adc_full_scale_uw,
+            100,
+            5_000_000,
+            "0.1 mW to 5 W",
+        )?;
+        let adc_max = (1u32 << l.adc_bits) - 1;
+        check_range(
+            "laser.bias_adc_offset",
+            l.bias_adc_offset,
+            0,
+            adc_max / 2,
+            "half the ADC range",
+        )?;
+        check_range(
+            "laser.power_adc_offset",
+            l.power_adc_offset,
+            0,
+            adc_max / 2,
+            "half the ADC range",
+        )?;
+        check_range(
+            "laser.update_hz",
+            l.update_hz,
+            self.clock_hz.div_ceil(65_535),
+            self.clock_hz / 4,
+            "the update divider is 16 bits and at least 4 cycles",
+        )?;
+        check_range(
+            "laser.max_bias_ua",
+            l.max_bias_ua,
+            l.min_bias_ua.max(1),
+            l.dac_full_scale_ua.min(6_553_500),
+            "between the minimum bias and the DAC full scale (and U16 of 100 uA)",
+        )?;
+        check_range(
+            "laser.min_bias_ua",
+            l.min_bias_ua,
+            0,
+            l.max_bias_ua,
+            "at most the maximum",
+        )?;
+        check_range(
+            "laser.slew_ua_per_us",
+            l.slew_ua_per_us,
+            1,
+            l.dac_full_scale_ua,
+            "at most full scale per microsecond",
+        )?;
+        let step = self.laser_slew_codes();
+        check_range(
+            "laser.slew_ua_per_us (per update)",
+            step,
+            1,
+            65_535,
+            "at least one DAC code per update",
+        )?;
+        check_range(
+            "laser.apc_kp_shift",
+            l.apc_kp_shift,
+            0,
+            15,
+            "a 16-bit error",
+        )?;
+        check_range(
+            "laser.apc_ki_shift",
+            l.apc_ki_shift,
+            0,
+            15,
+            "a 16-bit error",
+        )?;
+        check_range(
+            "laser.tolerance_percent",
+            l.tolerance_percent,
+            1,
+            50,
+            "a loop window",
+        )?;
+        check_range(
+            "laser.loop_timeout_us",
+            l.loop_timeout_us,
+            1,
+            65_535 * 1_000_000 / l.update_hz.max(1),
+            "a 16-bit count of loop updates",
+        )?;
+        check_range(
+            "laser.over_current_ua",
+            l.over_current_ua,
+            l.max_bias_ua,
+            l.bias_adc_full_scale_ua,
+            "above the maximum bias and within the bias-sense range",
+        )?;
+        Ok(())
+    }
+
+    /// Core-clock cycles between laser-loop updates.
+    pub fn laser_update_cycles(&self) -> u64 {
+        (self.clock_hz / self.laser.update_hz.max(1)).max(1)
+    }
+
+    /// The slew limit as DAC codes per loop update (rounded down, so the
+    /// physical limit always holds).
+    pub fn laser_slew_codes(&self) -> u64 {
+        let l = &self.laser;
+        let ua_per_update = l.slew_ua_per_us as u128 * 1_000_000 / l.update_hz.max(1) as u128;
+        (ua_per_update * (1u128 << l.dac_bits) / l.dac_full_scale_ua.max(1) as u128) as u64
+    }
+
+    /// Loop updates in the loop timeout.
+    pub fn laser_timeout_updates(&self) -> u64 {
+        (self.laser.loop_timeout_us as u128 * self.laser.update_hz as u128 / 1_000_000).max(1)
+            as u64
     }
 
     fn check_identity(&self) -> Result<(), ConfigError> {
@@ -355,7 +557,7 @@ impl EngineConfig {
         // Everything that changes the RTL: the whole configuration but the
         // clock frequency where no duration depends on it.
         format!(
-            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} identity={:?}",
+            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} laser_update_cycles={} identity={:?}",
             self.lanes,
             self.laser_lanes,
             self.prbs.lock_words,
@@ -364,6 +566,8 @@ impl EngineConfig {
             self.cycles_for_ns(self.module.power_up_ns),
             self.cycles_for_ns(self.module.power_down_ns),
             self.i2c_filter_cycles(),
+            self.laser,
+            self.laser_update_cycles(),
             self.identity
         )
     }

@@ -1,0 +1,535 @@
+//! `LaserLane`: one ELSFP laser lane — enable, fibre check, soft start,
+//! ACC/APC loops, monitors, loop and over-current faults, and the hardware
+//! safety interlock.
+//!
+//! Cycle contract (the host model `xpo_host::model::laser::LaserLaneModel`
+//! implements the same text). Units: bias in DAC codes inside, setpoints
+//! and monitors in CMIS units (bias 100 µA, power 10 µW); all numbers come
+//! from [`LaserParams`].
+//!
+//! 1. **Monitors.** On each valid ADC sample the offset is subtracted
+//!    (saturating at 0) and an exponential moving average updated:
+//!    `avg += (x - avg) / 4` (arithmetic shift, towards the sample). The
+//!    monitors are the averages through the calibration ratios.
+//! 2. **Updates.** A divider pulses `update` every `update_cycles` cycles;
+//!    the loops act only on update cycles. The ACC target is the bias
+//!    setpoint as a DAC code, clamped to `[min_code, max_code]`.
+//! 3. **Every cycle, first match wins:**
+//!    - interlock: state Off, bias 0, integrator 0, timer 0, fault 0, and
+//!      the lane is disarmed;
+//!    - lane disabled: the same, but armed;
+//!    - Off, enabled and armed: to FibreCheck (or straight to Ramping when
+//!      OutputFiberChecked is already set), timer 0.
+//! 4. **On update cycles:**
+//!    - over-current (bias monitor above the trip) in FibreCheck, Ramping or
+//!      On: Fault, code 9;
+//!    - FibreCheck: one DAC code up while the power monitor is below the
+//!      check power less tolerance, one down while above it plus tolerance
+//!      (approaching the check power from below, one code a step); when
+//!      OutputFiberChecked is set: Ramping, timer 0;
+//!    - Ramping ends when, in ACC, the bias's slew-limited step towards the
+//!      target reaches it (the step is taken), or, in APC, the power is no
+//!      longer below the setpoint less tolerance (the integrator takes the
+//!      bias): On, timer 0. Otherwise, if the timer plus one reaches
+//!      `timeout_updates`: Fault, code 1 (APC) or 2 (ACC). Otherwise the
+//!      timer counts and the bias steps: ACC towards the target by at most
+//!      `slew_codes`, APC up by `slew_codes` (never above `max_code`);
+//!    - On, ACC: the bias moves towards the target by at most `slew_codes`;
+//!      the loop is within tolerance when the bias monitor is within the
+//!      tolerance of the bias setpoint;
+//!    - On, APC: with `e` the power error magnitude, the integrator moves by
+//!      `e >> ki_shift` towards more power when below the setpoint and less
+//!      when above, saturating at `max_code` going up and `min_code` going
+//!      down, then clamped to `[min_code, max_code]` (anti-windup); the
+//!      output is the integrator plus or minus `e >> kp_shift`, saturating
+//!      the same way; the bias moves towards it by at most `slew_codes`; the
+//!      loop is within tolerance when `e` is within the setpoint's
+//!      tolerance;
+//!    - On: the timer resets while within tolerance; otherwise, if the timer
+//!      plus one reaches `timeout_updates`: Fault, code 1 (APC) or 2 (ACC),
+//!      else it counts.
+//!    - Entering Fault sets the bias to 0; Fault holds until the lane is
+//!      disabled (then Off, armed).
+//! 5. **Outputs.** `driver_enable` is high in FibreCheck, Ramping and On
+//!    and `dac` is the bias then, else 0 — both also forced to 0
+//!    combinationally while `interlock` is high, so light goes off in the
+//!    same cycle whatever the registers say. LaneState (1Ah:221) is 0 off
+//!    (Off, Fault), 1 ramping (FibreCheck, Ramping), 2 on.
+
+use crate::scale::Scale;
+use rust_hdl::prelude::*;
+pub use xpo_spec::laser::LaserParams;
+
+/// Lane states.
+pub mod st {
+    pub const OFF: u64 = 0;
+    pub const FIBRE_CHECK: u64 = 1;
+    pub const RAMPING: u64 = 2;
+    pub const ON: u64 = 3;
+    pub const FAULT: u64 = 4;
+}
+
+/// Fault codes (1Ah:212..219 bits 3:0).
+pub mod fault {
+    pub const APC_LOOP: u64 = 1;
+    pub const ACC_LOOP: u64 = 2;
+    /// Vendor-specific: bias over-current.
+    pub const OVER_CURRENT: u64 = 9;
+}
+
+#[derive(LogicBlock)]
+pub struct LaserLane {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    // Controls (from the register block)
+    pub enable: Signal<In, Bit>,
+    pub fiber_checked: Signal<In, Bit>,
+    pub apc: Signal<In, Bit>,
+    pub bias_setpoint: Signal<In, Bits<16>>,
+    pub power_setpoint: Signal<In, Bits<16>>,
+    pub check_power: Signal<In, Bits<16>>,
+    // Safety interlock pin (synchronous to the core clock)
+    pub interlock: Signal<In, Bit>,
+    // Converters
+    pub bias_adc: Signal<In, Bits<16>>,
+    pub bias_adc_valid: Signal<In, Bit>,
+    pub power_adc: Signal<In, Bits<16>>,
+    pub power_adc_valid: Signal<In, Bit>,
+    pub dac: Signal<Out, Bits<16>>,
+    pub driver_enable: Signal<Out, Bit>,
+    // Status (to the register block)
+    pub lane_state: Signal<Out, Bits<2>>,
+    pub fault_code: Signal<Out, Bits<4>>,
+    pub bias_monitor: Signal<Out, Bits<16>>,
+    pub power_monitor: Signal<Out, Bits<16>>,
+    // Conversions
+    bias_cal: Scale,
+    power_cal: Scale,
+    setpoint_code: Scale,
+    bias_tolerance: Scale,
+    power_tolerance: Scale,
+    check_tolerance: Scale,
+    // Combinational
+    update: Signal<Local, Bit>,
+    bias_sample: Signal<Local, Bits<16>>,
+    power_sample: Signal<Local, Bits<16>>,
+    target: Signal<Local, Bits<16>>,
+    power_target: Signal<Local, Bits<16>>,
+    power_window: Signal<Local, Bits<16>>,
+    power_low: Signal<Local, Bit>,
+    power_error: Signal<Local, Bits<16>>,
+    power_in_tolerance: Signal<Local, Bit>,
+    power_below_window: Signal<Local, Bit>,
+    power_above_window: Signal<Local, Bit>,
+    bias_error: Signal<Local, Bits<16>>,
+    bias_in_tolerance: Signal<Local, Bit>,
+    integral_step: Signal<Local, Bits<16>>,
+    proportional: Signal<Local, Bits<16>>,
+    integral_raw: Signal<Local, Bits<16>>,
+    integral_next: Signal<Local, Bits<16>>,
+    goal: Signal<Local, Bits<16>>,
+    slewed: Signal<Local, Bits<16>>,
+    ramp_done: Signal<Local, Bit>,
+    active: Signal<Local, Bit>,
+    // State
+    divider: DFF<Bits<16>>,
+    bias_avg: DFF<Bits<16>>,
+    power_avg: DFF<Bits<16>>,
+    state: DFF<Bits<3>>,
+    bias: DFF<Bits<16>>,
+    integral: DFF<Bits<16>>,
+    timer: DFF<Bits<16>>,
+    fault: DFF<Bits<4>>,
+    armed: DFF<Bit>,
+    // Constants
+    s_off: Constant<Bits<3>>,
+    s_check: Constant<Bits<3>>,
+    s_ramping: Constant<Bits<3>>,
+    s_on: Constant<Bits<3>>,
+    s_fault: Constant<Bits<3>>,
+    f_none: Constant<Bits<4>>,
+    f_apc: Constant<Bits<4>>,
+    f_acc: Constant<Bits<4>>,
+    f_over_current: Constant<Bits<4>>,
+    ls_off: Constant<Bits<2>>,
+    ls_ramping: Constant<Bits<2>>,
+    ls_on: Constant<Bits<2>>,
+    zero: Constant<Bits<16>>,
+    one: Constant<Bits<16>>,
+    update_last: Constant<Bits<16>>,
+    slew: Constant<Bits<16>>,
+    timeout: Constant<Bits<16>>,
+    max_code: Constant<Bits<16>>,
+    min_code: Constant<Bits<16>>,
+    over_current: Constant<Bits<16>>,
+    bias_offset: Constant<Bits<16>>,
+    power_offset: Constant<Bits<16>>,
+    kp: Constant<Bits<16>>,
+    ki: Constant<Bits<16>>,
+}
+
+fn konst<const N: usize>(v: u64) -> Constant<Bits<N>> {
+    Constant::new(v.into())
+}
+
+impl LaserLane {
+    pub fn new(p: &LaserParams) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            enable: Default::default(),
+            fiber_checked: Default::default(),
+            apc: Default::default(),
+            bias_setpoint: Default::default(),
+            power_setpoint: Default::default(),
+            check_power: Default::default(),
+            interlock: Default::default(),
+            bias_adc: Default::default(),
+            bias_adc_valid: Default::default(),
+            power_adc: Default::default(),
+            power_adc_valid: Default::default(),
+            dac: Default::default(),
+            driver_enable: Default::default(),
+            lane_state: Default::default(),
+            fault_code: Default::default(),
+            bias_monitor: Default::default(),
+            power_monitor: Default::default(),
+            bias_cal: Scale::new(p.bias_adc),
+            power_cal: Scale::new(p.power_adc),
+            setpoint_code: Scale::new(p.setpoint_to_code),
+            bias_tolerance: Scale::new(p.tolerance),
+            power_tolerance: Scale::new(p.tolerance),
+            check_tolerance: Scale::new(p.tolerance),
+            update: Default::default(),
+            bias_sample: Default::default(),
+            power_sample: Default::default(),
+            target: Default::default(),
+            power_target: Default::default(),
+            power_window: Default::default(),
+            power_low: Default::default(),
+            power_error: Default::default(),
+            power_in_tolerance: Default::default(),
+            power_below_window: Default::default(),
+            power_above_window: Default::default(),
+            bias_error: Default::default(),
+            bias_in_tolerance: Default::default(),
+            integral_step: Default::default(),
+            proportional: Default::default(),
+            integral_raw: Default::default(),
+            integral_next: Default::default(),
+            goal: Default::default(),
+            slewed: Default::default(),
+            ramp_done: Default::default(),
+            active: Default::default(),
+            divider: Default::default(),
+            bias_avg: Default::default(),
+            power_avg: Default::default(),
+            state: Default::default(),
+            bias: Default::default(),
+            integral: Default::default(),
+            timer: Default::default(),
+            fault: Default::default(),
+            armed: Default::default(),
+            s_off: konst(st::OFF),
+            s_check: konst(st::FIBRE_CHECK),
+            s_ramping: konst(st::RAMPING),
+            s_on: konst(st::ON),
+            s_fault: konst(st::FAULT),
+            f_none: konst(0),
+            f_apc: konst(fault::APC_LOOP),
+            f_acc: konst(fault::ACC_LOOP),
+            f_over_current: konst(fault::OVER_CURRENT),
+            ls_off: konst(0),
+            ls_ramping: konst(1),
+            ls_on: konst(2),
+            zero: konst(0),
+            one: konst(1),
+            update_last: konst(p.update_cycles.max(1) as u64 - 1),
+            slew: konst(p.slew_codes as u64),
+            timeout: konst(p.timeout_updates as u64),
+            max_code: konst(p.max_code as u64),
+            min_code: konst(p.min_code as u64),
+            over_current: konst(p.over_current as u64),
+            bias_offset: konst(p.bias_offset as u64),
+            power_offset: konst(p.power_offset as u64),
+            kp: konst(p.kp_shift as u64),
+            ki: konst(p.ki_shift as u64),
+        }
+    }
+}
+
+impl Logic for LaserLane {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, divider, bias_avg, power_avg, state, bias, integral, timer, fault, armed
+        );
+        // 1. Monitors.
+        if self.bias_adc.val() > self.bias_offset.val() {
+            self.bias_sample.next = self.bias_adc.val() - self.bias_offset.val();
+        } else {
+            self.bias_sample.next = self.zero.val();
+        }
+        if self.power_adc.val() > self.power_offset.val() {
+            self.power_sample.next = self.power_adc.val() - self.power_offset.val();
+        } else {
+            self.power_sample.next = self.zero.val();
+        }
+        if self.bias_adc_valid.val() {
+            if self.bias_sample.val() >= self.bias_avg.q.val() {
+                self.bias_avg.d.next =
+                    self.bias_avg.q.val() + ((self.bias_sample.val() - self.bias_avg.q.val()) >> 2);
+            } else {
+                self.bias_avg.d.next =
+                    self.bias_avg.q.val() - ((self.bias_avg.q.val() - self.bias_sample.val()) >> 2);
+            }
+        }
+        if self.power_adc_valid.val() {
+            if self.power_sample.val() >= self.power_avg.q.val() {
+                self.power_avg.d.next = self.power_avg.q.val()
+                    + ((self.power_sample.val() - self.power_avg.q.val()) >> 2);
+            } else {
+                self.power_avg.d.next = self.power_avg.q.val()
+                    - ((self.power_avg.q.val() - self.power_sample.val()) >> 2);
+            }
+        }
+        self.bias_cal.x.next = self.bias_avg.q.val();
+        self.power_cal.x.next = self.power_avg.q.val();
+        self.bias_monitor.next = self.bias_cal.y.val();
+        self.power_monitor.next = self.power_cal.y.val();
+        // 2. Update divider and targets.
+        self.update.next = self.divider.q.val() == self.update_last.val();
+        if self.update.val() {
+            self.divider.d.next = self.zero.val();
+        } else {
+            self.divider.d.next = self.divider.q.val() + self.one.val();
+        }
+        self.setpoint_code.x.next = self.bias_setpoint.val();
+        if self.setpoint_code.y.val() > self.max_code.val() {
+            self.target.next = self.max_code.val();
+        } else if self.setpoint_code.y.val() < self.min_code.val() {
+            self.target.next = self.min_code.val();
+        } else {
+            self.target.next = self.setpoint_code.y.val();
+        }
+        if self.state.q.val() == self.s_check.val() {
+            self.power_target.next = self.check_power.val();
+        } else {
+            self.power_target.next = self.power_setpoint.val();
+        }
+        // Two windows, selected after scaling: each scaler's input comes
+        // straight from a port, so no combinational path loops through the
+        // state decode (Verilator's UNOPTFLAT).
+        self.check_tolerance.x.next = self.check_power.val();
+        self.power_tolerance.x.next = self.power_setpoint.val();
+        if self.state.q.val() == self.s_check.val() {
+            self.power_window.next = self.check_tolerance.y.val();
+        } else {
+            self.power_window.next = self.power_tolerance.y.val();
+        }
+        self.power_low.next = self.power_cal.y.val() < self.power_target.val();
+        if self.power_low.val() {
+            self.power_error.next = self.power_target.val() - self.power_cal.y.val();
+        } else {
+            self.power_error.next = self.power_cal.y.val() - self.power_target.val();
+        }
+        self.power_in_tolerance.next = self.power_error.val() <= self.power_window.val();
+        self.power_below_window.next = self.power_low.val() & !self.power_in_tolerance.val();
+        self.power_above_window.next = !self.power_low.val() & !self.power_in_tolerance.val();
+        self.bias_tolerance.x.next = self.bias_setpoint.val();
+        if self.bias_cal.y.val() >= self.bias_setpoint.val() {
+            self.bias_error.next = self.bias_cal.y.val() - self.bias_setpoint.val();
+        } else {
+            self.bias_error.next = self.bias_setpoint.val() - self.bias_cal.y.val();
+        }
+        self.bias_in_tolerance.next = self.bias_error.val() <= self.bias_tolerance.y.val();
+        // APC: integrator and output, clamped to the advertised range.
+        self.integral_step.next = self.power_error.val() >> self.ki.val();
+        self.proportional.next = self.power_error.val() >> self.kp.val();
+        // Every difference is taken only when it cannot wrap: the BMC
+        // found an integrator below the minimum wrapping past the maximum.
+        if self.power_low.val() {
+            if (self.integral.q.val() >= self.max_code.val())
+                | (self.max_code.val() - self.integral.q.val() < self.integral_step.val())
+            {
+                self.integral_raw.next = self.max_code.val();
+            } else {
+                self.integral_raw.next = self.integral.q.val() + self.integral_step.val();
+            }
+        } else if (self.integral.q.val() <= self.min_code.val())
+            | (self.integral.q.val() - self.min_code.val() < self.integral_step.val())
+        {
+            self.integral_raw.next = self.min_code.val();
+        } else {
+            self.integral_raw.next = self.integral.q.val() - self.integral_step.val();
+        }
+        if self.integral_raw.val() > self.max_code.val() {
+            self.integral_next.next = self.max_code.val();
+        } else if self.integral_raw.val() < self.min_code.val() {
+            self.integral_next.next = self.min_code.val();
+        } else {
+            self.integral_next.next = self.integral_raw.val();
+        }
+        if self.power_low.val() {
+            if self.max_code.val() - self.integral_next.val() < self.proportional.val() {
+                self.goal.next = self.max_code.val();
+            } else {
+                self.goal.next = self.integral_next.val() + self.proportional.val();
+            }
+        } else if self.integral_next.val() - self.min_code.val() < self.proportional.val() {
+            self.goal.next = self.min_code.val();
+        } else {
+            self.goal.next = self.integral_next.val() - self.proportional.val();
+        }
+        if !self.apc.val() {
+            self.goal.next = self.target.val();
+        }
+        // The bias one slew-limited step towards the goal.
+        if self.goal.val() > self.bias.q.val() {
+            if self.goal.val() - self.bias.q.val() > self.slew.val() {
+                self.slewed.next = self.bias.q.val() + self.slew.val();
+            } else {
+                self.slewed.next = self.goal.val();
+            }
+        } else if self.bias.q.val() - self.goal.val() > self.slew.val() {
+            self.slewed.next = self.bias.q.val() - self.slew.val();
+        } else {
+            self.slewed.next = self.goal.val();
+        }
+        // Ramping ends: ACC when this step reaches the target, APC when the
+        // power is no longer below the window.
+        if self.apc.val() {
+            self.ramp_done.next = !self.power_below_window.val();
+        } else {
+            self.ramp_done.next = self.slewed.val() == self.target.val();
+        }
+        // 4. Loop updates.
+        if self.update.val() {
+            if ((self.state.q.val() == self.s_check.val())
+                | (self.state.q.val() == self.s_ramping.val())
+                | (self.state.q.val() == self.s_on.val()))
+                & (self.bias_cal.y.val() > self.over_current.val())
+            {
+                self.state.d.next = self.s_fault.val();
+                self.fault.d.next = self.f_over_current.val();
+                self.bias.d.next = self.zero.val();
+            } else if self.state.q.val() == self.s_check.val() {
+                if self.fiber_checked.val() {
+                    self.state.d.next = self.s_ramping.val();
+                    self.timer.d.next = self.zero.val();
+                } else if self.power_below_window.val() {
+                    if self.bias.q.val() < self.max_code.val() {
+                        self.bias.d.next = self.bias.q.val() + self.one.val();
+                    }
+                } else if self.power_above_window.val() & (self.bias.q.val() > self.zero.val()) {
+                    self.bias.d.next = self.bias.q.val() - self.one.val();
+                }
+            } else if self.state.q.val() == self.s_ramping.val() {
+                if self.ramp_done.val() {
+                    self.state.d.next = self.s_on.val();
+                    self.timer.d.next = self.zero.val();
+                    if self.apc.val() {
+                        self.integral.d.next = self.bias.q.val();
+                    } else {
+                        self.bias.d.next = self.slewed.val();
+                    }
+                } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
+                    self.state.d.next = self.s_fault.val();
+                    self.bias.d.next = self.zero.val();
+                    if self.apc.val() {
+                        self.fault.d.next = self.f_apc.val();
+                    } else {
+                        self.fault.d.next = self.f_acc.val();
+                    }
+                } else {
+                    self.timer.d.next = self.timer.q.val() + self.one.val();
+                    if self.apc.val() {
+                        if self.max_code.val() - self.bias.q.val() > self.slew.val() {
+                            self.bias.d.next = self.bias.q.val() + self.slew.val();
+                        } else {
+                            self.bias.d.next = self.max_code.val();
+                        }
+                    } else {
+                        self.bias.d.next = self.slewed.val();
+                    }
+                }
+            } else if self.state.q.val() == self.s_on.val() {
+                self.bias.d.next = self.slewed.val();
+                if self.apc.val() {
+                    self.integral.d.next = self.integral_next.val();
+                }
+                if (self.apc.val() & self.power_in_tolerance.val())
+                    | (!self.apc.val() & self.bias_in_tolerance.val())
+                {
+                    self.timer.d.next = self.zero.val();
+                } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
+                    self.state.d.next = self.s_fault.val();
+                    self.bias.d.next = self.zero.val();
+                    if self.apc.val() {
+                        self.fault.d.next = self.f_apc.val();
+                    } else {
+                        self.fault.d.next = self.f_acc.val();
+                    }
+                } else {
+                    self.timer.d.next = self.timer.q.val() + self.one.val();
+                }
+            }
+        }
+        // 3. Every cycle, first match wins (after the update logic, so it
+        // overrides it).
+        if self.interlock.val() {
+            self.state.d.next = self.s_off.val();
+            self.bias.d.next = self.zero.val();
+            self.integral.d.next = self.zero.val();
+            self.timer.d.next = self.zero.val();
+            self.fault.d.next = self.f_none.val();
+            self.armed.d.next = false;
+        } else if !self.enable.val() {
+            self.state.d.next = self.s_off.val();
+            self.bias.d.next = self.zero.val();
+            self.integral.d.next = self.zero.val();
+            self.timer.d.next = self.zero.val();
+            self.fault.d.next = self.f_none.val();
+            self.armed.d.next = true;
+        } else if (self.state.q.val() == self.s_off.val()) & self.armed.q.val() {
+            if self.fiber_checked.val() {
+                self.state.d.next = self.s_ramping.val();
+            } else {
+                self.state.d.next = self.s_check.val();
+            }
+            self.timer.d.next = self.zero.val();
+        }
+        // 5. Outputs.
+        self.active.next = ((self.state.q.val() == self.s_check.val())
+            | (self.state.q.val() == self.s_ramping.val())
+            | (self.state.q.val() == self.s_on.val()))
+            & !self.interlock.val();
+        self.driver_enable.next = self.active.val();
+        if self.active.val() {
+            self.dac.next = self.bias.q.val();
+        } else {
+            self.dac.next = self.zero.val();
+        }
+        if self.state.q.val() == self.s_on.val() {
+            self.lane_state.next = self.ls_on.val();
+        } else if (self.state.q.val() == self.s_check.val())
+            | (self.state.q.val() == self.s_ramping.val())
+        {
+            self.lane_state.next = self.ls_ramping.val();
+        } else {
+            self.lane_state.next = self.ls_off.val();
+        }
+        self.fault_code.next = self.fault.q.val();
+        if self.reset.val() {
+            self.divider.d.next = self.zero.val();
+            self.bias_avg.d.next = self.zero.val();
+            self.power_avg.d.next = self.zero.val();
+            self.state.d.next = self.s_off.val();
+            self.bias.d.next = self.zero.val();
+            self.integral.d.next = self.zero.val();
+            self.timer.d.next = self.zero.val();
+            self.fault.d.next = self.f_none.val();
+            self.armed.d.next = true;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The numbers a laser lane is built from: the physical `LaserConfig`
+//! turned into DAC codes, ADC scale factors and update counts, once, for
+//! the RTL (`xpo_hdl::elsfp::LaserLane`) and the host model alike.
+
+use crate::EngineConfig;
+
+/// A ratio as a 16-bit factor and a right shift, rounding to nearest:
+/// `apply(x) = min((x * k + 2^(s-1)) >> s, 65535)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ratio {
+    pub k: u32,
+    pub s: u32,
+}
+
+impl Ratio {
+    /// `num / den` with the largest shift (at most 31) whose rounded factor
+    /// still fits 16 bits: error below one part in 2^15.
+    pub fn new(num: u64, den: u64) -> Self {
+        assert!(den > 0, "ratio {num}/0");
+        let mut best = Self { k: 0, s: 0 };
+        for s in 0..=31u32 {
+            let k = (((num as u128) << s) + den as u128 / 2) / den as u128;
+            if k > 0xFFFF {
+                break;
+            }
+            best = Self { k: k as u32, s };
+        }
+        best
+    }
+
+    /// `min((x * k + 2^(s-1)) >> s, 65535)`.
+    pub fn apply(&self, x: u16) -> u16 {
+        ((x as u64 * self.k as u64 + self.half()) >> self.s).min(0xFFFF) as u16
+    }
+
+    /// The rounding term `2^(s-1)` (0 without a shift).
+    pub fn half(&self) -> u64 {
+        if self.s == 0 {
+            0
+        } else {
+            1 << (self.s - 1)
+        }
+    }
+}
+
+/// Everything a laser lane's hardware is elaborated from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LaserParams {
+    /// Core-clock cycles per loop update.
+    pub update_cycles: u16,
+    /// Largest bias change per update while ramping or regulating, DAC codes.
+    pub slew_codes: u16,
+    /// Loop updates out of tolerance before a loop failure.
+    pub timeout_updates: u16,
+    /// Advertised maximum / minimum bias as DAC codes.
+    pub max_code: u16,
+    pub min_code: u16,
+    /// Over-current trip, 100 µA units (compared with the bias monitor).
+    pub over_current: u16,
+    /// ADC offsets (codes) and the conversions to CMIS units.
+    pub bias_offset: u16,
+    pub power_offset: u16,
+    /// Bias-sense ADC code to 100 µA.
+    pub bias_adc: Ratio,
+    /// Monitor-photodiode ADC code to 10 µW.
+    pub power_adc: Ratio,
+    /// Bias setpoint (100 µA) to DAC code.
+    pub setpoint_to_code: Ratio,
+    /// A setpoint to its tolerance window.
+    pub tolerance: Ratio,
+    /// APC gains as right shifts.
+    pub kp_shift: u8,
+    pub ki_shift: u8,
+}
+
+impl LaserParams {
+    /// The parameters of a validated `cfg`.
+    pub fn new(cfg: &EngineConfig) -> Self {
+        let l = &cfg.laser;
+        let dac_max = (1u64 << l.dac_bits) - 1;
+        let code =
+            |ua: u64| ((ua as u128 * (1u128 << l.dac_bits)) / l.dac_full_scale_ua as u128) as u64;
+        Self {
+            update_cycles: cfg.laser_update_cycles().min(65_535) as u16,
+            slew_codes: cfg.laser_slew_codes().clamp(1, 65_535) as u16,
+            timeout_updates: cfg.laser_timeout_updates().min(65_535) as u16,
+            max_code: code(l.max_bias_ua).min(dac_max) as u16,
+            min_code: code(l.min_bias_ua).min(dac_max) as u16,
+            over_current: (l.over_current_ua / 100).min(65_535) as u16,
+            bias_offset: l.bias_adc_offset as u16,
+            power_offset: l.power_adc_offset as u16,
+            bias_adc: Ratio::new(l.bias_adc_full_scale_ua, 100 << l.adc_bits),
+            power_adc: Ratio::new(l.power_adc_full_scale_uw, 10 << l.adc_bits),
+            setpoint_to_code: Ratio::new(100 << l.dac_bits, l.dac_full_scale_ua),
+            tolerance: Ratio::new(l.tolerance_percent as u64, 100),
+            kp_shift: l.apc_kp_shift as u8,
+            ki_shift: l.apc_ki_shift as u8,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_are_within_one_part_in_32768() {
+        for (num, den) in [
+            (409_600u64, 600_000u64),
+            (600_000, 409_600),
+            (5, 100),
+            (1, 1),
+            (200_000, 40_960),
+        ] {
+            let r = Ratio::new(num, den);
+            let got = r.k as f64 / (1u64 << r.s) as f64;
+            let exact = num as f64 / den as f64;
+            assert!(
+                (got - exact).abs() / exact < 1.0 / 32768.0,
+                "{num}/{den}: {got} vs {exact}"
+            );
+        }
+        assert_eq!(Ratio { k: 3, s: 1 }.apply(0xFFFF), 0xFFFF, "saturates");
+    }
+
+    #[test]
+    fn default_parameters_in_physical_terms() {
+        let p = LaserParams::new(&EngineConfig::default());
+        // 600 mA over 4096 codes: 146.5 uA a code.
+        assert_eq!(p.max_code, 3413, "500 mA");
+        assert_eq!(p.min_code, 341, "50 mA");
+        assert_eq!(p.update_cycles, 156, "1 MHz at 156.25 MHz");
+        assert_eq!(
+            p.slew_codes, 13,
+            "2 mA per microsecond: 13.65 codes, rounded down"
+        );
+        assert_eq!(p.timeout_updates, 500);
+        // 300 mA setpoint (3000 x 100 uA) is code 2048.
+        assert_eq!(p.setpoint_to_code.apply(3000), 2048);
+        // Full-scale bias ADC reads 600 mA = 6000 x 100 uA.
+        assert_eq!(p.bias_adc.apply(4096), 6000);
+        // Full-scale photodiode code: 200 mW = 20000 x 10 uW.
+        assert_eq!(p.power_adc.apply(4096), 20000);
+        // 5 % of a 100 mW setpoint.
+        assert_eq!(p.tolerance.apply(10000), 500);
+    }
+}
