@@ -10,6 +10,7 @@
 //!   channel that counts what it injected, and gearbox gaps.
 
 pub mod channel;
+pub mod laser_physics;
 pub mod mgmt;
 pub mod model;
 

@@ -5,3 +5,4 @@
 pub mod laser_lane;
 
 pub use laser_lane::{LaserLane, LaserParams};
+pub mod stepper;

@@ -1,0 +1,194 @@
+//! A physical laser behind the engine's bias DAC and in front of its ADCs,
+//! closing the laser loops for every engine: an L–I curve with threshold
+//! current and slope efficiency, both temperature dependent; a monitor
+//! photodiode (its responsivity folded into the power ADC's calibrated full
+//! scale); DAC and ADC quantization; seeded Gaussian ADC noise; and fault
+//! injection (open bias sense, degraded laser, shorted driver).
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+use xpo_spec::EngineConfig;
+
+/// The laser's physical constants.
+#[derive(Debug, Clone, Copy)]
+pub struct LaserDiode {
+    /// Threshold current at 25 °C, mA.
+    pub threshold_ma: f64,
+    /// Slope efficiency at 25 °C, W/A.
+    pub slope_w_per_a: f64,
+    /// Characteristic temperature T0 of the threshold, K:
+    /// `Ith(T) = Ith(25 °C) * exp((T - 25) / T0)`.
+    pub t0_k: f64,
+    /// Relative change of slope efficiency per °C.
+    pub slope_tc_per_c: f64,
+    /// Below threshold, this fraction of the above-threshold slope
+    /// (spontaneous emission).
+    pub spontaneous: f64,
+}
+
+impl Default for LaserDiode {
+    /// A high-power CW DFB laser of the kind an ELSFP carries.
+    fn default() -> Self {
+        Self {
+            threshold_ma: 35.0,
+            slope_w_per_a: 0.40,
+            t0_k: 60.0,
+            slope_tc_per_c: -0.004,
+            spontaneous: 0.002,
+        }
+    }
+}
+
+impl LaserDiode {
+    /// Optical power in W at `current_a` and `temp_c`.
+    pub fn power_w(&self, current_a: f64, temp_c: f64) -> f64 {
+        let ith = self.threshold_ma / 1e3 * ((temp_c - 25.0) / self.t0_k).exp();
+        let eta = (self.slope_w_per_a * (1.0 + self.slope_tc_per_c * (temp_c - 25.0))).max(0.0);
+        if current_a <= ith {
+            eta * self.spontaneous * current_a.max(0.0)
+        } else {
+            eta * self.spontaneous * ith + eta * (current_a - ith)
+        }
+    }
+}
+
+/// One lane's laser, driver and converters.
+#[derive(Debug, Clone)]
+pub struct LaserPhysics {
+    pub diode: LaserDiode,
+    /// Case temperature, °C.
+    pub temp_c: f64,
+    /// Fault injection: the bias sense reads 0 (open connection).
+    pub bias_sense_open: bool,
+    /// Fault injection: the driver's output is shorted (sense reads full scale).
+    pub short: bool,
+    /// Fault injection: remaining fraction of slope efficiency (1.0 healthy).
+    pub health: f64,
+    dac_lsb_a: f64,
+    adc_codes: f64,
+    bias_fs_a: f64,
+    bias_offset: f64,
+    power_fs_w: f64,
+    power_offset: f64,
+    noise: Normal<f64>,
+    rng: ChaCha8Rng,
+    /// Cycles between ADC conversions.
+    period: u32,
+    count: u32,
+    last: (f64, f64),
+}
+
+/// What the converters present to the engine this cycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AdcSamples {
+    pub bias_adc: u16,
+    pub bias_adc_valid: bool,
+    pub power_adc: u16,
+    pub power_adc_valid: bool,
+}
+
+impl LaserPhysics {
+    /// A laser for `cfg`'s converters; ADC noise of `noise_codes` (σ) from
+    /// `seed`, one conversion every `period` cycles.
+    pub fn new(cfg: &EngineConfig, seed: u64, noise_codes: f64, period: u32) -> Self {
+        let l = &cfg.laser;
+        Self {
+            diode: LaserDiode::default(),
+            temp_c: 25.0,
+            bias_sense_open: false,
+            short: false,
+            health: 1.0,
+            dac_lsb_a: l.dac_full_scale_ua as f64 / 1e6 / (1u64 << l.dac_bits) as f64,
+            adc_codes: (1u64 << l.adc_bits) as f64,
+            bias_fs_a: l.bias_adc_full_scale_ua as f64 / 1e6,
+            bias_offset: l.bias_adc_offset as f64,
+            power_fs_w: l.power_adc_full_scale_uw as f64 / 1e6,
+            power_offset: l.power_adc_offset as f64,
+            noise: Normal::new(0.0, noise_codes.max(0.0)).expect("finite noise"),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6c61_7365),
+            period: period.max(1),
+            count: 0,
+            last: (0.0, 0.0),
+        }
+    }
+
+    /// Bias current (A) and optical power (W) for a DAC code.
+    pub fn operate(&self, dac: u16, driver_enable: bool) -> (f64, f64) {
+        let current = if driver_enable {
+            dac as f64 * self.dac_lsb_a
+        } else {
+            0.0
+        };
+        let power = self.diode.power_w(current, self.temp_c) * self.health;
+        (current, power)
+    }
+
+    fn code(&mut self, value: f64, full_scale: f64, offset: f64) -> u16 {
+        let ideal = value / full_scale * self.adc_codes + offset + self.noise.sample(&mut self.rng);
+        ideal.round().clamp(0.0, self.adc_codes - 1.0) as u16
+    }
+
+    /// One cycle: the engine's drive as it is this cycle; returns the ADC
+    /// samples it sees (a conversion every `period` cycles).
+    pub fn step(&mut self, dac: u16, driver_enable: bool) -> AdcSamples {
+        let (current, power) = self.operate(dac, driver_enable);
+        self.last = (current, power);
+        self.count += 1;
+        if self.count < self.period {
+            return AdcSamples::default();
+        }
+        self.count = 0;
+        let sensed = if self.short {
+            self.bias_fs_a
+        } else if self.bias_sense_open {
+            0.0
+        } else {
+            current
+        };
+        AdcSamples {
+            bias_adc: self.code(sensed, self.bias_fs_a, self.bias_offset),
+            bias_adc_valid: true,
+            power_adc: self.code(power, self.power_fs_w, self.power_offset),
+            power_adc_valid: true,
+        }
+    }
+
+    /// Bias (A) and power (W) at the last step.
+    pub fn last(&self) -> (f64, f64) {
+        self.last
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn li_curve_has_a_threshold_and_a_slope() {
+        let d = LaserDiode::default();
+        assert!(
+            d.power_w(0.030, 25.0) < 1e-4,
+            "below threshold: spontaneous only"
+        );
+        let p1 = d.power_w(0.135, 25.0);
+        let p2 = d.power_w(0.235, 25.0);
+        assert!((p2 - p1 - 0.040).abs() < 1e-9, "0.4 W/A above threshold");
+        // Hotter: higher threshold, lower slope, less power.
+        assert!(d.power_w(0.2, 70.0) < d.power_w(0.2, 25.0) * 0.85);
+    }
+
+    #[test]
+    fn converters_quantize_and_clamp() {
+        let cfg = EngineConfig::default();
+        let mut l = LaserPhysics::new(&cfg, 1, 0.0, 1);
+        // 2048 codes of a 600 mA / 4096-code DAC: 300 mA.
+        let s = l.step(2048, true);
+        assert_eq!(s.bias_adc, 2048, "600 mA full-scale sense");
+        let (_, p) = l.last();
+        assert_eq!(s.power_adc as f64, (p / 0.2 * 4096.0).round());
+        assert_eq!(l.step(2048, false).bias_adc, 0, "driver off: no current");
+        l.short = true;
+        assert_eq!(l.step(0, true).bias_adc, 4095, "shorted: full scale");
+    }
+}

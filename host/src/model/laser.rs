@@ -1,0 +1,308 @@
+//! The laser lane model, written from the cycle contract in
+//! `xpo_hdl::elsfp::laser_lane` (monitors, update divider, fibre check,
+//! soft start, ACC, APC with anti-windup, loop and over-current faults,
+//! interlock).
+
+use xpo_spec::laser::LaserParams;
+
+/// Lane states of the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaneState {
+    Off,
+    FibreCheck,
+    Ramping,
+    On,
+    Fault,
+}
+
+impl LaneState {
+    /// The ELSFP LaneState code (1Ah:221): 0 off, 1 ramping, 2 on.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Off | Self::Fault => 0,
+            Self::FibreCheck | Self::Ramping => 1,
+            Self::On => 2,
+        }
+    }
+}
+
+/// Fault codes.
+pub mod fault {
+    pub const APC_LOOP: u8 = 1;
+    pub const ACC_LOOP: u8 = 2;
+    pub const OVER_CURRENT: u8 = 9;
+}
+
+/// One cycle of a lane's inputs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LaserInputs {
+    pub enable: bool,
+    pub fiber_checked: bool,
+    pub apc: bool,
+    pub bias_setpoint: u16,
+    pub power_setpoint: u16,
+    pub check_power: u16,
+    pub interlock: bool,
+    pub bias_adc: u16,
+    pub bias_adc_valid: bool,
+    pub power_adc: u16,
+    pub power_adc_valid: bool,
+}
+
+/// A lane's outputs after an edge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LaserOutputs {
+    pub dac: u16,
+    pub driver_enable: bool,
+    pub lane_state: u8,
+    pub fault_code: u8,
+    pub bias_monitor: u16,
+    pub power_monitor: u16,
+}
+
+/// One laser lane, cycle by cycle.
+#[derive(Debug, Clone, Copy)]
+pub struct LaserLaneModel {
+    p: LaserParams,
+    divider: u16,
+    bias_avg: u16,
+    power_avg: u16,
+    state: LaneState,
+    bias: u16,
+    integral: u16,
+    timer: u16,
+    fault: u8,
+    armed: bool,
+}
+
+/// `avg` a quarter of the way towards `x`.
+fn ema(avg: u16, x: u16) -> u16 {
+    if x >= avg {
+        avg + ((x - avg) >> 2)
+    } else {
+        avg - ((avg - x) >> 2)
+    }
+}
+
+/// `from` at most `step` towards `to`.
+fn slew(from: u16, to: u16, step: u16) -> u16 {
+    if to > from {
+        from + (to - from).min(step)
+    } else {
+        from - (from - to).min(step)
+    }
+}
+
+impl LaserLaneModel {
+    /// A lane after reset.
+    pub fn new(p: LaserParams) -> Self {
+        Self {
+            p,
+            divider: 0,
+            bias_avg: 0,
+            power_avg: 0,
+            state: LaneState::Off,
+            bias: 0,
+            integral: 0,
+            timer: 0,
+            fault: 0,
+            armed: true,
+        }
+    }
+
+    pub fn state(&self) -> LaneState {
+        self.state
+    }
+
+    /// The outputs for the current state and this cycle's interlock (the
+    /// interlock gates the driver combinationally).
+    pub fn outputs(&self, interlock: bool) -> LaserOutputs {
+        let active = matches!(
+            self.state,
+            LaneState::FibreCheck | LaneState::Ramping | LaneState::On
+        ) && !interlock;
+        LaserOutputs {
+            dac: if active { self.bias } else { 0 },
+            driver_enable: active,
+            lane_state: self.state.code(),
+            fault_code: self.fault,
+            bias_monitor: self.p.bias_adc.apply(self.bias_avg),
+            power_monitor: self.p.power_adc.apply(self.power_avg),
+        }
+    }
+
+    fn enter_fault(&mut self, code: u8) {
+        self.state = LaneState::Fault;
+        self.fault = code;
+        self.bias = 0;
+    }
+
+    /// One rising edge with `i` as it is this cycle.
+    pub fn step(&mut self, i: &LaserInputs) {
+        let q = *self;
+        let p = &q.p;
+        // 1. Monitors (pre-edge averages drive this cycle's decisions).
+        let bias_mon = p.bias_adc.apply(q.bias_avg);
+        let power_mon = p.power_adc.apply(q.power_avg);
+        if i.bias_adc_valid {
+            self.bias_avg = ema(q.bias_avg, i.bias_adc.saturating_sub(p.bias_offset));
+        }
+        if i.power_adc_valid {
+            self.power_avg = ema(q.power_avg, i.power_adc.saturating_sub(p.power_offset));
+        }
+        // 2. Divider and targets.
+        let update = q.divider == p.update_cycles.max(1) - 1;
+        self.divider = if update { 0 } else { q.divider + 1 };
+        let code = p.setpoint_to_code.apply(i.bias_setpoint);
+        let target = if code > p.max_code {
+            p.max_code
+        } else if code < p.min_code {
+            p.min_code
+        } else {
+            code
+        };
+        let checking = q.state == LaneState::FibreCheck;
+        let power_target = if checking {
+            i.check_power
+        } else {
+            i.power_setpoint
+        };
+        let window = p.tolerance.apply(power_target);
+        let power_low = power_mon < power_target;
+        let power_error = power_mon.abs_diff(power_target);
+        let power_in_tolerance = power_error <= window;
+        let below = power_low && !power_in_tolerance;
+        let above = !power_low && !power_in_tolerance;
+        let bias_in_tolerance =
+            bias_mon.abs_diff(i.bias_setpoint) <= p.tolerance.apply(i.bias_setpoint);
+        // APC: integrator with anti-windup, output clamped.
+        let step = power_error >> p.ki_shift;
+        let prop = power_error >> p.kp_shift;
+        let raw = if power_low {
+            if q.integral >= p.max_code || p.max_code - q.integral < step {
+                p.max_code
+            } else {
+                q.integral + step
+            }
+        } else if q.integral <= p.min_code || q.integral - p.min_code < step {
+            p.min_code
+        } else {
+            q.integral - step
+        };
+        let integral_next = if raw > p.max_code {
+            p.max_code
+        } else if raw < p.min_code {
+            p.min_code
+        } else {
+            raw
+        };
+        let goal = if !i.apc {
+            target
+        } else if power_low {
+            if p.max_code - integral_next < prop {
+                p.max_code
+            } else {
+                integral_next + prop
+            }
+        } else if integral_next - p.min_code < prop {
+            p.min_code
+        } else {
+            integral_next - prop
+        };
+        let slewed = slew(q.bias, goal, p.slew_codes);
+        let ramp_done = if i.apc { !below } else { slewed == target };
+        // 4. Loop updates.
+        if update {
+            let running = matches!(
+                q.state,
+                LaneState::FibreCheck | LaneState::Ramping | LaneState::On
+            );
+            if running && bias_mon > p.over_current {
+                self.enter_fault(fault::OVER_CURRENT);
+            } else {
+                match q.state {
+                    LaneState::FibreCheck => {
+                        if i.fiber_checked {
+                            self.state = LaneState::Ramping;
+                            self.timer = 0;
+                        } else if below {
+                            if q.bias < p.max_code {
+                                self.bias = q.bias + 1;
+                            }
+                        } else if above && q.bias > 0 {
+                            self.bias = q.bias - 1;
+                        }
+                    }
+                    LaneState::Ramping => {
+                        let code = if i.apc {
+                            fault::APC_LOOP
+                        } else {
+                            fault::ACC_LOOP
+                        };
+                        if ramp_done {
+                            self.state = LaneState::On;
+                            self.timer = 0;
+                            if i.apc {
+                                self.integral = q.bias;
+                            } else {
+                                self.bias = slewed;
+                            }
+                        } else if q.timer as u32 + 1 >= p.timeout_updates as u32 {
+                            self.enter_fault(code);
+                        } else {
+                            self.timer = q.timer + 1;
+                            self.bias = if i.apc {
+                                if p.max_code - q.bias > p.slew_codes {
+                                    q.bias + p.slew_codes
+                                } else {
+                                    p.max_code
+                                }
+                            } else {
+                                slewed
+                            };
+                        }
+                    }
+                    LaneState::On => {
+                        self.bias = slewed;
+                        if i.apc {
+                            self.integral = integral_next;
+                        }
+                        let ok = if i.apc {
+                            power_in_tolerance
+                        } else {
+                            bias_in_tolerance
+                        };
+                        if ok {
+                            self.timer = 0;
+                        } else if q.timer as u32 + 1 >= p.timeout_updates as u32 {
+                            self.enter_fault(if i.apc {
+                                fault::APC_LOOP
+                            } else {
+                                fault::ACC_LOOP
+                            });
+                        } else {
+                            self.timer = q.timer + 1;
+                        }
+                    }
+                    LaneState::Off | LaneState::Fault => {}
+                }
+            }
+        }
+        // 3. Every cycle, first match wins.
+        if i.interlock || !i.enable {
+            self.state = LaneState::Off;
+            self.bias = 0;
+            self.integral = 0;
+            self.timer = 0;
+            self.fault = 0;
+            self.armed = !i.interlock;
+        } else if q.state == LaneState::Off && q.armed {
+            self.state = if i.fiber_checked {
+                LaneState::Ramping
+            } else {
+                LaneState::FibreCheck
+            };
+            self.timer = 0;
+        }
+    }
+}
