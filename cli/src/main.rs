@@ -11,6 +11,8 @@ use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+mod picture;
+
 use xpo_sim::bench::{run_bench, BenchOptions};
 use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
 use xpo_sim::traffic::{Both, BusTraffic};
@@ -42,7 +44,7 @@ enum Cmd {
     /// Run the built-in scenario in lockstep on several engines.
     Run {
         /// Cycles to run.
-        #[arg(long, default_value_t = 100_000)]
+        #[arg(long, default_value_t = 120_000)]
         cycles: u64,
         /// Seed of the line models (bit errors, gearbox gaps).
         #[arg(long, default_value_t = 1)]
@@ -64,6 +66,9 @@ enum Cmd {
         /// One JSON object on stdout instead of the summary.
         #[arg(long)]
         json: bool,
+        /// Where to draw the lasers' bias and power against time (SVG).
+        #[arg(long, default_value = "xpo-lasers.svg")]
+        svg: PathBuf,
     },
     /// Export the CMIS/ELSFP register map (JSON, Markdown, C header, SystemRDL).
     Regmap {
@@ -170,6 +175,7 @@ struct RunArgs<'a> {
     wave: &'a Path,
     trace: Option<&'a Path>,
     as_json: bool,
+    svg: &'a Path,
 }
 
 fn run(a: RunArgs) -> Result<u8> {
@@ -181,6 +187,7 @@ fn run(a: RunArgs) -> Result<u8> {
         wave,
         trace,
         as_json,
+        svg,
     } = a;
     let cfg = load_config(config)?;
     let kinds = EngineKind::parse_list(engines)?;
@@ -203,7 +210,14 @@ fn run(a: RunArgs) -> Result<u8> {
     // Management transactions run alongside on both buses: AXI4-Lite
     // back to back with random gaps and back-pressure, I2C transfers with
     // idle time between them.
-    let mut traffic = BusTraffic::new(&cfg, seed, u64::MAX);
+    // The lasers: a host brings every lane up over AXI (APC, fibre check,
+    // ramp), the interlock pulses while they are on, the host re-enables
+    // them; random traffic leaves the laser pages' writes to that script.
+    let (script, mut lasers) = xpo_sim::lasers::default_bring_up(&cfg, seed);
+    lasers.record_every = cfg.cycles_for_ns(1_000).max(1);
+    let mut traffic = BusTraffic::new(&cfg, seed, u64::MAX)
+        .with_script(script)
+        .sparing(&[0x1A, 0x1B]);
     let mut lockstep = Lockstep::new(built);
     let opts = LockstepOptions {
         cycles,
@@ -215,12 +229,47 @@ fn run(a: RunArgs) -> Result<u8> {
         ProgressStyle::with_template("{spinner} {pos}/{len} cycles {wide_bar} {eta}")
             .expect("valid template"),
     );
-    let result =
-        lockstep.run_with_progress(&mut Both(&mut scenario, &mut traffic), &opts, &mut |c| {
-            bar.set_position(c)
-        });
+    let result = lockstep.run_with_progress(
+        &mut Both(&mut Both(&mut scenario, &mut traffic), &mut lasers),
+        &opts,
+        &mut |c| bar.set_position(c),
+    );
     let management = traffic.report();
     bar.finish_and_clear();
+    picture::bring_up_svg(svg, &lasers.trace, cfg.clock_hz)
+        .with_context(|| format!("drawing {}", svg.display()))?;
+    // Each laser lane as the host sees it, read over AXI from the reference
+    // engine as the run left it.
+    let reference = lockstep
+        .into_engines()
+        .into_iter()
+        .next()
+        .expect("at least one engine");
+    let mut host = xpo_host::mgmt::Driver::new(
+        xpo_sim::mgmt_bus::EngineAxi::attach(reference, result.last_outputs.clone()),
+        cfg.register_map(),
+    );
+    let mut laser_json = Vec::new();
+    for g in 0..cfg.laser_lanes {
+        let mut read = |name: &str| {
+            host.read_field(name, g)
+                .with_context(|| format!("reading {name} of laser {g}"))
+        };
+        let state = read("LaneState")?;
+        let state = ["off", "ramping", "on"]
+            .get(state as usize)
+            .copied()
+            .unwrap_or("reserved");
+        laser_json.push(json!({
+            "lane": g,
+            "state": state,
+            "fault_code": read("LaserFaultCode")?,
+            "bias_monitor_ma": read("BiasMonitor")? as f64 / 10.0,
+            "power_monitor_mw": read("PowerMonitor")? as f64 / 100.0,
+            "power_setpoint_mw": read("PowerSetpoint")? as f64 / 100.0,
+            "bias_setpoint_ma": read("BiasSetpoint")? as f64 / 10.0,
+        }));
+    }
     let lanes = scenario.report(&result.last_outputs);
     let count_mismatch: Vec<usize> = lanes
         .iter()
@@ -254,7 +303,8 @@ fn run(a: RunArgs) -> Result<u8> {
         let divergence = result.divergence.as_ref().map(|d| {
             json!({
                 "cycle": d.cycle,
-                "lane": d.lane,
+                "place": d.place.to_string(),
+                "lane": match d.place { xpo_spec::Place::Lane(l) => Some(l), _ => None },
                 "port": d.port,
                 "values": d.values.iter().map(|(n, v)| (n.clone(), json!(format!("{v:#x}")))).collect::<serde_json::Map<_, _>>(),
                 "wave": d.wave,
@@ -278,8 +328,10 @@ fn run(a: RunArgs) -> Result<u8> {
                 "writes": management.writes,
                 "refused": management.refused,
                 "module_states": management.module_states,
-                "divergences": result.divergence.as_ref().is_some_and(|d| d.lane.is_none()) as u32,
+                "divergences": result.divergence.as_ref().is_some_and(|d| d.place == xpo_spec::Place::Management) as u32,
             },
+            "lasers": laser_json,
+            "laser_picture": svg,
             "count_mismatch_lanes": count_mismatch,
             "seed": seed,
             "config": cfg,
@@ -324,6 +376,19 @@ fn run(a: RunArgs) -> Result<u8> {
             management.refused,
             management.module_states.join(", ")
         );
+        println!("  laser  state    fault  bias (mA)  power (mW)  setpoint (mW)");
+        for l in &laser_json {
+            println!(
+                "  {:>5}  {:<7}  {:>5}  {:>9.1}  {:>10.2}  {:>13.2}",
+                l["lane"],
+                l["state"].as_str().unwrap_or(""),
+                l["fault_code"],
+                l["bias_monitor_ma"].as_f64().unwrap_or(0.0),
+                l["power_monitor_mw"].as_f64().unwrap_or(0.0),
+                l["power_setpoint_mw"].as_f64().unwrap_or(0.0)
+            );
+        }
+        println!("  laser bring-up picture: {}", svg.display());
         match &result.divergence {
             Some(d) => print!("{d}"),
             None => println!("no divergence: every output of every engine agreed on every cycle"),
@@ -382,6 +447,7 @@ fn main() -> ExitCode {
             wave,
             trace,
             json,
+            svg,
         } => run(RunArgs {
             cycles: *cycles,
             seed: *seed,
@@ -390,6 +456,7 @@ fn main() -> ExitCode {
             wave,
             trace: trace.as_deref(),
             as_json: *json,
+            svg,
         }),
         Cmd::Regmap {
             format,

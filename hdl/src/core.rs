@@ -6,8 +6,11 @@
 //! in `xpo_engine`, whose ports are packed buses with plain names.
 
 use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleStateMachine};
+use crate::elsfp::LaserLane;
 use crate::lane::Lane;
+use crate::scale::Scale;
 use rust_hdl::prelude::*;
+use xpo_spec::laser::{LaserParams, Ratio};
 use xpo_spec::EngineConfig;
 
 /// The engine top: clock, synchronous reset and the per-lane ports of
@@ -40,7 +43,15 @@ pub struct XpoCore {
     pub axi_rready: Signal<In, Bit>,
     pub module_reset: Signal<In, Bit>,
     pub low_power_pin: Signal<In, Bit>,
+    pub interlock: Signal<In, Bit>,
     pub int_l: Signal<Out, Bit>,
+    // Laser converters, per laser lane
+    pub bias_adc: Vec<Signal<In, Bits<16>>>,
+    pub bias_adc_valid: Vec<Signal<In, Bit>>,
+    pub power_adc: Vec<Signal<In, Bits<16>>>,
+    pub power_adc_valid: Vec<Signal<In, Bit>>,
+    pub bias_dac: Vec<Signal<Out, Bits<16>>>,
+    pub driver_enable: Vec<Signal<Out, Bit>>,
     // SerDes interface, per lane
     pub rx_data: Vec<Signal<In, Bits<66>>>,
     pub rx_valid: Vec<Signal<In, Bit>>,
@@ -64,6 +75,9 @@ pub struct XpoCore {
     pub axi: AxiLiteSlave,
     pub registers: CmisRegisters,
     pub module_state: ModuleStateMachine,
+    pub lasers: Vec<LaserLane>,
+    /// FiberCheckPower (1 mW units) to 10 µW units, per lane.
+    check_power_scale: Vec<Scale>,
     /// Engine reset, the module reset pin, or SoftwareReset: the whole
     /// module returns to its reset state.
     reset_all: Signal<Local, Bit>,
@@ -104,7 +118,14 @@ impl XpoCore {
             axi_rready: Default::default(),
             module_reset: Default::default(),
             low_power_pin: Default::default(),
+            interlock: Default::default(),
             int_l: Default::default(),
+            bias_adc: per_lane(cfg.laser_lanes),
+            bias_adc_valid: per_lane(cfg.laser_lanes),
+            power_adc: per_lane(cfg.laser_lanes),
+            power_adc_valid: per_lane(cfg.laser_lanes),
+            bias_dac: per_lane(cfg.laser_lanes),
+            driver_enable: per_lane(cfg.laser_lanes),
             rx_data: per_lane(n),
             rx_valid: per_lane(n),
             tx_ready: per_lane(n),
@@ -125,6 +146,12 @@ impl XpoCore {
             axi: Default::default(),
             registers: CmisRegisters::new(cfg),
             module_state: ModuleStateMachine::new(cfg),
+            lasers: (0..cfg.laser_lanes)
+                .map(|_| LaserLane::new(&LaserParams::new(cfg)))
+                .collect(),
+            check_power_scale: (0..cfg.laser_lanes)
+                .map(|_| Scale::new(Ratio::new(100, 1)))
+                .collect(),
             reset_all: Default::default(),
             no_fault: Constant::new(false),
         }
@@ -200,6 +227,28 @@ impl Logic for XpoCore {
             self.registers.wdata.next = self.i2c.wdata.val();
             self.registers.direct.next = false;
             self.registers.hold.next = false;
+        }
+        for g in 0..self.lasers.len() {
+            self.lasers[g].clock.next = self.clock.val();
+            self.lasers[g].reset.next = self.reset_all.val();
+            self.lasers[g].enable.next = self.registers.laser_enable[g].val();
+            self.lasers[g].fiber_checked.next = self.registers.fiber_checked[g].val();
+            self.lasers[g].apc.next = self.registers.laser_apc[g].val();
+            self.lasers[g].bias_setpoint.next = self.registers.bias_setpoint[g].val();
+            self.lasers[g].power_setpoint.next = self.registers.power_setpoint[g].val();
+            self.check_power_scale[g].x.next = self.registers.check_power[g].val();
+            self.lasers[g].check_power.next = self.check_power_scale[g].y.val();
+            self.lasers[g].interlock.next = self.interlock.val();
+            self.lasers[g].bias_adc.next = self.bias_adc[g].val();
+            self.lasers[g].bias_adc_valid.next = self.bias_adc_valid[g].val();
+            self.lasers[g].power_adc.next = self.power_adc[g].val();
+            self.lasers[g].power_adc_valid.next = self.power_adc_valid[g].val();
+            self.bias_dac[g].next = self.lasers[g].dac.val();
+            self.driver_enable[g].next = self.lasers[g].driver_enable.val();
+            self.registers.lane_state[g].next = self.lasers[g].lane_state.val();
+            self.registers.fault_code[g].next = self.lasers[g].fault_code.val();
+            self.registers.bias_monitor[g].next = self.lasers[g].bias_monitor.val();
+            self.registers.power_monitor[g].next = self.lasers[g].power_monitor.val();
         }
         for i in 0..self.lanes.len() {
             self.lanes[i].clock.next = self.clock.val();

@@ -12,7 +12,8 @@ use rust_hdl::core::module_defines::ModuleDefines;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 use xpo_spec::{
-    ConfigError, EngineConfig, LaneInputs, LaneOutputs, MgmtInputs, MgmtOutputs, PortSpec,
+    ConfigError, EngineConfig, LaneInputs, LaneOutputs, LaserInputs, LaserOutputs, MgmtInputs,
+    MgmtOutputs, PortSpec,
 };
 
 /// Name of the emitted top module.
@@ -59,7 +60,7 @@ pub fn emit_verilog(cfg: &EngineConfig) -> Result<EmittedVerilog, EmitError> {
     core.accept(CORE_MODULE, &mut defines);
     let mut verilog = header(cfg);
     verilog.push_str(&defines.defines());
-    verilog.push_str(&wrapper(cfg.lanes));
+    verilog.push_str(&wrapper(cfg.lanes, cfg.laser_lanes));
     Ok(EmittedVerilog {
         verilog,
         top: TOP_MODULE,
@@ -108,7 +109,7 @@ fn bus(lanes: usize, p: &PortSpec) -> String {
     }
 }
 
-fn wrapper(lanes: usize) -> String {
+fn wrapper(lanes: usize, lasers: usize) -> String {
     let mut v = String::new();
     let _ = writeln!(
         v,
@@ -146,6 +147,19 @@ fn wrapper(lanes: usize) -> String {
             p.name
         ));
     }
+    for (dir, ports) in [
+        ("input", LaserInputs::PORTS),
+        ("output", LaserOutputs::PORTS),
+    ] {
+        for p in ports {
+            decls.push(format!(
+                "    // Per laser lane: {}\n    {dir} wire {}{}",
+                p.doc,
+                bus(lasers, p),
+                p.name
+            ));
+        }
+    }
     let _ = writeln!(v, "{}\n);", decls.join(",\n"));
     let mut conns = vec![
         "        .clock(clock)".to_string(),
@@ -154,7 +168,17 @@ fn wrapper(lanes: usize) -> String {
     for p in MgmtInputs::PORTS.iter().chain(MgmtOutputs::PORTS) {
         conns.push(format!("        .{}({})", p.name, p.name));
     }
-    for p in LaneInputs::PORTS.iter().chain(LaneOutputs::PORTS) {
+    for (p, lanes) in LaneInputs::PORTS
+        .iter()
+        .chain(LaneOutputs::PORTS)
+        .map(|p| (p, lanes))
+        .chain(
+            LaserInputs::PORTS
+                .iter()
+                .chain(LaserOutputs::PORTS)
+                .map(|p| (p, lasers)),
+        )
+    {
         for lane in 0..lanes {
             let slice = if lanes * p.width == 1 {
                 String::new()

@@ -68,6 +68,13 @@ impl Engine for RustHdlEngine {
         c.axi_rready.next = m.axi_rready;
         c.module_reset.next = m.module_reset;
         c.low_power_pin.next = m.low_power_pin;
+        c.interlock.next = m.interlock;
+        for (g, l) in inputs.lasers.iter().enumerate() {
+            c.bias_adc[g].next = (l.bias_adc as u64).into();
+            c.bias_adc_valid[g].next = l.bias_adc_valid;
+            c.power_adc[g].next = (l.power_adc as u64).into();
+            c.power_adc_valid[g].next = l.power_adc_valid;
+        }
         for (i, l) in inputs.lanes.iter().enumerate() {
             c.rx_data[i].next = l.rx_data.to_bits();
             c.rx_valid[i].next = l.rx_valid;
@@ -96,6 +103,10 @@ impl Engine for RustHdlEngine {
         o.axi_rdata = c.axi_rdata.val().index() as u32;
         o.axi_rresp = c.axi_rresp.val().index() as u8;
         o.int_l = c.int_l.val();
+        for (g, o) in outputs.lasers.iter_mut().enumerate() {
+            o.bias_dac = c.bias_dac[g].val().index() as u16;
+            o.driver_enable = c.driver_enable[g].val();
+        }
         for (i, o) in outputs.lanes.iter_mut().enumerate() {
             o.tx_data = c.tx_data[i].val().to_u128();
             o.tx_valid = c.tx_valid[i].val();

@@ -96,8 +96,8 @@ fn engine_speed(
 fn record(cfg: &EngineConfig, cycles: u64, seed: u64) -> Result<Vec<EngineInputs>, SimError> {
     let mut model = Model::new(cfg)?;
     let mut sc = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes)?;
-    let mut prev = EngineOutputs::new(cfg.lanes);
-    let mut inputs = EngineInputs::new(cfg.lanes);
+    let mut prev = EngineOutputs::for_config(cfg);
+    let mut inputs = EngineInputs::for_config(cfg);
     let mut rec = Vec::with_capacity(cycles as usize);
     for c in 0..cycles {
         sc.drive(c, &prev, &mut inputs);
@@ -112,8 +112,8 @@ fn ffi_speed(cfg: &EngineConfig, opts: &BenchOptions) -> Result<FfiSpeed, SimErr
         .ok_or_else(|| SimError::NoVerilator("no C++ bench harness in this build".into()))?;
     let cycles = opts.cycles;
     let stimulus = record(cfg, cycles, opts.seed)?;
-    let in_lay = WordLayout::inputs(cfg.lanes);
-    let out_lay = WordLayout::outputs(cfg.lanes);
+    let in_lay = WordLayout::inputs(cfg.lanes, cfg.laser_lanes);
+    let out_lay = WordLayout::outputs(cfg.lanes, cfg.laser_lanes);
     let mut words = vec![0u64; in_lay.words * stimulus.len()];
     for (i, s) in stimulus.iter().enumerate() {
         in_lay.pack_inputs(s, &mut words[i * in_lay.words..(i + 1) * in_lay.words]);
@@ -158,10 +158,10 @@ fn ffi_speed(cfg: &EngineConfig, opts: &BenchOptions) -> Result<FfiSpeed, SimErr
 
     let mut best_rust = f64::MAX;
     let mut best_words = f64::MAX;
-    let mut rust_last = EngineOutputs::new(cfg.lanes);
+    let mut rust_last = EngineOutputs::for_config(cfg);
     for _ in 0..opts.repetitions {
         let mut v = Verilated::new(cfg)?;
-        let mut out = EngineOutputs::new(cfg.lanes);
+        let mut out = EngineOutputs::for_config(cfg);
         let t = Instant::now();
         for s in &stimulus {
             v.step_into(s, &mut out);
@@ -176,7 +176,7 @@ fn ffi_speed(cfg: &EngineConfig, opts: &BenchOptions) -> Result<FfiSpeed, SimErr
         }
         best_words = best_words.min(t.elapsed().as_secs_f64());
     }
-    let mut expected = EngineOutputs::new(cfg.lanes);
+    let mut expected = EngineOutputs::for_config(cfg);
     if cpp_last.len() != out_lay.words {
         return Err(SimError::Scenario(
             "C++ harness reported the wrong output width".into(),

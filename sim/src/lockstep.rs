@@ -12,12 +12,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use xpo_spec::{Engine, EngineInputs, EngineOutputs, LaneOutputs};
-
-/// `lane N` or `management` for a port location.
-fn place(lane: Option<usize>) -> String {
-    lane.map_or_else(|| "management".to_string(), |l| format!("lane {l}"))
-}
+use xpo_spec::{Engine, EngineInputs, EngineOutputs, LaneOutputs, Place};
 
 /// Produces each cycle's inputs.
 pub trait Stimulus {
@@ -68,13 +63,13 @@ pub struct Record {
 #[derive(Debug, Clone)]
 pub struct Divergence {
     pub cycle: u64,
-    /// The lane of the port, `None` for a management (non-lane) port.
-    pub lane: Option<usize>,
+    /// Where the port is.
+    pub place: Place,
     pub port: &'static str,
     /// `(engine, value)` for every engine at the divergence.
     pub values: Vec<(String, u128)>,
-    /// Every `(lane, port)` that disagreed at that cycle.
-    pub all_ports: Vec<(Option<usize>, &'static str)>,
+    /// Every `(place, port)` that disagreed at that cycle.
+    pub all_ports: Vec<(Place, &'static str)>,
     /// Cycles around the divergence (before and after), oldest first.
     pub history: Vec<Record>,
     pub engine_names: Vec<String>,
@@ -93,7 +88,7 @@ impl fmt::Display for Divergence {
             f,
             "divergence at cycle {}: {} port {}: {}",
             self.cycle,
-            place(self.lane),
+            self.place,
             self.port,
             vals.join(" ")
         )?;
@@ -101,18 +96,18 @@ impl fmt::Display for Divergence {
             let others: Vec<String> = self
                 .all_ports
                 .iter()
-                .map(|(l, p)| format!("{} {p}", place(*l)))
+                .map(|(l, p)| format!("{l} {p}"))
                 .collect();
             writeln!(f, "  all differing ports that cycle: {}", others.join(", "))?;
         }
-        writeln!(f, "  history of {} {}:", place(self.lane), self.port)?;
+        writeln!(f, "  history of {} {}:", self.place, self.port)?;
         for r in &self.history {
             let mark = if r.cycle == self.cycle { ">" } else { " " };
             let vals: Vec<String> = r
                 .outputs
                 .iter()
                 .zip(&self.engine_names)
-                .map(|(o, n)| format!("{n}={:#x}", o.value(self.lane, self.port).unwrap_or(0)))
+                .map(|(o, n)| format!("{n}={:#x}", o.value(self.place, self.port).unwrap_or(0)))
                 .collect();
             writeln!(f, "  {mark} cycle {:>8}: {}", r.cycle, vals.join(" "))?;
         }
@@ -154,12 +149,19 @@ impl Lockstep {
     /// The first engine is the reference whose outputs feed the stimulus.
     pub fn new(engines: Vec<Box<dyn Engine>>) -> Self {
         assert!(!engines.is_empty(), "lockstep needs at least one engine");
-        let lanes = engines[0].config().lanes;
+        let (lanes, lasers) = (engines[0].config().lanes, engines[0].config().laser_lanes);
         assert!(
-            engines.iter().all(|e| e.config().lanes == lanes),
-            "engines disagree on lane count"
+            engines
+                .iter()
+                .all(|e| e.config().lanes == lanes && e.config().laser_lanes == lasers),
+            "engines disagree on lane counts"
         );
         Self { engines }
+    }
+
+    /// The engines, as the last run left them (reference first).
+    pub fn into_engines(self) -> Vec<Box<dyn Engine>> {
+        self.engines
     }
 
     pub fn engine_names(&self) -> Vec<String> {
@@ -179,12 +181,13 @@ impl Lockstep {
         opts: &LockstepOptions,
         progress: &mut dyn FnMut(u64),
     ) -> RunResult {
-        let lanes = self.engines[0].config().lanes;
+        let cfg = self.engines[0].config().clone();
         let n = self.engines.len();
         let names = self.engine_names();
-        let mut inputs = EngineInputs::new(lanes);
-        let mut outputs: Vec<EngineOutputs> = (0..n).map(|_| EngineOutputs::new(lanes)).collect();
-        let mut previous = EngineOutputs::new(lanes);
+        let mut inputs = EngineInputs::for_config(&cfg);
+        let mut outputs: Vec<EngineOutputs> =
+            (0..n).map(|_| EngineOutputs::for_config(&cfg)).collect();
+        let mut previous = EngineOutputs::for_config(&cfg);
         let mut time = vec![Duration::ZERO; n];
         let mut history: VecDeque<Record> = VecDeque::with_capacity(opts.window + opts.after + 1);
         let mut divergence: Option<Divergence> = None;
@@ -220,15 +223,15 @@ impl Lockstep {
                 history.push_back(rec);
             }
             if !agree && divergence.is_none() {
-                let (lane, port, all_ports) = first_difference(&outputs);
+                let (place, port, all_ports) = first_difference(&outputs);
                 divergence = Some(Divergence {
                     cycle,
-                    lane,
+                    place,
                     port,
                     values: names
                         .iter()
                         .zip(&outputs)
-                        .map(|(nm, o)| (nm.clone(), o.value(lane, port).unwrap_or(0)))
+                        .map(|(nm, o)| (nm.clone(), o.value(place, port).unwrap_or(0)))
                         .collect(),
                     all_ports,
                     history: Vec::new(),
@@ -260,9 +263,9 @@ impl Lockstep {
     }
 }
 
-type PortList = Vec<(Option<usize>, &'static str)>;
+type PortList = Vec<(Place, &'static str)>;
 
-fn first_difference(outputs: &[EngineOutputs]) -> (Option<usize>, &'static str, PortList) {
+fn first_difference(outputs: &[EngineOutputs]) -> (Place, &'static str, PortList) {
     let mut all: PortList = Vec::new();
     for o in &outputs[1..] {
         for (lane, p) in outputs[0].differences(o) {
@@ -271,6 +274,16 @@ fn first_difference(outputs: &[EngineOutputs]) -> (Option<usize>, &'static str, 
             }
         }
     }
-    all.sort_by_key(|&(lane, name)| (lane, LaneOutputs::PORTS.iter().position(|p| p.name == name)));
+    let rank = |p: Place| match p {
+        Place::Management => (0, 0),
+        Place::Lane(l) => (1, l),
+        Place::Laser(l) => (2, l),
+    };
+    all.sort_by_key(|&(place, name)| {
+        (
+            rank(place),
+            LaneOutputs::PORTS.iter().position(|p| p.name == name),
+        )
+    });
     (all[0].0, all[0].1, all)
 }

@@ -26,10 +26,9 @@ struct Driven {
 
 impl Driven {
     fn new(mut engine: Box<dyn Engine>) -> Self {
-        let lanes = engine.config().lanes;
         engine.reset();
-        let mut inputs = EngineInputs::new(lanes);
-        let mut outputs = EngineOutputs::new(lanes);
+        let mut inputs = EngineInputs::for_config(engine.config());
+        let mut outputs = EngineOutputs::for_config(engine.config());
         // One idle cycle so the outputs reflect the reset state.
         engine.step_into(&inputs, &mut outputs);
         inputs.reset = false;
@@ -39,6 +38,35 @@ impl Driven {
             outputs,
             cycles: 2,
         }
+    }
+
+    /// An engine as a run left it (no reset): `outputs` are its last. The
+    /// buses are brought to rest first: a START and a STOP end any I2C
+    /// transfer the run left open, and responses still owed on AXI are
+    /// accepted and dropped.
+    fn attach(engine: Box<dyn Engine>, outputs: EngineOutputs) -> Self {
+        let inputs = EngineInputs::for_config(engine.config());
+        let hold = 4 + engine.config().i2c_filter_cycles() as u64;
+        let mut d = Self {
+            engine,
+            inputs,
+            outputs,
+            cycles: 0,
+        };
+        d.inputs.mgmt.axi_bready = true;
+        d.inputs.mgmt.axi_rready = true;
+        for (sda, cycles) in [(false, hold), (true, hold)] {
+            d.inputs.mgmt.i2c_sda = sda;
+            for _ in 0..cycles {
+                d.step();
+            }
+        }
+        for _ in 0..64 {
+            d.step();
+        }
+        d.inputs.mgmt.axi_bready = false;
+        d.inputs.mgmt.axi_rready = false;
+        d
     }
 
     fn step(&mut self) {
@@ -62,6 +90,15 @@ impl EngineAxi {
         Self {
             bus: Driven::new(engine),
             master: AxiMaster::new(seed, pacing),
+        }
+    }
+
+    /// An engine as a run left it, without a reset (to read its registers
+    /// afterwards); `outputs` are its outputs after the last cycle.
+    pub fn attach(engine: Box<dyn Engine>, outputs: EngineOutputs) -> Self {
+        Self {
+            bus: Driven::attach(engine, outputs),
+            master: AxiMaster::new(0, AxiPacing::EAGER),
         }
     }
 

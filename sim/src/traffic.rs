@@ -42,6 +42,8 @@ pub struct TrafficReport {
     pub refused: u64,
     /// Module resets issued (SoftwareReset writes and reset-pin pulses).
     pub resets: u64,
+    /// Of the AXI transactions: scripted host operations.
+    pub scripted: u64,
     /// ModuleState values read back, in order of first appearance.
     pub module_states: Vec<String>,
 }
@@ -90,6 +92,12 @@ pub struct BusTraffic {
     module_state: (u8, u8, u8),
     module_controls: (u8, u8),
     low_power_bits: (u8, u8),
+    /// Host operations issued at (or soon after) their cycle, before any
+    /// random one: a bring-up script.
+    script: Vec<(u64, AxiOp)>,
+    script_next: usize,
+    /// Pages random writes leave alone (the script owns them).
+    spared: Vec<u8>,
 }
 
 impl BusTraffic {
@@ -126,8 +134,26 @@ impl BusTraffic {
                 locate(&map, "LowPwrRequestSW").1,
                 locate(&map, "LowPwrAllowRequestHW").1,
             ),
+            script: Vec::new(),
+            script_next: 0,
+            spared: Vec::new(),
             map,
         }
+    }
+
+    /// Adds scripted AXI operations `(cycle, op)`; they go out in order,
+    /// each at its cycle or as soon after as the AXI master has room.
+    pub fn with_script(mut self, mut ops: Vec<(u64, AxiOp)>) -> Self {
+        ops.sort_by_key(|o| o.0);
+        self.script = ops;
+        self
+    }
+
+    /// Random writes (and page selects) avoid `pages`; reads still go
+    /// there.
+    pub fn sparing(mut self, pages: &[u8]) -> Self {
+        self.spared = pages.to_vec();
+        self
     }
 
     /// Also issue module resets (SoftwareReset writes, reset-pin pulses) and
@@ -204,11 +230,14 @@ impl BusTraffic {
         self.i2c = I2cMaster::new(&self.cfg, speed);
         match self.rng.gen_range(0..12) {
             0 | 1 => {
-                let page = if self.rng.gen_bool(0.85) {
+                let mut page = if self.rng.gen_bool(0.85) {
                     pages[self.rng.gen_range(0..pages.len())]
                 } else {
                     self.rng.gen()
                 };
+                if self.spared.contains(&page) {
+                    page = 0;
+                }
                 let bank = if self.rng.gen_bool(0.8) {
                     self.rng.gen_range(0..2)
                 } else {
@@ -224,8 +253,11 @@ impl BusTraffic {
                     .map
                     .fields
                     .iter()
-                    .filter(|f| f.len > 1 && f.access.writable())
+                    .filter(|f| f.len > 1 && f.access.writable() && !self.spared.contains(&f.page))
                     .collect();
+                if writable.is_empty() {
+                    return I2cOp::Read { addr: 0, n: 4 };
+                }
                 let f = writable[self.rng.gen_range(0..writable.len())];
                 let l = f.instance(self.rng.gen_range(0..f.count));
                 let both = self.rng.gen_bool(0.7);
@@ -336,7 +368,13 @@ impl BusTraffic {
             }
             // BankSelect and PageSelect (the I2C window moves under it).
             1 => {
-                let pages: Vec<u8> = self.map.pages.iter().map(|p| p.page).collect();
+                let pages: Vec<u8> = self
+                    .map
+                    .pages
+                    .iter()
+                    .map(|p| p.page)
+                    .filter(|p| !self.spared.contains(p))
+                    .collect();
                 let page = pages[self.rng.gen_range(0..pages.len())];
                 let bank = self.rng.gen_range(0..2u32);
                 AxiOp::Write {
@@ -355,6 +393,10 @@ impl BusTraffic {
                 };
                 let mut data: u32 = self.rng.gen();
                 let word = addr & !3;
+                let (_, page, _) = xpo_host::mgmt::split_linear(word);
+                if word >= 128 && self.spared.contains(&page) {
+                    return AxiOp::Read { addr: word };
+                }
                 // Keep SoftwareReset out unless resets are enabled.
                 let (sr_byte, sr_bit) = self.software_reset;
                 if word == sr_byte as u32 & !3 && !self.resets {
@@ -412,7 +454,7 @@ impl BusTraffic {
 }
 
 impl Stimulus for BusTraffic {
-    fn drive(&mut self, _cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs) {
+    fn drive(&mut self, cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs) {
         let mut m = MgmtInputs::idle();
         if self.resets {
             if self.rng.gen_bool(0.002) {
@@ -429,8 +471,15 @@ impl Stimulus for BusTraffic {
             self.axi.abandon();
             self.page = 0;
         }
-        // AXI.
-        if self.axi_gap > 0 {
+        // AXI: the script first.
+        if self.script_next < self.script.len()
+            && self.script[self.script_next].0 <= cycle
+            && self.axi.outstanding() < 2
+        {
+            self.axi.push(self.script[self.script_next].1);
+            self.script_next += 1;
+            self.report.scripted += 1;
+        } else if self.axi_gap > 0 {
             self.axi_gap -= 1;
         } else if self.axi.outstanding() < 2 && self.started < self.limit {
             let op = self.plan_axi();
@@ -467,7 +516,10 @@ impl Stimulus for BusTraffic {
 
     /// Every transaction started has completed.
     fn finished(&self) -> bool {
-        self.started >= self.limit && self.i2c.idle() && self.axi.idle()
+        self.started >= self.limit
+            && self.script_next == self.script.len()
+            && self.i2c.idle()
+            && self.axi.idle()
     }
 }
 

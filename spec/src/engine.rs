@@ -19,9 +19,9 @@ pub trait Engine {
     /// Returns every register to its reset value (one cycle with `reset` high
     /// and all other inputs idle).
     fn reset(&mut self) {
-        let mut inputs = EngineInputs::new(self.config().lanes);
+        let mut inputs = EngineInputs::for_config(self.config());
         inputs.reset = true;
-        let mut out = EngineOutputs::new(self.config().lanes);
+        let mut out = EngineOutputs::for_config(self.config());
         self.step_into(&inputs, &mut out);
     }
 
@@ -31,7 +31,7 @@ pub trait Engine {
 
     /// One rising edge; convenience form of [`Engine::step_into`].
     fn step(&mut self, inputs: &EngineInputs) -> EngineOutputs {
-        let mut out = EngineOutputs::new(self.config().lanes);
+        let mut out = EngineOutputs::for_config(self.config());
         self.step_into(inputs, &mut out);
         out
     }

@@ -19,7 +19,7 @@ pub use config::{
 };
 pub use engine::Engine;
 pub use ports::{
-    EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, MgmtInputs, MgmtOutputs, PortSpec,
-    WordLayout,
+    EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, LaserInputs, LaserOutputs, MgmtInputs,
+    MgmtOutputs, Place, PortSpec, WordLayout,
 };
 pub use prbs::{PrbsPattern, PrbsPolynomial};

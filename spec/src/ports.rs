@@ -209,6 +209,8 @@ port_table! {
         module_reset: bool = 1,
         /// Low-power pin (CMIS LPMode): requests ModuleLowPwr when LowPwrAllowRequestHW is set.
         low_power_pin: bool = 1,
+        /// Laser safety interlock (synchronous): every laser dark in the same cycle while high.
+        interlock: bool = 1,
     }
 }
 
@@ -250,26 +252,76 @@ port_table! {
     }
 }
 
+port_table! {
+    /// Inputs of one laser lane: its converters, sampled on the rising edge.
+    pub struct LaserInputs {
+        /// Bias-sense ADC code.
+        bias_adc: u16 = 16,
+        /// `bias_adc` holds a new conversion this cycle.
+        bias_adc_valid: bool = 1,
+        /// Monitor-photodiode ADC code.
+        power_adc: u16 = 16,
+        /// `power_adc` holds a new conversion this cycle.
+        power_adc_valid: bool = 1,
+    }
+}
+
+port_table! {
+    /// Outputs of one laser lane.
+    pub struct LaserOutputs {
+        /// Bias DAC code (the low `laser.dac_bits` bits are used).
+        bias_dac: u16 = 16,
+        /// Laser driver enable.
+        driver_enable: bool = 1,
+    }
+}
+
+/// Where a port is: a management port, a data lane's or a laser lane's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Place {
+    Management,
+    Lane(usize),
+    Laser(usize),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Management => write!(f, "management"),
+            Self::Lane(l) => write!(f, "lane {l}"),
+            Self::Laser(l) => write!(f, "laser {l}"),
+        }
+    }
+}
+
 /// All inputs of the top module for one cycle.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineInputs {
     /// Synchronous reset, active high: every register returns to its reset
     /// value at this edge.
     pub reset: bool,
-    /// The management byte port.
+    /// The management buses and pins.
     pub mgmt: MgmtInputs,
     /// Per-lane inputs, lane 0 first.
     pub lanes: Vec<LaneInputs>,
+    /// Per-laser-lane inputs, laser 0 first.
+    pub lasers: Vec<LaserInputs>,
 }
 
 impl EngineInputs {
-    /// Idle inputs for `lanes` lanes.
-    pub fn new(lanes: usize) -> Self {
+    /// Idle inputs for `lanes` data lanes and `lasers` laser lanes.
+    pub fn new(lanes: usize, lasers: usize) -> Self {
         Self {
             reset: false,
             mgmt: MgmtInputs::idle(),
             lanes: vec![LaneInputs::default(); lanes],
+            lasers: vec![LaserInputs::default(); lasers],
         }
+    }
+
+    /// Idle inputs for `cfg`'s lane counts.
+    pub fn for_config(cfg: &crate::EngineConfig) -> Self {
+        Self::new(cfg.lanes, cfg.laser_lanes)
     }
 }
 
@@ -280,31 +332,48 @@ pub struct EngineOutputs {
     pub mgmt: MgmtOutputs,
     /// Per-lane outputs, lane 0 first.
     pub lanes: Vec<LaneOutputs>,
+    /// Per-laser-lane outputs, laser 0 first.
+    pub lasers: Vec<LaserOutputs>,
 }
 
 impl EngineOutputs {
-    /// Zeroed outputs for `lanes` lanes.
-    pub fn new(lanes: usize) -> Self {
+    /// Zeroed outputs for `lanes` data lanes and `lasers` laser lanes.
+    pub fn new(lanes: usize, lasers: usize) -> Self {
         Self {
             mgmt: MgmtOutputs::default(),
             lanes: vec![LaneOutputs::default(); lanes],
+            lasers: vec![LaserOutputs::default(); lasers],
         }
     }
 
-    /// Every `(lane, port)` where `self` and `other` differ, management
-    /// ports (lane `None`) first, then lanes in port order.
-    pub fn differences(&self, other: &Self) -> Vec<(Option<usize>, &'static PortSpec)> {
+    /// Zeroed outputs for `cfg`'s lane counts.
+    pub fn for_config(cfg: &crate::EngineConfig) -> Self {
+        Self::new(cfg.lanes, cfg.laser_lanes)
+    }
+
+    /// Every `(place, port)` where `self` and `other` differ: management
+    /// ports first, then data lanes, then laser lanes, in port order.
+    pub fn differences(&self, other: &Self) -> Vec<(Place, &'static PortSpec)> {
         let mut diffs = Vec::new();
         for (i, p) in MgmtOutputs::PORTS.iter().enumerate() {
             if self.mgmt.get(i) != other.mgmt.get(i) {
-                diffs.push((None, p));
+                diffs.push((Place::Management, p));
             }
         }
         for (lane, (a, b)) in self.lanes.iter().zip(&other.lanes).enumerate() {
             if a != b {
                 for (i, p) in LaneOutputs::PORTS.iter().enumerate() {
                     if a.get(i) != b.get(i) {
-                        diffs.push((Some(lane), p));
+                        diffs.push((Place::Lane(lane), p));
+                    }
+                }
+            }
+        }
+        for (laser, (a, b)) in self.lasers.iter().zip(&other.lasers).enumerate() {
+            if a != b {
+                for (i, p) in LaserOutputs::PORTS.iter().enumerate() {
+                    if a.get(i) != b.get(i) {
+                        diffs.push((Place::Laser(laser), p));
                     }
                 }
             }
@@ -312,16 +381,20 @@ impl EngineOutputs {
         diffs
     }
 
-    /// The value of output `port` of `lane` (`None`: a management port).
-    pub fn value(&self, lane: Option<usize>, port: &str) -> Option<u128> {
-        match lane {
-            None => MgmtOutputs::PORTS
+    /// The value of output `port` at `place`.
+    pub fn value(&self, place: Place, port: &str) -> Option<u128> {
+        match place {
+            Place::Management => MgmtOutputs::PORTS
                 .iter()
                 .position(|p| p.name == port)
                 .map(|i| self.mgmt.get(i)),
-            Some(l) => {
+            Place::Lane(l) => {
                 let i = LaneOutputs::PORTS.iter().position(|p| p.name == port)?;
                 self.lanes.get(l).map(|o| o.get(i))
+            }
+            Place::Laser(l) => {
+                let i = LaserOutputs::PORTS.iter().position(|p| p.name == port)?;
+                self.lasers.get(l).map(|o| o.get(i))
             }
         }
     }
@@ -330,8 +403,9 @@ impl EngineOutputs {
 /// How the ports are laid out as 64-bit words when they cross into C++ (the
 /// Verilator shim): for inputs, word 0 bit 0 is `reset`; then one word per
 /// management port (all are at most 64 bits); then one slot per (port,
-/// lane), port-major, each slot `ceil(width / 64)` words, low word first.
-/// The shim generator and the Rust packer both use this.
+/// lane), port-major, each slot `ceil(width / 64)` words, low word first;
+/// then one word per (laser port, laser lane), port-major (laser ports are
+/// at most 64 bits). The shim generator and the Rust packer both use this.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WordLayout {
     /// Word of each management port, in table order.
@@ -340,12 +414,21 @@ pub struct WordLayout {
     pub port_offsets: Vec<usize>,
     /// Words per slot, in table order.
     pub slot_words: Vec<usize>,
+    /// Word of each laser port's laser-0 value, in table order.
+    pub laser_offsets: Vec<usize>,
     /// Total words.
     pub words: usize,
 }
 
 impl WordLayout {
-    fn new(mgmt: &[PortSpec], ports: &[PortSpec], lanes: usize, header_words: usize) -> Self {
+    fn new(
+        mgmt: &[PortSpec],
+        ports: &[PortSpec],
+        lanes: usize,
+        laser_ports: &[PortSpec],
+        lasers: usize,
+        header_words: usize,
+    ) -> Self {
         let mut port_offsets = Vec::new();
         let mut slot_words = Vec::new();
         let mgmt_offsets: Vec<usize> = (0..mgmt.len()).map(|i| header_words + i).collect();
@@ -356,22 +439,43 @@ impl WordLayout {
             slot_words.push(w);
             at += w * lanes;
         }
+        let mut laser_offsets = Vec::new();
+        for p in laser_ports {
+            assert!(p.width <= 64, "laser port {} wider than a word", p.name);
+            laser_offsets.push(at);
+            at += lasers;
+        }
         Self {
             mgmt_offsets,
             port_offsets,
             slot_words,
+            laser_offsets,
             words: at,
         }
     }
 
     /// Layout of the inputs (one header word for `reset`).
-    pub fn inputs(lanes: usize) -> Self {
-        Self::new(MgmtInputs::PORTS, LaneInputs::PORTS, lanes, 1)
+    pub fn inputs(lanes: usize, lasers: usize) -> Self {
+        Self::new(
+            MgmtInputs::PORTS,
+            LaneInputs::PORTS,
+            lanes,
+            LaserInputs::PORTS,
+            lasers,
+            1,
+        )
     }
 
     /// Layout of the outputs (no header).
-    pub fn outputs(lanes: usize) -> Self {
-        Self::new(MgmtOutputs::PORTS, LaneOutputs::PORTS, lanes, 0)
+    pub fn outputs(lanes: usize, lasers: usize) -> Self {
+        Self::new(
+            MgmtOutputs::PORTS,
+            LaneOutputs::PORTS,
+            lanes,
+            LaserOutputs::PORTS,
+            lasers,
+            0,
+        )
     }
 
     /// First word of `(port, lane)`.
@@ -395,6 +499,9 @@ impl WordLayout {
                 }
             });
         }
+        for (laser, l) in inputs.lasers.iter().enumerate() {
+            l.visit(|p, v| words[self.laser_offsets[p] + laser] = v as u64);
+        }
     }
 
     /// Unpacks outputs from `words` (length `self.words`).
@@ -410,6 +517,9 @@ impl WordLayout {
                     lo
                 }
             });
+        }
+        for (laser, l) in outputs.lasers.iter_mut().enumerate() {
+            l.load(|p| words[self.laser_offsets[p] + laser] as u128);
         }
     }
 }
@@ -437,13 +547,13 @@ mod tests {
             .iter()
             .chain(LaneOutputs::PORTS)
             .all(|p| p.width <= 128));
-        let lay = WordLayout::inputs(3);
+        let lay = WordLayout::inputs(3, 2);
         let m = MgmtInputs::PORTS.len();
         assert_eq!(lay.mgmt_offsets, (1..1 + m).collect::<Vec<_>>());
         assert_eq!(lay.port_offsets[0], 1 + m);
         assert_eq!(lay.slot_words[0], 2); // rx_data: 66 bits
         assert_eq!(lay.port_offsets[1], 1 + m + 2 * 3);
-        let mut inp = EngineInputs::new(3);
+        let mut inp = EngineInputs::new(3, 2);
         inp.reset = true;
         inp.lanes[2].rx_data = (1u128 << 65) | 5;
         inp.lanes[1].prbs_chk_pattern = 9;
@@ -452,8 +562,8 @@ mod tests {
         assert_eq!(words[0], 1);
         assert_eq!(words[lay.slot(0, 2)], 5);
         assert_eq!(words[lay.slot(0, 2) + 1], 2);
-        let out_lay = WordLayout::outputs(3);
-        let mut out = EngineOutputs::new(3);
+        let out_lay = WordLayout::outputs(3, 2);
+        let mut out = EngineOutputs::new(3, 2);
         out.mgmt.axi_rdata = 0xA5A5_5A5A;
         out.mgmt.int_l = true;
         out.lanes[1].tx_data = (3u128 << 64) | 1;
@@ -469,22 +579,22 @@ mod tests {
                 }
             });
         }
-        let mut back = EngineOutputs::new(3);
+        let mut back = EngineOutputs::new(3, 2);
         out_lay.unpack_outputs(&w, &mut back);
         assert_eq!(back, out);
     }
 
     #[test]
     fn differences_name_lane_and_port() {
-        let a = EngineOutputs::new(3);
+        let a = EngineOutputs::new(3, 2);
         let mut b = a.clone();
         b.lanes[2].prbs_chk_locked = true;
         b.mgmt.axi_bvalid = true;
         let d = a.differences(&b);
         assert_eq!(d.len(), 2);
-        assert_eq!((d[0].0, d[0].1.name), (None, "axi_bvalid"));
-        assert_eq!((d[1].0, d[1].1.name), (Some(2), "prbs_chk_locked"));
-        assert_eq!(b.value(Some(2), "prbs_chk_locked"), Some(1));
-        assert_eq!(b.value(None, "axi_bvalid"), Some(1));
+        assert_eq!((d[0].0, d[0].1.name), (Place::Management, "axi_bvalid"));
+        assert_eq!((d[1].0, d[1].1.name), (Place::Lane(2), "prbs_chk_locked"));
+        assert_eq!(b.value(Place::Lane(2), "prbs_chk_locked"), Some(1));
+        assert_eq!(b.value(Place::Management, "axi_bvalid"), Some(1));
     }
 }

@@ -60,7 +60,7 @@ fn catch(kind: EngineKind, at: u64, lane: usize, port: usize, bit: u32) {
     let d = r.divergence.expect("the corrupted engine is caught");
     let port_name = xpo_spec::LaneOutputs::PORTS[port].name;
     assert_eq!(d.cycle, at);
-    assert_eq!(d.lane, Some(lane));
+    assert_eq!(d.place, xpo_spec::Place::Lane(lane));
     assert_eq!(d.port, port_name);
     assert_eq!(r.cycles, at + 6, "stops `after` cycles past the divergence");
     assert_eq!(d.values[0].1, d.values[1].1, "model and verilator agree");

@@ -216,8 +216,8 @@ fn axi_waits_for_the_i2c_transaction_and_both_read_the_same_bytes() {
         let cfg = EngineConfig::default();
         let mut e = build_engine(kind, &cfg).unwrap();
         e.reset();
-        let mut i = EngineInputs::new(cfg.lanes);
-        let mut o = EngineOutputs::new(cfg.lanes);
+        let mut i = EngineInputs::for_config(&cfg);
+        let mut o = EngineOutputs::for_config(&cfg);
         let mut i2c = I2cMaster::new(&cfg, 1_000_000);
         let mut axi = AxiMaster::new(5, AxiPacing::RANDOM);
         i2c.push(I2cOp::Read { addr: 128, n: 16 });

@@ -69,33 +69,157 @@ pub enum HwRole {
     Pulse,
 }
 
-/// The register block's hardware interface: port name, field, role. The
-/// block's struct has one signal per row, by the same name.
-pub const HWIF: &[(&str, &str, HwRole)] = &[
-    ("module_state", "ModuleState", HwRole::Input),
-    ("module_state_changed", "ModuleStateChanged", HwRole::Latch),
-    ("low_pwr_request_sw", "LowPwrRequestSW", HwRole::Control),
+/// How many ports a row of [`HWIF`] has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HwScope {
+    /// One port (a lower-page field).
+    Module,
+    /// One port per laser lane (`name$0`, `name$1`, ...): lane `g` is
+    /// instance (or bitmap bit) `g % 8` in bank `g / 8` of the field's page;
+    /// a field with one instance per bank serves all eight lanes of it.
+    Laser,
+}
+
+/// A row of the register block's hardware interface: port name, field,
+/// role, scope, and the port's width in bits (a control may be wider than
+/// its field: zero-extended).
+pub type HwRow = (&'static str, &'static str, HwRole, HwScope, u8);
+
+/// The register block's hardware interface. The block's struct has one
+/// signal (or, per laser lane, one `Vec` of signals) per row, by the same
+/// name and width.
+pub const HWIF: &[HwRow] = &[
+    (
+        "module_state",
+        "ModuleState",
+        HwRole::Input,
+        HwScope::Module,
+        3,
+    ),
+    (
+        "module_state_changed",
+        "ModuleStateChanged",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "low_pwr_request_sw",
+        "LowPwrRequestSW",
+        HwRole::Control,
+        HwScope::Module,
+        1,
+    ),
     (
         "low_pwr_allow_request_hw",
         "LowPwrAllowRequestHW",
         HwRole::Control,
+        HwScope::Module,
+        1,
     ),
-    ("software_reset", "SoftwareReset", HwRole::Pulse),
+    (
+        "software_reset",
+        "SoftwareReset",
+        HwRole::Pulse,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "laser_enable",
+        "LaneEnable",
+        HwRole::Control,
+        HwScope::Laser,
+        1,
+    ),
+    (
+        "fiber_checked",
+        "OutputFiberChecked",
+        HwRole::Control,
+        HwScope::Laser,
+        1,
+    ),
+    (
+        "laser_apc",
+        "LaserControlMode",
+        HwRole::Control,
+        HwScope::Laser,
+        1,
+    ),
+    (
+        "check_power",
+        "FiberCheckPower",
+        HwRole::Control,
+        HwScope::Laser,
+        16,
+    ),
+    (
+        "bias_setpoint",
+        "BiasSetpoint",
+        HwRole::Control,
+        HwScope::Laser,
+        16,
+    ),
+    (
+        "power_setpoint",
+        "PowerSetpoint",
+        HwRole::Control,
+        HwScope::Laser,
+        16,
+    ),
+    ("lane_state", "LaneState", HwRole::Input, HwScope::Laser, 2),
+    (
+        "fault_code",
+        "LaserFaultCode",
+        HwRole::Input,
+        HwScope::Laser,
+        4,
+    ),
+    (
+        "bias_monitor",
+        "BiasMonitor",
+        HwRole::Input,
+        HwScope::Laser,
+        16,
+    ),
+    (
+        "power_monitor",
+        "PowerMonitor",
+        HwRole::Input,
+        HwScope::Laser,
+        16,
+    ),
 ];
 
-/// One resolved hardware port (lower-page fields only, so far).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One resolved hardware port.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HwPort {
-    pub port: &'static str,
+    /// Row name in [`HWIF`].
+    pub base: &'static str,
+    /// The laser lane, for per-lane rows.
+    pub lane: Option<usize>,
+    /// The Verilog port name (`base` or `base$lane`).
+    pub port: String,
     pub role: HwRole,
+    /// The half page and the byte within it (0..127).
+    pub half: usize,
     pub byte: u8,
     pub lsb: u8,
+    /// Field bits within the byte (1..8), or 16 for a two-byte value.
     pub width: u8,
+    /// Bytes of the value: 1, or 2 (big-endian, first byte most significant).
+    pub len: u8,
+    /// Width of the port.
+    pub port_width: u8,
 }
 
 impl HwPort {
+    /// The field's bits within its byte (all of them for two-byte values).
     pub fn mask(&self) -> u8 {
-        ((((1u16 << self.width) - 1) << self.lsb) & 0xff) as u8
+        if self.len > 1 {
+            0xff
+        } else {
+            ((((1u16 << self.width) - 1) << self.lsb) & 0xff) as u8
+        }
     }
 }
 
@@ -116,7 +240,8 @@ pub struct RegPlan {
     pub interrupt: (u8, u8),
     /// `(page, banks)` of every upper page.
     pub pages: Vec<(u8, u8)>,
-    /// The hardware interface, in [`HWIF`] order.
+    /// The hardware interface, in [`HWIF`] order, per-lane rows expanded
+    /// lane by lane.
     pub hwif: Vec<HwPort>,
 }
 
@@ -195,34 +320,64 @@ impl RegPlan {
                 }
             }
         }
-        let hwif: Vec<HwPort> = HWIF
-            .iter()
-            .map(|&(port, field, role)| {
-                let f = map
-                    .field(field)
-                    .unwrap_or_else(|| panic!("hwif field {field}"));
-                assert!(
-                    f.in_lower() && f.count == 1 && f.len == 1,
-                    "hwif {field}: lower-page byte fields only"
-                );
-                let l = f.instance(0);
-                HwPort {
-                    port,
-                    role,
-                    byte: l.byte,
-                    lsb: l.lsb,
-                    width: l.width,
+        let mut hwif: Vec<HwPort> = Vec::new();
+        for &(base, field, role, scope, port_width) in HWIF {
+            let f = map
+                .field(field)
+                .unwrap_or_else(|| panic!("hwif field {field}"));
+            let lanes: Vec<Option<usize>> = match scope {
+                HwScope::Module => {
+                    assert!(f.in_lower() && f.count == 1 && f.len == 1, "hwif {field}");
+                    vec![None]
                 }
-            })
-            .collect();
-        for h in &mut halves {
+                HwScope::Laser => (0..cfg.laser_lanes).map(Some).collect(),
+            };
+            for lane in lanes {
+                let (key, byte, lsb, width, len) = match lane {
+                    None => {
+                        let l = f.instance(0);
+                        (None, l.byte, l.lsb, l.width, 1)
+                    }
+                    Some(g) => {
+                        let (bank, k) = ((g / 8) as u8, (g % 8) as u8);
+                        let key = Some((bank, f.page));
+                        if f.encoding == xpo_spec::regmap::Encoding::LaneBitmap {
+                            let l = f.instance(0);
+                            (key, l.byte + k / 8, k % 8, 1, 1)
+                        } else {
+                            let l = f.instance(if f.count == 1 { 0 } else { k });
+                            let width = if l.len > 1 { 8 * l.len } else { l.width };
+                            (key, l.byte, l.lsb, width, l.len)
+                        }
+                    }
+                };
+                assert!(
+                    port_width >= width.min(16),
+                    "hwif {base}: port narrower than {field}"
+                );
+                hwif.push(HwPort {
+                    base,
+                    lane,
+                    port: lane.map_or_else(|| base.to_string(), |g| format!("{base}${g}")),
+                    role,
+                    half: find(&halves, key),
+                    byte: byte & 0x7f,
+                    lsb,
+                    width,
+                    len,
+                    port_width,
+                });
+            }
+        }
+        for (hi, h) in halves.iter_mut().enumerate() {
             let img = map.reset_half(h.key.map(|(_, p)| p), &cfg.identity);
             for (b, c) in h.bytes.iter_mut().enumerate() {
                 c.reset = img[b];
-                let hw_input = h.key.is_none()
-                    && hwif
-                        .iter()
-                        .any(|p| p.role == HwRole::Input && p.byte as usize == b);
+                let hw_input = hwif.iter().any(|p| {
+                    p.role == HwRole::Input
+                        && p.half == hi
+                        && (b as u8).wrapping_sub(p.byte) < p.len
+                });
                 c.stored = c.store != 0 || c.rc != 0 || hw_input;
             }
         }

@@ -103,15 +103,20 @@ impl State {
         v
     }
 
-    /// The value a control port shows.
-    fn control(&self, i: usize) -> bool {
-        let p = self.plan.hwif[i];
-        (self.store[0][p.byte as usize] & p.mask()) != 0
+    /// The value control port `i` shows: its field's stored bits.
+    fn control(&self, i: usize) -> u16 {
+        let p = &self.plan.hwif[i];
+        let bytes = &self.store[p.half];
+        if p.len > 1 {
+            (bytes[p.byte as usize] as u16) << 8 | bytes[p.byte as usize + 1] as u16
+        } else {
+            ((bytes[p.byte as usize] & p.mask()) >> p.lsb) as u16
+        }
     }
 
     /// One rising edge. `hw` holds the pre-edge value of every hardware
     /// port in `plan.hwif` order (inputs and latch requests; others ignored).
-    fn edge(&mut self, port: &Port, hw: &[u8]) {
+    fn edge(&mut self, port: &Port, hw: &[u16]) {
         let Port {
             txn,
             read,
@@ -122,16 +127,22 @@ impl State {
         } = *port;
         (self.page_ok, self.writable) = self.probe(port);
         self.access(port);
-        for (i, p) in self.plan.hwif.clone().into_iter().enumerate() {
-            let slot = &mut self.store[0][p.byte as usize];
+        for (i, &value) in hw.iter().enumerate().take(self.plan.hwif.len()) {
+            let p = &self.plan.hwif[i];
+            let (half, byte, mask, lsb, len) = (p.half, p.byte as usize, p.mask(), p.lsb, p.len);
             match p.role {
                 HwRole::Input if !txn => {
-                    *slot = (*slot & !p.mask()) | ((hw[i] << p.lsb) & p.mask())
+                    let bytes = &mut self.store[half];
+                    if len > 1 {
+                        bytes[byte] = (value >> 8) as u8;
+                        bytes[byte + 1] = value as u8;
+                    } else {
+                        bytes[byte] = (bytes[byte] & !mask) | (((value as u8) << lsb) & mask);
+                    }
                 }
-                HwRole::Latch => *slot |= (hw[i] << p.lsb) & p.mask(),
+                HwRole::Latch => self.store[half][byte] |= ((value as u8) << lsb) & mask,
                 HwRole::Pulse => {
-                    self.pulses[i] =
-                        txn && write && !read && addr == p.byte && wdata & p.mask() != 0;
+                    self.pulses[i] = txn && write && !read && addr == p.byte && wdata & mask != 0;
                 }
                 _ => {}
             }
@@ -243,6 +254,17 @@ pub struct CmisRegisters {
     pub low_pwr_request_sw: Signal<Out, Bit>,
     pub low_pwr_allow_request_hw: Signal<Out, Bit>,
     pub software_reset: Signal<Out, Bit>,
+    // Per laser lane
+    pub laser_enable: Vec<Signal<Out, Bit>>,
+    pub fiber_checked: Vec<Signal<Out, Bit>>,
+    pub laser_apc: Vec<Signal<Out, Bit>>,
+    pub check_power: Vec<Signal<Out, Bits<16>>>,
+    pub bias_setpoint: Vec<Signal<Out, Bits<16>>>,
+    pub power_setpoint: Vec<Signal<Out, Bits<16>>>,
+    pub lane_state: Vec<Signal<In, Bits<2>>>,
+    pub fault_code: Vec<Signal<In, Bits<4>>>,
+    pub bias_monitor: Vec<Signal<In, Bits<16>>>,
+    pub power_monitor: Vec<Signal<In, Bits<16>>>,
     state: Regs,
 }
 
@@ -262,7 +284,45 @@ impl Block for Regs {
     fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
 }
 
+fn lanes<T: Default>(n: usize) -> Vec<T> {
+    (0..n).map(|_| T::default()).collect()
+}
+
 impl CmisRegisters {
+    /// The pre-edge value of hardware port `p` (inputs and latches).
+    fn hw_value(&self, p: &super::plan::HwPort) -> u16 {
+        let g = p.lane.unwrap_or(0);
+        match p.base {
+            "module_state" => self.module_state.val().index() as u16,
+            "module_state_changed" => self.module_state_changed.val() as u16,
+            "lane_state" => self.lane_state[g].val().index() as u16,
+            "fault_code" => self.fault_code[g].val().index() as u16,
+            "bias_monitor" => self.bias_monitor[g].val().index() as u16,
+            "power_monitor" => self.power_monitor[g].val().index() as u16,
+            _ => 0,
+        }
+    }
+
+    /// Drives control and pulse port `i` of the plan.
+    fn drive(&mut self, i: usize) {
+        let s = &self.state.0;
+        let p = &s.plan.hwif[i];
+        let g = p.lane.unwrap_or(0);
+        let v = s.control(i);
+        match p.base {
+            "low_pwr_request_sw" => self.low_pwr_request_sw.next = v != 0,
+            "low_pwr_allow_request_hw" => self.low_pwr_allow_request_hw.next = v != 0,
+            "software_reset" => self.software_reset.next = s.pulses[i],
+            "laser_enable" => self.laser_enable[g].next = v != 0,
+            "fiber_checked" => self.fiber_checked[g].next = v != 0,
+            "laser_apc" => self.laser_apc[g].next = v != 0,
+            "check_power" => self.check_power[g].next = (v as u64).into(),
+            "bias_setpoint" => self.bias_setpoint[g].next = (v as u64).into(),
+            "power_setpoint" => self.power_setpoint[g].next = (v as u64).into(),
+            _ => {}
+        }
+    }
+
     /// The block for `cfg`'s register map.
     pub fn new(cfg: &EngineConfig) -> Self {
         Self {
@@ -286,6 +346,16 @@ impl CmisRegisters {
             low_pwr_request_sw: Default::default(),
             low_pwr_allow_request_hw: Default::default(),
             software_reset: Default::default(),
+            laser_enable: lanes(cfg.laser_lanes),
+            fiber_checked: lanes(cfg.laser_lanes),
+            laser_apc: lanes(cfg.laser_lanes),
+            check_power: lanes(cfg.laser_lanes),
+            bias_setpoint: lanes(cfg.laser_lanes),
+            power_setpoint: lanes(cfg.laser_lanes),
+            lane_state: lanes(cfg.laser_lanes),
+            fault_code: lanes(cfg.laser_lanes),
+            bias_monitor: lanes(cfg.laser_lanes),
+            power_monitor: lanes(cfg.laser_lanes),
             state: Regs(State::new(RegPlan::new(cfg))),
         }
     }
@@ -310,24 +380,25 @@ impl Logic for CmisRegisters {
                 let plan = s.plan.clone();
                 *s = State::new(plan);
             } else {
-                // In `HWIF` order.
-                let hw = [
-                    self.module_state.val().index() as u8,
-                    self.module_state_changed.val() as u8,
-                    0,
-                    0,
-                    0,
-                ];
-                s.edge(&port, &hw);
+                let hw: Vec<u16> = self
+                    .state
+                    .0
+                    .plan
+                    .hwif
+                    .iter()
+                    .map(|p| self.hw_value(p))
+                    .collect();
+                self.state.0.edge(&port, &hw);
             }
         }
+        let s = &self.state.0;
         self.page_ok.next = s.page_ok;
         self.writable.next = s.writable;
         self.rdata.next = (s.rdata as u64).into();
         self.int_l.next = !s.intl();
-        self.low_pwr_request_sw.next = s.control(2);
-        self.low_pwr_allow_request_hw.next = s.control(3);
-        self.software_reset.next = s.pulses[4];
+        for i in 0..self.state.0.plan.hwif.len() {
+            self.drive(i);
+        }
     }
 
     fn connect(&mut self) {
@@ -338,6 +409,24 @@ impl Logic for CmisRegisters {
         self.low_pwr_request_sw.connect();
         self.low_pwr_allow_request_hw.connect();
         self.software_reset.connect();
+        for v in [
+            &mut self.laser_enable,
+            &mut self.fiber_checked,
+            &mut self.laser_apc,
+        ] {
+            for sig in v.iter_mut() {
+                sig.connect();
+            }
+        }
+        for v in [
+            &mut self.check_power,
+            &mut self.bias_setpoint,
+            &mut self.power_setpoint,
+        ] {
+            for sig in v.iter_mut() {
+                sig.connect();
+            }
+        }
     }
 
     fn hdl(&self) -> Verilog {
@@ -531,7 +620,7 @@ fn verilog(plan: &RegPlan) -> String {
             for p in plan
                 .hwif
                 .iter()
-                .filter(|p| p.role == HwRole::Latch && h == 0 && p.byte as usize == b)
+                .filter(|p| p.role == HwRole::Latch && p.half == h && p.byte as usize == b)
             {
                 set = format!(
                     "{set} | (({{{}'d0, {}}} << {}) & 8'h{:02X})",
@@ -550,17 +639,45 @@ fn verilog(plan: &RegPlan) -> String {
             );
         }
     }
-    // Hardware inputs, sampled only outside transactions (coherent reads).
+    // Hardware inputs, sampled only outside transactions (coherent reads);
+    // one assignment per byte, however many fields share it.
+    let mut input_bytes: Vec<(usize, usize)> = Vec::new();
     for p in plan.hwif.iter().filter(|p| p.role == HwRole::Input) {
-        let r = reg(0, p.byte as usize);
+        for k in 0..p.len as usize {
+            let at = (p.half, p.byte as usize + k);
+            if !input_bytes.contains(&at) {
+                input_bytes.push(at);
+            }
+        }
+    }
+    for (h, b) in input_bytes {
+        let r = reg(h, b);
+        let mut keep = 0xffu8;
+        let mut terms = Vec::new();
+        for p in plan
+            .hwif
+            .iter()
+            .filter(|p| p.role == HwRole::Input && p.half == h)
+        {
+            if p.len > 1 && (b == p.byte as usize || b == p.byte as usize + 1) {
+                keep = 0;
+                let hi = if b == p.byte as usize { "15:8" } else { "7:0" };
+                terms.push(format!("{}[{hi}]", p.port));
+            } else if p.len == 1 && b == p.byte as usize {
+                keep &= !p.mask();
+                terms.push(format!(
+                    "(({{{}'d0, {}}} << {}) & 8'h{:02X})",
+                    8 - p.width,
+                    p.port,
+                    p.lsb,
+                    p.mask()
+                ));
+            }
+        }
         let _ = writeln!(
             v,
-            "        if (!txn) {r} <= ({r} & 8'h{:02X}) | (({{{}'d0, {}}} << {}) & 8'h{:02X});",
-            !p.mask(),
-            8 - p.width,
-            p.port,
-            p.lsb,
-            p.mask()
+            "        if (!txn) {r} <= ({r} & 8'h{keep:02X}) | {};",
+            terms.join(" | ")
         );
     }
     // One-cycle pulses after a host write of 1 to a self-clearing bit.
@@ -577,13 +694,20 @@ fn verilog(plan: &RegPlan) -> String {
     // Controls: the stored bits of the field.
     v.push_str("always @(*) begin\n");
     for p in plan.hwif.iter().filter(|p| p.role == HwRole::Control) {
-        let _ = writeln!(
-            v,
-            "    {} = |({} & 8'h{:02X});",
-            p.port,
-            reg(0, p.byte as usize),
-            p.mask()
-        );
+        let r = reg(p.half, p.byte as usize);
+        let value = if p.len > 1 {
+            format!("{{{r}, {}}}", reg(p.half, p.byte as usize + 1))
+        } else if p.width == 1 && p.port_width == 1 {
+            format!("|({r} & 8'h{:02X})", p.mask())
+        } else {
+            let bits = format!("{r}[{}:{}]", p.lsb + p.width - 1, p.lsb);
+            if p.port_width > p.width {
+                format!("{{{}'d0, {bits}}}", p.port_width - p.width)
+            } else {
+                bits
+            }
+        };
+        let _ = writeln!(v, "    {} = {value};", p.port);
     }
     v.push_str("end\n");
     v

@@ -370,13 +370,19 @@ impl CmisMemory {
                 (l.mask(), (value as u8) << l.lsb)
             };
             if self.in_transaction {
-                self.deferred.push((r.half, l.byte + k, mask, v));
+                // Only the latest value matters when the transaction ends.
+                let key = (r.half, l.byte + k, mask);
+                match self.deferred.iter_mut().find(|d| (d.0, d.1, d.2) == key) {
+                    Some(d) => d.3 = v,
+                    None => self.deferred.push((r.half, l.byte + k, mask, v)),
+                }
             } else {
                 let slot = &mut self.bytes_mut(r.half)[Self::index(l.byte + k)];
                 *slot = (*slot & !mask) | (v & mask);
             }
         }
-        self.update_interrupt();
+        // Hardware-driven fields are neither flags nor masks: IntL is
+        // unchanged.
     }
 
     /// Hardware latches bits of a flag (for bitmaps, `bits` is the lane

@@ -9,8 +9,10 @@ use crate::mgmt::i2c::I2cTargetModel;
 use crate::mgmt::memory::FieldRef;
 use crate::mgmt::port::BytePortModel;
 use crate::mgmt::CmisMemory;
+use laser::{LaserInputs, LaserLaneModel, LaserOutputs};
 use module_state::ModuleStateModel;
 use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
+use xpo_spec::laser::{LaserParams, Ratio};
 use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, MgmtOutputs};
 
 /// One lane of the model.
@@ -32,6 +34,59 @@ struct Management {
     axi: AxiSlaveModel,
     /// The fields the hardware touches every cycle, resolved once.
     fields: HwFields,
+    laser_fields: Vec<LaserFields>,
+}
+
+/// The register fields one laser lane uses, resolved once.
+#[derive(Debug, Clone, Copy)]
+struct LaserFields {
+    bit: u8,
+    enable: FieldRef,
+    fiber_checked: FieldRef,
+    apc: FieldRef,
+    check_power: FieldRef,
+    bias_setpoint: FieldRef,
+    power_setpoint: FieldRef,
+    lane_state: FieldRef,
+    fault_code: FieldRef,
+    bias_monitor: FieldRef,
+    power_monitor: FieldRef,
+}
+
+impl LaserFields {
+    /// Lane `g`: instance (or bitmap bit) `g % 8` in bank `g / 8`.
+    fn new(memory: &CmisMemory, g: usize) -> Self {
+        let (bank, k) = ((g / 8) as u8, (g % 8) as u8);
+        let one = |n: &str| memory.field_ref(n, bank, 0);
+        let lane = |n: &str| memory.field_ref(n, bank, k);
+        Self {
+            bit: k,
+            enable: one("LaneEnable"),
+            fiber_checked: one("OutputFiberChecked"),
+            apc: one("LaserControlMode"),
+            check_power: one("FiberCheckPower"),
+            bias_setpoint: lane("BiasSetpoint"),
+            power_setpoint: lane("PowerSetpoint"),
+            lane_state: lane("LaneState"),
+            fault_code: lane("LaserFaultCode"),
+            bias_monitor: lane("BiasMonitor"),
+            power_monitor: lane("PowerMonitor"),
+        }
+    }
+
+    /// The lane's controls as the register block drives them now.
+    fn controls(&self, m: &CmisMemory) -> (bool, bool, bool, u16, u16, u16) {
+        let bit = |r: FieldRef| m.peek_at(r) >> self.bit & 1 == 1;
+        (
+            bit(self.enable),
+            bit(self.fiber_checked),
+            m.peek_at(self.apc) != 0,
+            // FiberCheckPower is in mW; the lane works in 10 uW.
+            Ratio::new(100, 1).apply(m.peek_at(self.check_power) as u16),
+            m.peek_at(self.bias_setpoint) as u16,
+            m.peek_at(self.power_setpoint) as u16,
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +115,9 @@ impl Management {
         let memory = CmisMemory::new(cfg);
         Self {
             fields: HwFields::new(&memory),
+            laser_fields: (0..cfg.laser_lanes)
+                .map(|g| LaserFields::new(&memory, g))
+                .collect(),
             port: BytePortModel::new(memory.clone()),
             pristine: memory,
             i2c: I2cTargetModel::new(cfg),
@@ -76,6 +134,7 @@ impl Management {
         module_reset: bool,
         module_state: u8,
         state_changed: bool,
+        lasers: &[LaserOutputs],
     ) -> bool {
         // Everything below sees the others as they are before the edge.
         let axi_active = self.axi.active();
@@ -97,6 +156,12 @@ impl Management {
             memory.hw_write_at(f.module_state, module_state as u64);
             if state_changed {
                 memory.hw_latch_at(f.state_changed, 1);
+            }
+            for (lf, o) in self.laser_fields.iter().zip(lasers) {
+                memory.hw_write_at(lf.lane_state, o.lane_state as u64);
+                memory.hw_write_at(lf.fault_code, o.fault_code as u64);
+                memory.hw_write_at(lf.bias_monitor, o.bias_monitor as u64);
+                memory.hw_write_at(lf.power_monitor, o.power_monitor as u64);
             }
             let reset_byte = f.software_reset.loc;
             software_reset = memory.take_pulses().iter().any(|&(half, byte, bits)| {
@@ -122,6 +187,8 @@ pub struct Model {
     lanes: Vec<LaneModel>,
     mgmt: Management,
     module_state: ModuleStateModel,
+    lasers: Vec<LaserLaneModel>,
+    laser_params: LaserParams,
     /// SoftwareReset was written: the module resets at the next edge.
     software_reset: bool,
 }
@@ -141,6 +208,8 @@ impl Model {
             lanes,
             mgmt: Management::new(cfg),
             module_state: ModuleStateModel::new(cfg),
+            lasers: vec![LaserLaneModel::new(LaserParams::new(cfg)); cfg.laser_lanes],
+            laser_params: LaserParams::new(cfg),
             software_reset: false,
         })
     }
@@ -161,24 +230,59 @@ impl Engine for Model {
         // The engine reset, the module reset pin and SoftwareReset reset the
         // whole module; the bus interfaces only on the engine (bus) reset.
         let reset = inputs.reset || inputs.mgmt.module_reset || self.software_reset;
+        let interlock = inputs.mgmt.interlock;
         if inputs.reset {
             self.mgmt = Management::new(&self.config);
             self.module_state = ModuleStateModel::new(&self.config);
             self.software_reset = false;
+            for l in &mut self.lasers {
+                *l = LaserLaneModel::new(self.laser_params);
+            }
         } else {
             // Every block sees the others' outputs from before this edge.
             let (state, changed) = (self.module_state.state(), self.module_state.changed());
             let (mem, f) = (&self.mgmt.port.memory, self.mgmt.fields);
             let request = mem.peek_at(f.low_pwr_request_sw) != 0
                 || (mem.peek_at(f.low_pwr_allow_request_hw) != 0 && inputs.mgmt.low_power_pin);
-            self.software_reset = self.mgmt.step(&inputs.mgmt, reset, state, changed);
+            let controls: Vec<_> = self
+                .mgmt
+                .laser_fields
+                .iter()
+                .map(|lf| lf.controls(mem))
+                .collect();
+            let status: Vec<LaserOutputs> =
+                self.lasers.iter().map(|l| l.outputs(interlock)).collect();
+            self.software_reset = self.mgmt.step(&inputs.mgmt, reset, state, changed, &status);
             if reset {
                 self.module_state = ModuleStateModel::new(&self.config);
+                for l in &mut self.lasers {
+                    *l = LaserLaneModel::new(self.laser_params);
+                }
             } else {
                 self.module_state.step(request, false);
+                for ((l, c), a) in self.lasers.iter_mut().zip(controls).zip(&inputs.lasers) {
+                    l.step(&LaserInputs {
+                        enable: c.0,
+                        fiber_checked: c.1,
+                        apc: c.2,
+                        check_power: c.3,
+                        bias_setpoint: c.4,
+                        power_setpoint: c.5,
+                        interlock,
+                        bias_adc: a.bias_adc,
+                        bias_adc_valid: a.bias_adc_valid,
+                        power_adc: a.power_adc,
+                        power_adc_valid: a.power_adc_valid,
+                    });
+                }
             }
         }
         self.mgmt.outputs(&mut outputs.mgmt);
+        for (l, o) in self.lasers.iter().zip(outputs.lasers.iter_mut()) {
+            let s = l.outputs(interlock);
+            o.bias_dac = s.dac;
+            o.driver_enable = s.driver_enable;
+        }
         for ((lane, i), o) in self
             .lanes
             .iter_mut()

@@ -57,8 +57,8 @@ impl Verilated {
                 wanted,
             });
         }
-        let in_layout = WordLayout::inputs(cfg.lanes);
-        let out_layout = WordLayout::outputs(cfg.lanes);
+        let in_layout = WordLayout::inputs(cfg.lanes, cfg.laser_lanes);
+        let out_layout = WordLayout::outputs(cfg.lanes, cfg.laser_lanes);
         let mut engine = Self {
             #[cfg(xpo_verilator)]
             sim: ffi::bridge::new_sim(),

@@ -863,9 +863,10 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     v.push(
         f("LaserControlMode", 0x1A, 140)
             .bits(0, 1)
+            .rw()
             .code()
             .reset(1)
-            .doc("0 ACC (bias follows the bias setpoint), 1 APC (power loop)."),
+            .doc("0 ACC (bias follows the bias setpoint), 1 APC (power loop). OIF-ELSFP-CMIS advertises the mode here; xpo implements both loops and lets the host write it (an extension), so a reader sees the mode in effect."),
     );
     v.push(
         f("LaserLaneCount", 0x1A, 140)
@@ -950,7 +951,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .bitmap()
             .doc("Per laser lane: mask every warning flag of the lane."),
     );
-    v.push(f("LaserFaultCode", 0x1A, 212).bits(0, 4).stride(8).lanes(8).code().doc("Per laser lane: 0 none, 1 APC loop failure, 2 ACC loop failure, 9 over-current (vendor), 10 interlock (vendor)."));
+    v.push(f("LaserFaultCode", 0x1A, 212).bits(0, 4).stride(8).lanes(8).code().doc("Per laser lane: 0 none, 1 APC loop failure, 2 ACC loop failure, 9 over-current (vendor)."));
     v.push(
         f("LaserWarningCode", 0x1A, 212)
             .bits(4, 4)

@@ -1,0 +1,148 @@
+//! The laser lanes in the whole engine: a host drives them over AXI while
+//! the physical lasers close the loops, on all three engines in lockstep
+//! (issue 4, acceptance 1). One 1.46 ms scenario at the default 156.25 MHz
+//! clock: fibre check, APC ramps and settling, the interlock asserted while
+//! some lanes ramp and others are on, re-enabling, an APC loop failure (a
+//! degraded laser), an over-current (a shorted driver), a switch to ACC and
+//! an ACC loop failure (an open bias sense). Safety properties are checked
+//! on the drive every cycle; outcomes are read back over AXI.
+
+use xpo_host::mgmt::{AxiOp, Driver};
+use xpo_sim::lasers::{field_writes, LaserBench, LaserEvent};
+use xpo_sim::mgmt_bus::EngineAxi;
+use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
+use xpo_sim::traffic::{Both, BusTraffic};
+use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
+use xpo_spec::EngineConfig;
+use xpo_tests::{all_engines, assert_agree};
+
+fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
+    let map = cfg.register_map();
+    let us = |t: u64| cfg.cycles_for_ns(t * 1_000);
+    let mut script = Vec::new();
+    let mut at = |t: u64, name: &str, instance: u8, value: u64| {
+        for op in field_writes(&map, name, 0, instance, value) {
+            script.push((us(t), op));
+        }
+    };
+    at(2, "LaserControlMode", 0, 1);
+    for k in 0..8u8 {
+        at(3, "PowerSetpoint", k, 6_000 + 500 * k as u64);
+        at(3, "BiasSetpoint", k, 2_500);
+    }
+    // Lanes 1..7 have their fibres confirmed already; lane 0 does the check.
+    at(5, "OutputFiberChecked", 0, 0xFE);
+    at(10, "LaneEnable", 0, 0x37);
+    // Lanes 6 and 7 start late: they are ramping when the interlock comes.
+    at(250, "LaneEnable", 0, 0xF7);
+    // After the interlock the host disables and re-enables every lane,
+    // now with lane 3 (whose laser is degraded).
+    at(310, "LaneEnable", 0, 0x00);
+    at(320, "LaneEnable", 0, 0xFF);
+    at(600, "OutputFiberChecked", 0, 0xFF);
+    // ACC from 900 us: every lane follows its 250 mA bias setpoint.
+    at(900, "LaserControlMode", 0, 0);
+    let bench = LaserBench::new(cfg, 41)
+        // Lane 3 degraded: APC cannot reach its setpoint: fault 1.
+        .at(
+            us(10),
+            LaserEvent::Health {
+                lane: 3,
+                health: 0.2,
+            },
+        )
+        // Lane 4's driver shorts while on: over-current, fault 9.
+        .at(
+            us(200),
+            LaserEvent::Short {
+                lane: 4,
+                shorted: true,
+            },
+        )
+        .at(us(300), LaserEvent::Interlock(true))
+        .at(us(303), LaserEvent::Interlock(false))
+        // Lane 5's bias sense opens in ACC: fault 2.
+        .at(
+            us(920),
+            LaserEvent::OpenBiasSense {
+                lane: 5,
+                open: true,
+            },
+        );
+    (script, bench, us(1_460))
+}
+
+/// Runs the scenario on `engines`; returns the reference engine as the run
+/// left it, its last outputs and the bench.
+fn run(engines: Vec<Box<dyn xpo_spec::Engine>>, cfg: &EngineConfig) -> (EngineAxi, LaserBench) {
+    let (script, mut bench, cycles) = scenario(cfg);
+    let mut prbs = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, 2), cfg.lanes).unwrap();
+    let mut traffic = BusTraffic::new(cfg, 2, u64::MAX)
+        .with_script(script)
+        .sparing(&[0x1A, 0x1B]);
+    let mut ls = Lockstep::new(engines);
+    let r = ls.run(
+        &mut Both(&mut Both(&mut prbs, &mut traffic), &mut bench),
+        &LockstepOptions {
+            cycles,
+            ..Default::default()
+        },
+    );
+    assert_agree(&r);
+    assert_eq!(r.cycles, cycles);
+    let reference = ls.into_engines().into_iter().next().unwrap();
+    (EngineAxi::attach(reference, r.last_outputs), bench)
+}
+
+fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
+    assert!(bench.violations.is_empty(), "{:#?}", bench.violations);
+    assert!(bench.interlock_cycles > 400, "{}", bench.interlock_cycles);
+    let mut d = Driver::new(host, cfg.register_map());
+    let mut lane = |g: usize| {
+        (
+            d.read_field("LaneState", g).unwrap(),
+            d.read_field("LaserFaultCode", g).unwrap(),
+            d.read_field("BiasMonitor", g).unwrap(),
+        )
+    };
+    // Faults: lane 3 APC (1), lane 4 over-current (9), lane 5 ACC (2).
+    assert_eq!(lane(3).1, 1, "lane 3: {:?}", lane(3));
+    assert_eq!(lane(4).1, 9, "lane 4: {:?}", lane(4));
+    assert_eq!(lane(5).1, 2, "lane 5: {:?}", lane(5));
+    for g in [3, 4, 5] {
+        assert_eq!(lane(g).0, 0, "a faulted lane reports off");
+    }
+    // The others are on in ACC at 250 mA (bias monitor within 5 %).
+    for g in [0, 1, 2, 6, 7] {
+        let (state, fault, bias) = lane(g);
+        assert_eq!((state, fault), (2, 0), "lane {g}");
+        assert!((bias as i64 - 2_500).abs() <= 125, "lane {g} bias {bias}");
+    }
+    // Physically: the faulted lanes are dark, the others emit.
+    for g in 0..8 {
+        let (_, power) = bench.laser(g).last();
+        if [3, 4, 5].contains(&g) {
+            assert_eq!(power, 0.0, "lane {g} dark");
+        } else {
+            assert!(power > 0.05, "lane {g}: {power} W");
+        }
+    }
+}
+
+#[test]
+fn three_engines_agree_through_bring_up_interlock_and_every_fault() {
+    let cfg = EngineConfig::default();
+    let (host, bench) = run(all_engines(&cfg), &cfg);
+    check_outcome(host, &bench, &cfg);
+}
+
+#[test]
+fn verilator_and_model_agree_on_the_same_scenario() {
+    let cfg = EngineConfig::default();
+    let engines = [EngineKind::Verilator, EngineKind::Model]
+        .iter()
+        .map(|&k| build_engine(k, &cfg).unwrap())
+        .collect();
+    let (host, bench) = run(engines, &cfg);
+    check_outcome(host, &bench, &cfg);
+}
