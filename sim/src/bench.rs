@@ -43,10 +43,26 @@ pub struct FfiSpeed {
     pub rust_words_cycles_per_second: f64,
 }
 
+/// APC settling of one setpoint, measured on the model with the physical
+/// laser in the loop (the RTL matches it cycle for cycle).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApcSettling {
+    pub setpoint_mw: f64,
+    /// From LaneEnable (fibre already confirmed) until the optical power
+    /// stays within 2 % of the setpoint; `None` if it never does.
+    pub settling_us: Option<f64>,
+    /// Highest power above the setpoint after enable, mW (0 if none).
+    pub overshoot_mw: f64,
+    /// Power at the end of the run, mW.
+    pub final_mw: f64,
+}
+
 /// The whole bench result, written as JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
     pub engines: BTreeMap<String, EngineSpeed>,
+    /// APC settling time against setpoint, laser 0 (`xpo_sim::lasers`).
+    pub apc: Vec<ApcSettling>,
     pub ffi: Option<FfiSpeed>,
     /// Model speed over Verilator speed.
     pub model_over_verilator: Option<f64>,
@@ -198,6 +214,62 @@ fn ffi_speed(cfg: &EngineConfig, opts: &BenchOptions) -> Result<FfiSpeed, SimErr
     })
 }
 
+/// One APC step response: laser 0 enabled with its fibre confirmed, in
+/// APC at `setpoint_mw`, for 800 µs, sampled every microsecond.
+pub fn apc_settling(cfg: &EngineConfig, setpoint_mw: f64, seed: u64) -> Result<ApcSettling, SimError> {
+    use crate::lasers::{field_writes, LaserBench};
+    use crate::traffic::BusTraffic;
+    let map = cfg.register_map();
+    let us = |t: u64| cfg.cycles_for_ns(t * 1_000);
+    let mut script = Vec::new();
+    let raw = (setpoint_mw * 100.0).round() as u64;
+    for (t, name, value) in [
+        (1, "LaserControlMode", 1),
+        (1, "PowerSetpoint", raw),
+        (1, "OutputFiberChecked", 1),
+        (5, "LaneEnable", 1),
+    ] {
+        for op in field_writes(&map, name, 0, 0, value) {
+            script.push((us(t), op));
+        }
+    }
+    let mut host = BusTraffic::new(cfg, seed, 0).with_script(script);
+    let mut lasers = LaserBench::new(cfg, seed);
+    lasers.record_every = us(1).max(1);
+    let mut model = Model::new(cfg)?;
+    model.reset();
+    let mut inputs = EngineInputs::for_config(cfg);
+    let mut out = EngineOutputs::for_config(cfg);
+    for cycle in 0..us(800) {
+        host.drive(cycle, &out.clone(), &mut inputs);
+        lasers.drive(cycle, &out.clone(), &mut inputs);
+        model.step_into(&inputs, &mut out);
+    }
+    let trace = &lasers.trace[0];
+    let t_us = |c: u64| c as f64 * 1e6 / cfg.clock_hz as f64;
+    let start = us(5);
+    let band = setpoint_mw * 0.02;
+    let last_out = trace
+        .iter()
+        .rposition(|s| s.cycle >= start && (s.power_mw - setpoint_mw).abs() > band);
+    let settling_us = match last_out {
+        Some(i) if i + 1 < trace.len() => Some(t_us(trace[i + 1].cycle - start)),
+        Some(_) => None,
+        None => Some(0.0),
+    };
+    let overshoot_mw = trace
+        .iter()
+        .filter(|s| s.cycle >= start)
+        .map(|s| s.power_mw - setpoint_mw)
+        .fold(0.0, f64::max);
+    Ok(ApcSettling {
+        setpoint_mw,
+        settling_us,
+        overshoot_mw,
+        final_mw: trace.last().map_or(0.0, |s| s.power_mw),
+    })
+}
+
 fn tempfile_path(stem: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("{stem}-{}.bin", std::process::id()))
 }
@@ -236,8 +308,13 @@ pub fn run_bench(cfg: &EngineConfig, opts: &BenchOptions) -> Result<BenchReport,
         (Some(m), Some(v)) => Some(m.cycles_per_second / v.cycles_per_second),
         _ => None,
     };
+    let apc = [20.0, 40.0, 60.0, 80.0, 100.0]
+        .iter()
+        .map(|&mw| apc_settling(cfg, mw, opts.seed))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(BenchReport {
         engines,
+        apc,
         ffi,
         model_over_verilator,
         lanes: cfg.lanes,
