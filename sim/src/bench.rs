@@ -216,7 +216,11 @@ fn ffi_speed(cfg: &EngineConfig, opts: &BenchOptions) -> Result<FfiSpeed, SimErr
 
 /// One APC step response: laser 0 enabled with its fibre confirmed, in
 /// APC at `setpoint_mw`, for 800 µs, sampled every microsecond.
-pub fn apc_settling(cfg: &EngineConfig, setpoint_mw: f64, seed: u64) -> Result<ApcSettling, SimError> {
+pub fn apc_settling(
+    cfg: &EngineConfig,
+    setpoint_mw: f64,
+    seed: u64,
+) -> Result<ApcSettling, SimError> {
     use crate::lasers::{field_writes, LaserBench};
     use crate::traffic::BusTraffic;
     let map = cfg.register_map();
