@@ -255,6 +255,19 @@ fn run(a: RunArgs) -> Result<u8> {
             host.read_field(name, g)
                 .with_context(|| format!("reading {name} of laser {g}"))
         };
+        let mut flags = serde_json::Map::new();
+        for (key, field) in [
+            ("bias_high_alarm", "LLaserBiasHighAlarm"),
+            ("bias_low_alarm", "LLaserBiasLowAlarm"),
+            ("bias_high_warning", "LLaserBiasHighWarning"),
+            ("bias_low_warning", "LLaserBiasLowWarning"),
+            ("power_high_alarm", "LLaserPowerHighAlarm"),
+            ("power_low_alarm", "LLaserPowerLowAlarm"),
+            ("power_high_warning", "LLaserPowerHighWarning"),
+            ("power_low_warning", "LLaserPowerLowWarning"),
+        ] {
+            flags.insert(key.into(), json!(read(field)? == 1));
+        }
         let state = read("LaneState")?;
         let state = ["off", "ramping", "on"]
             .get(state as usize)
@@ -268,6 +281,8 @@ fn run(a: RunArgs) -> Result<u8> {
             "power_monitor_mw": read("PowerMonitor")? as f64 / 100.0,
             "power_setpoint_mw": read("PowerSetpoint")? as f64 / 100.0,
             "bias_setpoint_ma": read("BiasSetpoint")? as f64 / 10.0,
+            // Latched threshold flags (1Ah:186..193); reading clears them.
+            "flags": flags,
         }));
     }
     let lanes = scenario.report(&result.last_outputs);

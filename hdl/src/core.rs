@@ -249,6 +249,22 @@ impl Logic for XpoCore {
             self.registers.fault_code[g].next = self.lasers[g].fault_code.val();
             self.registers.bias_monitor[g].next = self.lasers[g].bias_monitor.val();
             self.registers.power_monitor[g].next = self.lasers[g].power_monitor.val();
+            self.lasers[g].bias_ha.next = self.registers.bias_ha[g].val();
+            self.registers.flag_bias_ha[g].next = self.lasers[g].flag_bias_ha.val();
+            self.lasers[g].bias_la.next = self.registers.bias_la[g].val();
+            self.registers.flag_bias_la[g].next = self.lasers[g].flag_bias_la.val();
+            self.lasers[g].bias_hw.next = self.registers.bias_hw[g].val();
+            self.registers.flag_bias_hw[g].next = self.lasers[g].flag_bias_hw.val();
+            self.lasers[g].bias_lw.next = self.registers.bias_lw[g].val();
+            self.registers.flag_bias_lw[g].next = self.lasers[g].flag_bias_lw.val();
+            self.lasers[g].power_ha.next = self.registers.power_ha[g].val();
+            self.registers.flag_power_ha[g].next = self.lasers[g].flag_power_ha.val();
+            self.lasers[g].power_la.next = self.registers.power_la[g].val();
+            self.registers.flag_power_la[g].next = self.lasers[g].flag_power_la.val();
+            self.lasers[g].power_hw.next = self.registers.power_hw[g].val();
+            self.registers.flag_power_hw[g].next = self.lasers[g].flag_power_hw.val();
+            self.lasers[g].power_lw.next = self.registers.power_lw[g].val();
+            self.registers.flag_power_lw[g].next = self.lasers[g].flag_power_lw.val();
         }
         for i in 0..self.lanes.len() {
             self.lanes[i].clock.next = self.clock.val();

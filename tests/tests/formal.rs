@@ -40,7 +40,10 @@ module props(
     input wire clock, input wire reset, input wire enable, input wire fiber_checked,
     input wire apc, input wire [15:0] bias_setpoint, input wire [15:0] power_setpoint,
     input wire [15:0] check_power, input wire interlock, input wire [15:0] bias_adc,
-    input wire bias_adc_valid, input wire [15:0] power_adc, input wire power_adc_valid
+    input wire bias_adc_valid, input wire [15:0] power_adc, input wire power_adc_valid,
+    input wire [15:0] bias_ha, input wire [15:0] bias_la, input wire [15:0] bias_hw,
+    input wire [15:0] bias_lw, input wire [15:0] power_ha, input wire [15:0] power_la,
+    input wire [15:0] power_hw, input wire [15:0] power_lw
 );
     wire [15:0] dac;
     wire driver_enable;
@@ -55,7 +58,11 @@ module props(
         .bias_adc_valid(bias_adc_valid), .power_adc(power_adc),
         .power_adc_valid(power_adc_valid), .dac(dac), .driver_enable(driver_enable),
         .lane_state(lane_state), .fault_code(fault_code), .bias_monitor(bias_monitor),
-        .power_monitor(power_monitor));
+        .power_monitor(power_monitor), .bias_ha(bias_ha), .bias_la(bias_la),
+        .bias_hw(bias_hw), .bias_lw(bias_lw), .power_ha(power_ha), .power_la(power_la),
+        .power_hw(power_hw), .power_lw(power_lw),
+        .flag_bias_ha(), .flag_bias_la(), .flag_bias_hw(), .flag_bias_lw(),
+        .flag_power_ha(), .flag_power_la(), .flag_power_hw(), .flag_power_lw());
     reg first = 1'b1;
     always @(posedge clock) first <= 1'b0;
     always @(*) begin

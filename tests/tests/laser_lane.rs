@@ -39,6 +39,7 @@ fn inputs(d: &LaneDrive) -> LaserInputs {
         bias_adc_valid: d.bias_adc_valid,
         power_adc: d.power_adc,
         power_adc_valid: d.power_adc_valid,
+        thresholds: [0; 8],
     }
 }
 
@@ -137,7 +138,7 @@ fn run(
         } else {
             model.step(&inputs(&d));
         }
-        let m = sense(&model.outputs(d.interlock));
+        let m = sense(&model.outputs(d.interlock, &[0; 8]));
         assert_eq!(
             r, m,
             "cycle {cycle}: rust-hdl vs model (dac, en, state, fault, bias, power)"

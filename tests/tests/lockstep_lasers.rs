@@ -26,6 +26,9 @@ fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
         }
     };
     at(2, "LaserControlMode", 0, 1);
+    // A power high-warning threshold of 80 mW: lanes above it raise
+    // LLaserPowerHighWarning (1Ah:192) while on.
+    at(2, "LaserPowerHighWarning", 0, 8_000);
     for k in 0..8u8 {
         at(3, "PowerSetpoint", k, 6_000 + 500 * k as u64);
         at(3, "BiasSetpoint", k, 2_500);
@@ -118,6 +121,29 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
         assert_eq!((state, fault), (2, 0), "lane {g}");
         assert!((bias as i64 - 2_500).abs() <= 125, "lane {g} bias {bias}");
     }
+    // Threshold crossings: the lanes on in ACC at 250 mA emit about 86 mW,
+    // above the 80 mW warning; the flag re-latches after a read while the
+    // condition lasts. Lane 3 never reached On: no flag.
+    for g in [0, 1, 2, 6, 7] {
+        for _ in 0..2 {
+            assert_eq!(
+                d.read_field("LLaserPowerHighWarning", g).unwrap(),
+                1,
+                "lane {g}"
+            );
+        }
+        assert_eq!(
+            d.read_field("LLaserPowerHighAlarm", g).unwrap(),
+            0,
+            "lane {g}"
+        );
+        assert_eq!(
+            d.read_field("LLaserBiasLowAlarm", g).unwrap(),
+            0,
+            "lane {g}"
+        );
+    }
+    assert_eq!(d.read_field("LLaserPowerHighWarning", 3).unwrap(), 0);
     // Physically: the faulted lanes are dark, the others emit.
     for g in 0..8 {
         let (_, power) = bench.laser(g).last();

@@ -50,7 +50,13 @@
 //!      else it counts.
 //!    - Entering Fault sets the bias to 0; Fault holds until the lane is
 //!      disabled (then Off, armed).
-//! 5. **Outputs.** `driver_enable` is high in FibreCheck, Ramping and On
+//! 5. **Threshold flags.** While On, each of the eight comparators —
+//!    bias monitor above the bias high alarm / below the low alarm / above
+//!    the high warning / below the low warning, then the same for the power
+//!    monitor (1Ah:141..156 thresholds, CMIS units) — raises its flag output
+//!    (the register block latches it into 1Ah:186..193). Strict
+//!    comparisons; no flags in any other state, so a dark lane is quiet.
+//! 6. **Outputs.** `driver_enable` is high in FibreCheck, Ramping and On
 //!    and `dac` is the bias then, else 0 — both also forced to 0
 //!    combinationally while `interlock` is high, so light goes off in the
 //!    same cycle whatever the registers say. LaneState (1Ah:221) is 0 off
@@ -102,6 +108,23 @@ pub struct LaserLane {
     pub fault_code: Signal<Out, Bits<4>>,
     pub bias_monitor: Signal<Out, Bits<16>>,
     pub power_monitor: Signal<Out, Bits<16>>,
+    // Thresholds (1Ah:141..156) and the flags they raise
+    pub bias_ha: Signal<In, Bits<16>>,
+    pub bias_la: Signal<In, Bits<16>>,
+    pub bias_hw: Signal<In, Bits<16>>,
+    pub bias_lw: Signal<In, Bits<16>>,
+    pub power_ha: Signal<In, Bits<16>>,
+    pub power_la: Signal<In, Bits<16>>,
+    pub power_hw: Signal<In, Bits<16>>,
+    pub power_lw: Signal<In, Bits<16>>,
+    pub flag_bias_ha: Signal<Out, Bit>,
+    pub flag_bias_la: Signal<Out, Bit>,
+    pub flag_bias_hw: Signal<Out, Bit>,
+    pub flag_bias_lw: Signal<Out, Bit>,
+    pub flag_power_ha: Signal<Out, Bit>,
+    pub flag_power_la: Signal<Out, Bit>,
+    pub flag_power_hw: Signal<Out, Bit>,
+    pub flag_power_lw: Signal<Out, Bit>,
     // Conversions
     bias_cal: Scale,
     power_cal: Scale,
@@ -130,6 +153,7 @@ pub struct LaserLane {
     goal: Signal<Local, Bits<16>>,
     slewed: Signal<Local, Bits<16>>,
     ramp_done: Signal<Local, Bit>,
+    on: Signal<Local, Bit>,
     active: Signal<Local, Bit>,
     // State
     divider: DFF<Bits<16>>,
@@ -194,6 +218,22 @@ impl LaserLane {
             fault_code: Default::default(),
             bias_monitor: Default::default(),
             power_monitor: Default::default(),
+            bias_ha: Default::default(),
+            bias_la: Default::default(),
+            bias_hw: Default::default(),
+            bias_lw: Default::default(),
+            power_ha: Default::default(),
+            power_la: Default::default(),
+            power_hw: Default::default(),
+            power_lw: Default::default(),
+            flag_bias_ha: Default::default(),
+            flag_bias_la: Default::default(),
+            flag_bias_hw: Default::default(),
+            flag_bias_lw: Default::default(),
+            flag_power_ha: Default::default(),
+            flag_power_la: Default::default(),
+            flag_power_hw: Default::default(),
+            flag_power_lw: Default::default(),
             bias_cal: Scale::new(p.bias_adc),
             power_cal: Scale::new(p.power_adc),
             setpoint_code: Scale::new(p.setpoint_to_code),
@@ -220,6 +260,7 @@ impl LaserLane {
             goal: Default::default(),
             slewed: Default::default(),
             ramp_done: Default::default(),
+            on: Default::default(),
             active: Default::default(),
             divider: Default::default(),
             bias_avg: Default::default(),
@@ -520,6 +561,16 @@ impl Logic for LaserLane {
             self.lane_state.next = self.ls_off.val();
         }
         self.fault_code.next = self.fault.q.val();
+        // 5. Threshold flags, while On.
+        self.on.next = self.state.q.val() == self.s_on.val();
+        self.flag_bias_ha.next = self.on.val() & (self.bias_cal.y.val() > self.bias_ha.val());
+        self.flag_bias_la.next = self.on.val() & (self.bias_cal.y.val() < self.bias_la.val());
+        self.flag_bias_hw.next = self.on.val() & (self.bias_cal.y.val() > self.bias_hw.val());
+        self.flag_bias_lw.next = self.on.val() & (self.bias_cal.y.val() < self.bias_lw.val());
+        self.flag_power_ha.next = self.on.val() & (self.power_cal.y.val() > self.power_ha.val());
+        self.flag_power_la.next = self.on.val() & (self.power_cal.y.val() < self.power_la.val());
+        self.flag_power_hw.next = self.on.val() & (self.power_cal.y.val() > self.power_hw.val());
+        self.flag_power_lw.next = self.on.val() & (self.power_cal.y.val() < self.power_lw.val());
         if self.reset.val() {
             self.divider.d.next = self.zero.val();
             self.bias_avg.d.next = self.zero.val();

@@ -47,6 +47,9 @@ pub struct LaserInputs {
     pub bias_adc_valid: bool,
     pub power_adc: u16,
     pub power_adc_valid: bool,
+    /// Thresholds (1Ah:141..156): bias high alarm, low alarm, high warning,
+    /// low warning (100 µA), then the same for power (10 µW).
+    pub thresholds: [u16; 8],
 }
 
 /// A lane's outputs after an edge.
@@ -58,6 +61,8 @@ pub struct LaserOutputs {
     pub fault_code: u8,
     pub bias_monitor: u16,
     pub power_monitor: u16,
+    /// Threshold flags in the order of [`LaserInputs::thresholds`].
+    pub flags: [bool; 8],
 }
 
 /// One laser lane, cycle by cycle.
@@ -114,20 +119,35 @@ impl LaserLaneModel {
         self.state
     }
 
-    /// The outputs for the current state and this cycle's interlock (the
-    /// interlock gates the driver combinationally).
-    pub fn outputs(&self, interlock: bool) -> LaserOutputs {
+    /// The outputs for the current state and this cycle's inputs (the
+    /// interlock gates the driver, the thresholds the flags,
+    /// combinationally).
+    pub fn outputs(&self, interlock: bool, thresholds: &[u16; 8]) -> LaserOutputs {
         let active = matches!(
             self.state,
             LaneState::FibreCheck | LaneState::Ramping | LaneState::On
         ) && !interlock;
+        let bias = self.p.bias_adc.apply(self.bias_avg);
+        let power = self.p.power_adc.apply(self.power_avg);
+        let on = self.state == LaneState::On;
+        let t = thresholds;
         LaserOutputs {
             dac: if active { self.bias } else { 0 },
             driver_enable: active,
             lane_state: self.state.code(),
             fault_code: self.fault,
-            bias_monitor: self.p.bias_adc.apply(self.bias_avg),
-            power_monitor: self.p.power_adc.apply(self.power_avg),
+            bias_monitor: bias,
+            power_monitor: power,
+            flags: [
+                on && bias > t[0],
+                on && bias < t[1],
+                on && bias > t[2],
+                on && bias < t[3],
+                on && power > t[4],
+                on && power < t[5],
+                on && power > t[6],
+                on && power < t[7],
+            ],
         }
     }
 

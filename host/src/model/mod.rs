@@ -51,7 +51,22 @@ struct LaserFields {
     fault_code: FieldRef,
     bias_monitor: FieldRef,
     power_monitor: FieldRef,
+    /// Bias HA/LA/HW/LW then power HA/LA/HW/LW: thresholds and their flags.
+    thresholds: [FieldRef; 8],
+    flags: [FieldRef; 8],
 }
+
+/// Threshold and flag field names, in `LaserInputs::thresholds` order.
+const LEVELS: [&str; 8] = [
+    "BiasHighAlarm",
+    "BiasLowAlarm",
+    "BiasHighWarning",
+    "BiasLowWarning",
+    "PowerHighAlarm",
+    "PowerLowAlarm",
+    "PowerHighWarning",
+    "PowerLowWarning",
+];
 
 impl LaserFields {
     /// Lane `g`: instance (or bitmap bit) `g % 8` in bank `g / 8`.
@@ -71,7 +86,14 @@ impl LaserFields {
             fault_code: lane("LaserFaultCode"),
             bias_monitor: lane("BiasMonitor"),
             power_monitor: lane("PowerMonitor"),
+            thresholds: LEVELS.map(|l| one(&format!("Laser{l}"))),
+            flags: LEVELS.map(|l| one(&format!("LLaser{l}"))),
         }
+    }
+
+    /// The thresholds the register block drives now.
+    fn thresholds(&self, m: &CmisMemory) -> [u16; 8] {
+        self.thresholds.map(|r| m.peek_at(r) as u16)
     }
 
     /// The lane's controls as the register block drives them now.
@@ -162,6 +184,11 @@ impl Management {
                 memory.hw_write_at(lf.fault_code, o.fault_code as u64);
                 memory.hw_write_at(lf.bias_monitor, o.bias_monitor as u64);
                 memory.hw_write_at(lf.power_monitor, o.power_monitor as u64);
+                for (flag, &raised) in lf.flags.iter().zip(&o.flags) {
+                    if raised {
+                        memory.hw_latch_at(*flag, 1 << lf.bit);
+                    }
+                }
             }
             let reset_byte = f.software_reset.loc;
             software_reset = memory.take_pulses().iter().any(|&(half, byte, bits)| {
@@ -248,10 +275,14 @@ impl Engine for Model {
                 .mgmt
                 .laser_fields
                 .iter()
-                .map(|lf| lf.controls(mem))
+                .map(|lf| (lf.controls(mem), lf.thresholds(mem)))
                 .collect();
-            let status: Vec<LaserOutputs> =
-                self.lasers.iter().map(|l| l.outputs(interlock)).collect();
+            let status: Vec<LaserOutputs> = self
+                .lasers
+                .iter()
+                .zip(&controls)
+                .map(|(l, c)| l.outputs(interlock, &c.1))
+                .collect();
             self.software_reset = self.mgmt.step(&inputs.mgmt, reset, state, changed, &status);
             if reset {
                 self.module_state = ModuleStateModel::new(&self.config);
@@ -260,8 +291,11 @@ impl Engine for Model {
                 }
             } else {
                 self.module_state.step(request, false);
-                for ((l, c), a) in self.lasers.iter_mut().zip(controls).zip(&inputs.lasers) {
+                for ((l, (c, thresholds)), a) in
+                    self.lasers.iter_mut().zip(controls).zip(&inputs.lasers)
+                {
                     l.step(&LaserInputs {
+                        thresholds,
                         enable: c.0,
                         fiber_checked: c.1,
                         apc: c.2,
@@ -279,7 +313,8 @@ impl Engine for Model {
         }
         self.mgmt.outputs(&mut outputs.mgmt);
         for (l, o) in self.lasers.iter().zip(outputs.lasers.iter_mut()) {
-            let s = l.outputs(interlock);
+            // The drive does not depend on the thresholds.
+            let s = l.outputs(interlock, &[0; 8]);
             o.bias_dac = s.dac;
             o.driver_enable = s.driver_enable;
         }
