@@ -495,6 +495,8 @@ impl EngineConfig {
             laser_lanes: self.laser_lanes,
             power_up_ns: self.module.power_up_ns,
             power_down_ns: self.module.power_down_ns,
+            max_bias_ua: self.laser.max_bias_ua,
+            min_bias_ua: self.laser.min_bias_ua,
         })
     }
 
@@ -576,6 +578,21 @@ impl EngineConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The advertised bias range (1Ah:132/134, 100 uA units) is the one the
+    /// laser loops clamp to.
+    #[test]
+    fn advertised_bias_range_follows_the_laser_config() {
+        use crate::regmap::Reset;
+        let mut cfg = EngineConfig::default();
+        cfg.laser.max_bias_ua = 400_000;
+        cfg.laser.min_bias_ua = 20_000;
+        cfg.validate().unwrap();
+        let map = cfg.register_map();
+        let reset = |n: &str| map.field(n).unwrap().reset.clone();
+        assert_eq!(reset("LaserMaxBias"), Reset::Value(4_000));
+        assert_eq!(reset("LaserMinBias"), Reset::Value(200));
+    }
 
     /// CMIS modules offer 400 kHz and 1 MHz two-wire speeds; the default
     /// core clock must follow both, with the 50 ns spike filter.

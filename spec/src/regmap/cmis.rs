@@ -162,6 +162,9 @@ pub struct MapParams {
     /// Longest ModulePwrUp / ModulePwrDn, in ns (advertised on page 01h).
     pub power_up_ns: u64,
     pub power_down_ns: u64,
+    /// Advertised laser bias range (1Ah:132/134), µA.
+    pub max_bias_ua: u64,
+    pub min_bias_ua: u64,
 }
 
 /// CMIS duration codes (page 01h) and their upper bounds in ms.
@@ -849,16 +852,16 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     v.push(
         f("LaserMaxBias", 0x1A, 132)
             .len_bytes(2)
-            .reset(5000)
+            .reset(p.max_bias_ua / 100)
             .units(units::LASER_BIAS)
-            .doc("Maximum laser bias (500 mA)."),
+            .doc("Maximum laser bias, from laser.max_bias_ua (500 mA by default); the loops clamp to it."),
     );
     v.push(
         f("LaserMinBias", 0x1A, 134)
             .len_bytes(2)
-            .reset(500)
+            .reset(p.min_bias_ua / 100)
             .units(units::LASER_BIAS)
-            .doc("Minimum laser bias while on (50 mA)."),
+            .doc("Minimum laser bias while on, from laser.min_bias_ua (50 mA by default); APC clamps to it."),
     );
     v.push(
         f("LaserControlMode", 0x1A, 140)
@@ -1115,6 +1118,8 @@ mod tests {
             laser_lanes: 16,
             power_up_ns: 10_000,
             power_down_ns: 20_000_000,
+            max_bias_ua: 500_000,
+            min_bias_ua: 50_000,
         })
     }
 
