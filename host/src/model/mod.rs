@@ -216,6 +216,8 @@ pub struct Model {
     module_state: ModuleStateModel,
     lasers: Vec<LaserLaneModel>,
     laser_params: LaserParams,
+    lane_inputs: Vec<LaserInputs>,
+    lane_status: Vec<LaserOutputs>,
     /// SoftwareReset was written: the module resets at the next edge.
     software_reset: bool,
 }
@@ -237,6 +239,8 @@ impl Model {
             module_state: ModuleStateModel::new(cfg),
             lasers: vec![LaserLaneModel::new(LaserParams::new(cfg)); cfg.laser_lanes],
             laser_params: LaserParams::new(cfg),
+            lane_inputs: Vec::with_capacity(cfg.laser_lanes),
+            lane_status: Vec::with_capacity(cfg.laser_lanes),
             software_reset: false,
         })
     }
@@ -271,18 +275,36 @@ impl Engine for Model {
             let (mem, f) = (&self.mgmt.port.memory, self.mgmt.fields);
             let request = mem.peek_at(f.low_pwr_request_sw) != 0
                 || (mem.peek_at(f.low_pwr_allow_request_hw) != 0 && inputs.mgmt.low_power_pin);
-            let controls: Vec<_> = self
+            // Scratch buffers reused every cycle (no allocation per step).
+            let mut lane_inputs = std::mem::take(&mut self.lane_inputs);
+            let mut status = std::mem::take(&mut self.lane_status);
+            lane_inputs.clear();
+            status.clear();
+            for ((lf, l), a) in self
                 .mgmt
                 .laser_fields
                 .iter()
-                .map(|lf| (lf.controls(mem), lf.thresholds(mem)))
-                .collect();
-            let status: Vec<LaserOutputs> = self
-                .lasers
-                .iter()
-                .zip(&controls)
-                .map(|(l, c)| l.outputs(interlock, &c.1))
-                .collect();
+                .zip(&self.lasers)
+                .zip(&inputs.lasers)
+            {
+                let c = lf.controls(mem);
+                let thresholds = lf.thresholds(mem);
+                status.push(l.outputs(interlock, &thresholds));
+                lane_inputs.push(LaserInputs {
+                    thresholds,
+                    enable: c.0,
+                    fiber_checked: c.1,
+                    apc: c.2,
+                    check_power: c.3,
+                    bias_setpoint: c.4,
+                    power_setpoint: c.5,
+                    interlock,
+                    bias_adc: a.bias_adc,
+                    bias_adc_valid: a.bias_adc_valid,
+                    power_adc: a.power_adc,
+                    power_adc_valid: a.power_adc_valid,
+                });
+            }
             self.software_reset = self.mgmt.step(&inputs.mgmt, reset, state, changed, &status);
             if reset {
                 self.module_state = ModuleStateModel::new(&self.config);
@@ -291,25 +313,12 @@ impl Engine for Model {
                 }
             } else {
                 self.module_state.step(request, false);
-                for ((l, (c, thresholds)), a) in
-                    self.lasers.iter_mut().zip(controls).zip(&inputs.lasers)
-                {
-                    l.step(&LaserInputs {
-                        thresholds,
-                        enable: c.0,
-                        fiber_checked: c.1,
-                        apc: c.2,
-                        check_power: c.3,
-                        bias_setpoint: c.4,
-                        power_setpoint: c.5,
-                        interlock,
-                        bias_adc: a.bias_adc,
-                        bias_adc_valid: a.bias_adc_valid,
-                        power_adc: a.power_adc,
-                        power_adc_valid: a.power_adc_valid,
-                    });
+                for (l, i) in self.lasers.iter_mut().zip(&lane_inputs) {
+                    l.step(i);
                 }
             }
+            self.lane_inputs = lane_inputs;
+            self.lane_status = status;
         }
         self.mgmt.outputs(&mut outputs.mgmt);
         for (l, o) in self.lasers.iter().zip(outputs.lasers.iter_mut()) {
