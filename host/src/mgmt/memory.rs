@@ -68,7 +68,9 @@ pub struct CmisMemory {
     map: RegisterMap,
     info_lower: [ByteInfo; 128],
     info_upper: HashMap<u8, [ByteInfo; 128]>,
-    store: HashMap<Half, [u8; 128]>,
+    /// Every half page's bytes, indexed through `slots`.
+    store: Vec<[u8; 128]>,
+    slots: HashMap<Half, usize>,
     in_transaction: bool,
     /// Bytes of multi-byte writable fields written in this transaction.
     pending: HashMap<(Half, u8), u8>,
@@ -84,11 +86,14 @@ pub struct CmisMemory {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldRef {
     pub half: HalfPage,
+    /// Index of the half page in the memory's store (resolved once, so the
+    /// per-cycle accessors index directly).
+    pub slot: usize,
     pub loc: xpo_spec::regmap::Location,
 }
 
 /// A latched flag instance: (half, byte, bits, byte of its mask).
-type FlagTerm = (Half, u8, u8, Option<u8>);
+type FlagTerm = (usize, u8, u8, Option<u8>);
 
 impl CmisMemory {
     /// The memory in its reset state for `cfg`.
@@ -123,15 +128,17 @@ impl CmisMemory {
                 }
             }
         }
-        let mut store = HashMap::new();
-        store.insert(None, map.reset_half(None, &cfg.identity));
+        let mut store = vec![map.reset_half(None, &cfg.identity)];
+        let mut slots = HashMap::new();
+        slots.insert(None, 0);
         for p in &map.pages {
             let img = map.reset_half(Some(p.page), &cfg.identity);
             for bank in 0..p.banks {
-                store.insert(Some((bank, p.page)), img);
+                slots.insert(Some((bank, p.page)), store.len());
+                store.push(img);
             }
         }
-        let flag_terms = Self::flag_terms(&map);
+        let flag_terms = Self::flag_terms(&map, &slots);
         let map_interrupt = map
             .field("InterruptDeasserted")
             .expect("in the map")
@@ -146,8 +153,10 @@ impl CmisMemory {
             deferred: Vec::new(),
             pulses: Vec::new(),
             flag_terms,
+            slots,
             interrupt: FieldRef {
                 half: None,
+                slot: 0,
                 loc: map_interrupt,
             },
         };
@@ -161,7 +170,7 @@ impl CmisMemory {
     }
 
     fn selected(&self) -> Result<Half, AccessError> {
-        let lower = &self.store[&None];
+        let lower = &self.store[0];
         let (bank, page) = (lower[126], lower[127]);
         match self.map.page(page) {
             Some(p) if page < 0x10 => Ok(Some((0, p.page))),
@@ -265,7 +274,8 @@ impl CmisMemory {
     }
 
     fn bytes_mut(&mut self, half: Half) -> &mut [u8; 128] {
-        self.store.get_mut(&half).expect("implemented half")
+        let slot = self.slots[&half];
+        &mut self.store[slot]
     }
 
     /// Reads byte `byte` (0..255) of the 256-byte window. An error still
@@ -283,7 +293,7 @@ impl CmisMemory {
         if info.any == 0 {
             return Err(AccessError::Unimplemented { page, byte });
         }
-        let stored = self.store[&half][Self::index(byte)];
+        let stored = self.store[self.slots[&half]][Self::index(byte)];
         let value = stored & !(info.wo | info.sc);
         if info.rc & stored != 0 {
             self.bytes_mut(half)[Self::index(byte)] &= !info.rc;
@@ -344,12 +354,19 @@ impl CmisMemory {
             .map
             .field(name)
             .unwrap_or_else(|| panic!("no field {name} in the map"));
+        let half = if f.in_lower() {
+            None
+        } else {
+            Some((bank, f.page))
+        };
         FieldRef {
-            half: if f.in_lower() {
-                None
-            } else {
-                Some((bank, f.page))
-            },
+            half,
+            slot: *self.slots.get(&half).unwrap_or_else(|| {
+                panic!(
+                    "{name}: bank {bank} of page {:02X}h is not implemented",
+                    f.page
+                )
+            }),
             loc: f.instance(instance),
         }
     }
@@ -377,7 +394,7 @@ impl CmisMemory {
                     None => self.deferred.push((r.half, l.byte + k, mask, v)),
                 }
             } else {
-                let slot = &mut self.bytes_mut(r.half)[Self::index(l.byte + k)];
+                let slot = &mut self.store[r.slot][Self::index(l.byte + k)];
                 *slot = (*slot & !mask) | (v & mask);
             }
         }
@@ -394,7 +411,7 @@ impl CmisMemory {
     /// [`CmisMemory::hw_latch`] at a resolved field.
     pub fn hw_latch_at(&mut self, r: FieldRef, bits: u8) {
         let l = r.loc;
-        self.bytes_mut(r.half)[Self::index(l.byte)] |= (bits << l.lsb) & l.mask();
+        self.store[r.slot][Self::index(l.byte)] |= (bits << l.lsb) & l.mask();
         self.update_interrupt();
     }
 
@@ -405,7 +422,7 @@ impl CmisMemory {
 
     /// [`CmisMemory::peek`] at a resolved field.
     pub fn peek_at(&self, r: FieldRef) -> u64 {
-        let (b, l) = (&self.store[&r.half], r.loc);
+        let (b, l) = (&self.store[r.slot], r.loc);
         if l.len > 1 {
             (0..l.len).fold(0u64, |a, k| a << 8 | b[Self::index(l.byte + k)] as u64)
         } else {
@@ -415,15 +432,19 @@ impl CmisMemory {
 
     /// Every stored byte, for comparing whole memories.
     pub fn snapshot(&self) -> Vec<(HalfPage, [u8; 128])> {
-        let mut v: Vec<_> = self.store.iter().map(|(k, b)| (*k, *b)).collect();
+        let mut v: Vec<_> = self
+            .slots
+            .iter()
+            .map(|(k, &i)| (*k, self.store[i]))
+            .collect();
         v.sort_by_key(|(k, _)| *k);
         v
     }
 
     /// IntL asserted: an unmasked latched flag bit is set.
     pub fn intl_asserted(&self) -> bool {
-        self.flag_terms.iter().any(|&(half, byte, bits, mask)| {
-            let b = &self.store[&half];
+        self.flag_terms.iter().any(|&(slot, byte, bits, mask)| {
+            let b = &self.store[slot];
             let masked = mask.map_or(0, |m| b[Self::index(m)] & bits);
             b[Self::index(byte)] & bits & !masked != 0
         })
@@ -431,7 +452,7 @@ impl CmisMemory {
 
     /// Every latched flag instance in every bank, with its mask byte: what
     /// IntL is computed from, gathered once from the map.
-    fn flag_terms(map: &RegisterMap) -> Vec<FlagTerm> {
+    fn flag_terms(map: &RegisterMap, slots: &HashMap<Half, usize>) -> Vec<FlagTerm> {
         let mut terms = Vec::new();
         for f in map.fields.iter().filter(|f| f.access == Access::Rc) {
             let halves: Vec<Half> = if f.in_lower() {
@@ -446,7 +467,7 @@ impl CmisMemory {
                 for i in 0..f.count {
                     let l = f.instance(i);
                     terms.push((
-                        half,
+                        slots[&half],
                         l.byte,
                         l.mask(),
                         mask_field.map(|m| m.instance(i).byte),
