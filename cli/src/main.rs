@@ -166,6 +166,56 @@ fn emit(out: &Path, config: Option<&Path>) -> Result<u8> {
     Ok(0)
 }
 
+/// Each laser lane as the host sees it, read over AXI from `engine` as a run
+/// left it (`outputs`: its last outputs): state, fault code, monitors,
+/// setpoints and the latched threshold flags (reading clears them).
+fn laser_report(
+    engine: Box<dyn xpo_spec::Engine>,
+    outputs: &xpo_spec::EngineOutputs,
+    cfg: &xpo_spec::EngineConfig,
+) -> Result<Vec<serde_json::Value>> {
+    let mut host = xpo_host::mgmt::Driver::new(
+        xpo_sim::mgmt_bus::EngineAxi::attach(engine, outputs.clone()),
+        cfg.register_map(),
+    );
+    let mut lasers = Vec::new();
+    for g in 0..cfg.laser_lanes {
+        let mut read = |name: &str| {
+            host.read_field(name, g)
+                .with_context(|| format!("reading {name} of laser {g}"))
+        };
+        let mut flags = serde_json::Map::new();
+        for (key, field) in [
+            ("bias_high_alarm", "LLaserBiasHighAlarm"),
+            ("bias_low_alarm", "LLaserBiasLowAlarm"),
+            ("bias_high_warning", "LLaserBiasHighWarning"),
+            ("bias_low_warning", "LLaserBiasLowWarning"),
+            ("power_high_alarm", "LLaserPowerHighAlarm"),
+            ("power_low_alarm", "LLaserPowerLowAlarm"),
+            ("power_high_warning", "LLaserPowerHighWarning"),
+            ("power_low_warning", "LLaserPowerLowWarning"),
+        ] {
+            flags.insert(key.into(), json!(read(field)? == 1));
+        }
+        let state = read("LaneState")?;
+        let state = ["off", "ramping", "on"]
+            .get(state as usize)
+            .copied()
+            .unwrap_or("reserved");
+        lasers.push(json!({
+            "lane": g,
+            "state": state,
+            "fault_code": read("LaserFaultCode")?,
+            "bias_monitor_ma": read("BiasMonitor")? as f64 / 10.0,
+            "power_monitor_mw": read("PowerMonitor")? as f64 / 100.0,
+            "power_setpoint_mw": read("PowerSetpoint")? as f64 / 100.0,
+            "bias_setpoint_ma": read("BiasSetpoint")? as f64 / 10.0,
+            "flags": flags,
+        }));
+    }
+    Ok(lasers)
+}
+
 /// Arguments of `xpo run`.
 struct RunArgs<'a> {
     cycles: u64,
@@ -238,53 +288,12 @@ fn run(a: RunArgs) -> Result<u8> {
     bar.finish_and_clear();
     picture::bring_up_svg(svg, &lasers.trace, cfg.clock_hz)
         .with_context(|| format!("drawing {}", svg.display()))?;
-    // Each laser lane as the host sees it, read over AXI from the reference
-    // engine as the run left it.
     let reference = lockstep
         .into_engines()
         .into_iter()
         .next()
         .expect("at least one engine");
-    let mut host = xpo_host::mgmt::Driver::new(
-        xpo_sim::mgmt_bus::EngineAxi::attach(reference, result.last_outputs.clone()),
-        cfg.register_map(),
-    );
-    let mut laser_json = Vec::new();
-    for g in 0..cfg.laser_lanes {
-        let mut read = |name: &str| {
-            host.read_field(name, g)
-                .with_context(|| format!("reading {name} of laser {g}"))
-        };
-        let mut flags = serde_json::Map::new();
-        for (key, field) in [
-            ("bias_high_alarm", "LLaserBiasHighAlarm"),
-            ("bias_low_alarm", "LLaserBiasLowAlarm"),
-            ("bias_high_warning", "LLaserBiasHighWarning"),
-            ("bias_low_warning", "LLaserBiasLowWarning"),
-            ("power_high_alarm", "LLaserPowerHighAlarm"),
-            ("power_low_alarm", "LLaserPowerLowAlarm"),
-            ("power_high_warning", "LLaserPowerHighWarning"),
-            ("power_low_warning", "LLaserPowerLowWarning"),
-        ] {
-            flags.insert(key.into(), json!(read(field)? == 1));
-        }
-        let state = read("LaneState")?;
-        let state = ["off", "ramping", "on"]
-            .get(state as usize)
-            .copied()
-            .unwrap_or("reserved");
-        laser_json.push(json!({
-            "lane": g,
-            "state": state,
-            "fault_code": read("LaserFaultCode")?,
-            "bias_monitor_ma": read("BiasMonitor")? as f64 / 10.0,
-            "power_monitor_mw": read("PowerMonitor")? as f64 / 100.0,
-            "power_setpoint_mw": read("PowerSetpoint")? as f64 / 100.0,
-            "bias_setpoint_ma": read("BiasSetpoint")? as f64 / 10.0,
-            // Latched threshold flags (1Ah:186..193); reading clears them.
-            "flags": flags,
-        }));
-    }
+    let laser_json = laser_report(reference, &result.last_outputs, &cfg)?;
     let lanes = scenario.report(&result.last_outputs);
     let count_mismatch: Vec<usize> = lanes
         .iter()

@@ -62,6 +62,67 @@ struct State {
     writable: bool,
     /// Pulse outputs, in `plan.hwif` order (0 for other roles).
     pulses: Vec<bool>,
+    /// The block signal of each hardware port, in `plan.hwif` order,
+    /// resolved once so the per-pass loops do not compare names.
+    sigs: Vec<Sig>,
+}
+
+/// Laser threshold rows of `HWIF` (bias then power: HA, LA, HW, LW); their
+/// flags are the same names with a `flag_` prefix.
+const THRESHOLDS: [&str; 8] = [
+    "bias_ha", "bias_la", "bias_hw", "bias_lw", "power_ha", "power_la", "power_hw", "power_lw",
+];
+
+/// Which of the block's signals a hardware port drives or reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sig {
+    ModuleState,
+    ModuleStateChanged,
+    LowPwrRequestSw,
+    LowPwrAllowRequestHw,
+    SoftwareReset,
+    LaserEnable,
+    FiberChecked,
+    LaserApc,
+    CheckPower,
+    BiasSetpoint,
+    PowerSetpoint,
+    LaneState,
+    FaultCode,
+    BiasMonitor,
+    PowerMonitor,
+    /// Index into [`THRESHOLDS`].
+    Threshold(usize),
+    Flag(usize),
+}
+
+impl Sig {
+    /// The signal of `HWIF` row `base`; every row must have one.
+    fn of(base: &str) -> Self {
+        let level = |name: &str| THRESHOLDS.iter().position(|&t| t == name);
+        match base {
+            "module_state" => Self::ModuleState,
+            "module_state_changed" => Self::ModuleStateChanged,
+            "low_pwr_request_sw" => Self::LowPwrRequestSw,
+            "low_pwr_allow_request_hw" => Self::LowPwrAllowRequestHw,
+            "software_reset" => Self::SoftwareReset,
+            "laser_enable" => Self::LaserEnable,
+            "fiber_checked" => Self::FiberChecked,
+            "laser_apc" => Self::LaserApc,
+            "check_power" => Self::CheckPower,
+            "bias_setpoint" => Self::BiasSetpoint,
+            "power_setpoint" => Self::PowerSetpoint,
+            "lane_state" => Self::LaneState,
+            "fault_code" => Self::FaultCode,
+            "bias_monitor" => Self::BiasMonitor,
+            "power_monitor" => Self::PowerMonitor,
+            b => match (level(b), b.strip_prefix("flag_").and_then(level)) {
+                (Some(i), _) => Self::Threshold(i),
+                (_, Some(i)) => Self::Flag(i),
+                _ => panic!("HWIF row {b} has no signal in CmisRegisters"),
+            },
+        }
+    }
 }
 
 impl State {
@@ -72,7 +133,7 @@ impl State {
             .map(|h| std::array::from_fn(|b| h.bytes[b].reset))
             .collect();
         let n = plan.groups.len();
-        let plan_len_placeholder = plan.hwif.len();
+        let sigs: Vec<Sig> = plan.hwif.iter().map(|p| Sig::of(p.base)).collect();
         Self {
             plan,
             store,
@@ -82,7 +143,8 @@ impl State {
             rdata: 0,
             page_ok: false,
             writable: false,
-            pulses: vec![false; plan_len_placeholder],
+            pulses: vec![false; sigs.len()],
+            sigs,
         }
     }
 
@@ -305,24 +367,44 @@ fn lanes<T: Default>(n: usize) -> Vec<T> {
 }
 
 impl CmisRegisters {
-    /// The pre-edge value of hardware port `p` (inputs and latches).
-    fn hw_value(&self, p: &super::plan::HwPort) -> u16 {
-        let g = p.lane.unwrap_or(0);
-        match p.base {
-            "module_state" => self.module_state.val().index() as u16,
-            "module_state_changed" => self.module_state_changed.val() as u16,
-            "lane_state" => self.lane_state[g].val().index() as u16,
-            "fault_code" => self.fault_code[g].val().index() as u16,
-            "bias_monitor" => self.bias_monitor[g].val().index() as u16,
-            "power_monitor" => self.power_monitor[g].val().index() as u16,
-            "flag_bias_ha" => self.flag_bias_ha[g].val() as u16,
-            "flag_bias_la" => self.flag_bias_la[g].val() as u16,
-            "flag_bias_hw" => self.flag_bias_hw[g].val() as u16,
-            "flag_bias_lw" => self.flag_bias_lw[g].val() as u16,
-            "flag_power_ha" => self.flag_power_ha[g].val() as u16,
-            "flag_power_la" => self.flag_power_la[g].val() as u16,
-            "flag_power_hw" => self.flag_power_hw[g].val() as u16,
-            "flag_power_lw" => self.flag_power_lw[g].val() as u16,
+    fn thresholds(&mut self, i: usize) -> &mut Vec<Signal<Out, Bits<16>>> {
+        match i {
+            0 => &mut self.bias_ha,
+            1 => &mut self.bias_la,
+            2 => &mut self.bias_hw,
+            3 => &mut self.bias_lw,
+            4 => &mut self.power_ha,
+            5 => &mut self.power_la,
+            6 => &mut self.power_hw,
+            _ => &mut self.power_lw,
+        }
+    }
+
+    fn flags(&self, i: usize) -> &Vec<Signal<In, Bit>> {
+        match i {
+            0 => &self.flag_bias_ha,
+            1 => &self.flag_bias_la,
+            2 => &self.flag_bias_hw,
+            3 => &self.flag_bias_lw,
+            4 => &self.flag_power_ha,
+            5 => &self.flag_power_la,
+            6 => &self.flag_power_hw,
+            _ => &self.flag_power_lw,
+        }
+    }
+
+    /// The pre-edge value of hardware port `i` (inputs and latches).
+    fn hw_value(&self, i: usize) -> u16 {
+        let s = &self.state.0;
+        let g = s.plan.hwif[i].lane.unwrap_or(0);
+        match s.sigs[i] {
+            Sig::ModuleState => self.module_state.val().index() as u16,
+            Sig::ModuleStateChanged => self.module_state_changed.val() as u16,
+            Sig::LaneState => self.lane_state[g].val().index() as u16,
+            Sig::FaultCode => self.fault_code[g].val().index() as u16,
+            Sig::BiasMonitor => self.bias_monitor[g].val().index() as u16,
+            Sig::PowerMonitor => self.power_monitor[g].val().index() as u16,
+            Sig::Flag(k) => self.flags(k)[g].val() as u16,
             _ => 0,
         }
     }
@@ -330,27 +412,20 @@ impl CmisRegisters {
     /// Drives control and pulse port `i` of the plan.
     fn drive(&mut self, i: usize) {
         let s = &self.state.0;
-        let p = &s.plan.hwif[i];
-        let g = p.lane.unwrap_or(0);
-        let v = s.control(i);
-        match p.base {
-            "low_pwr_request_sw" => self.low_pwr_request_sw.next = v != 0,
-            "low_pwr_allow_request_hw" => self.low_pwr_allow_request_hw.next = v != 0,
-            "software_reset" => self.software_reset.next = s.pulses[i],
-            "laser_enable" => self.laser_enable[g].next = v != 0,
-            "fiber_checked" => self.fiber_checked[g].next = v != 0,
-            "laser_apc" => self.laser_apc[g].next = v != 0,
-            "check_power" => self.check_power[g].next = (v as u64).into(),
-            "bias_setpoint" => self.bias_setpoint[g].next = (v as u64).into(),
-            "power_setpoint" => self.power_setpoint[g].next = (v as u64).into(),
-            "bias_ha" => self.bias_ha[g].next = (v as u64).into(),
-            "bias_la" => self.bias_la[g].next = (v as u64).into(),
-            "bias_hw" => self.bias_hw[g].next = (v as u64).into(),
-            "bias_lw" => self.bias_lw[g].next = (v as u64).into(),
-            "power_ha" => self.power_ha[g].next = (v as u64).into(),
-            "power_la" => self.power_la[g].next = (v as u64).into(),
-            "power_hw" => self.power_hw[g].next = (v as u64).into(),
-            "power_lw" => self.power_lw[g].next = (v as u64).into(),
+        let g = s.plan.hwif[i].lane.unwrap_or(0);
+        let (v, pulse, sig) = (s.control(i), s.pulses[i], s.sigs[i]);
+        let word = |v: u16| -> Bits<16> { (v as u64).into() };
+        match sig {
+            Sig::LowPwrRequestSw => self.low_pwr_request_sw.next = v != 0,
+            Sig::LowPwrAllowRequestHw => self.low_pwr_allow_request_hw.next = v != 0,
+            Sig::SoftwareReset => self.software_reset.next = pulse,
+            Sig::LaserEnable => self.laser_enable[g].next = v != 0,
+            Sig::FiberChecked => self.fiber_checked[g].next = v != 0,
+            Sig::LaserApc => self.laser_apc[g].next = v != 0,
+            Sig::CheckPower => self.check_power[g].next = word(v),
+            Sig::BiasSetpoint => self.bias_setpoint[g].next = word(v),
+            Sig::PowerSetpoint => self.power_setpoint[g].next = word(v),
+            Sig::Threshold(k) => self.thresholds(k)[g].next = word(v),
             _ => {}
         }
     }
@@ -428,13 +503,8 @@ impl Logic for CmisRegisters {
                 let plan = s.plan.clone();
                 *s = State::new(plan);
             } else {
-                let hw: Vec<u16> = self
-                    .state
-                    .0
-                    .plan
-                    .hwif
-                    .iter()
-                    .map(|p| self.hw_value(p))
+                let hw: Vec<u16> = (0..self.state.0.sigs.len())
+                    .map(|i| self.hw_value(i))
                     .collect();
                 self.state.0.edge(&port, &hw);
             }

@@ -154,6 +154,7 @@ pub struct LaserLane {
     slewed: Signal<Local, Bits<16>>,
     ramp_done: Signal<Local, Bit>,
     on: Signal<Local, Bit>,
+    loop_fault: Signal<Local, Bits<4>>,
     active: Signal<Local, Bit>,
     // State
     divider: DFF<Bits<16>>,
@@ -261,6 +262,7 @@ impl LaserLane {
             slewed: Default::default(),
             ramp_done: Default::default(),
             on: Default::default(),
+            loop_fault: Default::default(),
             active: Default::default(),
             divider: Default::default(),
             bias_avg: Default::default(),
@@ -437,6 +439,12 @@ impl Logic for LaserLane {
         } else {
             self.slewed.next = self.goal.val();
         }
+        // The code of a loop failure in the current mode.
+        if self.apc.val() {
+            self.loop_fault.next = self.f_apc.val();
+        } else {
+            self.loop_fault.next = self.f_acc.val();
+        }
         // Ramping ends: ACC when this step reaches the target, APC when the
         // power is no longer below the window.
         if self.apc.val() {
@@ -477,11 +485,7 @@ impl Logic for LaserLane {
                 } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
                     self.state.d.next = self.s_fault.val();
                     self.bias.d.next = self.zero.val();
-                    if self.apc.val() {
-                        self.fault.d.next = self.f_apc.val();
-                    } else {
-                        self.fault.d.next = self.f_acc.val();
-                    }
+                    self.fault.d.next = self.loop_fault.val();
                 } else {
                     self.timer.d.next = self.timer.q.val() + self.one.val();
                     if self.apc.val() {
@@ -506,11 +510,7 @@ impl Logic for LaserLane {
                 } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
                     self.state.d.next = self.s_fault.val();
                     self.bias.d.next = self.zero.val();
-                    if self.apc.val() {
-                        self.fault.d.next = self.f_apc.val();
-                    } else {
-                        self.fault.d.next = self.f_acc.val();
-                    }
+                    self.fault.d.next = self.loop_fault.val();
                 } else {
                     self.timer.d.next = self.timer.q.val() + self.one.val();
                 }

@@ -123,16 +123,13 @@ impl LaserLaneModel {
     /// interlock gates the driver, the thresholds the flags,
     /// combinationally).
     pub fn outputs(&self, interlock: bool, thresholds: &[u16; 8]) -> LaserOutputs {
-        let active = matches!(
-            self.state,
-            LaneState::FibreCheck | LaneState::Ramping | LaneState::On
-        ) && !interlock;
+        let (dac, active) = self.drive(interlock);
         let bias = self.p.bias_adc.apply(self.bias_avg);
         let power = self.p.power_adc.apply(self.power_avg);
         let on = self.state == LaneState::On;
         let t = thresholds;
         LaserOutputs {
-            dac: if active { self.bias } else { 0 },
+            dac,
             driver_enable: active,
             lane_state: self.state.code(),
             fault_code: self.fault,
@@ -149,6 +146,16 @@ impl LaserLaneModel {
                 on && power < t[7],
             ],
         }
+    }
+
+    /// The DAC code and driver enable: the bias while FibreCheck, Ramping
+    /// or On, unless the interlock is asserted.
+    pub fn drive(&self, interlock: bool) -> (u16, bool) {
+        let active = matches!(
+            self.state,
+            LaneState::FibreCheck | LaneState::Ramping | LaneState::On
+        ) && !interlock;
+        (if active { self.bias } else { 0 }, active)
     }
 
     fn enter_fault(&mut self, code: u8) {
@@ -231,6 +238,11 @@ impl LaserLaneModel {
         };
         let slewed = slew(q.bias, goal, p.slew_codes);
         let ramp_done = if i.apc { !below } else { slewed == target };
+        let loop_fault = if i.apc {
+            fault::APC_LOOP
+        } else {
+            fault::ACC_LOOP
+        };
         // 4. Loop updates.
         if update {
             let running = matches!(
@@ -254,11 +266,6 @@ impl LaserLaneModel {
                         }
                     }
                     LaneState::Ramping => {
-                        let code = if i.apc {
-                            fault::APC_LOOP
-                        } else {
-                            fault::ACC_LOOP
-                        };
                         if ramp_done {
                             self.state = LaneState::On;
                             self.timer = 0;
@@ -268,7 +275,7 @@ impl LaserLaneModel {
                                 self.bias = slewed;
                             }
                         } else if q.timer as u32 + 1 >= p.timeout_updates as u32 {
-                            self.enter_fault(code);
+                            self.enter_fault(loop_fault);
                         } else {
                             self.timer = q.timer + 1;
                             self.bias = if i.apc {
@@ -295,11 +302,7 @@ impl LaserLaneModel {
                         if ok {
                             self.timer = 0;
                         } else if q.timer as u32 + 1 >= p.timeout_updates as u32 {
-                            self.enter_fault(if i.apc {
-                                fault::APC_LOOP
-                            } else {
-                                fault::ACC_LOOP
-                            });
+                            self.enter_fault(loop_fault);
                         } else {
                             self.timer = q.timer + 1;
                         }

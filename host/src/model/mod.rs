@@ -41,6 +41,8 @@ struct Management {
 #[derive(Debug, Clone, Copy)]
 struct LaserFields {
     bit: u8,
+    /// FiberCheckPower (mW) to the lane's 10 µW units, as the RTL's scaler.
+    check_scale: Ratio,
     enable: FieldRef,
     fiber_checked: FieldRef,
     apc: FieldRef,
@@ -76,6 +78,7 @@ impl LaserFields {
         let lane = |n: &str| memory.field_ref(n, bank, k);
         Self {
             bit: k,
+            check_scale: Ratio::new(100, 1),
             enable: one("LaneEnable"),
             fiber_checked: one("OutputFiberChecked"),
             apc: one("LaserControlMode"),
@@ -104,7 +107,7 @@ impl LaserFields {
             bit(self.fiber_checked),
             m.peek_at(self.apc) != 0,
             // FiberCheckPower is in mW; the lane works in 10 uW.
-            Ratio::new(100, 1).apply(m.peek_at(self.check_power) as u16),
+            self.check_scale.apply(m.peek_at(self.check_power) as u16),
             m.peek_at(self.bias_setpoint) as u16,
             m.peek_at(self.power_setpoint) as u16,
         )
@@ -322,10 +325,7 @@ impl Engine for Model {
         }
         self.mgmt.outputs(&mut outputs.mgmt);
         for (l, o) in self.lasers.iter().zip(outputs.lasers.iter_mut()) {
-            // The drive does not depend on the thresholds.
-            let s = l.outputs(interlock, &[0; 8]);
-            o.bias_dac = s.dac;
-            o.driver_enable = s.driver_enable;
+            (o.bias_dac, o.driver_enable) = l.drive(interlock);
         }
         for ((lane, i), o) in self
             .lanes
