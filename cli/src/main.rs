@@ -5,7 +5,7 @@
 //! 2 bad input or an environment problem (the message says what and where).
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::Write;
@@ -69,6 +69,10 @@ enum Cmd {
         /// Where to draw the lasers' bias and power against time (SVG).
         #[arg(long, default_value = "xpo-lasers.svg")]
         svg: PathBuf,
+        /// The laser scenario: one bring-up with an interlock pulse, or a
+        /// soak campaign of 1.8 ms rounds each ending with the three faults.
+        #[arg(long, value_enum, default_value_t = LaserScenario::BringUp)]
+        lasers: LaserScenario,
     },
     /// Export the CMIS/ELSFP register map (JSON, Markdown, C header, SystemRDL).
     Regmap {
@@ -100,6 +104,15 @@ enum Cmd {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+}
+
+/// The laser scenarios of `xpo run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LaserScenario {
+    /// `xpo_sim::lasers::default_bring_up`.
+    BringUp,
+    /// `xpo_sim::lasers::fault_campaign`.
+    Campaign,
 }
 
 fn load_config(path: Option<&Path>) -> Result<EngineConfig> {
@@ -173,7 +186,7 @@ fn laser_report(
     engine: Box<dyn xpo_spec::Engine>,
     outputs: &xpo_spec::EngineOutputs,
     cfg: &xpo_spec::EngineConfig,
-) -> Result<Vec<serde_json::Value>> {
+) -> Result<(Vec<serde_json::Value>, serde_json::Value)> {
     let mut host = xpo_host::mgmt::Driver::new(
         xpo_sim::mgmt_bus::EngineAxi::attach(engine, outputs.clone()),
         cfg.register_map(),
@@ -210,10 +223,47 @@ fn laser_report(
             "power_monitor_mw": read("PowerMonitor")? as f64 / 100.0,
             "power_setpoint_mw": read("PowerSetpoint")? as f64 / 100.0,
             "bias_setpoint_ma": read("BiasSetpoint")? as f64 / 10.0,
+            "voltage_monitor_v": read("LaneVoltageMonitor")? as f64 * 0.015,
+            "warning_code": read("LaserWarningCode")?,
+            "fault_flag": read("LaneFaultFlags")? == 1,
+            "warning_flag": read("LaneWarningFlags")? == 1,
             "flags": flags,
         }));
     }
-    Ok(lasers)
+    // The module monitors (lower page 14..17) and their flags (byte 9),
+    // and each bank's lane summary (1Ah:165).
+    let mut read = |name: &str, lane: usize| {
+        host.read_field(name, lane)
+            .with_context(|| format!("reading {name}"))
+    };
+    let mut flags = serde_json::Map::new();
+    for (key, field) in [
+        ("temperature_high_alarm", "LTempHighAlarm"),
+        ("temperature_low_alarm", "LTempLowAlarm"),
+        ("temperature_high_warning", "LTempHighWarning"),
+        ("temperature_low_warning", "LTempLowWarning"),
+        ("vcc_high_alarm", "LVccHighAlarm"),
+        ("vcc_low_alarm", "LVccLowAlarm"),
+        ("vcc_high_warning", "LVccHighWarning"),
+        ("vcc_low_warning", "LVccLowWarning"),
+    ] {
+        flags.insert(key.into(), json!(read(field, 0)? == 1));
+    }
+    let mut summaries = Vec::new();
+    for bank in 0..cfg.laser_lanes.div_ceil(8) {
+        summaries.push(json!({
+            "bank": bank,
+            "any_fault": read("LaneFaultSummary", bank)? == 1,
+            "any_warning": read("LaneWarningSummary", bank)? == 1,
+        }));
+    }
+    let module = json!({
+        "temperature_c": read("TemperatureMonitor", 0)? as u16 as i16 as f64 / 256.0,
+        "vcc_v": read("VccMonitor", 0)? as f64 / 10_000.0,
+        "flags": flags,
+        "laser_summary": summaries,
+    });
+    Ok((lasers, module))
 }
 
 /// Arguments of `xpo run`.
@@ -226,6 +276,7 @@ struct RunArgs<'a> {
     trace: Option<&'a Path>,
     as_json: bool,
     svg: &'a Path,
+    lasers: LaserScenario,
 }
 
 fn run(a: RunArgs) -> Result<u8> {
@@ -238,6 +289,7 @@ fn run(a: RunArgs) -> Result<u8> {
         trace,
         as_json,
         svg,
+        lasers: laser_scenario,
     } = a;
     let cfg = load_config(config)?;
     let kinds = EngineKind::parse_list(engines)?;
@@ -263,7 +315,16 @@ fn run(a: RunArgs) -> Result<u8> {
     // The lasers: a host brings every lane up over AXI (APC, fibre check,
     // ramp), the interlock pulses while they are on, the host re-enables
     // them; random traffic leaves the laser pages' writes to that script.
-    let (script, mut lasers) = xpo_sim::lasers::default_bring_up(&cfg, seed);
+    let (script, mut lasers, campaign) = match laser_scenario {
+        LaserScenario::BringUp => {
+            let (script, bench) = xpo_sim::lasers::default_bring_up(&cfg, seed);
+            (script, bench, None)
+        }
+        LaserScenario::Campaign => {
+            let (script, bench, plan) = xpo_sim::lasers::fault_campaign(&cfg, seed, cycles);
+            (script, bench, Some(plan))
+        }
+    };
     lasers.record_every = cfg.cycles_for_ns(1_000).max(1);
     let mut traffic = BusTraffic::new(&cfg, seed, u64::MAX)
         .with_script(script)
@@ -293,7 +354,7 @@ fn run(a: RunArgs) -> Result<u8> {
         .into_iter()
         .next()
         .expect("at least one engine");
-    let laser_json = laser_report(reference, &result.last_outputs, &cfg)?;
+    let (laser_json, module_json) = laser_report(reference, &result.last_outputs, &cfg)?;
     let lanes = scenario.report(&result.last_outputs);
     let count_mismatch: Vec<usize> = lanes
         .iter()
@@ -301,7 +362,8 @@ fn run(a: RunArgs) -> Result<u8> {
         .filter(|(_, l)| l.errors_counted != l.errors_injected || !l.locked)
         .map(|(i, _)| i)
         .collect();
-    let failed = result.divergence.is_some() || !count_mismatch.is_empty();
+    let failed =
+        result.divergence.is_some() || !count_mismatch.is_empty() || !lasers.violations.is_empty();
     let cps: serde_json::Map<String, serde_json::Value> = result
         .cycles_per_second()
         .into_iter()
@@ -355,7 +417,13 @@ fn run(a: RunArgs) -> Result<u8> {
                 "divergences": result.divergence.as_ref().is_some_and(|d| d.place == xpo_spec::Place::Management) as u32,
             },
             "lasers": laser_json,
+            "module_monitors": module_json,
             "laser_picture": svg,
+            "laser_safety": {
+                "violations": lasers.violations,
+                "interlock_cycles": lasers.interlock_cycles,
+            },
+            "laser_campaign": campaign,
             "count_mismatch_lanes": count_mismatch,
             "seed": seed,
             "config": cfg,
@@ -412,7 +480,20 @@ fn run(a: RunArgs) -> Result<u8> {
                 l["power_setpoint_mw"].as_f64().unwrap_or(0.0)
             );
         }
+        println!(
+            "  module: {:.2} degC, {:.4} V",
+            module_json["temperature_c"].as_f64().unwrap_or(0.0),
+            module_json["vcc_v"].as_f64().unwrap_or(0.0)
+        );
         println!("  laser bring-up picture: {}", svg.display());
+        println!(
+            "  laser safety: {} violations, interlock asserted {} cycles",
+            lasers.violations.len(),
+            lasers.interlock_cycles
+        );
+        for v in &lasers.violations {
+            println!("    {v}");
+        }
         match &result.divergence {
             Some(d) => print!("{d}"),
             None => println!("no divergence: every output of every engine agreed on every cycle"),
@@ -472,6 +553,7 @@ fn main() -> ExitCode {
             trace,
             json,
             svg,
+            lasers,
         } => run(RunArgs {
             cycles: *cycles,
             seed: *seed,
@@ -481,6 +563,7 @@ fn main() -> ExitCode {
             trace: trace.as_deref(),
             as_json: *json,
             svg,
+            lasers: *lasers,
         }),
         Cmd::Regmap {
             format,

@@ -130,6 +130,38 @@ fn run_json_reports_lanes_and_speeds() {
         !states.is_empty() && states.iter().all(|s| s.starts_with("Module")),
         "{states:?}"
     );
+    // Lasers: every lane reported, with the ELSFP fields.
+    let lasers = v["lasers"].as_array().unwrap();
+    assert_eq!(lasers.len(), 8);
+    for l in lasers {
+        assert!(
+            ["off", "ramping", "on"].contains(&l["state"].as_str().unwrap()),
+            "{l}"
+        );
+        for key in ["fault_code", "warning_code"] {
+            assert!(l[key].is_u64(), "{key}: {l}");
+        }
+        for key in ["bias_monitor_ma", "power_monitor_mw", "voltage_monitor_v"] {
+            assert!(l[key].is_f64(), "{key}: {l}");
+        }
+        assert_eq!(l["flags"].as_object().unwrap().len(), 8, "{l}");
+    }
+    // The module sensors of the default bench: 25 degC and 3.3 V.
+    let mm = &v["module_monitors"];
+    assert!(
+        (mm["temperature_c"].as_f64().unwrap() - 25.0).abs() < 0.5,
+        "{mm}"
+    );
+    assert!((mm["vcc_v"].as_f64().unwrap() - 3.3).abs() < 0.01, "{mm}");
+    assert!(
+        mm["flags"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|f| f == false),
+        "{mm}"
+    );
+    assert_eq!(mm["laser_summary"].as_array().unwrap().len(), 1, "{mm}");
 }
 
 #[test]

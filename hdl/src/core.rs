@@ -5,12 +5,13 @@
 //! names them `rx_data$0`, `rx_data$1`, ...; [`crate::emit`] wraps the core
 //! in `xpo_engine`, whose ports are packed buses with plain names.
 
-use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleStateMachine};
+use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleMonitors, ModuleStateMachine};
 use crate::elsfp::LaserLane;
 use crate::lane::Lane;
 use crate::scale::Scale;
 use rust_hdl::prelude::*;
 use xpo_spec::laser::{LaserParams, Ratio};
+use xpo_spec::monitors::MonitorParams;
 use xpo_spec::EngineConfig;
 
 /// The engine top: clock, synchronous reset and the per-lane ports of
@@ -44,12 +45,18 @@ pub struct XpoCore {
     pub module_reset: Signal<In, Bit>,
     pub low_power_pin: Signal<In, Bit>,
     pub interlock: Signal<In, Bit>,
+    pub temperature_adc: Signal<In, Bits<16>>,
+    pub temperature_adc_valid: Signal<In, Bit>,
+    pub vcc_adc: Signal<In, Bits<16>>,
+    pub vcc_adc_valid: Signal<In, Bit>,
     pub int_l: Signal<Out, Bit>,
     // Laser converters, per laser lane
     pub bias_adc: Vec<Signal<In, Bits<16>>>,
     pub bias_adc_valid: Vec<Signal<In, Bit>>,
     pub power_adc: Vec<Signal<In, Bits<16>>>,
     pub power_adc_valid: Vec<Signal<In, Bit>>,
+    pub voltage_adc: Vec<Signal<In, Bits<16>>>,
+    pub voltage_adc_valid: Vec<Signal<In, Bit>>,
     pub bias_dac: Vec<Signal<Out, Bits<16>>>,
     pub driver_enable: Vec<Signal<Out, Bit>>,
     // SerDes interface, per lane
@@ -75,6 +82,7 @@ pub struct XpoCore {
     pub axi: AxiLiteSlave,
     pub registers: CmisRegisters,
     pub module_state: ModuleStateMachine,
+    pub monitors: ModuleMonitors,
     pub lasers: Vec<LaserLane>,
     /// FiberCheckPower (1 mW units) to 10 µW units, per lane.
     check_power_scale: Vec<Scale>,
@@ -119,11 +127,17 @@ impl XpoCore {
             module_reset: Default::default(),
             low_power_pin: Default::default(),
             interlock: Default::default(),
+            temperature_adc: Default::default(),
+            temperature_adc_valid: Default::default(),
+            vcc_adc: Default::default(),
+            vcc_adc_valid: Default::default(),
             int_l: Default::default(),
             bias_adc: per_lane(cfg.laser_lanes),
             bias_adc_valid: per_lane(cfg.laser_lanes),
             power_adc: per_lane(cfg.laser_lanes),
             power_adc_valid: per_lane(cfg.laser_lanes),
+            voltage_adc: per_lane(cfg.laser_lanes),
+            voltage_adc_valid: per_lane(cfg.laser_lanes),
             bias_dac: per_lane(cfg.laser_lanes),
             driver_enable: per_lane(cfg.laser_lanes),
             rx_data: per_lane(n),
@@ -146,6 +160,7 @@ impl XpoCore {
             axi: Default::default(),
             registers: CmisRegisters::new(cfg),
             module_state: ModuleStateMachine::new(cfg),
+            monitors: ModuleMonitors::new(&MonitorParams::new(cfg)),
             lasers: (0..cfg.laser_lanes)
                 .map(|_| LaserLane::new(&LaserParams::new(cfg)))
                 .collect(),
@@ -175,6 +190,32 @@ impl Logic for XpoCore {
         self.module_state.low_power_pin.next = self.low_power_pin.val();
         self.module_state.fault.next = self.no_fault.val();
         self.int_l.next = self.registers.int_l.val();
+        // Module monitors: converters in, thresholds from page 02h, flags
+        // into lower byte 9.
+        self.monitors.clock.next = self.clock.val();
+        self.monitors.reset.next = self.reset_all.val();
+        self.monitors.temperature_adc.next = self.temperature_adc.val();
+        self.monitors.temperature_adc_valid.next = self.temperature_adc_valid.val();
+        self.monitors.vcc_adc.next = self.vcc_adc.val();
+        self.monitors.vcc_adc_valid.next = self.vcc_adc_valid.val();
+        self.registers.temperature.next = self.monitors.temperature.val();
+        self.registers.vcc.next = self.monitors.vcc.val();
+        self.monitors.temp_ha.next = self.registers.temp_ha.val();
+        self.monitors.temp_la.next = self.registers.temp_la.val();
+        self.monitors.temp_hw.next = self.registers.temp_hw.val();
+        self.monitors.temp_lw.next = self.registers.temp_lw.val();
+        self.monitors.vcc_ha.next = self.registers.vcc_ha.val();
+        self.monitors.vcc_la.next = self.registers.vcc_la.val();
+        self.monitors.vcc_hw.next = self.registers.vcc_hw.val();
+        self.monitors.vcc_lw.next = self.registers.vcc_lw.val();
+        self.registers.flag_temp_ha.next = self.monitors.flag_temp_ha.val();
+        self.registers.flag_temp_la.next = self.monitors.flag_temp_la.val();
+        self.registers.flag_temp_hw.next = self.monitors.flag_temp_hw.val();
+        self.registers.flag_temp_lw.next = self.monitors.flag_temp_lw.val();
+        self.registers.flag_vcc_ha.next = self.monitors.flag_vcc_ha.val();
+        self.registers.flag_vcc_la.next = self.monitors.flag_vcc_la.val();
+        self.registers.flag_vcc_hw.next = self.monitors.flag_vcc_hw.val();
+        self.registers.flag_vcc_lw.next = self.monitors.flag_vcc_lw.val();
         // The buses, reset only by the bus reset (a module reset must not
         // lose the response to the write that requested it).
         self.i2c.clock.next = self.clock.val();
@@ -243,6 +284,12 @@ impl Logic for XpoCore {
             self.lasers[g].bias_adc_valid.next = self.bias_adc_valid[g].val();
             self.lasers[g].power_adc.next = self.power_adc[g].val();
             self.lasers[g].power_adc_valid.next = self.power_adc_valid[g].val();
+            self.lasers[g].voltage_adc.next = self.voltage_adc[g].val();
+            self.lasers[g].voltage_adc_valid.next = self.voltage_adc_valid[g].val();
+            self.registers.lane_voltage[g].next = self.lasers[g].voltage_monitor.val();
+            self.registers.warning_code[g].next = self.lasers[g].warning_code.val();
+            self.registers.lane_fault[g].next = self.lasers[g].fault_flag.val();
+            self.registers.lane_warning[g].next = self.lasers[g].warning_flag.val();
             self.bias_dac[g].next = self.lasers[g].dac.val();
             self.driver_enable[g].next = self.lasers[g].driver_enable.val();
             self.registers.lane_state[g].next = self.lasers[g].lane_state.val();

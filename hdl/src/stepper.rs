@@ -69,11 +69,17 @@ impl Engine for RustHdlEngine {
         c.module_reset.next = m.module_reset;
         c.low_power_pin.next = m.low_power_pin;
         c.interlock.next = m.interlock;
+        c.temperature_adc.next = (m.temperature_adc as u64).into();
+        c.temperature_adc_valid.next = m.temperature_adc_valid;
+        c.vcc_adc.next = (m.vcc_adc as u64).into();
+        c.vcc_adc_valid.next = m.vcc_adc_valid;
         for (g, l) in inputs.lasers.iter().enumerate() {
             c.bias_adc[g].next = (l.bias_adc as u64).into();
             c.bias_adc_valid[g].next = l.bias_adc_valid;
             c.power_adc[g].next = (l.power_adc as u64).into();
             c.power_adc_valid[g].next = l.power_adc_valid;
+            c.voltage_adc[g].next = (l.voltage_adc as u64).into();
+            c.voltage_adc_valid[g].next = l.voltage_adc_valid;
         }
         for (i, l) in inputs.lanes.iter().enumerate() {
             c.rx_data[i].next = l.rx_data.to_bits();

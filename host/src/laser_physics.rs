@@ -25,6 +25,12 @@ pub struct LaserDiode {
     /// Below threshold, this fraction of the above-threshold slope
     /// (spontaneous emission).
     pub spontaneous: f64,
+    /// Forward voltage: turn-on voltage at 25 °C (V), its temperature
+    /// coefficient (V/°C) and the series resistance (Ω):
+    /// `Vf = V0 + tc (T - 25) + I Rs` while current flows, 0 without.
+    pub vf0_v: f64,
+    pub vf_tc_v_per_c: f64,
+    pub series_ohm: f64,
 }
 
 impl Default for LaserDiode {
@@ -36,11 +42,23 @@ impl Default for LaserDiode {
             t0_k: 60.0,
             slope_tc_per_c: -0.004,
             spontaneous: 0.002,
+            vf0_v: 1.10,
+            vf_tc_v_per_c: -0.0015,
+            series_ohm: 2.0,
         }
     }
 }
 
 impl LaserDiode {
+    /// Forward voltage in V at `current_a` and `temp_c`.
+    pub fn forward_v(&self, current_a: f64, temp_c: f64) -> f64 {
+        if current_a <= 0.0 {
+            0.0
+        } else {
+            self.vf0_v + self.vf_tc_v_per_c * (temp_c - 25.0) + current_a * self.series_ohm
+        }
+    }
+
     /// Optical power in W at `current_a` and `temp_c`.
     pub fn power_w(&self, current_a: f64, temp_c: f64) -> f64 {
         let ith = self.threshold_ma / 1e3 * ((temp_c - 25.0) / self.t0_k).exp();
@@ -71,6 +89,9 @@ pub struct LaserPhysics {
     bias_offset: f64,
     power_fs_w: f64,
     power_offset: f64,
+    volt_codes: f64,
+    volt_fs_v: f64,
+    volt_offset: f64,
     noise: Normal<f64>,
     rng: ChaCha8Rng,
     /// Cycles between ADC conversions.
@@ -86,6 +107,8 @@ pub struct AdcSamples {
     pub bias_adc_valid: bool,
     pub power_adc: u16,
     pub power_adc_valid: bool,
+    pub voltage_adc: u16,
+    pub voltage_adc_valid: bool,
 }
 
 impl LaserPhysics {
@@ -105,6 +128,9 @@ impl LaserPhysics {
             bias_offset: l.bias_adc_offset as f64,
             power_fs_w: l.power_adc_full_scale_uw as f64 / 1e6,
             power_offset: l.power_adc_offset as f64,
+            volt_codes: (1u64 << cfg.monitors.adc_bits) as f64,
+            volt_fs_v: cfg.monitors.lane_voltage_full_scale_uv as f64 / 1e6,
+            volt_offset: cfg.monitors.lane_voltage_adc_offset as f64,
             noise: Normal::new(0.0, noise_codes.max(0.0)).expect("finite noise"),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6c61_7365),
             period: period.max(1),
@@ -125,8 +151,13 @@ impl LaserPhysics {
     }
 
     fn code(&mut self, value: f64, full_scale: f64, offset: f64) -> u16 {
-        let ideal = value / full_scale * self.adc_codes + offset + self.noise.sample(&mut self.rng);
-        ideal.round().clamp(0.0, self.adc_codes - 1.0) as u16
+        let codes = self.adc_codes;
+        self.code_of(value, full_scale, offset, codes)
+    }
+
+    fn code_of(&mut self, value: f64, full_scale: f64, offset: f64, codes: f64) -> u16 {
+        let ideal = value / full_scale * codes + offset + self.noise.sample(&mut self.rng);
+        ideal.round().clamp(0.0, codes - 1.0) as u16
     }
 
     /// One cycle: the engine's drive as it is this cycle; returns the ADC
@@ -151,12 +182,94 @@ impl LaserPhysics {
             bias_adc_valid: true,
             power_adc: self.code(power, self.power_fs_w, self.power_offset),
             power_adc_valid: true,
+            voltage_adc: {
+                let (v, fs, off, codes) = (
+                    self.diode.forward_v(current, self.temp_c),
+                    self.volt_fs_v,
+                    self.volt_offset,
+                    self.volt_codes,
+                );
+                self.code_of(v, fs, off, codes)
+            },
+            voltage_adc_valid: true,
         }
     }
 
     /// Bias (A) and power (W) at the last step.
     pub fn last(&self) -> (f64, f64) {
         self.last
+    }
+}
+
+/// The module's own sensors: the case temperature sensor and the supply
+/// sense, with the `[monitors]` calibration, quantization and seeded noise.
+#[derive(Debug, Clone)]
+pub struct ModuleSensors {
+    /// Case temperature, °C.
+    pub temp_c: f64,
+    /// Supply voltage, V.
+    pub vcc_v: f64,
+    codes: f64,
+    temp_min_c: f64,
+    temp_span_c: f64,
+    temp_offset: f64,
+    vcc_fs_v: f64,
+    vcc_offset: f64,
+    noise: Normal<f64>,
+    rng: ChaCha8Rng,
+    period: u32,
+    count: u32,
+}
+
+/// The module sensors' conversions this cycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModuleSamples {
+    pub temperature_adc: u16,
+    pub temperature_adc_valid: bool,
+    pub vcc_adc: u16,
+    pub vcc_adc_valid: bool,
+}
+
+impl ModuleSensors {
+    /// 25 °C and 3.3 V; noise of `noise_codes` (σ) from `seed`, one
+    /// conversion every `period` cycles.
+    pub fn new(cfg: &EngineConfig, seed: u64, noise_codes: f64, period: u32) -> Self {
+        let m = &cfg.monitors;
+        Self {
+            temp_c: 25.0,
+            vcc_v: 3.3,
+            codes: (1u64 << m.adc_bits) as f64,
+            temp_min_c: m.temperature_min_mdeg_c as f64 / 1e3,
+            temp_span_c: m.temperature_span_mdeg_c as f64 / 1e3,
+            temp_offset: m.temperature_adc_offset as f64,
+            vcc_fs_v: m.vcc_full_scale_uv as f64 / 1e6,
+            vcc_offset: m.vcc_adc_offset as f64,
+            noise: Normal::new(0.0, noise_codes.max(0.0)).expect("finite noise"),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6d6f_6475),
+            period: period.max(1),
+            count: 0,
+        }
+    }
+
+    /// One cycle: the conversions the engine sees.
+    pub fn step(&mut self) -> ModuleSamples {
+        self.count += 1;
+        if self.count < self.period {
+            return ModuleSamples::default();
+        }
+        self.count = 0;
+        let mut code = |x: f64, offset: f64| {
+            let c = x * self.codes + offset + self.noise.sample(&mut self.rng);
+            c.round().clamp(0.0, self.codes - 1.0) as u16
+        };
+        let t = (self.temp_c - self.temp_min_c) / self.temp_span_c;
+        let v = self.vcc_v / self.vcc_fs_v;
+        ModuleSamples {
+            temperature_adc: code(t, self.temp_offset),
+            temperature_adc_valid: true,
+            vcc_adc: code(v, self.vcc_offset),
+            vcc_adc_valid: true,
+        }
     }
 }
 

@@ -1,19 +1,26 @@
 //! The physical lasers behind every laser lane (`xpo_host::laser_physics`),
 //! as lockstep stimulus: each cycle every lane's converters see the laser
 //! driven by the reference engine's DAC code, and scheduled events change
-//! the world — the interlock pin, the case temperature, and injected
-//! faults (a degraded laser, an open bias sense, a shorted driver).
+//! the world — the interlock pin, the lasers' and the module's
+//! temperatures, the supply voltage, and injected faults (a degraded
+//! laser, an open bias sense, a shorted driver). The module's temperature
+//! and supply sensors are driven too.
 
 use crate::lockstep::Stimulus;
-use xpo_host::laser_physics::LaserPhysics;
+use xpo_host::laser_physics::{LaserPhysics, ModuleSensors};
 use xpo_spec::{EngineConfig, EngineInputs, EngineOutputs};
 
 /// Something that happens to the lasers at a cycle.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LaserEvent {
     Interlock(bool),
-    /// Case temperature of every laser, °C.
+    /// Temperature of every laser, °C.
     Temperature(f64),
+    /// Temperature at the module's own sensor, °C (the lasers of an ELSFP
+    /// sit on their own cooler).
+    ModuleTemperature(f64),
+    /// Module supply voltage, V.
+    Supply(f64),
     /// Remaining slope efficiency of one lane's laser (1.0 healthy).
     Health {
         lane: usize,
@@ -42,6 +49,7 @@ pub struct LaserSample {
 /// Every lane's laser, with a schedule of events.
 pub struct LaserBench {
     lasers: Vec<LaserPhysics>,
+    module: ModuleSensors,
     events: Vec<(u64, LaserEvent)>,
     next: usize,
     interlock: bool,
@@ -69,6 +77,7 @@ impl LaserBench {
             lasers: (0..cfg.laser_lanes)
                 .map(|g| LaserPhysics::new(cfg, seed.wrapping_add(g as u64 * 7919), 0.7, 8))
                 .collect(),
+            module: ModuleSensors::new(cfg, seed, 0.7, 64),
             events: Vec::new(),
             next: 0,
             interlock: false,
@@ -97,6 +106,8 @@ impl LaserBench {
         match e {
             LaserEvent::Interlock(on) => self.interlock = on,
             LaserEvent::Temperature(t) => self.lasers.iter_mut().for_each(|l| l.temp_c = t),
+            LaserEvent::ModuleTemperature(t) => self.module.temp_c = t,
+            LaserEvent::Supply(v) => self.module.vcc_v = v,
             LaserEvent::Health { lane, health } => self.lasers[lane].health = health,
             LaserEvent::OpenBiasSense { lane, open } => self.lasers[lane].bias_sense_open = open,
             LaserEvent::Short { lane, shorted } => self.lasers[lane].short = shorted,
@@ -135,6 +146,11 @@ impl Stimulus for LaserBench {
         }
         self.violations.truncate(100);
         inputs.mgmt.interlock = self.interlock;
+        let m = self.module.step();
+        inputs.mgmt.temperature_adc = m.temperature_adc;
+        inputs.mgmt.temperature_adc_valid = m.temperature_adc_valid;
+        inputs.mgmt.vcc_adc = m.vcc_adc;
+        inputs.mgmt.vcc_adc_valid = m.vcc_adc_valid;
         self.interlock_before = self.interlock;
         self.interlock_cycles += self.interlock as u64;
         for (g, (laser, i)) in self
@@ -149,6 +165,8 @@ impl Stimulus for LaserBench {
             i.bias_adc_valid = s.bias_adc_valid;
             i.power_adc = s.power_adc;
             i.power_adc_valid = s.power_adc_valid;
+            i.voltage_adc = s.voltage_adc;
+            i.voltage_adc_valid = s.voltage_adc_valid;
             if self.record_every > 0 && cycle.is_multiple_of(self.record_every) {
                 let (a, w) = laser.last();
                 self.trace[g].push(LaserSample {
@@ -256,4 +274,196 @@ pub fn default_bring_up(
         .at(us(500), LaserEvent::Interlock(true))
         .at(us(505), LaserEvent::Interlock(false));
     (script, bench)
+}
+
+/// What a [`fault_campaign`] does, for reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CampaignPlan {
+    /// Rounds of `round_us` each.
+    pub rounds: u64,
+    pub round_us: u64,
+    /// Interlock pulses that hit lanes ramping / lanes on.
+    pub interlocks_during_ramp: u64,
+    pub interlocks_during_on: u64,
+    /// Faults provoked: APC loop (degraded laser), over-current (shorted
+    /// driver), ACC loop (open bias sense).
+    pub apc_faults: u64,
+    pub over_current_faults: u64,
+    pub acc_faults: u64,
+    /// Per round, the lanes provoked into faults 1, 9 and 2.
+    pub fault_lanes: Vec<[usize; 3]>,
+}
+
+/// A long laser scenario for soak runs (`xpo run --lasers campaign`):
+/// rounds of 1.8 ms, each a complete bring-up with seeded variations, that
+/// end with one lane in each fault.
+///
+/// Every round: the host disables all lanes and the world is healed (new
+/// laser and module temperatures and supply voltage, drawn per round); APC
+/// with random power and bias setpoints and bias/power high-warning
+/// thresholds inside the operating range, a random subset of fibres already
+/// confirmed, the masks restored to the factory defaults and the controls
+/// saved (save/restore), all lanes enabled at +10 µs, fibres confirmed at
+/// +300 µs. The
+/// interlock pulses for 2..10 µs at +310 µs (lanes ramping) in even rounds
+/// and at +520 µs (lanes on) in odd ones; the host disables and re-enables
+/// every lane 15 and 20 µs later. Then three distinct random lanes are
+/// provoked: a laser degraded 25 µs after the pulse (APC loop failure,
+/// code 1, 500 µs into its new ramp), a driver shorting at +1100 µs
+/// (over-current, 9), and, after the switch to ACC at +1150 µs, an open
+/// bias sense at +1170 µs (ACC loop failure, 2, by +1670 µs). With fewer
+/// than 3 laser lanes the faults share lanes.
+pub fn fault_campaign(
+    cfg: &EngineConfig,
+    seed: u64,
+    cycles: u64,
+) -> (Vec<(u64, xpo_host::mgmt::AxiOp)>, LaserBench, CampaignPlan) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xca3a_1a5e);
+    let map = cfg.register_map();
+    let us = |t: u64| cfg.cycles_for_ns(t * 1_000);
+    const ROUND_US: u64 = 1_800;
+    let rounds = cycles.div_ceil(us(ROUND_US).max(1)).max(1);
+    let n = cfg.laser_lanes;
+    let banks = n.div_ceil(8) as u8;
+    let all = |bank: u8| -> u64 {
+        let k = (n - 8 * bank as usize).min(8);
+        (1u64 << k) - 1
+    };
+    let mut script = Vec::new();
+    let mut bench = LaserBench::new(cfg, seed);
+    let mut plan = CampaignPlan {
+        rounds,
+        round_us: ROUND_US,
+        ..Default::default()
+    };
+    for r in 0..rounds {
+        let t0 = r * ROUND_US;
+        let mut at = |t: u64, ops: Vec<xpo_host::mgmt::AxiOp>| {
+            for op in ops {
+                script.push((us(t0 + t), op));
+            }
+        };
+        for bank in 0..banks {
+            at(0, field_writes(&map, "LaneEnable", bank, 0, 0));
+            at(1, field_writes(&map, "LaserControlMode", bank, 0, 1));
+            let checked = rng.gen_range(0..=all(bank));
+            at(
+                2,
+                field_writes(&map, "OutputFiberChecked", bank, 0, checked),
+            );
+            // Thresholds inside the range the lanes run in, so some cross
+            // them while on and latch 1Ah:186..193.
+            let power_hw = rng.gen_range(6_000..=9_500);
+            let bias_hw = rng.gen_range(1_800..=3_200);
+            at(
+                2,
+                field_writes(&map, "LaserPowerHighWarning", bank, 0, power_hw),
+            );
+            at(
+                2,
+                field_writes(&map, "LaserBiasHighWarning", bank, 0, bias_hw),
+            );
+            // Save/restore in the soak: masks back to the factory defaults,
+            // then this round's controls saved to set 1 or 2.
+            at(6, field_writes(&map, "SaveRestoreCommand", bank, 0, 0x20));
+            let save = if r % 2 == 0 { 0x18 } else { 0x19 };
+            at(7, field_writes(&map, "SaveRestoreCommand", bank, 0, save));
+        }
+        for g in 0..n {
+            let (bank, k) = ((g / 8) as u8, (g % 8) as u8);
+            let power = rng.gen_range(4_000..=9_000);
+            let bias = rng.gen_range(2_000..=3_000);
+            at(3, field_writes(&map, "PowerSetpoint", bank, k, power));
+            at(4, field_writes(&map, "BiasSetpoint", bank, k, bias));
+        }
+        let mut lanes: Vec<usize> = (0..n).collect();
+        for i in 0..lanes.len().min(3) {
+            let j = rng.gen_range(i..lanes.len());
+            lanes.swap(i, j);
+        }
+        let pick = |i: usize| lanes[i % lanes.len()];
+        let [apc, short, open] = [pick(0), pick(1), pick(2)];
+        plan.fault_lanes.push([apc, short, open]);
+        let pulse = rng.gen_range(2..=10);
+        let hit = if r % 2 == 0 { 310 } else { 520 };
+        for bank in 0..banks {
+            at(10, field_writes(&map, "LaneEnable", bank, 0, all(bank)));
+            at(
+                300,
+                field_writes(&map, "OutputFiberChecked", bank, 0, all(bank)),
+            );
+            at(hit + 15, field_writes(&map, "LaneEnable", bank, 0, 0));
+            at(
+                hit + 20,
+                field_writes(&map, "LaneEnable", bank, 0, all(bank)),
+            );
+            at(1_150, field_writes(&map, "LaserControlMode", bank, 0, 0));
+        }
+        let ev = |t: u64| us(t0 + t);
+        bench = bench
+            .at(ev(0), LaserEvent::Temperature(rng.gen_range(20.0..45.0)))
+            .at(
+                ev(0),
+                LaserEvent::ModuleTemperature(rng.gen_range(15.0..80.0)),
+            )
+            .at(ev(0), LaserEvent::Supply(rng.gen_range(3.0..3.6)));
+        for g in 0..n {
+            bench = bench
+                .at(
+                    ev(0),
+                    LaserEvent::Health {
+                        lane: g,
+                        health: 1.0,
+                    },
+                )
+                .at(
+                    ev(0),
+                    LaserEvent::Short {
+                        lane: g,
+                        shorted: false,
+                    },
+                )
+                .at(
+                    ev(0),
+                    LaserEvent::OpenBiasSense {
+                        lane: g,
+                        open: false,
+                    },
+                );
+        }
+        bench = bench
+            .at(
+                ev(hit + 25),
+                LaserEvent::Health {
+                    lane: apc,
+                    health: 0.2,
+                },
+            )
+            .at(
+                ev(1_100),
+                LaserEvent::Short {
+                    lane: short,
+                    shorted: true,
+                },
+            )
+            .at(
+                ev(1_170),
+                LaserEvent::OpenBiasSense {
+                    lane: open,
+                    open: true,
+                },
+            )
+            .at(ev(hit), LaserEvent::Interlock(true))
+            .at(ev(hit + pulse), LaserEvent::Interlock(false));
+        if r % 2 == 0 {
+            plan.interlocks_during_ramp += 1;
+        } else {
+            plan.interlocks_during_on += 1;
+        }
+        plan.apc_faults += 1;
+        plan.over_current_faults += 1;
+        plan.acc_faults += 1;
+    }
+    (script, bench, plan)
 }

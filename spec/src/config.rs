@@ -191,6 +191,43 @@ impl Default for LaserConfig {
     }
 }
 
+/// The module and lane monitors' converters (CMIS lower page 14..17,
+/// ELSFP 1Bh:232..239) and their two-point calibration, in physical units;
+/// `spec::monitors::MonitorParams` turns them into scale factors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MonitorConfig {
+    /// Resolution of the temperature, Vcc and laser forward-voltage ADCs.
+    pub adc_bits: u32,
+    /// Temperature sensor: m°C at code `temperature_adc_offset`, and the
+    /// span (m°C) the full code range covers above it.
+    pub temperature_min_mdeg_c: i64,
+    pub temperature_span_mdeg_c: u64,
+    pub temperature_adc_offset: u32,
+    /// Supply sense: volts at the full-scale code, µV, and the zero code.
+    pub vcc_full_scale_uv: u64,
+    pub vcc_adc_offset: u32,
+    /// Laser forward-voltage sense, per laser lane: full scale, µV, and the
+    /// zero code.
+    pub lane_voltage_full_scale_uv: u64,
+    pub lane_voltage_adc_offset: u32,
+}
+
+impl Default for MonitorConfig {
+    fn default() -> Self {
+        Self {
+            adc_bits: 12,
+            temperature_min_mdeg_c: -40_000,
+            temperature_span_mdeg_c: 165_000,
+            temperature_adc_offset: 0,
+            vcc_full_scale_uv: 4_096_000,
+            vcc_adc_offset: 0,
+            lane_voltage_full_scale_uv: 3_072_000,
+            lane_voltage_adc_offset: 0,
+        }
+    }
+}
+
 /// Configuration of one XPO engine instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -211,6 +248,8 @@ pub struct EngineConfig {
     pub module: ModuleTiming,
     /// Laser lanes: converters, calibration, control loops.
     pub laser: LaserConfig,
+    /// Module temperature, Vcc and laser forward-voltage monitors.
+    pub monitors: MonitorConfig,
 }
 
 impl Default for EngineConfig {
@@ -224,6 +263,7 @@ impl Default for EngineConfig {
             identity: ModuleIdentity::default(),
             module: ModuleTiming::default(),
             laser: LaserConfig::default(),
+            monitors: MonitorConfig::default(),
         }
     }
 }
@@ -309,6 +349,7 @@ impl EngineConfig {
             "held in an 8-bit run counter",
         )?;
         self.check_laser()?;
+        self.check_monitors()?;
         check_range(
             "prbs.unlock_errors",
             self.prbs.unlock_errors,
@@ -316,6 +357,58 @@ impl EngineConfig {
             66,
             "errors in one 66-bit word",
         )?;
+        Ok(())
+    }
+
+    fn check_monitors(&self) -> Result<(), ConfigError> {
+        let m = &self.monitors;
+        check_range("monitors.adc_bits", m.adc_bits, 4, 16, "a 16-bit ADC port")?;
+        check_range(
+            "monitors.temperature_min_mdeg_c",
+            m.temperature_min_mdeg_c,
+            -128_000,
+            127_000,
+            "the signed 1/256 degC monitor",
+        )?;
+        check_range(
+            "monitors.temperature_span_mdeg_c",
+            m.temperature_span_mdeg_c,
+            1_000,
+            255_000,
+            "1 to 255 degC across the ADC range",
+        )?;
+        check_range(
+            "monitors.temperature_min_mdeg_c + temperature_span_mdeg_c",
+            m.temperature_min_mdeg_c + m.temperature_span_mdeg_c as i64,
+            -127_000,
+            127_000,
+            "the signed 1/256 degC monitor",
+        )?;
+        check_range(
+            "monitors.vcc_full_scale_uv",
+            m.vcc_full_scale_uv,
+            100_000,
+            6_500_000,
+            "the 100 uV monitor",
+        )?;
+        check_range(
+            "monitors.lane_voltage_full_scale_uv",
+            m.lane_voltage_full_scale_uv,
+            100_000,
+            10_000_000,
+            "a sense ADC; the 8-bit 15 mV monitor saturates at 3.825 V",
+        )?;
+        let adc_max = (1u32 << m.adc_bits) - 1;
+        for (field, v) in [
+            ("monitors.temperature_adc_offset", m.temperature_adc_offset),
+            ("monitors.vcc_adc_offset", m.vcc_adc_offset),
+            (
+                "monitors.lane_voltage_adc_offset",
+                m.lane_voltage_adc_offset,
+            ),
+        ] {
+            check_range(field, v, 0, adc_max / 2, "half the ADC range")?;
+        }
         Ok(())
     }
 
@@ -559,7 +652,7 @@ impl EngineConfig {
         // Everything that changes the RTL: the whole configuration but the
         // clock frequency where no duration depends on it.
         format!(
-            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} laser_update_cycles={} identity={:?}",
+            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} monitors={:?} laser_update_cycles={} identity={:?}",
             self.lanes,
             self.laser_lanes,
             self.prbs.lock_words,
@@ -569,6 +662,7 @@ impl EngineConfig {
             self.cycles_for_ns(self.module.power_down_ns),
             self.i2c_filter_cycles(),
             self.laser,
+            self.monitors,
             self.laser_update_cycles(),
             self.identity
         )

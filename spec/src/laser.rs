@@ -71,6 +71,10 @@ pub struct LaserParams {
     /// APC gains as right shifts.
     pub kp_shift: u8,
     pub ki_shift: u8,
+    /// Forward-voltage sense: ADC offset and code to 15 mV (1Bh:232, U8,
+    /// saturating at 255), from the `[monitors]` section.
+    pub voltage_offset: u16,
+    pub voltage_adc: Ratio,
 }
 
 impl LaserParams {
@@ -95,6 +99,11 @@ impl LaserParams {
             tolerance: Ratio::new(l.tolerance_percent as u64, 100),
             kp_shift: l.apc_kp_shift as u8,
             ki_shift: l.apc_ki_shift as u8,
+            voltage_offset: cfg.monitors.lane_voltage_adc_offset as u16,
+            voltage_adc: Ratio::new(
+                cfg.monitors.lane_voltage_full_scale_uv,
+                15_000 << cfg.monitors.adc_bits,
+            ),
         }
     }
 }

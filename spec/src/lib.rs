@@ -9,13 +9,14 @@
 pub mod config;
 pub mod engine;
 pub mod laser;
+pub mod monitors;
 pub mod ports;
 pub mod prbs;
 pub mod regmap;
 
 pub use config::{
-    ConfigError, EngineConfig, LaserConfig, ModuleIdentity, ModuleTiming, PrbsConfig,
-    AXI_MAX_HOLD_CYCLES,
+    ConfigError, EngineConfig, LaserConfig, ModuleIdentity, ModuleTiming, MonitorConfig,
+    PrbsConfig, AXI_MAX_HOLD_CYCLES,
 };
 pub use engine::Engine;
 pub use ports::{

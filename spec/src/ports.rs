@@ -211,6 +211,14 @@ port_table! {
         low_power_pin: bool = 1,
         /// Laser safety interlock (synchronous): every laser dark in the same cycle while high.
         interlock: bool = 1,
+        /// Module temperature sensor ADC code.
+        temperature_adc: u16 = 16,
+        /// `temperature_adc` holds a new conversion this cycle.
+        temperature_adc_valid: bool = 1,
+        /// Supply-voltage sense ADC code.
+        vcc_adc: u16 = 16,
+        /// `vcc_adc` holds a new conversion this cycle.
+        vcc_adc_valid: bool = 1,
     }
 }
 
@@ -263,6 +271,10 @@ port_table! {
         power_adc: u16 = 16,
         /// `power_adc` holds a new conversion this cycle.
         power_adc_valid: bool = 1,
+        /// Laser forward-voltage sense ADC code.
+        voltage_adc: u16 = 16,
+        /// `voltage_adc` holds a new conversion this cycle.
+        voltage_adc_valid: bool = 1,
     }
 }
 

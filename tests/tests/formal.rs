@@ -43,7 +43,8 @@ module props(
     input wire bias_adc_valid, input wire [15:0] power_adc, input wire power_adc_valid,
     input wire [15:0] bias_ha, input wire [15:0] bias_la, input wire [15:0] bias_hw,
     input wire [15:0] bias_lw, input wire [15:0] power_ha, input wire [15:0] power_la,
-    input wire [15:0] power_hw, input wire [15:0] power_lw
+    input wire [15:0] power_hw, input wire [15:0] power_lw,
+    input wire [15:0] voltage_adc, input wire voltage_adc_valid
 );
     wire [15:0] dac;
     wire driver_enable;
@@ -61,6 +62,8 @@ module props(
         .power_monitor(power_monitor), .bias_ha(bias_ha), .bias_la(bias_la),
         .bias_hw(bias_hw), .bias_lw(bias_lw), .power_ha(power_ha), .power_la(power_la),
         .power_hw(power_hw), .power_lw(power_lw),
+        .voltage_adc(voltage_adc), .voltage_adc_valid(voltage_adc_valid),
+        .voltage_monitor(), .warning_code(), .fault_flag(), .warning_flag(),
         .flag_bias_ha(), .flag_bias_la(), .flag_bias_hw(), .flag_bias_lw(),
         .flag_power_ha(), .flag_power_la(), .flag_power_hw(), .flag_power_lw());
     reg first = 1'b1;

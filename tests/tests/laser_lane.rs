@@ -39,11 +39,13 @@ fn inputs(d: &LaneDrive) -> LaserInputs {
         bias_adc_valid: d.bias_adc_valid,
         power_adc: d.power_adc,
         power_adc_valid: d.power_adc_valid,
+        voltage_adc: d.voltage_adc,
+        voltage_adc_valid: d.voltage_adc_valid,
         thresholds: [0; 8],
     }
 }
 
-fn sense(o: &LaserOutputs) -> (u16, bool, u8, u8, u16, u16) {
+fn sense(o: &LaserOutputs) -> (u16, bool, u8, u8, u16, u16, u8, u8) {
     (
         o.dac,
         o.driver_enable,
@@ -51,6 +53,8 @@ fn sense(o: &LaserOutputs) -> (u16, bool, u8, u8, u16, u16) {
         o.fault_code,
         o.bias_monitor,
         o.power_monitor,
+        o.voltage_monitor,
+        o.warning_code,
     )
 }
 
@@ -122,7 +126,7 @@ fn run(
         reset: true,
         ..Default::default()
     };
-    let mut out = (0u16, false, 0u8, 0u8, 0u16, 0u16);
+    let mut out = (0u16, false, 0u8, 0u8, 0u16, 0u16, 0u8, 0u8);
     let mut seen: Vec<(u8, u8)> = Vec::new();
     for cycle in 0..cycles {
         d.reset = cycle == 0;
@@ -132,16 +136,18 @@ fn run(
         d.bias_adc_valid = adc.bias_adc_valid;
         d.power_adc = adc.power_adc;
         d.power_adc_valid = adc.power_adc_valid;
+        d.voltage_adc = adc.voltage_adc;
+        d.voltage_adc_valid = adc.voltage_adc_valid;
         let r = rtl.step(&d);
         if d.reset {
             model = LaserLaneModel::new(p);
         } else {
             model.step(&inputs(&d));
         }
-        let m = sense(&model.outputs(d.interlock, &[0; 8]));
+        let m = sense(&model.outputs(&inputs(&d)));
         assert_eq!(
             r, m,
-            "cycle {cycle}: rust-hdl vs model (dac, en, state, fault, bias, power)"
+            "cycle {cycle}: rust-hdl vs model (dac, en, state, fault, bias, power, voltage, warning)"
         );
         safe_rtl.check(cycle, &d, r.0, r.3);
         safe_model.check(cycle, &d, m.0, m.3);

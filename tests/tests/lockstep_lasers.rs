@@ -64,21 +64,40 @@ fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
         )
         .at(us(300), LaserEvent::Interlock(true))
         .at(us(303), LaserEvent::Interlock(false))
-        // Lane 5's bias sense opens in ACC: fault 2.
+        // Lane 5's bias sense opens in ACC: its loop leaves tolerance
+        // (warning code 2 while the timer runs), then fault 2.
         .at(
             us(920),
             LaserEvent::OpenBiasSense {
                 lane: 5,
                 open: true,
             },
-        );
+        )
+        // The module warms past its 70 degC high warning (not the 75 degC
+        // alarm) and the supply sags below its 3.134 V low warning (not the
+        // 2.97 V alarm): lower-page flags.
+        .at(us(1_000), LaserEvent::ModuleTemperature(72.0))
+        .at(us(1_100), LaserEvent::Supply(3.10));
     (script, bench, us(1_460))
 }
 
 /// Runs the scenario on `engines`; returns the reference engine as the run
 /// left it, its last outputs and the bench.
 fn run(engines: Vec<Box<dyn xpo_spec::Engine>>, cfg: &EngineConfig) -> (EngineAxi, LaserBench) {
-    let (script, mut bench, cycles) = scenario(cfg);
+    let (script, bench, cycles) = scenario(cfg);
+    run_script(engines, cfg, script, bench, cycles)
+}
+
+/// Runs a host script and a laser bench on `engines` for `cycles`, with
+/// PRBS and random bus traffic sparing the laser pages alongside; every
+/// engine must agree on every cycle.
+fn run_script(
+    engines: Vec<Box<dyn xpo_spec::Engine>>,
+    cfg: &EngineConfig,
+    script: Vec<(u64, AxiOp)>,
+    mut bench: LaserBench,
+    cycles: u64,
+) -> (EngineAxi, LaserBench) {
     let mut prbs = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, 2), cfg.lanes).unwrap();
     let mut traffic = BusTraffic::new(cfg, 2, u64::MAX)
         .with_script(script)
@@ -144,6 +163,78 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
         );
     }
     assert_eq!(d.read_field("LLaserPowerHighWarning", 3).unwrap(), 0);
+    // Fault and warning flags, summary and codes (1Ah:165..177, 212). The
+    // fault flags re-latch while the faults hold; lane 5's warning was
+    // latched while its ACC loop was out of tolerance before the fault.
+    for g in 0..8 {
+        let faulted = [3, 4, 5].contains(&g) as u64;
+        for _ in 0..2 {
+            assert_eq!(d.read_field("LaneFaultFlags", g).unwrap(), faulted, "{g}");
+        }
+        assert_eq!(d.read_field("LaserWarningCode", g).unwrap(), 0, "{g}");
+    }
+    assert_eq!(d.read_field("LaneWarningFlags", 5).unwrap(), 1);
+    assert_eq!(d.read_field("LaneWarningFlags", 5).unwrap(), 0, "gone");
+    assert_eq!(d.read_field("LaneFaultSummary", 0).unwrap(), 1);
+    assert_eq!(d.read_field("LaneWarningSummary", 0).unwrap(), 0);
+    // Forward voltage of the lanes on at 250 mA: 1.1 V + 2 ohm x 0.25 A
+    // = 1.6 V = 106.7 x 15 mV; the dark lanes read 0.
+    for g in 0..8 {
+        let v = d.read_field("LaneVoltageMonitor", g).unwrap() as i64;
+        if [3, 4, 5].contains(&g) {
+            assert_eq!(v, 0, "lane {g}");
+        } else {
+            assert!((v - 107).abs() <= 2, "lane {g}: {v}");
+        }
+    }
+    // Module monitors and their lower-page flags (thresholds of page 02h).
+    let t = d.read_field("TemperatureMonitor", 0).unwrap() as u16 as i16 as f64 / 256.0;
+    assert!((t - 72.0).abs() < 0.3, "{t} degC");
+    let vcc = d.read_field("VccMonitor", 0).unwrap() as i64;
+    assert!((vcc - 31_000).abs() < 30, "{vcc} x 100 uV");
+    for (flag, set) in [
+        ("LTempHighAlarm", 0),
+        ("LTempLowAlarm", 0),
+        ("LTempHighWarning", 1),
+        ("LTempLowWarning", 0),
+        ("LVccHighAlarm", 0),
+        ("LVccLowAlarm", 0),
+        ("LVccHighWarning", 0),
+        ("LVccLowWarning", 1),
+    ] {
+        assert_eq!(d.read_field(flag, 0).unwrap(), set, "{flag}");
+    }
+    // IntL: clear every latched flag; those whose conditions last re-latch
+    // (the three faults, the on lanes' power high warning, the module
+    // temperature and Vcc warnings). Masking them, with the global masks
+    // for the lanes, releases IntL; unmasking the lanes' alarms asserts it.
+    let rc: Vec<String> = d
+        .map()
+        .fields
+        .iter()
+        .filter(|f| f.access == xpo_spec::regmap::Access::Rc)
+        .map(|f| f.name.clone())
+        .collect();
+    for name in &rc {
+        d.read_bytes(name, 0).unwrap();
+    }
+    assert_eq!(d.read_field("InterruptDeasserted", 0).unwrap(), 0);
+    d.write_field("MTempHighWarning", 0, 1).unwrap();
+    d.write_field("MVccLowWarning", 0, 1).unwrap();
+    d.write_bytes("GlobalWarningMask", 0, &[0xFF]).unwrap();
+    assert_eq!(
+        d.read_field("InterruptDeasserted", 0).unwrap(),
+        0,
+        "the fault flags still assert IntL"
+    );
+    d.write_bytes("GlobalAlarmMask", 0, &[0b0011_1000]).unwrap();
+    assert_eq!(d.read_field("InterruptDeasserted", 0).unwrap(), 1);
+    d.write_bytes("GlobalAlarmMask", 0, &[0b0011_0000]).unwrap();
+    assert_eq!(
+        d.read_field("InterruptDeasserted", 0).unwrap(),
+        0,
+        "lane 3's fault flag unmasked"
+    );
     // Physically: the faulted lanes are dark, the others emit.
     for g in 0..8 {
         let (_, power) = bench.laser(g).last();
@@ -171,4 +262,43 @@ fn verilator_and_model_agree_on_the_same_scenario() {
         .collect();
     let (host, bench) = run(engines, &cfg);
     check_outcome(host, &bench, &cfg);
+}
+
+/// The soak campaign (`xpo run --lasers campaign`) for two rounds on
+/// Verilator and the model: one interlock while lanes ramp, one while they
+/// are on, and every round's three faults — the last round's are read
+/// back on the lanes the plan provoked.
+#[test]
+fn fault_campaign_rounds_end_with_each_fault_on_its_lane() {
+    let cfg = EngineConfig::default();
+    let cycles = 2 * cfg.cycles_for_ns(1_800_000);
+    let (script, bench, plan) = xpo_sim::lasers::fault_campaign(&cfg, 11, cycles);
+    assert_eq!(plan.rounds, 2);
+    assert_eq!(
+        (plan.interlocks_during_ramp, plan.interlocks_during_on),
+        (1, 1)
+    );
+    let engines = [EngineKind::Verilator, EngineKind::Model]
+        .iter()
+        .map(|&k| build_engine(k, &cfg).unwrap())
+        .collect();
+    let (host, bench) = run_script(engines, &cfg, script, bench, cycles);
+    assert!(bench.violations.is_empty(), "{:#?}", bench.violations);
+    let mut d = Driver::new(host, cfg.register_map());
+    let [apc, short, open] = *plan.fault_lanes.last().unwrap();
+    for g in 0..cfg.laser_lanes {
+        let code = d.read_field("LaserFaultCode", g).unwrap();
+        let state = d.read_field("LaneState", g).unwrap();
+        let want = if g == apc {
+            1
+        } else if g == short {
+            9
+        } else if g == open {
+            2
+        } else {
+            0
+        };
+        assert_eq!(code, want, "lane {g}");
+        assert_eq!(state, if want == 0 { 2 } else { 0 }, "lane {g}");
+    }
 }

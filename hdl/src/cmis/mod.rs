@@ -11,6 +11,7 @@
 pub mod axi_lite_slave;
 pub mod i2c_target;
 pub mod line_filter;
+pub mod module_monitors;
 pub mod module_state;
 mod plan;
 mod registers;
@@ -18,6 +19,7 @@ mod registers;
 pub use axi_lite_slave::AxiLiteSlave;
 pub use i2c_target::{I2cTarget, CMIS_ADDRESS};
 pub use line_filter::LineFilter;
+pub use module_monitors::ModuleMonitors;
 pub use module_state::ModuleStateMachine;
 pub use plan::{HwRole, RegPlan, HWIF};
 pub use registers::CmisRegisters;

@@ -2,7 +2,7 @@
 //! from the register map and shared by the block's simulation and its
 //! Verilog generator, so the two cannot drift apart.
 
-use xpo_spec::regmap::{Access, RegisterMap};
+use xpo_spec::regmap::{Access, RegisterMap, SaveSet};
 use xpo_spec::EngineConfig;
 
 /// The bit classes of one implemented byte.
@@ -67,17 +67,25 @@ pub enum HwRole {
     Control,
     /// A one-cycle pulse after the host writes 1 to a self-clearing bit.
     Pulse,
+    /// Like `Input`, but computed inside the block (no port): the OR of
+    /// the named per-laser row's port values over the bank's lanes (the
+    /// ELSFP lane summary, 1Ah:165).
+    Summary(&'static str),
 }
 
 /// How many ports a row of [`HWIF`] has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HwScope {
-    /// One port (a lower-page field).
+    /// One port: a lower-page field, or one of an unbanked upper page
+    /// (page 02h's module thresholds).
     Module,
     /// One port per laser lane (`name$0`, `name$1`, ...): lane `g` is
     /// instance (or bitmap bit) `g % 8` in bank `g / 8` of the field's page;
     /// a field with one instance per bank serves all eight lanes of it.
     Laser,
+    /// One port per bank of the field's page (`name$b`): a per-bank
+    /// summary of the laser lanes `8b..8b+7`.
+    Bank,
 }
 
 /// A row of the register block's hardware interface: port name, field,
@@ -300,6 +308,168 @@ pub const HWIF: &[HwRow] = &[
         HwScope::Laser,
         1,
     ),
+    (
+        "warning_code",
+        "LaserWarningCode",
+        HwRole::Input,
+        HwScope::Laser,
+        4,
+    ),
+    (
+        "lane_fault",
+        "LaneFaultFlags",
+        HwRole::Latch,
+        HwScope::Laser,
+        1,
+    ),
+    (
+        "lane_warning",
+        "LaneWarningFlags",
+        HwRole::Latch,
+        HwScope::Laser,
+        1,
+    ),
+    (
+        "fault_summary",
+        "LaneFaultSummary",
+        HwRole::Summary("lane_fault"),
+        HwScope::Bank,
+        1,
+    ),
+    (
+        "warning_summary",
+        "LaneWarningSummary",
+        HwRole::Summary("lane_warning"),
+        HwScope::Bank,
+        1,
+    ),
+    (
+        "lane_voltage",
+        "LaneVoltageMonitor",
+        HwRole::Input,
+        HwScope::Laser,
+        8,
+    ),
+    (
+        "temperature",
+        "TemperatureMonitor",
+        HwRole::Input,
+        HwScope::Module,
+        16,
+    ),
+    ("vcc", "VccMonitor", HwRole::Input, HwScope::Module, 16),
+    (
+        "temp_ha",
+        "TempHighAlarm",
+        HwRole::Control,
+        HwScope::Module,
+        16,
+    ),
+    (
+        "temp_la",
+        "TempLowAlarm",
+        HwRole::Control,
+        HwScope::Module,
+        16,
+    ),
+    (
+        "temp_hw",
+        "TempHighWarning",
+        HwRole::Control,
+        HwScope::Module,
+        16,
+    ),
+    (
+        "temp_lw",
+        "TempLowWarning",
+        HwRole::Control,
+        HwScope::Module,
+        16,
+    ),
+    (
+        "vcc_ha",
+        "VccHighAlarm",
+        HwRole::Control,
+        HwScope::Module,
+        16,
+    ),
+    (
+        "vcc_la",
+        "VccLowAlarm",
+        HwRole::Control,
+        HwScope::Module,
+        16,
+    ),
+    (
+        "vcc_hw",
+        "VccHighWarning",
+        HwRole::Control,
+        HwScope::Module,
+        16,
+    ),
+    (
+        "vcc_lw",
+        "VccLowWarning",
+        HwRole::Control,
+        HwScope::Module,
+        16,
+    ),
+    (
+        "flag_temp_ha",
+        "LTempHighAlarm",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "flag_temp_la",
+        "LTempLowAlarm",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "flag_temp_hw",
+        "LTempHighWarning",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "flag_temp_lw",
+        "LTempLowWarning",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "flag_vcc_ha",
+        "LVccHighAlarm",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "flag_vcc_la",
+        "LVccLowAlarm",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "flag_vcc_hw",
+        "LVccHighWarning",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
+    (
+        "flag_vcc_lw",
+        "LVccLowWarning",
+        HwRole::Latch,
+        HwScope::Module,
+        1,
+    ),
 ];
 
 /// One resolved hardware port.
@@ -307,7 +477,7 @@ pub const HWIF: &[HwRow] = &[
 pub struct HwPort {
     /// Row name in [`HWIF`].
     pub base: &'static str,
-    /// The laser lane, for per-lane rows.
+    /// The laser lane, for per-lane rows; the bank, for per-bank rows.
     pub lane: Option<usize>,
     /// The Verilog port name (`base` or `base$lane`).
     pub port: String,
@@ -335,9 +505,26 @@ impl HwPort {
     }
 }
 
-/// A latched flag field instance and its mask: `(half, flag byte index,
-/// bits, mask byte index)`; without a mask the flag always counts.
-pub type FlagTerm = (usize, u8, u8, Option<u8>);
+/// A latched flag field instance and its masks: `(half, flag byte index,
+/// bits, mask byte index, global mask byte index)`; a set bit in either
+/// mask byte (same bit positions) keeps the flag bit from IntL.
+pub type FlagTerm = (usize, u8, u8, Option<u8>, Option<u8>);
+
+/// A byte a save/restore set holds: `(half, byte index, bits)`.
+pub type SavedByte = (usize, u8, u8);
+
+/// ELSFP save/restore (1Ah:184/185) for one bank: a write to the command
+/// byte runs the command at that edge and sets the status byte; the sets
+/// hold the bank's lane controls ([0]) and masks ([1]) from pages 1Ah and
+/// 1Bh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveBank {
+    pub bank: u8,
+    pub half: usize,
+    pub command: u8,
+    pub status: u8,
+    pub sets: [Vec<SavedByte>; 2],
+}
 
 /// Everything the register block is generated from.
 #[derive(Debug, Clone)]
@@ -355,6 +542,8 @@ pub struct RegPlan {
     /// The hardware interface, in [`HWIF`] order, per-lane rows expanded
     /// lane by lane.
     pub hwif: Vec<HwPort>,
+    /// Save/restore, one per bank of page 1Ah.
+    pub saves: Vec<SaveBank>,
 }
 
 impl RegPlan {
@@ -427,7 +616,11 @@ impl RegPlan {
                             .masked_by
                             .as_ref()
                             .map(|m| map.field(m).expect("mask field").instance(i).byte & 0x7f);
-                        flags.push((h, l.byte & 0x7f, l.mask(), mask_byte));
+                        let global_byte = f.global_mask.as_ref().and_then(|m| {
+                            let mf = map.field(m).expect("global mask field");
+                            (i < mf.count).then(|| mf.instance(i).byte & 0x7f)
+                        });
+                        flags.push((h, l.byte & 0x7f, l.mask(), mask_byte, global_byte));
                     }
                 }
             }
@@ -439,16 +632,27 @@ impl RegPlan {
                 .unwrap_or_else(|| panic!("hwif field {field}"));
             let lanes: Vec<Option<usize>> = match scope {
                 HwScope::Module => {
-                    assert!(f.in_lower() && f.count == 1 && f.len == 1, "hwif {field}");
+                    let unbanked = f.in_lower() || map.page(f.page).is_some_and(|p| p.banks == 1);
+                    assert!(unbanked && f.count == 1, "hwif {field}");
                     vec![None]
                 }
                 HwScope::Laser => (0..cfg.laser_lanes).map(Some).collect(),
+                HwScope::Bank => {
+                    assert!(f.count == 1 && f.len == 1, "hwif {field}");
+                    (0..cfg.laser_lanes.div_ceil(8)).map(Some).collect()
+                }
             };
             for lane in lanes {
                 let (key, byte, lsb, width, len) = match lane {
                     None => {
                         let l = f.instance(0);
-                        (None, l.byte, l.lsb, l.width, 1)
+                        let key = (!f.in_lower()).then_some((0, f.page));
+                        let width = if l.len > 1 { 8 * l.len } else { l.width };
+                        (key, l.byte, l.lsb, width, l.len)
+                    }
+                    Some(b) if scope == HwScope::Bank => {
+                        let l = f.instance(0);
+                        (Some((b as u8, f.page)), l.byte, l.lsb, l.width, 1)
                     }
                     Some(g) => {
                         let (bank, k) = ((g / 8) as u8, (g % 8) as u8);
@@ -481,16 +685,51 @@ impl RegPlan {
                 });
             }
         }
+        let mut saves = Vec::new();
+        if let (Some(cmd), Some(status), Some(p)) = (
+            map.field("SaveRestoreCommand"),
+            map.field("SaveRestoreStatus"),
+            map.page(0x1A),
+        ) {
+            for bank in 0..p.banks {
+                let half = find(&halves, Some((bank, 0x1A)));
+                let mut sets: [Vec<SavedByte>; 2] = [Vec::new(), Vec::new()];
+                for (k, set) in [SaveSet::LaneControls, SaveSet::Masks].iter().enumerate() {
+                    for f in map.fields.iter().filter(|f| f.saved == Some(*set)) {
+                        let h = find(&halves, Some((bank, f.page)));
+                        for i in 0..f.count {
+                            let l = f.instance(i);
+                            for b in 0..l.len {
+                                let mask = if l.len > 1 { 0xff } else { l.mask() };
+                                let byte = (l.byte + b) & 0x7f;
+                                match sets[k].iter_mut().find(|e| (e.0, e.1) == (h, byte)) {
+                                    Some(e) => e.2 |= mask,
+                                    None => sets[k].push((h, byte, mask)),
+                                }
+                            }
+                        }
+                    }
+                }
+                saves.push(SaveBank {
+                    bank,
+                    half,
+                    command: cmd.byte & 0x7f,
+                    status: status.byte & 0x7f,
+                    sets,
+                });
+            }
+        }
         for (hi, h) in halves.iter_mut().enumerate() {
             let img = map.reset_half(h.key.map(|(_, p)| p), &cfg.identity);
             for (b, c) in h.bytes.iter_mut().enumerate() {
                 c.reset = img[b];
                 let hw_input = hwif.iter().any(|p| {
-                    p.role == HwRole::Input
+                    matches!(p.role, HwRole::Input | HwRole::Summary(_))
                         && p.half == hi
                         && (b as u8).wrapping_sub(p.byte) < p.len
                 });
-                c.stored = c.store != 0 || c.rc != 0 || hw_input;
+                let save_status = saves.iter().any(|s| s.half == hi && s.status as usize == b);
+                c.stored = c.store != 0 || c.rc != 0 || hw_input || save_status;
             }
         }
         let field = |n: &str| {
@@ -508,6 +747,7 @@ impl RegPlan {
             interrupt: (irq.byte, irq.lsb),
             pages,
             hwif,
+            saves,
         }
     }
 

@@ -31,7 +31,7 @@
 //! Like `PrbsSequence`, a generated leaf: its simulation and its Verilog are
 //! both produced from one [`RegPlan`].
 
-use super::plan::{HwRole, RegPlan};
+use super::plan::{HwPort, HwRole, RegPlan};
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 use xpo_spec::EngineConfig;
@@ -65,7 +65,18 @@ struct State {
     /// The block signal of each hardware port, in `plan.hwif` order,
     /// resolved once so the per-pass loops do not compare names.
     sigs: Vec<Sig>,
+    /// For `Summary` ports: the `plan.hwif` indices of the ports they OR.
+    sources: Vec<Vec<usize>>,
+    /// Save/restore sets per `plan.saves` entry: `[set kind][slot - 1]`,
+    /// the saved bytes (in the entry's order) if that slot was saved.
+    saved: Vec<[[Option<Vec<u8>>; 2]; 2]>,
 }
+
+/// Module threshold rows of `HWIF` (temperature then Vcc: HA, LA, HW, LW);
+/// their flags are the same names with a `flag_` prefix.
+const MODULE_THRESHOLDS: [&str; 8] = [
+    "temp_ha", "temp_la", "temp_hw", "temp_lw", "vcc_ha", "vcc_la", "vcc_hw", "vcc_lw",
+];
 
 /// Laser threshold rows of `HWIF` (bias then power: HA, LA, HW, LW); their
 /// flags are the same names with a `flag_` prefix.
@@ -94,12 +105,24 @@ enum Sig {
     /// Index into [`THRESHOLDS`].
     Threshold(usize),
     Flag(usize),
+    WarningCode,
+    LaneFault,
+    LaneWarning,
+    LaneVoltage,
+    /// Computed in the block from its `sources`.
+    Summary,
+    Temperature,
+    Vcc,
+    /// Index into [`MODULE_THRESHOLDS`].
+    ModuleThreshold(usize),
+    ModuleFlag(usize),
 }
 
 impl Sig {
     /// The signal of `HWIF` row `base`; every row must have one.
     fn of(base: &str) -> Self {
         let level = |name: &str| THRESHOLDS.iter().position(|&t| t == name);
+        let module = |name: &str| MODULE_THRESHOLDS.iter().position(|&t| t == name);
         match base {
             "module_state" => Self::ModuleState,
             "module_state_changed" => Self::ModuleStateChanged,
@@ -116,11 +139,28 @@ impl Sig {
             "fault_code" => Self::FaultCode,
             "bias_monitor" => Self::BiasMonitor,
             "power_monitor" => Self::PowerMonitor,
-            b => match (level(b), b.strip_prefix("flag_").and_then(level)) {
-                (Some(i), _) => Self::Threshold(i),
-                (_, Some(i)) => Self::Flag(i),
-                _ => panic!("HWIF row {b} has no signal in CmisRegisters"),
-            },
+            "warning_code" => Self::WarningCode,
+            "lane_fault" => Self::LaneFault,
+            "lane_warning" => Self::LaneWarning,
+            "lane_voltage" => Self::LaneVoltage,
+            "fault_summary" | "warning_summary" => Self::Summary,
+            "temperature" => Self::Temperature,
+            "vcc" => Self::Vcc,
+            b => {
+                let flag = b.strip_prefix("flag_");
+                match (
+                    level(b),
+                    flag.and_then(level),
+                    module(b),
+                    flag.and_then(module),
+                ) {
+                    (Some(i), ..) => Self::Threshold(i),
+                    (_, Some(i), ..) => Self::Flag(i),
+                    (_, _, Some(i), _) => Self::ModuleThreshold(i),
+                    (.., Some(i)) => Self::ModuleFlag(i),
+                    _ => panic!("HWIF row {b} has no signal in CmisRegisters"),
+                }
+            }
         }
     }
 }
@@ -133,7 +173,22 @@ impl State {
             .map(|h| std::array::from_fn(|b| h.bytes[b].reset))
             .collect();
         let n = plan.groups.len();
+        let n_saves = plan.saves.len();
         let sigs: Vec<Sig> = plan.hwif.iter().map(|p| Sig::of(p.base)).collect();
+        let sources = plan
+            .hwif
+            .iter()
+            .map(|p| match (p.role, p.lane) {
+                (HwRole::Summary(src), Some(bank)) => plan
+                    .hwif
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| q.base == src && q.lane.is_some_and(|g| g / 8 == bank))
+                    .map(|(i, _)| i)
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
         Self {
             plan,
             store,
@@ -145,13 +200,16 @@ impl State {
             writable: false,
             pulses: vec![false; sigs.len()],
             sigs,
+            sources,
+            saved: vec![Default::default(); n_saves],
         }
     }
 
     fn intl(&self) -> bool {
-        self.plan.flags.iter().any(|&(h, b, bits, mask)| {
+        self.plan.flags.iter().any(|&(h, b, bits, mask, global)| {
             let set = self.store[h][b as usize] & bits;
-            let masked = mask.map_or(0, |m| self.store[h][m as usize] & bits);
+            let masked = mask.map_or(0, |m| self.store[h][m as usize] & bits)
+                | global.map_or(0, |m| self.store[h][m as usize] & bits);
             set & !masked != 0
         })
     }
@@ -192,8 +250,12 @@ impl State {
         for (i, &value) in hw.iter().enumerate().take(self.plan.hwif.len()) {
             let p = &self.plan.hwif[i];
             let (half, byte, mask, lsb, len) = (p.half, p.byte as usize, p.mask(), p.lsb, p.len);
+            let value = match p.role {
+                HwRole::Summary(_) => self.sources[i].iter().any(|&k| hw[k] != 0) as u16,
+                _ => value,
+            };
             match p.role {
-                HwRole::Input if !txn => {
+                HwRole::Input | HwRole::Summary(_) if !txn => {
                     let bytes = &mut self.store[half];
                     if len > 1 {
                         bytes[byte] = (value >> 8) as u8;
@@ -235,6 +297,51 @@ impl State {
             }
             None => (false, false),
         }
+    }
+
+    /// Runs save/restore command `cmd` of `plan.saves[k]` (the edge of its
+    /// write) and sets the bank's status byte.
+    fn save_restore(&mut self, k: usize, cmd: u8) {
+        use xpo_spec::regmap::save_restore::{decode, INVALID, NOTHING_SAVED, OK};
+        let sb = &self.plan.saves[k];
+        let status = match decode(cmd) {
+            None => INVALID,
+            Some((set, slot, save)) => {
+                let kind = set as usize;
+                let bytes = &sb.sets[kind];
+                if save {
+                    let v = bytes
+                        .iter()
+                        .map(|&(h, b, m)| self.store[h][b as usize] & m)
+                        .collect();
+                    self.saved[k][kind][slot - 1] = Some(v);
+                    OK
+                } else {
+                    let values: Option<Vec<u8>> = if slot == 0 {
+                        Some(
+                            bytes
+                                .iter()
+                                .map(|&(h, b, m)| self.plan.halves[h].bytes[b as usize].reset & m)
+                                .collect(),
+                        )
+                    } else {
+                        self.saved[k][kind][slot - 1].clone()
+                    };
+                    match values {
+                        Some(v) => {
+                            for (&(h, b, m), x) in bytes.iter().zip(v) {
+                                let r = &mut self.store[h][b as usize];
+                                *r = (*r & !m) | (x & m);
+                            }
+                            OK
+                        }
+                        None => NOTHING_SAVED,
+                    }
+                }
+            }
+        };
+        let sb = &self.plan.saves[k];
+        self.store[sb.half][sb.status as usize] = status;
     }
 
     fn access(&mut self, port: &Port) {
@@ -280,6 +387,14 @@ impl State {
                     self.written[g] |= 1 << k;
                 } else {
                     self.store[h][b] = (self.store[h][b] & !c.store) | (wdata & c.store);
+                    if let Some(k) = self
+                        .plan
+                        .saves
+                        .iter()
+                        .position(|sb| sb.half == h && sb.command as usize == b)
+                    {
+                        self.save_restore(k, wdata);
+                    }
                 }
             }
             _ => {
@@ -343,6 +458,29 @@ pub struct CmisRegisters {
     pub flag_power_la: Vec<Signal<In, Bit>>,
     pub flag_power_hw: Vec<Signal<In, Bit>>,
     pub flag_power_lw: Vec<Signal<In, Bit>>,
+    pub warning_code: Vec<Signal<In, Bits<4>>>,
+    pub lane_fault: Vec<Signal<In, Bit>>,
+    pub lane_warning: Vec<Signal<In, Bit>>,
+    pub lane_voltage: Vec<Signal<In, Bits<8>>>,
+    // Module monitors, page 02h thresholds and lower-page flags
+    pub temperature: Signal<In, Bits<16>>,
+    pub vcc: Signal<In, Bits<16>>,
+    pub temp_ha: Signal<Out, Bits<16>>,
+    pub temp_la: Signal<Out, Bits<16>>,
+    pub temp_hw: Signal<Out, Bits<16>>,
+    pub temp_lw: Signal<Out, Bits<16>>,
+    pub vcc_ha: Signal<Out, Bits<16>>,
+    pub vcc_la: Signal<Out, Bits<16>>,
+    pub vcc_hw: Signal<Out, Bits<16>>,
+    pub vcc_lw: Signal<Out, Bits<16>>,
+    pub flag_temp_ha: Signal<In, Bit>,
+    pub flag_temp_la: Signal<In, Bit>,
+    pub flag_temp_hw: Signal<In, Bit>,
+    pub flag_temp_lw: Signal<In, Bit>,
+    pub flag_vcc_ha: Signal<In, Bit>,
+    pub flag_vcc_la: Signal<In, Bit>,
+    pub flag_vcc_hw: Signal<In, Bit>,
+    pub flag_vcc_lw: Signal<In, Bit>,
     state: Regs,
 }
 
@@ -380,6 +518,32 @@ impl CmisRegisters {
         }
     }
 
+    fn module_thresholds(&mut self, i: usize) -> &mut Signal<Out, Bits<16>> {
+        match i {
+            0 => &mut self.temp_ha,
+            1 => &mut self.temp_la,
+            2 => &mut self.temp_hw,
+            3 => &mut self.temp_lw,
+            4 => &mut self.vcc_ha,
+            5 => &mut self.vcc_la,
+            6 => &mut self.vcc_hw,
+            _ => &mut self.vcc_lw,
+        }
+    }
+
+    fn module_flags(&self, i: usize) -> &Signal<In, Bit> {
+        match i {
+            0 => &self.flag_temp_ha,
+            1 => &self.flag_temp_la,
+            2 => &self.flag_temp_hw,
+            3 => &self.flag_temp_lw,
+            4 => &self.flag_vcc_ha,
+            5 => &self.flag_vcc_la,
+            6 => &self.flag_vcc_hw,
+            _ => &self.flag_vcc_lw,
+        }
+    }
+
     fn flags(&self, i: usize) -> &Vec<Signal<In, Bit>> {
         match i {
             0 => &self.flag_bias_ha,
@@ -405,6 +569,13 @@ impl CmisRegisters {
             Sig::BiasMonitor => self.bias_monitor[g].val().index() as u16,
             Sig::PowerMonitor => self.power_monitor[g].val().index() as u16,
             Sig::Flag(k) => self.flags(k)[g].val() as u16,
+            Sig::WarningCode => self.warning_code[g].val().index() as u16,
+            Sig::LaneFault => self.lane_fault[g].val() as u16,
+            Sig::LaneWarning => self.lane_warning[g].val() as u16,
+            Sig::LaneVoltage => self.lane_voltage[g].val().index() as u16,
+            Sig::Temperature => self.temperature.val().index() as u16,
+            Sig::Vcc => self.vcc.val().index() as u16,
+            Sig::ModuleFlag(k) => self.module_flags(k).val() as u16,
             _ => 0,
         }
     }
@@ -426,6 +597,7 @@ impl CmisRegisters {
             Sig::BiasSetpoint => self.bias_setpoint[g].next = word(v),
             Sig::PowerSetpoint => self.power_setpoint[g].next = word(v),
             Sig::Threshold(k) => self.thresholds(k)[g].next = word(v),
+            Sig::ModuleThreshold(k) => self.module_thresholds(k).next = word(v),
             _ => {}
         }
     }
@@ -479,6 +651,28 @@ impl CmisRegisters {
             flag_power_la: lanes(cfg.laser_lanes),
             flag_power_hw: lanes(cfg.laser_lanes),
             flag_power_lw: lanes(cfg.laser_lanes),
+            warning_code: lanes(cfg.laser_lanes),
+            lane_fault: lanes(cfg.laser_lanes),
+            lane_warning: lanes(cfg.laser_lanes),
+            lane_voltage: lanes(cfg.laser_lanes),
+            temperature: Default::default(),
+            vcc: Default::default(),
+            temp_ha: Default::default(),
+            temp_la: Default::default(),
+            temp_hw: Default::default(),
+            temp_lw: Default::default(),
+            vcc_ha: Default::default(),
+            vcc_la: Default::default(),
+            vcc_hw: Default::default(),
+            vcc_lw: Default::default(),
+            flag_temp_ha: Default::default(),
+            flag_temp_la: Default::default(),
+            flag_temp_hw: Default::default(),
+            flag_temp_lw: Default::default(),
+            flag_vcc_ha: Default::default(),
+            flag_vcc_la: Default::default(),
+            flag_vcc_hw: Default::default(),
+            flag_vcc_lw: Default::default(),
             state: Regs(State::new(RegPlan::new(cfg))),
         }
     }
@@ -527,6 +721,18 @@ impl Logic for CmisRegisters {
         self.low_pwr_request_sw.connect();
         self.low_pwr_allow_request_hw.connect();
         self.software_reset.connect();
+        for sig in [
+            &mut self.temp_ha,
+            &mut self.temp_la,
+            &mut self.temp_hw,
+            &mut self.temp_lw,
+            &mut self.vcc_ha,
+            &mut self.vcc_la,
+            &mut self.vcc_hw,
+            &mut self.vcc_lw,
+        ] {
+            sig.connect();
+        }
         for v in [
             &mut self.laser_enable,
             &mut self.fiber_checked,
@@ -564,6 +770,84 @@ fn clog2(n: usize) -> usize {
     (usize::BITS - (n.max(2) - 1).leading_zeros()) as usize
 }
 
+/// Save/restore (inside the accepted-write branch): a write to a bank's
+/// command byte runs the command at this edge and sets its status byte.
+fn save_restore_verilog(plan: &RegPlan, v: &mut String) {
+    use xpo_spec::regmap::save_restore::{decode, INVALID, NOTHING_SAVED, OK};
+    let hw = clog2(plan.halves.len());
+    let reg = |h: usize, b: u8| format!("s_{}_{b}", plan.halves[h].tag());
+    let commands: Vec<u8> = (0..=255u8).filter(|&c| decode(c).is_some()).collect();
+    for sb in &plan.saves {
+        let bank = sb.bank;
+        let status = reg(sb.half, sb.status);
+        let _ = writeln!(
+            v,
+            "                if ({{half, addr[6:0]}} == {{{hw}'d{}, 7'd{}}}) begin\n                    case (wdata)",
+            sb.half, sb.command
+        );
+        for &cmd in &commands {
+            let (set, slot, save) = decode(cmd).expect("valid command");
+            let kind = set as usize;
+            let bytes = &sb.sets[kind];
+            let _ = writeln!(v, "                        8'h{cmd:02X}: begin");
+            if save {
+                for (i, &(h, b, m)) in bytes.iter().enumerate() {
+                    let _ = writeln!(
+                        v,
+                        "                            sv_{bank}_{kind}_{slot}_{i} <= {} & 8'h{m:02X};",
+                        reg(h, b)
+                    );
+                }
+                let _ = writeln!(
+                    v,
+                    "                            sv_ok_{bank}_{kind}_{slot} <= 1'b1;\n                            {status} <= 8'd{OK};"
+                );
+            } else {
+                let from = |i: usize, h: usize, b: u8, m: u8| {
+                    if slot == 0 {
+                        format!("8'h{:02X}", plan.halves[h].bytes[b as usize].reset & m)
+                    } else {
+                        format!("sv_{bank}_{kind}_{slot}_{i}")
+                    }
+                };
+                let guard = if slot == 0 {
+                    "1'b1".to_string()
+                } else {
+                    format!("sv_ok_{bank}_{kind}_{slot}")
+                };
+                let _ = writeln!(v, "                            if ({guard}) begin");
+                for (i, &(h, b, m)) in bytes.iter().enumerate() {
+                    let r = reg(h, b);
+                    let _ = writeln!(
+                        v,
+                        "                                {r} <= ({r} & 8'h{:02X}) | ({} & 8'h{m:02X});",
+                        !m,
+                        from(i, h, b, m)
+                    );
+                }
+                let _ = writeln!(
+                    v,
+                    "                                {status} <= 8'd{OK};\n                            end else begin\n                                {status} <= 8'd{NOTHING_SAVED};\n                            end"
+                );
+            }
+            v.push_str("                        end\n");
+        }
+        let _ = writeln!(
+            v,
+            "                        default: {status} <= 8'd{INVALID};\n                    endcase\n                end"
+        );
+    }
+}
+
+/// `expr`, `width` bits wide, zero-extended to a byte.
+fn widen(expr: &str, width: u8) -> String {
+    if width >= 8 {
+        expr.to_string()
+    } else {
+        format!("{{{}'d0, {expr}}}", 8 - width)
+    }
+}
+
 /// The block's Verilog body, from the plan.
 fn verilog(plan: &RegPlan) -> String {
     let hw = clog2(plan.halves.len());
@@ -590,6 +874,16 @@ fn verilog(plan: &RegPlan) -> String {
             let _ = writeln!(v, "reg [7:0] p_{g}_{k};");
         }
         let _ = writeln!(v, "reg [{}:0] w_{g};", grp.len - 1);
+    }
+    for sb in &plan.saves {
+        for (kind, bytes) in sb.sets.iter().enumerate() {
+            for slot in 1..=2 {
+                let _ = writeln!(v, "reg sv_ok_{}_{kind}_{slot};", sb.bank);
+                for i in 0..bytes.len() {
+                    let _ = writeln!(v, "reg [7:0] sv_{}_{kind}_{slot}_{i};", sb.bank);
+                }
+            }
+        }
     }
     let _ = writeln!(v, "reg [{}:0] half;\nreg half_ok;", hw - 1);
     v.push_str("reg [7:0] rval;\nreg [7:0] c_any;\nreg [7:0] c_store;\nreg [7:0] c_rzero;\nreg [7:0] c_sc;\nreg intl;\nwire rd_ok = txn && read && half_ok && c_any != 8'd0;\n\n");
@@ -628,12 +922,12 @@ fn verilog(plan: &RegPlan) -> String {
 
     // IntL.
     let mut terms = Vec::new();
-    for &(h, b, bits, mask) in &plan.flags {
-        let flag = format!("({} & 8'h{bits:02X})", reg(h, b as usize));
-        terms.push(match mask {
-            Some(m) => format!("({flag} & ~({} & 8'h{bits:02X}))", reg(h, m as usize)),
-            None => flag,
-        });
+    for &(h, b, bits, mask, global) in &plan.flags {
+        let mut t = format!("({} & 8'h{bits:02X})", reg(h, b as usize));
+        for m in [mask, global].into_iter().flatten() {
+            t = format!("({t} & ~({} & 8'h{bits:02X}))", reg(h, m as usize));
+        }
+        terms.push(t);
     }
     let _ = writeln!(v, "always @(*) begin\n    intl = 1'b0;");
     for t in &terms {
@@ -689,6 +983,16 @@ fn verilog(plan: &RegPlan) -> String {
     for p in plan.hwif.iter().filter(|p| p.role == HwRole::Pulse) {
         let _ = writeln!(v, "        {} <= 1'b0;", p.port);
     }
+    for sb in &plan.saves {
+        for (kind, bytes) in sb.sets.iter().enumerate() {
+            for slot in 1..=2 {
+                let _ = writeln!(v, "        sv_ok_{}_{kind}_{slot} <= 1'b0;", sb.bank);
+                for i in 0..bytes.len() {
+                    let _ = writeln!(v, "        sv_{}_{kind}_{slot}_{i} <= 8'd0;", sb.bank);
+                }
+            }
+        }
+    }
     v.push_str("    end else begin\n        if (!txn && txn_prev) begin\n");
     for (g, grp) in plan.groups.iter().enumerate() {
         let _ = writeln!(v, "            if (&w_{g}) begin");
@@ -732,9 +1036,9 @@ fn verilog(plan: &RegPlan) -> String {
             }
         }
     }
-    v.push_str(
-        "                    default: ;\n                endcase\n            end\n        end\n",
-    );
+    v.push_str("                    default: ;\n                endcase\n");
+    save_restore_verilog(plan, &mut v);
+    v.push_str("            end\n        end\n");
     // Latched flags: cleared by a read of their byte, raised by hardware;
     // a raise wins over a same-cycle clear.
     for (h, half) in plan.halves.iter().enumerate() {
@@ -749,9 +1053,8 @@ fn verilog(plan: &RegPlan) -> String {
                 .filter(|p| p.role == HwRole::Latch && p.half == h && p.byte as usize == b)
             {
                 set = format!(
-                    "{set} | (({{{}'d0, {}}} << {}) & 8'h{:02X})",
-                    8 - p.width,
-                    p.port,
+                    "{set} | (({} << {}) & 8'h{:02X})",
+                    widen(&p.port, p.width),
                     p.lsb,
                     p.mask()
                 );
@@ -768,7 +1071,8 @@ fn verilog(plan: &RegPlan) -> String {
     // Hardware inputs, sampled only outside transactions (coherent reads);
     // one assignment per byte, however many fields share it.
     let mut input_bytes: Vec<(usize, usize)> = Vec::new();
-    for p in plan.hwif.iter().filter(|p| p.role == HwRole::Input) {
+    let sampled = |p: &&HwPort| matches!(p.role, HwRole::Input | HwRole::Summary(_));
+    for p in plan.hwif.iter().filter(sampled) {
         for k in 0..p.len as usize {
             let at = (p.half, p.byte as usize + k);
             if !input_bytes.contains(&at) {
@@ -780,21 +1084,29 @@ fn verilog(plan: &RegPlan) -> String {
         let r = reg(h, b);
         let mut keep = 0xffu8;
         let mut terms = Vec::new();
-        for p in plan
-            .hwif
-            .iter()
-            .filter(|p| p.role == HwRole::Input && p.half == h)
-        {
+        for p in plan.hwif.iter().filter(|p| sampled(p) && p.half == h) {
             if p.len > 1 && (b == p.byte as usize || b == p.byte as usize + 1) {
                 keep = 0;
                 let hi = if b == p.byte as usize { "15:8" } else { "7:0" };
                 terms.push(format!("{}[{hi}]", p.port));
             } else if p.len == 1 && b == p.byte as usize {
                 keep &= !p.mask();
+                let value = match p.role {
+                    HwRole::Summary(src) => {
+                        let bank = p.lane.expect("per-bank row");
+                        let ors: Vec<&str> = plan
+                            .hwif
+                            .iter()
+                            .filter(|q| q.base == src && q.lane.is_some_and(|g| g / 8 == bank))
+                            .map(|q| q.port.as_str())
+                            .collect();
+                        format!("({})", ors.join(" | "))
+                    }
+                    _ => p.port.clone(),
+                };
                 terms.push(format!(
-                    "(({{{}'d0, {}}} << {}) & 8'h{:02X})",
-                    8 - p.width,
-                    p.port,
+                    "(({} << {}) & 8'h{:02X})",
+                    widen(&value, p.width),
                     p.lsb,
                     p.mask()
                 ));
@@ -820,9 +1132,18 @@ fn verilog(plan: &RegPlan) -> String {
     // Controls: the stored bits of the field.
     v.push_str("always @(*) begin\n");
     for p in plan.hwif.iter().filter(|p| p.role == HwRole::Control) {
-        let r = reg(p.half, p.byte as usize);
+        let class = &plan.halves[p.half].bytes;
+        // A read-only control (page 02h's thresholds) is a constant.
+        let byte = |b: usize| {
+            if class[b].stored {
+                reg(p.half, b)
+            } else {
+                format!("8'h{:02X}", class[b].reset)
+            }
+        };
+        let r = byte(p.byte as usize);
         let value = if p.len > 1 {
-            format!("{{{r}, {}}}", reg(p.half, p.byte as usize + 1))
+            format!("{{{r}, {}}}", byte(p.byte as usize + 1))
         } else if p.width == 1 && p.port_width == 1 {
             format!("|({r} & 8'h{:02X})", p.mask())
         } else {

@@ -10,7 +10,9 @@
 //! 1. **Monitors.** On each valid ADC sample the offset is subtracted
 //!    (saturating at 0) and an exponential moving average updated:
 //!    `avg += (x - avg) / 4` (arithmetic shift, towards the sample). The
-//!    monitors are the averages through the calibration ratios.
+//!    monitors are the averages through the calibration ratios. The
+//!    forward-voltage monitor (1Bh:232, 15 mV) is built the same way and
+//!    saturates at 255.
 //! 2. **Updates.** A divider pulses `update` every `update_cycles` cycles;
 //!    the loops act only on update cycles. The ACC target is the bias
 //!    setpoint as a DAC code, clamped to `[min_code, max_code]`.
@@ -61,6 +63,12 @@
 //!    combinationally while `interlock` is high, so light goes off in the
 //!    same cycle whatever the registers say. LaneState (1Ah:221) is 0 off
 //!    (Off, Fault), 1 ramping (FibreCheck, Ramping), 2 on.
+//! 7. **Fault and warning.** `fault_flag` is high while the fault code is
+//!    nonzero. The warning code (1Ah:212 bits 7:4) is, while On with the
+//!    loop-failure timer running (the last update was out of tolerance),
+//!    the code the lane would fault with (1 APC, 2 ACC), else 0;
+//!    `warning_flag` is high while it is nonzero. The register block
+//!    latches both flags into 1Ah:166/174 and summarises them in 165.
 
 use crate::scale::Scale;
 use rust_hdl::prelude::*;
@@ -101,6 +109,8 @@ pub struct LaserLane {
     pub bias_adc_valid: Signal<In, Bit>,
     pub power_adc: Signal<In, Bits<16>>,
     pub power_adc_valid: Signal<In, Bit>,
+    pub voltage_adc: Signal<In, Bits<16>>,
+    pub voltage_adc_valid: Signal<In, Bit>,
     pub dac: Signal<Out, Bits<16>>,
     pub driver_enable: Signal<Out, Bit>,
     // Status (to the register block)
@@ -108,6 +118,10 @@ pub struct LaserLane {
     pub fault_code: Signal<Out, Bits<4>>,
     pub bias_monitor: Signal<Out, Bits<16>>,
     pub power_monitor: Signal<Out, Bits<16>>,
+    pub voltage_monitor: Signal<Out, Bits<8>>,
+    pub warning_code: Signal<Out, Bits<4>>,
+    pub fault_flag: Signal<Out, Bit>,
+    pub warning_flag: Signal<Out, Bit>,
     // Thresholds (1Ah:141..156) and the flags they raise
     pub bias_ha: Signal<In, Bits<16>>,
     pub bias_la: Signal<In, Bits<16>>,
@@ -128,6 +142,7 @@ pub struct LaserLane {
     // Conversions
     bias_cal: Scale,
     power_cal: Scale,
+    voltage_cal: Scale,
     setpoint_code: Scale,
     bias_tolerance: Scale,
     power_tolerance: Scale,
@@ -136,6 +151,8 @@ pub struct LaserLane {
     update: Signal<Local, Bit>,
     bias_sample: Signal<Local, Bits<16>>,
     power_sample: Signal<Local, Bits<16>>,
+    voltage_sample: Signal<Local, Bits<16>>,
+    warning: Signal<Local, Bits<4>>,
     target: Signal<Local, Bits<16>>,
     power_target: Signal<Local, Bits<16>>,
     power_window: Signal<Local, Bits<16>>,
@@ -160,6 +177,7 @@ pub struct LaserLane {
     divider: DFF<Bits<16>>,
     bias_avg: DFF<Bits<16>>,
     power_avg: DFF<Bits<16>>,
+    voltage_avg: DFF<Bits<16>>,
     state: DFF<Bits<3>>,
     bias: DFF<Bits<16>>,
     integral: DFF<Bits<16>>,
@@ -189,6 +207,8 @@ pub struct LaserLane {
     over_current: Constant<Bits<16>>,
     bias_offset: Constant<Bits<16>>,
     power_offset: Constant<Bits<16>>,
+    voltage_offset: Constant<Bits<16>>,
+    voltage_max: Constant<Bits<16>>,
     kp: Constant<Bits<16>>,
     ki: Constant<Bits<16>>,
 }
@@ -213,12 +233,18 @@ impl LaserLane {
             bias_adc_valid: Default::default(),
             power_adc: Default::default(),
             power_adc_valid: Default::default(),
+            voltage_adc: Default::default(),
+            voltage_adc_valid: Default::default(),
             dac: Default::default(),
             driver_enable: Default::default(),
             lane_state: Default::default(),
             fault_code: Default::default(),
             bias_monitor: Default::default(),
             power_monitor: Default::default(),
+            voltage_monitor: Default::default(),
+            warning_code: Default::default(),
+            fault_flag: Default::default(),
+            warning_flag: Default::default(),
             bias_ha: Default::default(),
             bias_la: Default::default(),
             bias_hw: Default::default(),
@@ -237,6 +263,7 @@ impl LaserLane {
             flag_power_lw: Default::default(),
             bias_cal: Scale::new(p.bias_adc),
             power_cal: Scale::new(p.power_adc),
+            voltage_cal: Scale::new(p.voltage_adc),
             setpoint_code: Scale::new(p.setpoint_to_code),
             bias_tolerance: Scale::new(p.tolerance),
             power_tolerance: Scale::new(p.tolerance),
@@ -244,6 +271,8 @@ impl LaserLane {
             update: Default::default(),
             bias_sample: Default::default(),
             power_sample: Default::default(),
+            voltage_sample: Default::default(),
+            warning: Default::default(),
             target: Default::default(),
             power_target: Default::default(),
             power_window: Default::default(),
@@ -267,6 +296,7 @@ impl LaserLane {
             divider: Default::default(),
             bias_avg: Default::default(),
             power_avg: Default::default(),
+            voltage_avg: Default::default(),
             state: Default::default(),
             bias: Default::default(),
             integral: Default::default(),
@@ -295,6 +325,8 @@ impl LaserLane {
             over_current: konst(p.over_current as u64),
             bias_offset: konst(p.bias_offset as u64),
             power_offset: konst(p.power_offset as u64),
+            voltage_offset: konst(p.voltage_offset as u64),
+            voltage_max: konst(255),
             kp: konst(p.kp_shift as u64),
             ki: konst(p.ki_shift as u64),
         }
@@ -305,7 +337,18 @@ impl Logic for LaserLane {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, divider, bias_avg, power_avg, state, bias, integral, timer, fault, armed
+            self,
+            clock,
+            divider,
+            bias_avg,
+            power_avg,
+            voltage_avg,
+            state,
+            bias,
+            integral,
+            timer,
+            fault,
+            armed
         );
         // 1. Monitors.
         if self.bias_adc.val() > self.bias_offset.val() {
@@ -335,6 +378,26 @@ impl Logic for LaserLane {
                 self.power_avg.d.next = self.power_avg.q.val()
                     - ((self.power_avg.q.val() - self.power_sample.val()) >> 2);
             }
+        }
+        if self.voltage_adc.val() > self.voltage_offset.val() {
+            self.voltage_sample.next = self.voltage_adc.val() - self.voltage_offset.val();
+        } else {
+            self.voltage_sample.next = self.zero.val();
+        }
+        if self.voltage_adc_valid.val() {
+            if self.voltage_sample.val() >= self.voltage_avg.q.val() {
+                self.voltage_avg.d.next = self.voltage_avg.q.val()
+                    + ((self.voltage_sample.val() - self.voltage_avg.q.val()) >> 2);
+            } else {
+                self.voltage_avg.d.next = self.voltage_avg.q.val()
+                    - ((self.voltage_avg.q.val() - self.voltage_sample.val()) >> 2);
+            }
+        }
+        self.voltage_cal.x.next = self.voltage_avg.q.val();
+        if self.voltage_cal.y.val() > self.voltage_max.val() {
+            self.voltage_monitor.next = self.voltage_max.val().get_bits::<8>(0);
+        } else {
+            self.voltage_monitor.next = self.voltage_cal.y.val().get_bits::<8>(0);
         }
         self.bias_cal.x.next = self.bias_avg.q.val();
         self.power_cal.x.next = self.power_avg.q.val();
@@ -561,6 +624,15 @@ impl Logic for LaserLane {
             self.lane_state.next = self.ls_off.val();
         }
         self.fault_code.next = self.fault.q.val();
+        self.fault_flag.next = self.fault.q.val() != self.f_none.val();
+        // 7. The warning: On with the loop-failure timer running.
+        if (self.state.q.val() == self.s_on.val()) & (self.timer.q.val() != self.zero.val()) {
+            self.warning.next = self.loop_fault.val();
+        } else {
+            self.warning.next = self.f_none.val();
+        }
+        self.warning_code.next = self.warning.val();
+        self.warning_flag.next = self.warning.val() != self.f_none.val();
         // 5. Threshold flags, while On.
         self.on.next = self.state.q.val() == self.s_on.val();
         self.flag_bias_ha.next = self.on.val() & (self.bias_cal.y.val() > self.bias_ha.val());
@@ -575,6 +647,7 @@ impl Logic for LaserLane {
             self.divider.d.next = self.zero.val();
             self.bias_avg.d.next = self.zero.val();
             self.power_avg.d.next = self.zero.val();
+            self.voltage_avg.d.next = self.zero.val();
             self.state.d.next = self.s_off.val();
             self.bias.d.next = self.zero.val();
             self.integral.d.next = self.zero.val();

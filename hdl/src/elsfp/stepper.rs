@@ -21,11 +21,13 @@ pub struct LaneDrive {
     pub bias_adc_valid: bool,
     pub power_adc: u16,
     pub power_adc_valid: bool,
+    pub voltage_adc: u16,
+    pub voltage_adc_valid: bool,
 }
 
 /// The outputs after an edge: `(dac, driver_enable, lane_state, fault_code,
-/// bias_monitor, power_monitor)`.
-pub type LaneSense = (u16, bool, u8, u8, u16, u16);
+/// bias_monitor, power_monitor, voltage_monitor, warning_code)`.
+pub type LaneSense = (u16, bool, u8, u8, u16, u16, u8, u8);
 
 pub struct LaserLaneStepper {
     lane: LaserLane,
@@ -52,6 +54,8 @@ impl LaserLaneStepper {
         l.bias_adc_valid.next = d.bias_adc_valid;
         l.power_adc.next = (d.power_adc as u64).into();
         l.power_adc_valid.next = d.power_adc_valid;
+        l.voltage_adc.next = (d.voltage_adc as u64).into();
+        l.voltage_adc_valid.next = d.voltage_adc_valid;
         l.clock.next = false.into();
         assert!(simulate(l, 100), "laser lane settles");
         l.clock.next = true.into();
@@ -63,6 +67,8 @@ impl LaserLaneStepper {
             l.fault_code.val().index() as u8,
             l.bias_monitor.val().index() as u16,
             l.power_monitor.val().index() as u16,
+            l.voltage_monitor.val().index() as u8,
+            l.warning_code.val().index() as u8,
         )
     }
 }

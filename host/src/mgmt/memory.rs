@@ -19,6 +19,7 @@
 //!   updated by hardware are frozen for the length of a transaction, so one
 //!   sequential read is coherent.
 
+use super::save_restore::SaveRestore;
 use std::collections::HashMap;
 use xpo_spec::regmap::{Access, RegisterMap};
 use xpo_spec::EngineConfig;
@@ -80,6 +81,8 @@ pub struct CmisMemory {
     flag_terms: Vec<FlagTerm>,
     /// InterruptDeasserted, kept equal to !IntL.
     interrupt: FieldRef,
+    /// ELSFP save/restore sets (1Ah:184/185).
+    save_restore: SaveRestore,
 }
 
 /// One field instance resolved to its half page and location.
@@ -92,8 +95,9 @@ pub struct FieldRef {
     pub loc: xpo_spec::regmap::Location,
 }
 
-/// A latched flag instance: (half, byte, bits, byte of its mask).
-type FlagTerm = (usize, u8, u8, Option<u8>);
+/// A latched flag instance: (half, byte, bits, byte of its mask, byte of
+/// its global mask).
+type FlagTerm = (usize, u8, u8, Option<u8>, Option<u8>);
 
 impl CmisMemory {
     /// The memory in its reset state for `cfg`.
@@ -159,7 +163,9 @@ impl CmisMemory {
                 slot: 0,
                 loc: map_interrupt,
             },
+            save_restore: SaveRestore::default(),
         };
+        m.save_restore = SaveRestore::new(&m);
         m.update_interrupt();
         m
     }
@@ -337,6 +343,11 @@ impl CmisMemory {
         if value & info.sc != 0 {
             self.pulses.push((half, byte, value & info.sc));
         }
+        if let Some(bank) = self.save_restore.bank_of(self.slots[&half], byte) {
+            let mut sr = std::mem::take(&mut self.save_restore);
+            sr.run(self, bank, value);
+            self.save_restore = sr;
+        }
         self.update_interrupt();
         Ok(())
     }
@@ -420,6 +431,20 @@ impl CmisMemory {
         self.peek_at(self.field_ref(name, bank, instance))
     }
 
+    /// Sets a resolved field's bits at once (save/restore; no transaction
+    /// deferral, no side effects).
+    pub fn poke_at(&mut self, r: FieldRef, value: u64) {
+        let (l, b) = (r.loc, &mut self.store[r.slot]);
+        if l.len > 1 {
+            for k in 0..l.len {
+                b[Self::index(l.byte + k)] = (value >> (8 * (l.len - 1 - k))) as u8;
+            }
+        } else {
+            let at = &mut b[Self::index(l.byte)];
+            *at = (*at & !l.mask()) | (((value as u8) << l.lsb) & l.mask());
+        }
+    }
+
     /// [`CmisMemory::peek`] at a resolved field.
     pub fn peek_at(&self, r: FieldRef) -> u64 {
         let (b, l) = (&self.store[r.slot], r.loc);
@@ -443,11 +468,14 @@ impl CmisMemory {
 
     /// IntL asserted: an unmasked latched flag bit is set.
     pub fn intl_asserted(&self) -> bool {
-        self.flag_terms.iter().any(|&(slot, byte, bits, mask)| {
-            let b = &self.store[slot];
-            let masked = mask.map_or(0, |m| b[Self::index(m)] & bits);
-            b[Self::index(byte)] & bits & !masked != 0
-        })
+        self.flag_terms
+            .iter()
+            .any(|&(slot, byte, bits, mask, global)| {
+                let b = &self.store[slot];
+                let masked = mask.map_or(0, |m| b[Self::index(m)] & bits)
+                    | global.map_or(0, |m| b[Self::index(m)] & bits);
+                b[Self::index(byte)] & bits & !masked != 0
+            })
     }
 
     /// Every latched flag instance in every bank, with its mask byte: what
@@ -463,6 +491,7 @@ impl CmisMemory {
                     .collect()
             };
             let mask_field = f.masked_by.as_ref().and_then(|m| map.field(m));
+            let global_field = f.global_mask.as_ref().and_then(|m| map.field(m));
             for half in halves {
                 for i in 0..f.count {
                     let l = f.instance(i);
@@ -471,6 +500,9 @@ impl CmisMemory {
                         l.byte,
                         l.mask(),
                         mask_field.map(|m| m.instance(i).byte),
+                        global_field
+                            .filter(|m| i < m.count)
+                            .map(|m| m.instance(i).byte),
                     ));
                 }
             }

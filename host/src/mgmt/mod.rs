@@ -20,6 +20,7 @@ pub mod driver;
 pub mod i2c;
 pub mod memory;
 pub mod port;
+pub mod save_restore;
 
 pub use access::{split_linear, RegisterAccess, WindowAccess};
 pub use axi::{AxiMaster, AxiOp, AxiPacing, AxiResult, AxiSlaveModel};

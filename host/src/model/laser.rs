@@ -1,7 +1,7 @@
 //! The laser lane model, written from the cycle contract in
 //! `xpo_hdl::elsfp::laser_lane` (monitors, update divider, fibre check,
 //! soft start, ACC, APC with anti-windup, loop and over-current faults,
-//! interlock).
+//! interlock, forward-voltage monitor, warning code).
 
 use xpo_spec::laser::LaserParams;
 
@@ -47,6 +47,8 @@ pub struct LaserInputs {
     pub bias_adc_valid: bool,
     pub power_adc: u16,
     pub power_adc_valid: bool,
+    pub voltage_adc: u16,
+    pub voltage_adc_valid: bool,
     /// Thresholds (1Ah:141..156): bias high alarm, low alarm, high warning,
     /// low warning (100 µA), then the same for power (10 µW).
     pub thresholds: [u16; 8],
@@ -61,6 +63,11 @@ pub struct LaserOutputs {
     pub fault_code: u8,
     pub bias_monitor: u16,
     pub power_monitor: u16,
+    /// Forward voltage, 15 mV (1Bh:232).
+    pub voltage_monitor: u8,
+    /// 1Ah:212 bits 7:4: the loop-failure code while On and out of
+    /// tolerance, else 0.
+    pub warning_code: u8,
     /// Threshold flags in the order of [`LaserInputs::thresholds`].
     pub flags: [bool; 8],
 }
@@ -72,6 +79,7 @@ pub struct LaserLaneModel {
     divider: u16,
     bias_avg: u16,
     power_avg: u16,
+    voltage_avg: u16,
     state: LaneState,
     bias: u16,
     integral: u16,
@@ -106,6 +114,7 @@ impl LaserLaneModel {
             divider: 0,
             bias_avg: 0,
             power_avg: 0,
+            voltage_avg: 0,
             state: LaneState::Off,
             bias: 0,
             integral: 0,
@@ -120,14 +129,26 @@ impl LaserLaneModel {
     }
 
     /// The outputs for the current state and this cycle's inputs (the
-    /// interlock gates the driver, the thresholds the flags,
-    /// combinationally).
-    pub fn outputs(&self, interlock: bool, thresholds: &[u16; 8]) -> LaserOutputs {
-        let (dac, active) = self.drive(interlock);
+    /// interlock gates the driver, the thresholds the flags and the mode
+    /// the warning code, combinationally).
+    pub fn outputs(&self, i: &LaserInputs) -> LaserOutputs {
+        let (dac, active) = self.drive(i.interlock);
+        let thresholds = &i.thresholds;
         let bias = self.p.bias_adc.apply(self.bias_avg);
         let power = self.p.power_adc.apply(self.power_avg);
         let on = self.state == LaneState::On;
         let t = thresholds;
+        // The warning: On while the loop-failure timer runs; the code is
+        // the one the lane would fault with in its current mode.
+        let warning_code = if on && self.timer != 0 {
+            if i.apc {
+                fault::APC_LOOP
+            } else {
+                fault::ACC_LOOP
+            }
+        } else {
+            0
+        };
         LaserOutputs {
             dac,
             driver_enable: active,
@@ -135,6 +156,8 @@ impl LaserLaneModel {
             fault_code: self.fault,
             bias_monitor: bias,
             power_monitor: power,
+            voltage_monitor: self.p.voltage_adc.apply(self.voltage_avg).min(255) as u8,
+            warning_code,
             flags: [
                 on && bias > t[0],
                 on && bias < t[1],
@@ -177,6 +200,13 @@ impl LaserLaneModel {
         if i.power_adc_valid {
             self.power_avg = ema(q.power_avg, i.power_adc.saturating_sub(p.power_offset));
         }
+        if i.voltage_adc_valid {
+            self.voltage_avg = ema(
+                q.voltage_avg,
+                i.voltage_adc.saturating_sub(p.voltage_offset),
+            );
+        }
+
         // 2. Divider and targets.
         let update = q.divider == p.update_cycles.max(1) - 1;
         self.divider = if update { 0 } else { q.divider + 1 };

@@ -2,6 +2,7 @@
 
 pub mod laser;
 pub mod module_state;
+pub mod monitors;
 pub mod prbs;
 
 use crate::mgmt::axi::AxiSlaveModel;
@@ -11,8 +12,10 @@ use crate::mgmt::port::BytePortModel;
 use crate::mgmt::CmisMemory;
 use laser::{LaserInputs, LaserLaneModel, LaserOutputs};
 use module_state::ModuleStateModel;
+use monitors::{ModuleMonitorsModel, MonitorInputs, MonitorOutputs};
 use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
 use xpo_spec::laser::{LaserParams, Ratio};
+use xpo_spec::monitors::MonitorParams;
 use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, MgmtOutputs};
 
 /// One lane of the model.
@@ -35,6 +38,8 @@ struct Management {
     /// The fields the hardware touches every cycle, resolved once.
     fields: HwFields,
     laser_fields: Vec<LaserFields>,
+    /// LaneFaultSummary and LaneWarningSummary per bank of page 1Ah.
+    summaries: Vec<(FieldRef, FieldRef)>,
 }
 
 /// The register fields one laser lane uses, resolved once.
@@ -53,6 +58,11 @@ struct LaserFields {
     fault_code: FieldRef,
     bias_monitor: FieldRef,
     power_monitor: FieldRef,
+    lane_voltage: FieldRef,
+    warning_code: FieldRef,
+    /// LaneFaultFlags / LaneWarningFlags (bit `bit`).
+    lane_fault: FieldRef,
+    lane_warning: FieldRef,
     /// Bias HA/LA/HW/LW then power HA/LA/HW/LW: thresholds and their flags.
     thresholds: [FieldRef; 8],
     flags: [FieldRef; 8],
@@ -89,6 +99,10 @@ impl LaserFields {
             fault_code: lane("LaserFaultCode"),
             bias_monitor: lane("BiasMonitor"),
             power_monitor: lane("PowerMonitor"),
+            lane_voltage: lane("LaneVoltageMonitor"),
+            warning_code: lane("LaserWarningCode"),
+            lane_fault: one("LaneFaultFlags"),
+            lane_warning: one("LaneWarningFlags"),
             thresholds: LEVELS.map(|l| one(&format!("Laser{l}"))),
             flags: LEVELS.map(|l| one(&format!("LLaser{l}"))),
         }
@@ -121,7 +135,25 @@ struct HwFields {
     software_reset: FieldRef,
     low_pwr_request_sw: FieldRef,
     low_pwr_allow_request_hw: FieldRef,
+    temperature: FieldRef,
+    vcc: FieldRef,
+    /// Page 02h temperature then Vcc thresholds (HA, LA, HW, LW) and their
+    /// lower-page flags.
+    module_thresholds: [FieldRef; 8],
+    module_flags: [FieldRef; 8],
 }
+
+/// Module threshold and flag names, in `MonitorOutputs::flags` order.
+const MODULE_LEVELS: [&str; 8] = [
+    "TempHighAlarm",
+    "TempLowAlarm",
+    "TempHighWarning",
+    "TempLowWarning",
+    "VccHighAlarm",
+    "VccLowAlarm",
+    "VccHighWarning",
+    "VccLowWarning",
+];
 
 impl HwFields {
     fn new(memory: &CmisMemory) -> Self {
@@ -131,6 +163,10 @@ impl HwFields {
             software_reset: memory.field_ref("SoftwareReset", 0, 0),
             low_pwr_request_sw: memory.field_ref("LowPwrRequestSW", 0, 0),
             low_pwr_allow_request_hw: memory.field_ref("LowPwrAllowRequestHW", 0, 0),
+            temperature: memory.field_ref("TemperatureMonitor", 0, 0),
+            vcc: memory.field_ref("VccMonitor", 0, 0),
+            module_thresholds: MODULE_LEVELS.map(|l| memory.field_ref(l, 0, 0)),
+            module_flags: MODULE_LEVELS.map(|l| memory.field_ref(&format!("L{l}"), 0, 0)),
         }
     }
 }
@@ -142,6 +178,14 @@ impl Management {
             fields: HwFields::new(&memory),
             laser_fields: (0..cfg.laser_lanes)
                 .map(|g| LaserFields::new(&memory, g))
+                .collect(),
+            summaries: (0..cfg.laser_lanes.div_ceil(8) as u8)
+                .map(|b| {
+                    (
+                        memory.field_ref("LaneFaultSummary", b, 0),
+                        memory.field_ref("LaneWarningSummary", b, 0),
+                    )
+                })
                 .collect(),
             port: BytePortModel::new(memory.clone()),
             pristine: memory,
@@ -160,6 +204,7 @@ impl Management {
         module_state: u8,
         state_changed: bool,
         lasers: &[LaserOutputs],
+        monitors: &MonitorOutputs,
     ) -> bool {
         // Everything below sees the others as they are before the edge.
         let axi_active = self.axi.active();
@@ -182,16 +227,40 @@ impl Management {
             if state_changed {
                 memory.hw_latch_at(f.state_changed, 1);
             }
+            memory.hw_write_at(f.temperature, monitors.temperature as u64);
+            memory.hw_write_at(f.vcc, monitors.vcc as u64);
+            for (flag, &raised) in f.module_flags.iter().zip(&monitors.flags) {
+                if raised {
+                    memory.hw_latch_at(*flag, 1);
+                }
+            }
             for (lf, o) in self.laser_fields.iter().zip(lasers) {
                 memory.hw_write_at(lf.lane_state, o.lane_state as u64);
                 memory.hw_write_at(lf.fault_code, o.fault_code as u64);
                 memory.hw_write_at(lf.bias_monitor, o.bias_monitor as u64);
                 memory.hw_write_at(lf.power_monitor, o.power_monitor as u64);
+                memory.hw_write_at(lf.lane_voltage, o.voltage_monitor as u64);
+                memory.hw_write_at(lf.warning_code, o.warning_code as u64);
+                if o.fault_code != 0 {
+                    memory.hw_latch_at(lf.lane_fault, 1 << lf.bit);
+                }
+                if o.warning_code != 0 {
+                    memory.hw_latch_at(lf.lane_warning, 1 << lf.bit);
+                }
                 for (flag, &raised) in lf.flags.iter().zip(&o.flags) {
                     if raised {
                         memory.hw_latch_at(*flag, 1 << lf.bit);
                     }
                 }
+            }
+            // The lane summary of each bank: any lane with a fault / a
+            // warning now.
+            for (b, &(fault, warning)) in self.summaries.iter().enumerate() {
+                let bank = lasers.iter().skip(8 * b).take(8);
+                let any_fault = bank.clone().any(|o| o.fault_code != 0);
+                let any_warning = bank.clone().any(|o| o.warning_code != 0);
+                memory.hw_write_at(fault, any_fault as u64);
+                memory.hw_write_at(warning, any_warning as u64);
             }
             let reset_byte = f.software_reset.loc;
             software_reset = memory.take_pulses().iter().any(|&(half, byte, bits)| {
@@ -219,6 +288,8 @@ pub struct Model {
     module_state: ModuleStateModel,
     lasers: Vec<LaserLaneModel>,
     laser_params: LaserParams,
+    monitors: ModuleMonitorsModel,
+    monitor_params: MonitorParams,
     lane_inputs: Vec<LaserInputs>,
     lane_status: Vec<LaserOutputs>,
     /// SoftwareReset was written: the module resets at the next edge.
@@ -242,6 +313,8 @@ impl Model {
             module_state: ModuleStateModel::new(cfg),
             lasers: vec![LaserLaneModel::new(LaserParams::new(cfg)); cfg.laser_lanes],
             laser_params: LaserParams::new(cfg),
+            monitors: ModuleMonitorsModel::new(MonitorParams::new(cfg)),
+            monitor_params: MonitorParams::new(cfg),
             lane_inputs: Vec::with_capacity(cfg.laser_lanes),
             lane_status: Vec::with_capacity(cfg.laser_lanes),
             software_reset: false,
@@ -272,6 +345,7 @@ impl Engine for Model {
             for l in &mut self.lasers {
                 *l = LaserLaneModel::new(self.laser_params);
             }
+            self.monitors = ModuleMonitorsModel::new(self.monitor_params);
         } else {
             // Every block sees the others' outputs from before this edge.
             let (state, changed) = (self.module_state.state(), self.module_state.changed());
@@ -292,8 +366,7 @@ impl Engine for Model {
             {
                 let c = lf.controls(mem);
                 let thresholds = lf.thresholds(mem);
-                status.push(l.outputs(interlock, &thresholds));
-                lane_inputs.push(LaserInputs {
+                let li = LaserInputs {
                     thresholds,
                     enable: c.0,
                     fiber_checked: c.1,
@@ -306,16 +379,32 @@ impl Engine for Model {
                     bias_adc_valid: a.bias_adc_valid,
                     power_adc: a.power_adc,
                     power_adc_valid: a.power_adc_valid,
-                });
+                    voltage_adc: a.voltage_adc,
+                    voltage_adc_valid: a.voltage_adc_valid,
+                };
+                status.push(l.outputs(&li));
+                lane_inputs.push(li);
             }
-            self.software_reset = self.mgmt.step(&inputs.mgmt, reset, state, changed, &status);
+            let module_thresholds = f.module_thresholds.map(|r| mem.peek_at(r) as u16);
+            let monitors = self.monitors.outputs(&module_thresholds);
+            self.software_reset =
+                self.mgmt
+                    .step(&inputs.mgmt, reset, state, changed, &status, &monitors);
             if reset {
                 self.module_state = ModuleStateModel::new(&self.config);
                 for l in &mut self.lasers {
                     *l = LaserLaneModel::new(self.laser_params);
                 }
+                self.monitors = ModuleMonitorsModel::new(self.monitor_params);
             } else {
                 self.module_state.step(request, false);
+                let m = &inputs.mgmt;
+                self.monitors.step(&MonitorInputs {
+                    temperature_adc: m.temperature_adc,
+                    temperature_adc_valid: m.temperature_adc_valid,
+                    vcc_adc: m.vcc_adc,
+                    vcc_adc_valid: m.vcc_adc_valid,
+                });
                 for (l, i) in self.lasers.iter_mut().zip(&lane_inputs) {
                     l.step(i);
                 }

@@ -6,7 +6,7 @@
 //! (offsets of 13h/14h). Where the sources leave a choice open, the choice is
 //! stated in the field's description.
 
-use super::{Access, Encoding, Field, IdentityKey, Page, RegisterMap, Reset};
+use super::{Access, Encoding, Field, IdentityKey, Page, RegisterMap, Reset, SaveSet};
 
 fn f(name: &str, page: u8, byte: u8) -> Field {
     Field {
@@ -24,6 +24,8 @@ fn f(name: &str, page: u8, byte: u8) -> Field {
         units: None,
         volatile: false,
         masked_by: None,
+        global_mask: None,
+        saved: None,
         description: String::new(),
     }
 }
@@ -79,6 +81,10 @@ impl Field {
     fn identity(mut self, k: IdentityKey) -> Self {
         self.reset = Reset::Identity(k);
         self.enc(Encoding::Ascii)
+    }
+    fn global_mask(mut self, m: &str) -> Self {
+        self.global_mask = Some(m.to_string());
+        self
     }
     fn masked_by(mut self, m: &str) -> Self {
         self.masked_by = Some(m.to_string());
@@ -901,24 +907,28 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     v.push(
         f("LaneFaultSummary", 0x1A, 165)
             .bits(2, 1)
-            .doc("Any laser lane has a fault."),
+            .doc("Any laser lane of the bank has a fault (live, not latched)."),
     );
     v.push(
         f("LaneWarningSummary", 0x1A, 165)
             .bits(3, 1)
-            .doc("Any laser lane has a warning."),
+            .doc("Any laser lane of the bank has a warning (live, not latched)."),
     );
     v.push(
         f("LaneFaultFlags", 0x1A, 166)
             .lanes(4)
+            .rc()
             .bitmap()
-            .doc("Fault per laser lane, lanes 1..32 from bit 0 of byte 166 (our byte order)."),
+            .global_mask("GlobalAlarmMask")
+            .doc("Per laser lane, latched: the lane has a fault (nonzero LaserFaultCode); set again while the fault holds. Lanes 1..8 of the bank from bit 0 of byte 166; 167..169 serve lanes 9..32 of a 32-lane bank and read 0 with 8-lane banks."),
     );
     v.push(
         f("LaneWarningFlags", 0x1A, 174)
             .lanes(4)
+            .rc()
             .bitmap()
-            .doc("Warning per laser lane, lanes 1..32 from bit 0 of byte 174."),
+            .global_mask("GlobalWarningMask")
+            .doc("Per laser lane, latched: the lane has a warning (nonzero LaserWarningCode); set again while it holds. Layout as LaneFaultFlags."),
     );
     v.push(f("SaveRestoreCommand", 0x1A, 184).access(Access::Wo).code().doc("10h..12h restore lane controls (factory, set 1, set 2), 18h/19h save set 1/2, 20h..22h restore masks, 28h/29h save masks."));
     v.push(
@@ -933,6 +943,11 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
                 .rc()
                 .bitmap()
                 .masked_by(&format!("MLaser{n}"))
+                .global_mask(if n.ends_with("Alarm") {
+                    "GlobalAlarmMask"
+                } else {
+                    "GlobalWarningMask"
+                })
                 .doc(&format!("Per laser lane, latched: {n}.")),
         );
         v.push(
@@ -946,13 +961,13 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         f("GlobalAlarmMask", 0x1A, 210)
             .rw()
             .bitmap()
-            .doc("Per laser lane: mask every alarm flag of the lane."),
+            .doc("Per laser lane: keeps the lane's fault flag (166) and its bias and power alarm flags from asserting IntL."),
     );
     v.push(
         f("GlobalWarningMask", 0x1A, 211)
             .rw()
             .bitmap()
-            .doc("Per laser lane: mask every warning flag of the lane."),
+            .doc("Per laser lane: keeps the lane's warning flag (174) and its bias and power warning flags from asserting IntL."),
     );
     v.push(f("LaserFaultCode", 0x1A, 212).bits(0, 4).stride(8).lanes(8).code().doc("Per laser lane: 0 none, 1 APC loop failure, 2 ACC loop failure, 9 over-current (vendor)."));
     v.push(
@@ -961,7 +976,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .stride(8)
             .lanes(8)
             .code()
-            .doc("Per laser lane warning code."),
+            .doc("Per laser lane: 0 none; while the lane is on and its loop is out of tolerance (the loop-failure timer runs), the code the lane will fault with: 1 APC, 2 ACC."),
     );
     v.push(
         f("LaneEnable", 0x1A, 220)
@@ -1058,6 +1073,29 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     for fl in &mut v {
         fl.volatile = fl.access == Access::Rc || VOLATILE.contains(&fl.name.as_str());
     }
+    // What ELSFP save/restore (1Ah:184) copies per bank: the lane controls
+    // (mode, thresholds, enables, fibre check, setpoints) and the masks.
+    for fl in &mut v {
+        let n = fl.name.as_str();
+        let control = matches!(
+            n,
+            "LaserControlMode"
+                | "LaneEnable"
+                | "OutputFiberChecked"
+                | "FiberCheckPower"
+                | "BiasSetpoint"
+                | "PowerSetpoint"
+        ) || (fl.page == 0x1A && n.starts_with("Laser") && fl.access == Access::Rw);
+        let mask = fl.page == 0x1A
+            && (n.starts_with("MLaser") || n == "GlobalAlarmMask" || n == "GlobalWarningMask");
+        fl.saved = if control {
+            Some(SaveSet::LaneControls)
+        } else if mask {
+            Some(SaveSet::Masks)
+        } else {
+            None
+        };
+    }
 
     let page = |page: u8, banks: u8, name: &str, d: &str| Page {
         page,
@@ -1121,6 +1159,45 @@ mod tests {
             max_bias_ua: 500_000,
             min_bias_ua: 50_000,
         })
+    }
+
+    /// ELSFP save/restore covers the lane controls (mode, the eight
+    /// thresholds, enable, fibre checked, check power, both setpoints) and
+    /// the masks (eight per-flag masks, the two global masks).
+    #[test]
+    fn save_sets_hold_the_elsfp_lane_controls_and_masks() {
+        let m = map();
+        let set = |s: SaveSet| -> Vec<&str> {
+            m.fields
+                .iter()
+                .filter(|f| f.saved == Some(s))
+                .map(|f| f.name.as_str())
+                .collect()
+        };
+        let controls = set(SaveSet::LaneControls);
+        assert_eq!(controls.len(), 14, "{controls:?}");
+        for n in [
+            "LaserControlMode",
+            "LaserBiasHighAlarm",
+            "LaserPowerLowWarning",
+            "LaneEnable",
+            "OutputFiberChecked",
+            "FiberCheckPower",
+            "BiasSetpoint",
+            "PowerSetpoint",
+        ] {
+            assert!(controls.contains(&n), "{n}");
+        }
+        let masks = set(SaveSet::Masks);
+        assert_eq!(masks.len(), 10, "{masks:?}");
+        assert!(masks.contains(&"MLaserBiasHighAlarm") && masks.contains(&"GlobalWarningMask"));
+        use crate::regmap::save_restore::decode;
+        assert_eq!(decode(0x10), Some((SaveSet::LaneControls, 0, false)));
+        assert_eq!(decode(0x19), Some((SaveSet::LaneControls, 2, true)));
+        assert_eq!(decode(0x22), Some((SaveSet::Masks, 2, false)));
+        assert_eq!(decode(0x28), Some((SaveSet::Masks, 1, true)));
+        assert_eq!(decode(0x13), None);
+        assert_eq!(decode(0x2A), None);
     }
 
     #[test]

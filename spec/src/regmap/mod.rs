@@ -92,6 +92,49 @@ pub enum IdentityKey {
     DateCode,
 }
 
+/// What an ELSFP save/restore command (1Ah:184) copies: the bank's lane
+/// controls or its flag masks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaveSet {
+    LaneControls,
+    Masks,
+}
+
+/// ELSFP save/restore command codes (1Ah:184) and results (1Ah:185).
+pub mod save_restore {
+    /// Restore lane controls: factory defaults, set 1, set 2.
+    pub const RESTORE_CONTROLS: [u8; 3] = [0x10, 0x11, 0x12];
+    /// Save lane controls to set 1, set 2.
+    pub const SAVE_CONTROLS: [u8; 2] = [0x18, 0x19];
+    /// Restore masks: factory defaults, set 1, set 2.
+    pub const RESTORE_MASKS: [u8; 3] = [0x20, 0x21, 0x22];
+    /// Save masks to set 1, set 2.
+    pub const SAVE_MASKS: [u8; 2] = [0x28, 0x29];
+    pub const OK: u8 = 1;
+    pub const BUSY: u8 = 2;
+    pub const INVALID: u8 = 3;
+    pub const NOTHING_SAVED: u8 = 4;
+    pub const FAILED: u8 = 8;
+
+    /// What a command asks for: `(set, slot, save)` with slot 0 the
+    /// factory defaults (restore only), 1 and 2 the saved sets; `None` for
+    /// an invalid command.
+    pub fn decode(cmd: u8) -> Option<(super::SaveSet, usize, bool)> {
+        use super::SaveSet::*;
+        let pos = |t: &[u8]| t.iter().position(|&c| c == cmd);
+        if let Some(k) = pos(&RESTORE_CONTROLS) {
+            Some((LaneControls, k, false))
+        } else if let Some(k) = pos(&SAVE_CONTROLS) {
+            Some((LaneControls, k + 1, true))
+        } else if let Some(k) = pos(&RESTORE_MASKS) {
+            Some((Masks, k, false))
+        } else {
+            pos(&SAVE_MASKS).map(|k| (Masks, k + 1, true))
+        }
+    }
+}
+
 /// One field, possibly repeated per lane.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
@@ -124,6 +167,14 @@ pub struct Field {
     /// asserting IntL (same page, same instance layout).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_by: Option<String>,
+    /// For a per-lane latched flag: a lane bitmap on the same page (one
+    /// byte per bank) whose bit for the flag's lane also keeps it from
+    /// asserting IntL — ELSFP's global alarm and warning masks (1Ah:210/211).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_mask: Option<String>,
+    /// The ELSFP save/restore set (1Ah:184) that holds this control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved: Option<SaveSet>,
     pub description: String,
 }
 
@@ -362,6 +413,26 @@ impl RegisterMap {
                 }
                 if f.access != Access::Rc {
                     problems.push(format!("{}: only latched flags have masks", f.name));
+                }
+            }
+            if f.saved.is_some() && (f.access != Access::Rw || !matches!(f.page, 0x1A | 0x1B)) {
+                problems.push(format!(
+                    "{}: only rw fields of pages 1Ah/1Bh can be saved",
+                    f.name
+                ));
+            }
+            if let Some(m) = &f.global_mask {
+                match self.field(m) {
+                    Some(mf)
+                        if mf.access == Access::Rw
+                            && mf.page == f.page
+                            && mf.encoding == Encoding::LaneBitmap
+                            && f.encoding == Encoding::LaneBitmap
+                            && f.access == Access::Rc => {}
+                    _ => problems.push(format!(
+                        "{}: global mask {m} is not an rw lane bitmap over a latched lane bitmap",
+                        f.name
+                    )),
                 }
             }
             if let Reset::Value(v) = f.reset {

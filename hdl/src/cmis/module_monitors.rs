@@ -1,0 +1,200 @@
+//! `ModuleMonitors`: the module temperature and supply-voltage monitors
+//! (CMIS lower page 14..17) and their threshold comparators (page 02h
+//! 128..143 → latched flags in lower byte 9).
+//!
+//! Cycle contract (the host model `xpo_host::model::monitors` implements
+//! the same text); numbers from `xpo_spec::monitors::MonitorParams`:
+//!
+//! 1. On each valid ADC sample the offset is subtracted (saturating at 0).
+//!    The first sample after reset loads the average; every later one moves
+//!    it by a quarter of the difference (arithmetic shift, towards the
+//!    sample), as the laser monitors do. Until its first sample a monitor
+//!    reads 0 and raises no flag: a freshly reset module does not report
+//!    -40 °C.
+//! 2. Temperature = the average through its ratio plus the zero point
+//!    (two's complement, wrapping in 16 bits); Vcc = the average through its
+//!    ratio.
+//! 3. Flags, every cycle once the monitor is valid: strictly above the high
+//!    alarm / below the low alarm / above the high warning / below the low
+//!    warning. Temperature compares signed, Vcc unsigned. The register
+//!    block latches them (clear on read, masked by lower byte 32) into IntL.
+
+use crate::scale::Scale;
+use rust_hdl::prelude::*;
+use xpo_spec::monitors::MonitorParams;
+
+#[derive(LogicBlock)]
+pub struct ModuleMonitors {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    // Converters
+    pub temperature_adc: Signal<In, Bits<16>>,
+    pub temperature_adc_valid: Signal<In, Bit>,
+    pub vcc_adc: Signal<In, Bits<16>>,
+    pub vcc_adc_valid: Signal<In, Bit>,
+    // Monitors (to the register block)
+    pub temperature: Signal<Out, Bits<16>>,
+    pub vcc: Signal<Out, Bits<16>>,
+    // Thresholds (page 02h) and the flags they raise
+    pub temp_ha: Signal<In, Bits<16>>,
+    pub temp_la: Signal<In, Bits<16>>,
+    pub temp_hw: Signal<In, Bits<16>>,
+    pub temp_lw: Signal<In, Bits<16>>,
+    pub vcc_ha: Signal<In, Bits<16>>,
+    pub vcc_la: Signal<In, Bits<16>>,
+    pub vcc_hw: Signal<In, Bits<16>>,
+    pub vcc_lw: Signal<In, Bits<16>>,
+    pub flag_temp_ha: Signal<Out, Bit>,
+    pub flag_temp_la: Signal<Out, Bit>,
+    pub flag_temp_hw: Signal<Out, Bit>,
+    pub flag_temp_lw: Signal<Out, Bit>,
+    pub flag_vcc_ha: Signal<Out, Bit>,
+    pub flag_vcc_la: Signal<Out, Bit>,
+    pub flag_vcc_hw: Signal<Out, Bit>,
+    pub flag_vcc_lw: Signal<Out, Bit>,
+    temperature_cal: Scale,
+    vcc_cal: Scale,
+    temperature_sample: Signal<Local, Bits<16>>,
+    vcc_sample: Signal<Local, Bits<16>>,
+    /// Temperature and its thresholds with the sign bit flipped: signed
+    /// order as unsigned order.
+    t_biased: Signal<Local, Bits<16>>,
+    temperature_avg: DFF<Bits<16>>,
+    vcc_avg: DFF<Bits<16>>,
+    temperature_valid: DFF<Bit>,
+    vcc_valid: DFF<Bit>,
+    zero: Constant<Bits<16>>,
+    sign: Constant<Bits<16>>,
+    temperature_offset: Constant<Bits<16>>,
+    temperature_zero: Constant<Bits<16>>,
+    vcc_offset: Constant<Bits<16>>,
+}
+
+impl ModuleMonitors {
+    pub fn new(p: &MonitorParams) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            temperature_adc: Default::default(),
+            temperature_adc_valid: Default::default(),
+            vcc_adc: Default::default(),
+            vcc_adc_valid: Default::default(),
+            temperature: Default::default(),
+            vcc: Default::default(),
+            temp_ha: Default::default(),
+            temp_la: Default::default(),
+            temp_hw: Default::default(),
+            temp_lw: Default::default(),
+            vcc_ha: Default::default(),
+            vcc_la: Default::default(),
+            vcc_hw: Default::default(),
+            vcc_lw: Default::default(),
+            flag_temp_ha: Default::default(),
+            flag_temp_la: Default::default(),
+            flag_temp_hw: Default::default(),
+            flag_temp_lw: Default::default(),
+            flag_vcc_ha: Default::default(),
+            flag_vcc_la: Default::default(),
+            flag_vcc_hw: Default::default(),
+            flag_vcc_lw: Default::default(),
+            temperature_cal: Scale::new(p.temperature_adc),
+            vcc_cal: Scale::new(p.vcc_adc),
+            temperature_sample: Default::default(),
+            vcc_sample: Default::default(),
+            t_biased: Default::default(),
+            temperature_avg: Default::default(),
+            vcc_avg: Default::default(),
+            temperature_valid: Default::default(),
+            vcc_valid: Default::default(),
+            zero: Constant::new(0u64.into()),
+            sign: Constant::new(0x8000u64.into()),
+            temperature_offset: Constant::new((p.temperature_offset as u64).into()),
+            temperature_zero: Constant::new((p.temperature_zero as u64).into()),
+            vcc_offset: Constant::new((p.vcc_offset as u64).into()),
+        }
+    }
+}
+
+impl Logic for ModuleMonitors {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            temperature_avg,
+            vcc_avg,
+            temperature_valid,
+            vcc_valid
+        );
+        // 1. Samples and averages.
+        if self.temperature_adc.val() > self.temperature_offset.val() {
+            self.temperature_sample.next =
+                self.temperature_adc.val() - self.temperature_offset.val();
+        } else {
+            self.temperature_sample.next = self.zero.val();
+        }
+        if self.vcc_adc.val() > self.vcc_offset.val() {
+            self.vcc_sample.next = self.vcc_adc.val() - self.vcc_offset.val();
+        } else {
+            self.vcc_sample.next = self.zero.val();
+        }
+        if self.temperature_adc_valid.val() {
+            self.temperature_valid.d.next = true;
+            if !self.temperature_valid.q.val() {
+                self.temperature_avg.d.next = self.temperature_sample.val();
+            } else if self.temperature_sample.val() >= self.temperature_avg.q.val() {
+                self.temperature_avg.d.next = self.temperature_avg.q.val()
+                    + ((self.temperature_sample.val() - self.temperature_avg.q.val()) >> 2);
+            } else {
+                self.temperature_avg.d.next = self.temperature_avg.q.val()
+                    - ((self.temperature_avg.q.val() - self.temperature_sample.val()) >> 2);
+            }
+        }
+        if self.vcc_adc_valid.val() {
+            self.vcc_valid.d.next = true;
+            if !self.vcc_valid.q.val() {
+                self.vcc_avg.d.next = self.vcc_sample.val();
+            } else if self.vcc_sample.val() >= self.vcc_avg.q.val() {
+                self.vcc_avg.d.next =
+                    self.vcc_avg.q.val() + ((self.vcc_sample.val() - self.vcc_avg.q.val()) >> 2);
+            } else {
+                self.vcc_avg.d.next =
+                    self.vcc_avg.q.val() - ((self.vcc_avg.q.val() - self.vcc_sample.val()) >> 2);
+            }
+        }
+        // 2. Monitors.
+        self.temperature_cal.x.next = self.temperature_avg.q.val();
+        self.vcc_cal.x.next = self.vcc_avg.q.val();
+        if self.temperature_valid.q.val() {
+            self.temperature.next = self.temperature_cal.y.val() + self.temperature_zero.val();
+        } else {
+            self.temperature.next = self.zero.val();
+        }
+        if self.vcc_valid.q.val() {
+            self.vcc.next = self.vcc_cal.y.val();
+        } else {
+            self.vcc.next = self.zero.val();
+        }
+        // 3. Flags.
+        self.t_biased.next =
+            (self.temperature_cal.y.val() + self.temperature_zero.val()) ^ self.sign.val();
+        self.flag_temp_ha.next = self.temperature_valid.q.val()
+            & (self.t_biased.val() > (self.temp_ha.val() ^ self.sign.val()));
+        self.flag_temp_la.next = self.temperature_valid.q.val()
+            & (self.t_biased.val() < (self.temp_la.val() ^ self.sign.val()));
+        self.flag_temp_hw.next = self.temperature_valid.q.val()
+            & (self.t_biased.val() > (self.temp_hw.val() ^ self.sign.val()));
+        self.flag_temp_lw.next = self.temperature_valid.q.val()
+            & (self.t_biased.val() < (self.temp_lw.val() ^ self.sign.val()));
+        self.flag_vcc_ha.next = self.vcc_valid.q.val() & (self.vcc_cal.y.val() > self.vcc_ha.val());
+        self.flag_vcc_la.next = self.vcc_valid.q.val() & (self.vcc_cal.y.val() < self.vcc_la.val());
+        self.flag_vcc_hw.next = self.vcc_valid.q.val() & (self.vcc_cal.y.val() > self.vcc_hw.val());
+        self.flag_vcc_lw.next = self.vcc_valid.q.val() & (self.vcc_cal.y.val() < self.vcc_lw.val());
+        if self.reset.val() {
+            self.temperature_avg.d.next = self.zero.val();
+            self.vcc_avg.d.next = self.zero.val();
+            self.temperature_valid.d.next = false;
+            self.vcc_valid.d.next = false;
+        }
+    }
+}

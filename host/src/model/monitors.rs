@@ -1,0 +1,136 @@
+//! The module temperature and Vcc monitors, written from the cycle contract
+//! in `xpo_hdl::cmis::module_monitors`: offset, first sample loads the
+//! average, 1/4 moving average after it, calibration, and strict threshold
+//! comparisons (temperature signed) once a monitor is valid.
+
+use xpo_spec::monitors::{signed_above, MonitorParams};
+
+/// One cycle of the converters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonitorInputs {
+    pub temperature_adc: u16,
+    pub temperature_adc_valid: bool,
+    pub vcc_adc: u16,
+    pub vcc_adc_valid: bool,
+}
+
+/// The monitors and flags for the current state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonitorOutputs {
+    /// 1/256 °C, two's complement (lower page 14..15).
+    pub temperature: u16,
+    /// 100 µV (lower page 16..17).
+    pub vcc: u16,
+    /// Temperature HA, LA, HW, LW then Vcc HA, LA, HW, LW (lower byte 9).
+    pub flags: [bool; 8],
+}
+
+/// Both monitors, cycle by cycle.
+#[derive(Debug, Clone, Copy)]
+pub struct ModuleMonitorsModel {
+    p: MonitorParams,
+    temperature: Option<u16>,
+    vcc: Option<u16>,
+}
+
+/// The first sample loads; later ones move the average a quarter of the way.
+fn average(avg: Option<u16>, x: u16) -> u16 {
+    match avg {
+        None => x,
+        Some(a) if x >= a => a + ((x - a) >> 2),
+        Some(a) => a - ((a - x) >> 2),
+    }
+}
+
+impl ModuleMonitorsModel {
+    /// After reset: no sample yet.
+    pub fn new(p: MonitorParams) -> Self {
+        Self {
+            p,
+            temperature: None,
+            vcc: None,
+        }
+    }
+
+    /// The monitors and the flags against `thresholds` (temperature HA, LA,
+    /// HW, LW, then Vcc; page 02h order).
+    pub fn outputs(&self, thresholds: &[u16; 8]) -> MonitorOutputs {
+        let t = self.temperature.map(|a| self.p.temperature(a));
+        let v = self.vcc.map(|a| self.p.vcc_adc.apply(a));
+        let th = thresholds;
+        let tf = |f: fn(u16, u16) -> bool, k: usize| t.is_some_and(|t| f(t, th[k]));
+        let vf = |f: fn(u16, u16) -> bool, k: usize| v.is_some_and(|v| f(v, th[k]));
+        let above = |a: u16, b: u16| signed_above(a, b);
+        let below = |a: u16, b: u16| signed_above(b, a);
+        MonitorOutputs {
+            temperature: t.unwrap_or(0),
+            vcc: v.unwrap_or(0),
+            flags: [
+                tf(above, 0),
+                tf(below, 1),
+                tf(above, 2),
+                tf(below, 3),
+                vf(|a, b| a > b, 4),
+                vf(|a, b| a < b, 5),
+                vf(|a, b| a > b, 6),
+                vf(|a, b| a < b, 7),
+            ],
+        }
+    }
+
+    /// One rising edge.
+    pub fn step(&mut self, i: &MonitorInputs) {
+        if i.temperature_adc_valid {
+            let x = i.temperature_adc.saturating_sub(self.p.temperature_offset);
+            self.temperature = Some(average(self.temperature, x));
+        }
+        if i.vcc_adc_valid {
+            let x = i.vcc_adc.saturating_sub(self.p.vcc_offset);
+            self.vcc = Some(average(self.vcc, x));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xpo_spec::EngineConfig;
+
+    /// Typical thresholds (reference: 75/-5/70/0 degC, 3.63/2.97/3.464/3.134 V).
+    const TH: [u16; 8] = [
+        75 * 256,
+        (-5i16 * 256) as u16,
+        70 * 256,
+        0,
+        36300,
+        29700,
+        34640,
+        31340,
+    ];
+
+    #[test]
+    fn quiet_until_the_first_sample_then_compares_signed() {
+        let p = MonitorParams::new(&EngineConfig::default());
+        let mut m = ModuleMonitorsModel::new(p);
+        assert_eq!(
+            m.outputs(&TH),
+            MonitorOutputs::default(),
+            "no sample: quiet"
+        );
+        // -10 degC: 30/165 of 4096 codes = 744.7; 3.3 V = 3300 codes.
+        m.step(&MonitorInputs {
+            temperature_adc: 745,
+            temperature_adc_valid: true,
+            vcc_adc: 3300,
+            vcc_adc_valid: true,
+        });
+        let o = m.outputs(&TH);
+        assert!((o.temperature as i16 as f64 / 256.0 + 10.0).abs() < 0.1);
+        assert_eq!(o.vcc, 33000);
+        assert_eq!(
+            o.flags,
+            [false, true, false, true, false, false, false, false],
+            "below the low alarm and low warning, Vcc nominal"
+        );
+    }
+}
