@@ -83,6 +83,15 @@ pub struct LaserPhysics {
     pub short: bool,
     /// Fault injection: remaining fraction of slope efficiency (1.0 healthy).
     pub health: f64,
+    /// The monitor photodiode behind a tap of the output: its actual
+    /// responsivity (A/W) and the responsivity the `[laser]` calibration
+    /// assumed. They are equal by default; an aged or mis-calibrated
+    /// photodiode reads proportionally low or high, and APC then holds the
+    /// wrong optical power — as it does in a real module.
+    pub pd_responsivity_a_per_w: f64,
+    pub pd_nominal_a_per_w: f64,
+    /// Fraction of the output power the tap sends to the photodiode.
+    pub pd_tap: f64,
     dac_lsb_a: f64,
     adc_codes: f64,
     bias_fs_a: f64,
@@ -122,6 +131,9 @@ impl LaserPhysics {
             bias_sense_open: false,
             short: false,
             health: 1.0,
+            pd_responsivity_a_per_w: 0.9,
+            pd_nominal_a_per_w: 0.9,
+            pd_tap: 0.02,
             dac_lsb_a: l.dac_full_scale_ua as f64 / 1e6 / (1u64 << l.dac_bits) as f64,
             adc_codes: (1u64 << l.adc_bits) as f64,
             bias_fs_a: l.bias_adc_full_scale_ua as f64 / 1e6,
@@ -180,7 +192,13 @@ impl LaserPhysics {
         AdcSamples {
             bias_adc: self.code(sensed, self.bias_fs_a, self.bias_offset),
             bias_adc_valid: true,
-            power_adc: self.code(power, self.power_fs_w, self.power_offset),
+            power_adc: {
+                // Photocurrent against the photocurrent the calibration
+                // maps to full scale.
+                let current = power * self.pd_tap * self.pd_responsivity_a_per_w;
+                let full_scale = self.power_fs_w * self.pd_tap * self.pd_nominal_a_per_w;
+                self.code(current, full_scale, self.power_offset)
+            },
             power_adc_valid: true,
             voltage_adc: {
                 let (v, fs, off, codes) = (
@@ -276,6 +294,22 @@ impl ModuleSensors {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_low_responsivity_photodiode_reads_low() {
+        let cfg = EngineConfig::default();
+        let mut read = |resp: f64| {
+            let mut l = LaserPhysics::new(&cfg, 1, 0.0, 1);
+            l.pd_responsivity_a_per_w = resp;
+            l.step(2048, true).power_adc as f64
+        };
+        let (nominal, aged) = (read(0.9), read(0.72));
+        assert!(nominal > 100.0);
+        assert!(
+            (aged / nominal - 0.8).abs() < 0.01,
+            "{aged} / {nominal}: 80 % responsivity, 80 % reading"
+        );
+    }
 
     #[test]
     fn li_curve_has_a_threshold_and_a_slope() {

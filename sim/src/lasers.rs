@@ -26,6 +26,12 @@ pub enum LaserEvent {
         lane: usize,
         health: f64,
     },
+    /// One lane's monitor photodiode responsivity, A/W (aging; 0.9 is what
+    /// the calibration assumes).
+    Photodiode {
+        lane: usize,
+        a_per_w: f64,
+    },
     /// One lane's bias sense open (reads 0) or restored.
     OpenBiasSense {
         lane: usize,
@@ -110,6 +116,9 @@ impl LaserBench {
             LaserEvent::Supply(v) => self.module.vcc_v = v,
             LaserEvent::Health { lane, health } => self.lasers[lane].health = health,
             LaserEvent::OpenBiasSense { lane, open } => self.lasers[lane].bias_sense_open = open,
+            LaserEvent::Photodiode { lane, a_per_w } => {
+                self.lasers[lane].pd_responsivity_a_per_w = a_per_w
+            }
             LaserEvent::Short { lane, shorted } => self.lasers[lane].short = shorted,
         }
     }
@@ -279,8 +288,10 @@ pub fn default_bring_up(
 /// What a [`fault_campaign`] does, for reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CampaignPlan {
-    /// Rounds of `round_us` each.
+    /// Rounds of `round_us` each, started and run to their end (the faults
+    /// of a round cut short by the run's end may not have happened yet).
     pub rounds: u64,
+    pub complete_rounds: u64,
     pub round_us: u64,
     /// Interlock pulses that hit lanes ramping / lanes on.
     pub interlocks_during_ramp: u64,
@@ -334,6 +345,7 @@ pub fn fault_campaign(
     let mut bench = LaserBench::new(cfg, seed);
     let mut plan = CampaignPlan {
         rounds,
+        complete_rounds: cycles / us(ROUND_US).max(1),
         round_us: ROUND_US,
         ..Default::default()
     };
