@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn a_low_responsivity_photodiode_reads_low() {
         let cfg = EngineConfig::default();
-        let mut read = |resp: f64| {
+        let read = |resp: f64| {
             let mut l = LaserPhysics::new(&cfg, 1, 0.0, 1);
             l.pd_responsivity_a_per_w = resp;
             l.step(2048, true).power_adc as f64
