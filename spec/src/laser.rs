@@ -71,6 +71,18 @@ pub struct LaserParams {
     /// APC gains as right shifts.
     pub kp_shift: u8,
     pub ki_shift: u8,
+    /// Fraction bits of the APC integrator: it holds `code << frac` in 16
+    /// bits, so `min(4, 16 - dac_bits)`; errors below `2^ki_shift` then
+    /// still integrate (1/16 code steps with a 12-bit DAC).
+    pub integral_frac: u8,
+    /// The integrator step for a power error `e` (10 µW) is
+    /// `min((e >> ki_right) << ki_left, 65535)`: `ki_shift - frac` right or
+    /// `frac - ki_shift` left, whichever is positive, saturating to 65535
+    /// above `step_limit` (where the shift would overflow, and at most
+    /// 65534).
+    pub ki_right: u8,
+    pub ki_left: u8,
+    pub step_limit: u16,
     /// Forward-voltage sense: ADC offset and code to 15 mV (1Bh:232, U8,
     /// saturating at 255), from the `[monitors]` section.
     pub voltage_offset: u16,
@@ -78,10 +90,21 @@ pub struct LaserParams {
 }
 
 impl LaserParams {
+    /// The APC integrator step for power error `e`, in `1/2^integral_frac`
+    /// DAC codes.
+    pub fn integral_step(&self, e: u16) -> u16 {
+        if e > self.step_limit {
+            0xFFFF
+        } else {
+            (e >> self.ki_right) << self.ki_left
+        }
+    }
+
     /// The parameters of a validated `cfg`.
     pub fn new(cfg: &EngineConfig) -> Self {
         let l = &cfg.laser;
         let dac_max = (1u64 << l.dac_bits) - 1;
+        let frac = 16u32.saturating_sub(l.dac_bits).min(4);
         let code =
             |ua: u64| ((ua as u128 * (1u128 << l.dac_bits)) / l.dac_full_scale_ua as u128) as u64;
         Self {
@@ -99,6 +122,12 @@ impl LaserParams {
             tolerance: Ratio::new(l.tolerance_percent as u64, 100),
             kp_shift: l.apc_kp_shift as u8,
             ki_shift: l.apc_ki_shift as u8,
+            integral_frac: frac as u8,
+            ki_right: l.apc_ki_shift.saturating_sub(frac) as u8,
+            ki_left: frac.saturating_sub(l.apc_ki_shift) as u8,
+            // At most 65534 so the RTL's comparison is never constant
+            // (an error of 655 mW saturating is harmless).
+            step_limit: (0xFFFF >> frac.saturating_sub(l.apc_ki_shift)).min(0xFFFE) as u16,
             voltage_offset: cfg.monitors.lane_voltage_adc_offset as u16,
             voltage_adc: Ratio::new(
                 cfg.monitors.lane_voltage_full_scale_uv,
@@ -152,5 +181,23 @@ mod tests {
         assert_eq!(p.power_adc.apply(4096), 20000);
         // 5 % of a 100 mW setpoint.
         assert_eq!(p.tolerance.apply(10000), 500);
+        // 12-bit DAC: the integrator keeps 4 fraction bits, so a 20 uW
+        // error (2 units) still moves it by one 1/16 code (ki 2^-5 codes
+        // per 10 uW = 1/32 code per unit).
+        assert_eq!(p.integral_frac, 4);
+        assert_eq!(p.integral_step(2), 1);
+        assert_eq!(p.integral_step(1), 0);
+        let mut fine = EngineConfig::default();
+        fine.laser.dac_bits = 16;
+        fine.laser.apc_ki_shift = 0;
+        let q = LaserParams::new(&fine);
+        assert_eq!(q.integral_frac, 0, "a 16-bit DAC leaves no room");
+        assert_eq!(q.integral_step(40000), 40000);
+        let mut steep = EngineConfig::default();
+        steep.laser.apc_ki_shift = 1;
+        let r = LaserParams::new(&steep);
+        assert_eq!((r.ki_left, r.ki_right), (3, 0));
+        assert_eq!(r.integral_step(100), 800);
+        assert_eq!(r.integral_step(9000), 0xFFFF, "saturates");
     }
 }

@@ -39,14 +39,19 @@
 //!    - On, ACC: the bias moves towards the target by at most `slew_codes`;
 //!      the loop is within tolerance when the bias monitor is within the
 //!      tolerance of the bias setpoint;
-//!    - On, APC: with `e` the power error magnitude, the integrator moves by
-//!      `e >> ki_shift` towards more power when below the setpoint and less
-//!      when above, saturating at `max_code` going up and `min_code` going
-//!      down, then clamped to `[min_code, max_code]` (anti-windup); the
-//!      output is the integrator plus or minus `e >> kp_shift`, saturating
-//!      the same way; the bias moves towards it by at most `slew_codes`; the
-//!      loop is within tolerance when `e` is within the setpoint's
-//!      tolerance;
+//!    - On, APC: with `e` the power error magnitude, the integrator — DAC
+//!      codes with `integral_frac` fraction bits (4 with a 12-bit DAC), so
+//!      errors below `2^ki_shift` still integrate — moves by
+//!      `LaserParams::integral_step(e)` (`e << frac >> ki_shift`,
+//!      saturating at 65535) towards more power when below the setpoint and
+//!      less when above, saturating at `max_code << frac` going up and
+//!      `min_code << frac` going down, then clamped to that range
+//!      (anti-windup); the output is the integrator's whole codes
+//!      (`integral >> frac`) plus or minus `e >> kp_shift`, saturating at
+//!      `max_code` / `min_code`; the bias moves towards it by at most
+//!      `slew_codes`; the loop is within tolerance when `e` is within the
+//!      setpoint's tolerance. Entering On from Ramping loads the integrator
+//!      with `bias << frac`;
 //!    - On: the timer resets while within tolerance; otherwise, if the timer
 //!      plus one reaches `timeout_updates`: Fault, code 1 (APC) or 2 (ACC),
 //!      else it counts.
@@ -164,6 +169,7 @@ pub struct LaserLane {
     bias_error: Signal<Local, Bits<16>>,
     bias_in_tolerance: Signal<Local, Bit>,
     integral_step: Signal<Local, Bits<16>>,
+    integral_code: Signal<Local, Bits<16>>,
     proportional: Signal<Local, Bits<16>>,
     integral_raw: Signal<Local, Bits<16>>,
     integral_next: Signal<Local, Bits<16>>,
@@ -210,7 +216,13 @@ pub struct LaserLane {
     voltage_offset: Constant<Bits<16>>,
     voltage_max: Constant<Bits<16>>,
     kp: Constant<Bits<16>>,
-    ki: Constant<Bits<16>>,
+    ki_right: Constant<Bits<16>>,
+    ki_left: Constant<Bits<16>>,
+    step_limit: Constant<Bits<16>>,
+    full: Constant<Bits<16>>,
+    frac: Constant<Bits<16>>,
+    max_integral: Constant<Bits<16>>,
+    min_integral: Constant<Bits<16>>,
 }
 
 fn konst<const N: usize>(v: u64) -> Constant<Bits<N>> {
@@ -284,6 +296,7 @@ impl LaserLane {
             bias_error: Default::default(),
             bias_in_tolerance: Default::default(),
             integral_step: Default::default(),
+            integral_code: Default::default(),
             proportional: Default::default(),
             integral_raw: Default::default(),
             integral_next: Default::default(),
@@ -328,7 +341,13 @@ impl LaserLane {
             voltage_offset: konst(p.voltage_offset as u64),
             voltage_max: konst(255),
             kp: konst(p.kp_shift as u64),
-            ki: konst(p.ki_shift as u64),
+            ki_right: konst(p.ki_right as u64),
+            ki_left: konst(p.ki_left as u64),
+            step_limit: konst(p.step_limit as u64),
+            full: konst(0xFFFF),
+            frac: konst(p.integral_frac as u64),
+            max_integral: konst((p.max_code as u64) << p.integral_frac),
+            min_integral: konst((p.min_code as u64) << p.integral_frac),
         }
     }
 }
@@ -450,42 +469,48 @@ impl Logic for LaserLane {
         }
         self.bias_in_tolerance.next = self.bias_error.val() <= self.bias_tolerance.y.val();
         // APC: integrator and output, clamped to the advertised range.
-        self.integral_step.next = self.power_error.val() >> self.ki.val();
+        if self.power_error.val() > self.step_limit.val() {
+            self.integral_step.next = self.full.val();
+        } else {
+            self.integral_step.next =
+                (self.power_error.val() >> self.ki_right.val()) << self.ki_left.val();
+        }
         self.proportional.next = self.power_error.val() >> self.kp.val();
         // Every difference is taken only when it cannot wrap: the BMC
         // found an integrator below the minimum wrapping past the maximum.
         if self.power_low.val() {
-            if (self.integral.q.val() >= self.max_code.val())
-                | (self.max_code.val() - self.integral.q.val() < self.integral_step.val())
+            if (self.integral.q.val() >= self.max_integral.val())
+                | (self.max_integral.val() - self.integral.q.val() < self.integral_step.val())
             {
-                self.integral_raw.next = self.max_code.val();
+                self.integral_raw.next = self.max_integral.val();
             } else {
                 self.integral_raw.next = self.integral.q.val() + self.integral_step.val();
             }
-        } else if (self.integral.q.val() <= self.min_code.val())
-            | (self.integral.q.val() - self.min_code.val() < self.integral_step.val())
+        } else if (self.integral.q.val() <= self.min_integral.val())
+            | (self.integral.q.val() - self.min_integral.val() < self.integral_step.val())
         {
-            self.integral_raw.next = self.min_code.val();
+            self.integral_raw.next = self.min_integral.val();
         } else {
             self.integral_raw.next = self.integral.q.val() - self.integral_step.val();
         }
-        if self.integral_raw.val() > self.max_code.val() {
-            self.integral_next.next = self.max_code.val();
-        } else if self.integral_raw.val() < self.min_code.val() {
-            self.integral_next.next = self.min_code.val();
+        if self.integral_raw.val() > self.max_integral.val() {
+            self.integral_next.next = self.max_integral.val();
+        } else if self.integral_raw.val() < self.min_integral.val() {
+            self.integral_next.next = self.min_integral.val();
         } else {
             self.integral_next.next = self.integral_raw.val();
         }
+        self.integral_code.next = self.integral_next.val() >> self.frac.val();
         if self.power_low.val() {
-            if self.max_code.val() - self.integral_next.val() < self.proportional.val() {
+            if self.max_code.val() - self.integral_code.val() < self.proportional.val() {
                 self.goal.next = self.max_code.val();
             } else {
-                self.goal.next = self.integral_next.val() + self.proportional.val();
+                self.goal.next = self.integral_code.val() + self.proportional.val();
             }
-        } else if self.integral_next.val() - self.min_code.val() < self.proportional.val() {
+        } else if self.integral_code.val() - self.min_code.val() < self.proportional.val() {
             self.goal.next = self.min_code.val();
         } else {
-            self.goal.next = self.integral_next.val() - self.proportional.val();
+            self.goal.next = self.integral_code.val() - self.proportional.val();
         }
         if !self.apc.val() {
             self.goal.next = self.target.val();
@@ -541,7 +566,7 @@ impl Logic for LaserLane {
                     self.state.d.next = self.s_on.val();
                     self.timer.d.next = self.zero.val();
                     if self.apc.val() {
-                        self.integral.d.next = self.bias.q.val();
+                        self.integral.d.next = self.bias.q.val() << self.frac.val();
                     } else {
                         self.bias.d.next = self.slewed.val();
                     }

@@ -232,39 +232,37 @@ impl LaserLaneModel {
         let above = !power_low && !power_in_tolerance;
         let bias_in_tolerance =
             bias_mon.abs_diff(i.bias_setpoint) <= p.tolerance.apply(i.bias_setpoint);
-        // APC: integrator with anti-windup, output clamped.
-        let step = power_error >> p.ki_shift;
+        // APC: integrator (codes with `integral_frac` fraction bits) with
+        // anti-windup, output clamped.
+        let frac = p.integral_frac;
+        let (max_i, min_i) = (p.max_code << frac, p.min_code << frac);
+        let step = p.integral_step(power_error);
         let prop = power_error >> p.kp_shift;
         let raw = if power_low {
-            if q.integral >= p.max_code || p.max_code - q.integral < step {
-                p.max_code
+            if q.integral >= max_i || max_i - q.integral < step {
+                max_i
             } else {
                 q.integral + step
             }
-        } else if q.integral <= p.min_code || q.integral - p.min_code < step {
-            p.min_code
+        } else if q.integral <= min_i || q.integral - min_i < step {
+            min_i
         } else {
             q.integral - step
         };
-        let integral_next = if raw > p.max_code {
-            p.max_code
-        } else if raw < p.min_code {
-            p.min_code
-        } else {
-            raw
-        };
+        let whole = raw.clamp(min_i, max_i) >> frac;
+        let integral_next = raw.clamp(min_i, max_i);
         let goal = if !i.apc {
             target
         } else if power_low {
-            if p.max_code - integral_next < prop {
+            if p.max_code - whole < prop {
                 p.max_code
             } else {
-                integral_next + prop
+                whole + prop
             }
-        } else if integral_next - p.min_code < prop {
+        } else if whole - p.min_code < prop {
             p.min_code
         } else {
-            integral_next - prop
+            whole - prop
         };
         let slewed = slew(q.bias, goal, p.slew_codes);
         let ramp_done = if i.apc { !below } else { slewed == target };
@@ -300,7 +298,7 @@ impl LaserLaneModel {
                             self.state = LaneState::On;
                             self.timer = 0;
                             if i.apc {
-                                self.integral = q.bias;
+                                self.integral = q.bias << p.integral_frac;
                             } else {
                                 self.bias = slewed;
                             }
