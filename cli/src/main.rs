@@ -422,6 +422,7 @@ fn run(a: RunArgs) -> Result<u8> {
             "laser_safety": {
                 "violations": lasers.violations,
                 "interlock_cycles": lasers.interlock_cycles,
+                "dark_until_reenabled": lasers.dark_latches,
             },
             "laser_campaign": campaign,
             "count_mismatch_lanes": count_mismatch,
@@ -487,9 +488,10 @@ fn run(a: RunArgs) -> Result<u8> {
         );
         println!("  laser bring-up picture: {}", svg.display());
         println!(
-            "  laser safety: {} violations, interlock asserted {} cycles",
+            "  laser safety: {} violations, interlock asserted {} cycles, {} lanes kept dark until re-enabled",
             lasers.violations.len(),
-            lasers.interlock_cycles
+            lasers.interlock_cycles,
+            lasers.dark_latches
         );
         for v in &lasers.violations {
             println!("    {v}");

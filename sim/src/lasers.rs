@@ -73,7 +73,19 @@ pub struct LaserBench {
     params: xpo_spec::laser::LaserParams,
     interlock_before: bool,
     last_dac: Vec<u16>,
+    /// The host's LaneEnable writes `(cycle scheduled, bank, value)`, for
+    /// the "dark until re-enabled" property; empty: not checked.
+    enables: Vec<(u64, u8, u8)>,
+    lit: Vec<bool>,
+    dark_since: Vec<Option<u64>>,
+    /// Times a lane went dark by itself (a latched fault or the interlock)
+    /// while enabled: each then had to stay dark until re-enabled.
+    pub dark_latches: u64,
 }
+
+/// Longer than any scheduled AXI write waits behind others and takes to
+/// commit, in cycles.
+const WRITE_QUEUE_CYCLES: u64 = 4_000;
 
 impl LaserBench {
     /// Lasers for `cfg`, ADC noise of 0.7 codes (σ), a conversion every
@@ -94,6 +106,10 @@ impl LaserBench {
             params: xpo_spec::laser::LaserParams::new(cfg),
             interlock_before: false,
             last_dac: vec![0; cfg.laser_lanes],
+            enables: Vec::new(),
+            lit: vec![false; cfg.laser_lanes],
+            dark_since: vec![None; cfg.laser_lanes],
+            dark_latches: 0,
         }
     }
 
@@ -102,6 +118,63 @@ impl LaserBench {
         self.events.push((cycle, event));
         self.events.sort_by_key(|e| e.0);
         self
+    }
+
+    /// Also checks, every cycle, that a lane that goes dark by itself — a
+    /// latched fault, or the interlock, which disarms it — stays dark (no
+    /// driver enable, DAC 0) until the host clears its LaneEnable bit.
+    /// `enables` are the host's LaneEnable writes `(cycle scheduled, bank,
+    /// value)`. "By itself": while every write scheduled in the last
+    /// `WRITE_QUEUE_CYCLES` (and the latest before) keeps the lane enabled.
+    /// Light cannot return before the clearing write is even scheduled, so
+    /// the check raises no false alarms.
+    pub fn expect_enables(mut self, mut enables: Vec<(u64, u8, u8)>) -> Self {
+        enables.sort_by_key(|e| e.0);
+        self.enables = enables;
+        self
+    }
+
+    /// The "dark until re-enabled" property on the drive after an edge.
+    fn check_reenable(&mut self, cycle: u64, previous: &EngineOutputs) {
+        if self.enables.is_empty() {
+            return;
+        }
+        for (g, o) in previous.lasers.iter().enumerate() {
+            let (bank, bit) = ((g / 8) as u8, g % 8);
+            let clears =
+                |&&(c, b, v): &&(u64, u8, u8)| b == bank && v >> bit & 1 == 0 && c <= cycle;
+            let lit = o.driver_enable || o.bias_dac != 0;
+            if let Some(since) = self.dark_since[g] {
+                let cleared = self
+                    .enables
+                    .iter()
+                    .filter(clears)
+                    .any(|&(c, _, _)| c + WRITE_QUEUE_CYCLES > since);
+                if cleared {
+                    self.dark_since[g] = None;
+                } else if lit {
+                    self.violations.push(format!(
+                        "cycle {cycle}: laser {g} lit again after going dark at {since} with no disable"
+                    ));
+                }
+            }
+            let before = self
+                .enables
+                .iter()
+                .rev()
+                .find(|e| e.1 == bank && e.0 + WRITE_QUEUE_CYCLES <= cycle);
+            let window_clears = self
+                .enables
+                .iter()
+                .filter(clears)
+                .any(|&(c, _, _)| c + WRITE_QUEUE_CYCLES > cycle);
+            let enabled = before.is_some_and(|&(_, _, v)| v >> bit & 1 == 1) && !window_clears;
+            if self.lit[g] && !lit && enabled && self.dark_since[g].is_none() {
+                self.dark_since[g] = Some(cycle);
+                self.dark_latches += 1;
+            }
+            self.lit[g] = lit;
+        }
     }
 
     pub fn laser(&self, lane: usize) -> &LaserPhysics {
@@ -153,6 +226,7 @@ impl Stimulus for LaserBench {
             }
             self.last_dac[g] = o.bias_dac;
         }
+        self.check_reenable(cycle, previous);
         self.violations.truncate(100);
         inputs.mgmt.interlock = self.interlock;
         let m = self.module.step();
@@ -269,8 +343,12 @@ pub fn default_bring_up(
             (1u64 << n) - 1
         }
     };
+    let mut enables = Vec::new();
     for bank in 0..banks {
         let n = cfg.laser_lanes - 8 * bank as usize;
+        for (t, v) in [(10, all(n)), (515, 0), (520, all(n))] {
+            enables.push((us(t), bank, v as u8));
+        }
         at(10, field_writes(&map, "LaneEnable", bank, 0, all(n)));
         at(
             300,
@@ -281,7 +359,8 @@ pub fn default_bring_up(
     }
     let bench = LaserBench::new(cfg, seed)
         .at(us(500), LaserEvent::Interlock(true))
-        .at(us(505), LaserEvent::Interlock(false));
+        .at(us(505), LaserEvent::Interlock(false))
+        .expect_enables(enables);
     (script, bench)
 }
 
@@ -343,6 +422,7 @@ pub fn fault_campaign(
     };
     let mut script = Vec::new();
     let mut bench = LaserBench::new(cfg, seed);
+    let mut enables = Vec::new();
     let mut plan = CampaignPlan {
         rounds,
         complete_rounds: cycles / us(ROUND_US).max(1),
@@ -358,6 +438,7 @@ pub fn fault_campaign(
         };
         for bank in 0..banks {
             at(0, field_writes(&map, "LaneEnable", bank, 0, 0));
+            enables.push((us(t0), bank, 0));
             at(1, field_writes(&map, "LaserControlMode", bank, 0, 1));
             let checked = rng.gen_range(0..=all(bank));
             at(
@@ -401,6 +482,9 @@ pub fn fault_campaign(
         let hit = if r % 2 == 0 { 310 } else { 520 };
         for bank in 0..banks {
             at(10, field_writes(&map, "LaneEnable", bank, 0, all(bank)));
+            enables.push((us(t0 + 10), bank, all(bank) as u8));
+            enables.push((us(t0 + hit + 15), bank, 0));
+            enables.push((us(t0 + hit + 20), bank, all(bank) as u8));
             at(
                 300,
                 field_writes(&map, "OutputFiberChecked", bank, 0, all(bank)),
@@ -477,5 +561,5 @@ pub fn fault_campaign(
         plan.over_current_faults += 1;
         plan.acc_faults += 1;
     }
-    (script, bench, plan)
+    (script, bench.expect_enables(enables), plan)
 }

@@ -8,8 +8,8 @@
 //! exceeds the advertised maximum, and never rises by more than the slew.
 //! And a lane that goes dark by itself — a latched fault, or the interlock
 //! disarming it — stays dark until the host disables and re-enables it
-//! (`DarkUntilReenabled`, on the pins and the host's own LaneEnable
-//! writes). The block-level test (`laser_lane.rs`) checks the same on the
+//! (`LaserBench::expect_enables`, on the pins and the host's own
+//! LaneEnable writes). The block-level test (`laser_lane.rs`) checks the same on the
 //! fault state directly.
 
 use proptest::prelude::*;
@@ -43,7 +43,7 @@ proptest! {
             match kind {
                 0 | 1 => {
                     write("LaneEnable", 0, (v >> 8) as u64);
-                    enables.push((us(t), (v >> 8) as u8));
+                    enables.push((us(t), 0, (v >> 8) as u8));
                 }
                 2 => write("OutputFiberChecked", 0, (v >> 8) as u64),
                 3 => write("LaserControlMode", 0, (v & 1) as u64),
@@ -71,91 +71,14 @@ proptest! {
             .iter()
             .map(|&k| build_engine(k, &cfg).unwrap())
             .collect();
-        let mut watch = DarkUntilReenabled::new(enables);
+        let mut bench = bench.expect_enables(enables);
         let mut both = xpo_sim::traffic::Both(&mut host, &mut bench);
-        let mut all = xpo_sim::traffic::Both(&mut both, &mut watch);
         let r = Lockstep::new(engines).run(
-            &mut Endless(&mut all),
+            &mut Endless(&mut both),
             &LockstepOptions { cycles: us(400), ..Default::default() },
         );
         assert_agree(&r);
         prop_assert!(bench.violations.is_empty(), "{:#?}", bench.violations);
-        prop_assert!(watch.violations.is_empty(), "{:#?}", watch.violations);
-    }
-}
-
-/// "A latched fault keeps the laser dark until disable/enable", from the
-/// outside: a lane that goes dark while every LaneEnable write scheduled in
-/// the last `QUEUE` cycles (and the latest before) keeps it enabled went
-/// dark by itself — a fault, or the interlock, which also disarms it. It
-/// must stay dark (no driver enable, DAC 0) until the host has issued a
-/// LaneEnable write clearing its bit. Scheduled writes may wait behind
-/// others, but never for `QUEUE` cycles, and light cannot come back before
-/// the clearing write is even scheduled: no false alarms.
-struct DarkUntilReenabled {
-    /// `(cycle issued, LaneEnable value)`, in issue order.
-    enables: Vec<(u64, u8)>,
-    lit: [bool; 8],
-    /// The cycle a lane went dark by itself.
-    dark_since: [Option<u64>; 8],
-    violations: Vec<String>,
-    /// Lanes that went dark by itself, over the run.
-    latched: u64,
-}
-
-/// Longer than any scheduled AXI write waits and takes to commit (a script
-/// of at most 40 operations of a few words each).
-const QUEUE: u64 = 4_000;
-
-impl DarkUntilReenabled {
-    fn new(mut enables: Vec<(u64, u8)>) -> Self {
-        enables.sort_by_key(|e| e.0);
-        Self {
-            enables,
-            lit: [false; 8],
-            dark_since: [None; 8],
-            violations: Vec::new(),
-            latched: 0,
-        }
-    }
-}
-
-impl xpo_sim::Stimulus for DarkUntilReenabled {
-    fn drive(
-        &mut self,
-        cycle: u64,
-        previous: &xpo_spec::EngineOutputs,
-        _inputs: &mut xpo_spec::EngineInputs,
-    ) {
-        for (g, o) in previous.lasers.iter().enumerate().take(8) {
-            let lit = o.driver_enable || o.bias_dac != 0;
-            if let Some(since) = self.dark_since[g] {
-                let cleared = self
-                    .enables
-                    .iter()
-                    .any(|&(c, v)| c + QUEUE > since && c <= cycle && v >> g & 1 == 0);
-                if cleared {
-                    self.dark_since[g] = None;
-                } else if lit && self.violations.len() < 20 {
-                    self.violations.push(format!(
-                        "cycle {cycle}: laser {g} lit again after going dark at {since} with no disable"
-                    ));
-                }
-            }
-            // Enabled for sure: the latest write before the window sets the
-            // bit and none in the window clears it.
-            let before = self.enables.iter().rev().find(|e| e.0 + QUEUE <= cycle);
-            let window_clears = self
-                .enables
-                .iter()
-                .any(|&(c, v)| c <= cycle && c + QUEUE > cycle && v >> g & 1 == 0);
-            let enabled = before.is_some_and(|&(_, v)| v >> g & 1 == 1) && !window_clears;
-            if self.lit[g] && !lit && enabled && self.dark_since[g].is_none() {
-                self.dark_since[g] = Some(cycle);
-                self.latched += 1;
-            }
-            self.lit[g] = lit;
-        }
     }
 }
 

@@ -45,6 +45,11 @@ fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
     at(600, "OutputFiberChecked", 0, 0xFF);
     // ACC from 900 us: every lane follows its 250 mA bias setpoint.
     at(900, "LaserControlMode", 0, 0);
+    // The host's LaneEnable writes above, for the "dark until re-enabled"
+    // property the bench checks every cycle.
+    let enables = [(10, 0x37), (250, 0xF7), (310, 0x00), (320, 0xFF)]
+        .map(|(t, v)| (us(t), 0, v))
+        .to_vec();
     let bench = LaserBench::new(cfg, 41)
         // Lane 3 degraded: APC cannot reach its setpoint: fault 1.
         .at(
@@ -77,7 +82,8 @@ fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
         // alarm) and the supply sags below its 3.134 V low warning (not the
         // 2.97 V alarm): lower-page flags.
         .at(us(1_000), LaserEvent::ModuleTemperature(72.0))
-        .at(us(1_100), LaserEvent::Supply(3.10));
+        .at(us(1_100), LaserEvent::Supply(3.10))
+        .expect_enables(enables);
     (script, bench, us(1_460))
 }
 
@@ -119,6 +125,9 @@ fn run_script(
 fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
     assert!(bench.violations.is_empty(), "{:#?}", bench.violations);
     assert!(bench.interlock_cycles > 400, "{}", bench.interlock_cycles);
+    // Lanes went dark by themselves (the interlock on the enabled lanes,
+    // the three faults) and each stayed dark until the host re-enabled it.
+    assert!(bench.dark_latches >= 8, "{}", bench.dark_latches);
     let mut d = Driver::new(host, cfg.register_map());
     let mut lane = |g: usize| {
         (
