@@ -73,19 +73,34 @@ pub struct LaserBench {
     params: xpo_spec::laser::LaserParams,
     interlock_before: bool,
     last_dac: Vec<u16>,
-    /// The host's LaneEnable writes `(cycle scheduled, bank, value)`, for
-    /// the "dark until re-enabled" property; empty: not checked.
-    enables: Vec<(u64, u8, u8)>,
-    lit: Vec<bool>,
-    dark_since: Vec<Option<u64>>,
+    /// The "dark until re-enabled" watch, if enabled.
+    watch: Option<EnableWatch>,
     /// Times a lane went dark by itself (a latched fault or the interlock)
     /// while enabled: each then had to stay dark until re-enabled.
     pub dark_latches: u64,
 }
 
-/// Longer than any scheduled AXI write waits behind others and takes to
-/// commit, in cycles.
-const WRITE_QUEUE_CYCLES: u64 = 4_000;
+/// What the "dark until re-enabled" property follows on the AXI pins: the
+/// host's writes of LaneEnable (1Ah:220), from their presentation to their
+/// response.
+#[derive(Debug, Clone)]
+struct EnableWatch {
+    /// Per bank: the AXI word holding LaneEnable and its byte lane.
+    words: Vec<(u32, u32)>,
+    /// The write being presented: address, then data and strobes.
+    aw: Option<u32>,
+    w: Option<(u32, u8)>,
+    /// A LaneEnable write in flight `(bank, value)`: presented, not yet
+    /// answered.
+    pending: Option<(usize, u8)>,
+    bvalid_before: bool,
+    /// Per bank, the LaneEnable value of the last answered write (reset 0).
+    committed: Vec<u8>,
+    /// Per lane: the last cycle a write clearing its bit was presented.
+    cleared_at: Vec<Option<u64>>,
+    lit: Vec<bool>,
+    dark_since: Vec<Option<u64>>,
+}
 
 impl LaserBench {
     /// Lasers for `cfg`, ADC noise of 0.7 codes (σ), a conversion every
@@ -106,9 +121,7 @@ impl LaserBench {
             params: xpo_spec::laser::LaserParams::new(cfg),
             interlock_before: false,
             last_dac: vec![0; cfg.laser_lanes],
-            enables: Vec::new(),
-            lit: vec![false; cfg.laser_lanes],
-            dark_since: vec![None; cfg.laser_lanes],
+            watch: None,
             dark_latches: 0,
         }
     }
@@ -122,58 +135,98 @@ impl LaserBench {
 
     /// Also checks, every cycle, that a lane that goes dark by itself — a
     /// latched fault, or the interlock, which disarms it — stays dark (no
-    /// driver enable, DAC 0) until the host clears its LaneEnable bit.
-    /// `enables` are the host's LaneEnable writes `(cycle scheduled, bank,
-    /// value)`. "By itself": while every write scheduled in the last
-    /// `WRITE_QUEUE_CYCLES` (and the latest before) keeps the lane enabled.
-    /// Light cannot return before the clearing write is even scheduled, so
-    /// the check raises no false alarms.
-    pub fn expect_enables(mut self, mut enables: Vec<(u64, u8, u8)>) -> Self {
-        enables.sort_by_key(|e| e.0);
-        self.enables = enables;
+    /// driver enable, DAC 0) until the host clears its LaneEnable bit. The
+    /// bench follows the host's LaneEnable writes on the AXI pins (the host
+    /// must write LaneEnable over AXI, and not reset the module): a lane
+    /// went dark by itself when the last answered write keeps it enabled
+    /// and no LaneEnable write is in flight; it may light again only after
+    /// a write clearing its bit was presented. Light cannot return before
+    /// that, so the check raises no false alarms.
+    pub fn watching_lane_enable(mut self, cfg: &EngineConfig) -> Self {
+        let map = cfg.register_map();
+        let f = map.field("LaneEnable").expect("LaneEnable in the map");
+        let banks = cfg.laser_lanes.div_ceil(8) as u8;
+        let words = (0..banks)
+            .map(|b| {
+                let addr = xpo_spec::regmap::linear_address(b, f.page, f.byte);
+                (addr & !3, addr & 3)
+            })
+            .collect();
+        let n = cfg.laser_lanes;
+        self.watch = Some(EnableWatch {
+            words,
+            aw: None,
+            w: None,
+            pending: None,
+            bvalid_before: false,
+            committed: vec![0; banks as usize],
+            cleared_at: vec![None; n],
+            lit: vec![false; n],
+            dark_since: vec![None; n],
+        });
         self
     }
 
-    /// The "dark until re-enabled" property on the drive after an edge.
-    fn check_reenable(&mut self, cycle: u64, previous: &EngineOutputs) {
-        if self.enables.is_empty() {
+    /// The "dark until re-enabled" property: this cycle's AXI inputs, the
+    /// drive after the previous edge.
+    fn check_reenable(&mut self, cycle: u64, previous: &EngineOutputs, inputs: &EngineInputs) {
+        let Some(w) = self.watch.as_mut() else {
             return;
+        };
+        // A response (seen after the previous edge) ends the write in flight
+        // before this cycle's inputs may present the next one.
+        let bvalid = previous.mgmt.axi_bvalid;
+        if bvalid && !w.bvalid_before {
+            if let Some((bank, value)) = w.pending {
+                if previous.mgmt.axi_bresp == xpo_host::mgmt::axi::resp::OKAY {
+                    w.committed[bank] = value;
+                }
+            }
+            w.aw = None;
+            w.w = None;
+            w.pending = None;
+        }
+        w.bvalid_before = bvalid;
+        let m = &inputs.mgmt;
+        if m.axi_awvalid {
+            w.aw = Some(m.axi_awaddr);
+        }
+        if m.axi_wvalid {
+            w.w = Some((m.axi_wdata, m.axi_wstrb));
+        }
+        if let (Some(addr), Some((data, strb)), None) = (w.aw, w.w, w.pending) {
+            let hit = w
+                .words
+                .iter()
+                .position(|&(word, lane)| addr & !3 == word && strb >> lane & 1 == 1);
+            if let Some(bank) = hit {
+                let value = (data >> (8 * w.words[bank].1)) as u8;
+                w.pending = Some((bank, value));
+                for bit in 0..8 {
+                    let g = 8 * bank + bit;
+                    if g < w.cleared_at.len() && value >> bit & 1 == 0 {
+                        w.cleared_at[g] = Some(cycle);
+                    }
+                }
+            }
         }
         for (g, o) in previous.lasers.iter().enumerate() {
-            let (bank, bit) = ((g / 8) as u8, g % 8);
-            let clears =
-                |&&(c, b, v): &&(u64, u8, u8)| b == bank && v >> bit & 1 == 0 && c <= cycle;
             let lit = o.driver_enable || o.bias_dac != 0;
-            if let Some(since) = self.dark_since[g] {
-                let cleared = self
-                    .enables
-                    .iter()
-                    .filter(clears)
-                    .any(|&(c, _, _)| c + WRITE_QUEUE_CYCLES > since);
-                if cleared {
-                    self.dark_since[g] = None;
+            if let Some(since) = w.dark_since[g] {
+                if w.cleared_at[g].is_some_and(|c| c >= since) {
+                    w.dark_since[g] = None;
                 } else if lit {
                     self.violations.push(format!(
                         "cycle {cycle}: laser {g} lit again after going dark at {since} with no disable"
                     ));
                 }
             }
-            let before = self
-                .enables
-                .iter()
-                .rev()
-                .find(|e| e.1 == bank && e.0 + WRITE_QUEUE_CYCLES <= cycle);
-            let window_clears = self
-                .enables
-                .iter()
-                .filter(clears)
-                .any(|&(c, _, _)| c + WRITE_QUEUE_CYCLES > cycle);
-            let enabled = before.is_some_and(|&(_, _, v)| v >> bit & 1 == 1) && !window_clears;
-            if self.lit[g] && !lit && enabled && self.dark_since[g].is_none() {
-                self.dark_since[g] = Some(cycle);
+            let enabled = w.committed[g / 8] >> (g % 8) & 1 == 1 && w.pending.is_none();
+            if w.lit[g] && !lit && enabled && w.dark_since[g].is_none() {
+                w.dark_since[g] = Some(cycle);
                 self.dark_latches += 1;
             }
-            self.lit[g] = lit;
+            w.lit[g] = lit;
         }
     }
 
@@ -226,7 +279,7 @@ impl Stimulus for LaserBench {
             }
             self.last_dac[g] = o.bias_dac;
         }
-        self.check_reenable(cycle, previous);
+        self.check_reenable(cycle, previous, inputs);
         self.violations.truncate(100);
         inputs.mgmt.interlock = self.interlock;
         let m = self.module.step();
@@ -343,12 +396,8 @@ pub fn default_bring_up(
             (1u64 << n) - 1
         }
     };
-    let mut enables = Vec::new();
     for bank in 0..banks {
         let n = cfg.laser_lanes - 8 * bank as usize;
-        for (t, v) in [(10, all(n)), (515, 0), (520, all(n))] {
-            enables.push((us(t), bank, v as u8));
-        }
         at(10, field_writes(&map, "LaneEnable", bank, 0, all(n)));
         at(
             300,
@@ -360,7 +409,7 @@ pub fn default_bring_up(
     let bench = LaserBench::new(cfg, seed)
         .at(us(500), LaserEvent::Interlock(true))
         .at(us(505), LaserEvent::Interlock(false))
-        .expect_enables(enables);
+        .watching_lane_enable(cfg);
     (script, bench)
 }
 
@@ -421,8 +470,7 @@ pub fn fault_campaign(
         (1u64 << k) - 1
     };
     let mut script = Vec::new();
-    let mut bench = LaserBench::new(cfg, seed);
-    let mut enables = Vec::new();
+    let mut bench = LaserBench::new(cfg, seed).watching_lane_enable(cfg);
     let mut plan = CampaignPlan {
         rounds,
         complete_rounds: cycles / us(ROUND_US).max(1),
@@ -438,7 +486,6 @@ pub fn fault_campaign(
         };
         for bank in 0..banks {
             at(0, field_writes(&map, "LaneEnable", bank, 0, 0));
-            enables.push((us(t0), bank, 0));
             at(1, field_writes(&map, "LaserControlMode", bank, 0, 1));
             let checked = rng.gen_range(0..=all(bank));
             at(
@@ -482,9 +529,6 @@ pub fn fault_campaign(
         let hit = if r % 2 == 0 { 310 } else { 520 };
         for bank in 0..banks {
             at(10, field_writes(&map, "LaneEnable", bank, 0, all(bank)));
-            enables.push((us(t0 + 10), bank, all(bank) as u8));
-            enables.push((us(t0 + hit + 15), bank, 0));
-            enables.push((us(t0 + hit + 20), bank, all(bank) as u8));
             at(
                 300,
                 field_writes(&map, "OutputFiberChecked", bank, 0, all(bank)),
@@ -561,5 +605,5 @@ pub fn fault_campaign(
         plan.over_current_faults += 1;
         plan.acc_faults += 1;
     }
-    (script, bench.expect_enables(enables), plan)
+    (script, bench, plan)
 }

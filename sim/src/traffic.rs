@@ -89,6 +89,8 @@ pub struct BusTraffic {
     /// Mean idle cycles between I2C transactions.
     i2c_idle: u32,
     software_reset: (u8, u8),
+    /// Lower-page byte of PageSelect.
+    page_select: u8,
     module_state: (u8, u8, u8),
     module_controls: (u8, u8),
     low_power_bits: (u8, u8),
@@ -128,6 +130,7 @@ impl BusTraffic {
             low_power_pin: false,
             i2c_idle: 2_000,
             software_reset: (sr_byte, sr_mask),
+            page_select: locate(&map, "PageSelect").0,
             module_state: locate(&map, "ModuleState"),
             module_controls: (sr_byte, controls),
             low_power_bits: (
@@ -214,12 +217,17 @@ impl BusTraffic {
     fn tame(&self, byte: u8, v: u8) -> u8 {
         if byte == self.software_reset.0 && !self.resets {
             v & !self.software_reset.1
+        } else if byte == self.page_select && self.spared.contains(&v) {
+            // The window never moves onto a spared page (an I2C write to
+            // it would then reach the pages left to the script).
+            0
         } else {
             v
         }
     }
 
     fn plan_i2c(&mut self) -> I2cOp {
+        // (PageSelect is tamed in `tame`.)
         let pages: Vec<u8> = self.map.pages.iter().map(|p| p.page).collect();
         let speed = match self.rng.gen_range(0..10) {
             0 => 400_000,
@@ -397,10 +405,14 @@ impl BusTraffic {
                 if word >= 128 && self.spared.contains(&page) {
                     return AxiOp::Read { addr: word };
                 }
-                // Keep SoftwareReset out unless resets are enabled.
-                let (sr_byte, sr_bit) = self.software_reset;
-                if word == sr_byte as u32 & !3 && !self.resets {
-                    data &= !((sr_bit as u32) << (8 * (sr_byte & 3)));
+                // Keep SoftwareReset out unless resets are enabled, and the
+                // window off spared pages.
+                if word < 128 {
+                    let mut bytes = data.to_le_bytes();
+                    for (k, b) in bytes.iter_mut().enumerate() {
+                        *b = self.tame(word as u8 + k as u8, *b);
+                    }
+                    data = u32::from_le_bytes(bytes);
                 }
                 AxiOp::Write {
                     addr: word,

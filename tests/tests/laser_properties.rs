@@ -8,8 +8,8 @@
 //! exceeds the advertised maximum, and never rises by more than the slew.
 //! And a lane that goes dark by itself — a latched fault, or the interlock
 //! disarming it — stays dark until the host disables and re-enables it
-//! (`LaserBench::expect_enables`, on the pins and the host's own
-//! LaneEnable writes). The block-level test (`laser_lane.rs`) checks the same on the
+//! (`LaserBench::watching_lane_enable`, from the pins and the host's
+//! LaneEnable writes on the AXI bus). The block-level test (`laser_lane.rs`) checks the same on the
 //! fault state directly.
 
 use proptest::prelude::*;
@@ -32,7 +32,6 @@ proptest! {
         let us = |t: u64| cfg.cycles_for_ns(t * 1_000);
         let mut script = Vec::new();
         let mut bench = LaserBench::new(&cfg, seed);
-        let mut enables = Vec::new();
         for &(t, kind, v) in &ops {
             let lane = (v % 8) as usize;
             let mut write = |name: &str, instance: u8, value: u64| {
@@ -43,7 +42,6 @@ proptest! {
             match kind {
                 0 | 1 => {
                     write("LaneEnable", 0, (v >> 8) as u64);
-                    enables.push((us(t), 0, (v >> 8) as u8));
                 }
                 2 => write("OutputFiberChecked", 0, (v >> 8) as u64),
                 3 => write("LaserControlMode", 0, (v & 1) as u64),
@@ -71,7 +69,7 @@ proptest! {
             .iter()
             .map(|&k| build_engine(k, &cfg).unwrap())
             .collect();
-        let mut bench = bench.expect_enables(enables);
+        let mut bench = bench.watching_lane_enable(&cfg);
         let mut both = xpo_sim::traffic::Both(&mut host, &mut bench);
         let r = Lockstep::new(engines).run(
             &mut Endless(&mut both),

@@ -45,11 +45,6 @@ fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
     at(600, "OutputFiberChecked", 0, 0xFF);
     // ACC from 900 us: every lane follows its 250 mA bias setpoint.
     at(900, "LaserControlMode", 0, 0);
-    // The host's LaneEnable writes above, for the "dark until re-enabled"
-    // property the bench checks every cycle.
-    let enables = [(10, 0x37), (250, 0xF7), (310, 0x00), (320, 0xFF)]
-        .map(|(t, v)| (us(t), 0, v))
-        .to_vec();
     let bench = LaserBench::new(cfg, 41)
         // Lane 3 degraded: APC cannot reach its setpoint: fault 1.
         .at(
@@ -83,7 +78,7 @@ fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
         // 2.97 V alarm): lower-page flags.
         .at(us(1_000), LaserEvent::ModuleTemperature(72.0))
         .at(us(1_100), LaserEvent::Supply(3.10))
-        .expect_enables(enables);
+        .watching_lane_enable(cfg);
     (script, bench, us(1_460))
 }
 
