@@ -596,14 +596,11 @@ pub fn fault_campaign(
             )
             .at(ev(hit), LaserEvent::Interlock(true))
             .at(ev(hit + pulse), LaserEvent::Interlock(false));
-        if r % 2 == 0 {
-            plan.interlocks_during_ramp += 1;
-        } else {
-            plan.interlocks_during_on += 1;
-        }
-        plan.apc_faults += 1;
-        plan.over_current_faults += 1;
-        plan.acc_faults += 1;
     }
+    // Even rounds pulse the interlock while lanes ramp, odd ones while they
+    // are on; every round provokes each fault once.
+    plan.interlocks_during_ramp = rounds.div_ceil(2);
+    plan.interlocks_during_on = rounds / 2;
+    (plan.apc_faults, plan.over_current_faults, plan.acc_faults) = (rounds, rounds, rounds);
     (script, bench, plan)
 }

@@ -40,9 +40,7 @@ proptest! {
                 }
             };
             match kind {
-                0 | 1 => {
-                    write("LaneEnable", 0, (v >> 8) as u64);
-                }
+                0 | 1 => write("LaneEnable", 0, (v >> 8) as u64),
                 2 => write("OutputFiberChecked", 0, (v >> 8) as u64),
                 3 => write("LaserControlMode", 0, (v & 1) as u64),
                 4 => write("BiasSetpoint", lane as u8, (v % 6_500) as u64),

@@ -249,8 +249,8 @@ impl LaserLaneModel {
         } else {
             q.integral - step
         };
-        let whole = raw.clamp(min_i, max_i) >> frac;
         let integral_next = raw.clamp(min_i, max_i);
+        let whole = integral_next >> frac;
         let goal = if !i.apc {
             target
         } else if power_low {
