@@ -7,7 +7,10 @@ use xpo_host::Model;
 use xpo_spec::{Engine, EngineConfig};
 
 /// The three implementations of the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum EngineKind {
     /// The host-side reference model (`xpo-host`).
     Model,

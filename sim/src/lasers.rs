@@ -44,6 +44,104 @@ pub enum LaserEvent {
     },
 }
 
+/// A safety property of the laser drive, checked every cycle on the
+/// reference engine's outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "property", rename_all = "snake_case")]
+pub enum SafetyProperty {
+    /// The lane was lit (driver enabled or a DAC code) the edge after the
+    /// interlock was asserted.
+    DarkUnderInterlock,
+    /// The DAC code exceeded the maximum bias code.
+    MaxBias { dac: u16, max: u16 },
+    /// The DAC code rose by more than the slew in one cycle.
+    Slew { from: u16, to: u16, slew: u16 },
+    /// The lane lit again after going dark by itself at cycle `since`,
+    /// with no LaneEnable write clearing its bit in between.
+    DarkUntilReenabled { since: u64 },
+}
+
+/// One violation of a [`SafetyProperty`]: where and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SafetyViolation {
+    pub cycle: u64,
+    pub lane: usize,
+    #[serde(flatten)]
+    pub property: SafetyProperty,
+}
+
+impl std::fmt::Display for SafetyViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (cycle, g) = (self.cycle, self.lane);
+        match self.property {
+            SafetyProperty::DarkUnderInterlock => {
+                write!(
+                    f,
+                    "cycle {cycle}: laser {g} lit with the interlock asserted"
+                )
+            }
+            SafetyProperty::MaxBias { dac, max } => {
+                write!(
+                    f,
+                    "cycle {cycle}: laser {g} DAC {dac} above the maximum {max}"
+                )
+            }
+            SafetyProperty::Slew { from, to, slew } => {
+                write!(
+                    f,
+                    "cycle {cycle}: laser {g} DAC rose {from} -> {to} (slew {slew})"
+                )
+            }
+            SafetyProperty::DarkUntilReenabled { since } => write!(
+                f,
+                "cycle {cycle}: laser {g} lit again after going dark at {since} with no disable"
+            ),
+        }
+    }
+}
+
+/// Why a lane went dark by itself while enabled, as the bench saw it: the
+/// condition of its laser (or the interlock pin) at that moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DarkCause {
+    Interlock,
+    /// A degraded laser: the APC loop cannot reach its setpoint.
+    Degraded,
+    /// A shorted driver: the bias sense reads above the over-current trip.
+    Shorted,
+    /// An open bias sense: the ACC loop cannot reach its setpoint.
+    OpenSense,
+    /// None of the above.
+    Unexplained,
+}
+
+/// What the bench saw happen to the lasers, counted on the reference
+/// engine's drive (never taken from a schedule).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LaserObservations {
+    /// Cycles the interlock was asserted.
+    pub interlock_cycles: u64,
+    /// Interlock assertions that found some lane still ramping (its DAC
+    /// rising at more than half the slew over the last microsecond).
+    pub interlocks_during_ramp: u64,
+    /// Interlock assertions that found lanes lit, none of them ramping.
+    pub interlocks_during_on: u64,
+    /// Interlock assertions while every lane was dark.
+    pub interlocks_while_dark: u64,
+    /// Times a lane went dark by itself (a latched fault or the interlock)
+    /// while enabled; each then had to stay dark until re-enabled. Counted
+    /// only with [`LaserBench::watching_lane_enable`].
+    pub dark_until_reenabled: u64,
+    /// Of those, by the laser's condition when the lane went dark: a
+    /// degraded laser (APC loop fault), a shorted driver (over-current), an
+    /// open bias sense (ACC loop fault), the interlock, or none of these.
+    pub dark_on_degraded: u64,
+    pub dark_on_short: u64,
+    pub dark_on_open_sense: u64,
+    pub dark_on_interlock: u64,
+    pub dark_unexplained: u64,
+}
+
 /// One recorded point of a lane: time, bias current and optical power.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LaserSample {
@@ -66,19 +164,25 @@ pub struct LaserBench {
     /// Safety properties checked on the reference engine's drive every
     /// cycle: the interlock darkens every lane by the next edge, the DAC
     /// code never exceeds the maximum bias, and never rises by more than
-    /// the slew in one cycle. Each violation, described.
-    pub violations: Vec<String>,
-    /// Cycles the interlock was asserted.
-    pub interlock_cycles: u64,
+    /// the slew in one cycle (the first [`MAX_VIOLATIONS`] kept).
+    pub violations: Vec<SafetyViolation>,
+    /// What happened, counted.
+    pub seen: LaserObservations,
     params: xpo_spec::laser::LaserParams,
     interlock_before: bool,
     last_dac: Vec<u16>,
+    /// Cycles in a microsecond, and each lane's DAC code at the last two
+    /// microsecond boundaries (to tell a ramp from a regulated lane).
+    cycles_per_us: u64,
+    dac_marks: Vec<[u16; 2]>,
+    /// A DAC rise over a microsecond above this is a ramp.
+    ramp_codes_per_us: u16,
     /// The "dark until re-enabled" watch, if enabled.
     watch: Option<EnableWatch>,
-    /// Times a lane went dark by itself (a latched fault or the interlock)
-    /// while enabled: each then had to stay dark until re-enabled.
-    pub dark_latches: u64,
 }
+
+/// Violations kept per run: the first ones tell the story.
+pub const MAX_VIOLATIONS: usize = 100;
 
 /// What the "dark until re-enabled" property follows on the AXI pins: the
 /// host's writes of LaneEnable (1Ah:220), from their presentation to their
@@ -106,6 +210,8 @@ impl LaserBench {
     /// Lasers for `cfg`, ADC noise of 0.7 codes (σ), a conversion every
     /// 8 cycles, seeded per lane from `seed`.
     pub fn new(cfg: &EngineConfig, seed: u64) -> Self {
+        let params = xpo_spec::laser::LaserParams::new(cfg);
+        let cycles_per_us = cfg.cycles_for_ns(1_000).max(1);
         Self {
             lasers: (0..cfg.laser_lanes)
                 .map(|g| LaserPhysics::new(cfg, seed.wrapping_add(g as u64 * 7919), 0.7, 8))
@@ -117,12 +223,17 @@ impl LaserBench {
             record_every: 0,
             trace: vec![Vec::new(); cfg.laser_lanes],
             violations: Vec::new(),
-            interlock_cycles: 0,
-            params: xpo_spec::laser::LaserParams::new(cfg),
+            seen: LaserObservations::default(),
+            params,
             interlock_before: false,
             last_dac: vec![0; cfg.laser_lanes],
+            cycles_per_us,
+            dac_marks: vec![[0; 2]; cfg.laser_lanes],
+            ramp_codes_per_us: (params.slew_codes as u64 * cycles_per_us
+                / params.update_cycles.max(1) as u64
+                / 2)
+            .max(4) as u16,
             watch: None,
-            dark_latches: 0,
         }
     }
 
@@ -216,18 +327,61 @@ impl LaserBench {
                 if w.cleared_at[g].is_some_and(|c| c >= since) {
                     w.dark_since[g] = None;
                 } else if lit {
-                    self.violations.push(format!(
-                        "cycle {cycle}: laser {g} lit again after going dark at {since} with no disable"
-                    ));
+                    self.violations.push(SafetyViolation {
+                        cycle,
+                        lane: g,
+                        property: SafetyProperty::DarkUntilReenabled { since },
+                    });
                 }
             }
             let enabled = w.committed[g / 8] >> (g % 8) & 1 == 1 && w.pending.is_none();
             if w.lit[g] && !lit && enabled && w.dark_since[g].is_none() {
                 w.dark_since[g] = Some(cycle);
-                self.dark_latches += 1;
+                let cause = if self.interlock_before {
+                    DarkCause::Interlock
+                } else {
+                    let l = &self.lasers[g];
+                    if l.short {
+                        DarkCause::Shorted
+                    } else if l.bias_sense_open {
+                        DarkCause::OpenSense
+                    } else if l.health < 1.0 {
+                        DarkCause::Degraded
+                    } else {
+                        DarkCause::Unexplained
+                    }
+                };
+                let s = &mut self.seen;
+                s.dark_until_reenabled += 1;
+                *match cause {
+                    DarkCause::Interlock => &mut s.dark_on_interlock,
+                    DarkCause::Degraded => &mut s.dark_on_degraded,
+                    DarkCause::Shorted => &mut s.dark_on_short,
+                    DarkCause::OpenSense => &mut s.dark_on_open_sense,
+                    DarkCause::Unexplained => &mut s.dark_unexplained,
+                } += 1;
             }
             w.lit[g] = lit;
         }
+    }
+
+    /// Classifies an interlock assertion by what it found: a lane still
+    /// ramping, lanes lit and regulated, or all dark.
+    fn count_interlock(&mut self, previous: &EngineOutputs) {
+        let mut lit = false;
+        let mut ramping = false;
+        for (g, o) in previous.lasers.iter().enumerate() {
+            lit |= o.driver_enable || o.bias_dac != 0;
+            ramping |= o.bias_dac > self.dac_marks[g][0].saturating_add(self.ramp_codes_per_us);
+        }
+        let s = &mut self.seen;
+        *if ramping {
+            &mut s.interlocks_during_ramp
+        } else if lit {
+            &mut s.interlocks_during_on
+        } else {
+            &mut s.interlocks_while_dark
+        } += 1;
     }
 
     pub fn laser(&self, lane: usize) -> &LaserPhysics {
@@ -260,27 +414,41 @@ impl Stimulus for LaserBench {
         // The drive after the previous edge, against the properties.
         let p = self.params;
         for (g, o) in previous.lasers.iter().enumerate() {
+            let mut violated = |property| {
+                self.violations.push(SafetyViolation {
+                    cycle,
+                    lane: g,
+                    property,
+                })
+            };
             if self.interlock_before && (o.bias_dac != 0 || o.driver_enable) {
-                self.violations.push(format!(
-                    "cycle {cycle}: laser {g} lit with the interlock asserted"
-                ));
+                violated(SafetyProperty::DarkUnderInterlock);
             }
             if o.bias_dac > p.max_code {
-                self.violations.push(format!(
-                    "cycle {cycle}: laser {g} DAC {} above the maximum {}",
-                    o.bias_dac, p.max_code
-                ));
+                violated(SafetyProperty::MaxBias {
+                    dac: o.bias_dac,
+                    max: p.max_code,
+                });
             }
             if o.bias_dac > self.last_dac[g].saturating_add(p.slew_codes) {
-                self.violations.push(format!(
-                    "cycle {cycle}: laser {g} DAC rose {} -> {} (slew {})",
-                    self.last_dac[g], o.bias_dac, p.slew_codes
-                ));
+                violated(SafetyProperty::Slew {
+                    from: self.last_dac[g],
+                    to: o.bias_dac,
+                    slew: p.slew_codes,
+                });
             }
             self.last_dac[g] = o.bias_dac;
         }
         self.check_reenable(cycle, previous, inputs);
-        self.violations.truncate(100);
+        self.violations.truncate(MAX_VIOLATIONS);
+        if self.interlock && !self.interlock_before {
+            self.count_interlock(previous);
+        }
+        if cycle.is_multiple_of(self.cycles_per_us) {
+            for (m, o) in self.dac_marks.iter_mut().zip(&previous.lasers) {
+                *m = [m[1], o.bias_dac];
+            }
+        }
         inputs.mgmt.interlock = self.interlock;
         let m = self.module.step();
         inputs.mgmt.temperature_adc = m.temperature_adc;
@@ -288,7 +456,7 @@ impl Stimulus for LaserBench {
         inputs.mgmt.vcc_adc = m.vcc_adc;
         inputs.mgmt.vcc_adc_valid = m.vcc_adc_valid;
         self.interlock_before = self.interlock;
-        self.interlock_cycles += self.interlock as u64;
+        self.seen.interlock_cycles += self.interlock as u64;
         for (g, (laser, i)) in self
             .lasers
             .iter_mut()
@@ -413,7 +581,8 @@ pub fn default_bring_up(
     (script, bench)
 }
 
-/// What a [`fault_campaign`] does, for reports.
+/// What a [`fault_campaign`] plans: its schedule, not its outcome (the
+/// bench counts that: [`LaserObservations`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CampaignPlan {
     /// Rounds of `round_us` each, started and run to their end (the faults
@@ -421,15 +590,9 @@ pub struct CampaignPlan {
     pub rounds: u64,
     pub complete_rounds: u64,
     pub round_us: u64,
-    /// Interlock pulses that hit lanes ramping / lanes on.
-    pub interlocks_during_ramp: u64,
-    pub interlocks_during_on: u64,
-    /// Faults provoked: APC loop (degraded laser), over-current (shorted
-    /// driver), ACC loop (open bias sense).
-    pub apc_faults: u64,
-    pub over_current_faults: u64,
-    pub acc_faults: u64,
-    /// Per round, the lanes provoked into faults 1, 9 and 2.
+    /// Per round, the lanes to be provoked into faults 1 (APC loop: a
+    /// degraded laser), 9 (over-current: a shorted driver) and 2 (ACC
+    /// loop: an open bias sense).
     pub fault_lanes: Vec<[usize; 3]>,
 }
 
@@ -597,10 +760,5 @@ pub fn fault_campaign(
             .at(ev(hit), LaserEvent::Interlock(true))
             .at(ev(hit + pulse), LaserEvent::Interlock(false));
     }
-    // Even rounds pulse the interlock while lanes ramp, odd ones while they
-    // are on; every round provokes each fault once.
-    plan.interlocks_during_ramp = rounds.div_ceil(2);
-    plan.interlocks_during_on = rounds / 2;
-    (plan.apc_faults, plan.over_current_faults, plan.acc_faults) = (rounds, rounds, rounds);
     (script, bench, plan)
 }

@@ -7,6 +7,7 @@ pub mod engines;
 pub mod lasers;
 pub mod lockstep;
 pub mod mgmt_bus;
+pub mod run;
 pub mod scenario;
 pub mod traffic;
 pub mod verilated;
@@ -40,6 +41,10 @@ pub enum SimError {
     UnknownEngine(String),
     #[error("scenario: {0}")]
     Scenario(String),
+    /// Reading the engine's registers back after a run failed (a hung bus,
+    /// a refused access).
+    #[error("read-back after the run: {0}")]
+    Readback(String),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

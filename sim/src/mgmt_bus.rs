@@ -112,8 +112,9 @@ impl EngineAxi {
         &self.bus.outputs
     }
 
-    /// Runs one operation to completion.
-    pub fn run(&mut self, op: AxiOp) -> xpo_host::mgmt::AxiResult {
+    /// Runs one operation to completion; an engine that does not complete
+    /// it within [`OPERATION_TIMEOUT`] cycles is hung.
+    pub fn run(&mut self, op: AxiOp) -> Result<xpo_host::mgmt::AxiResult, AccessError> {
         self.master.push(op);
         let start = self.bus.cycles;
         loop {
@@ -123,13 +124,14 @@ impl EngineAxi {
             // cycle's edge: step it, then hand the bus back idle.
             self.bus.step();
             if let Some((_, r)) = self.master.take_done().pop() {
-                return r;
+                return Ok(r);
             }
-            assert!(
-                self.bus.cycles - start < OPERATION_TIMEOUT,
-                "{}: AXI {op:?} did not complete in {OPERATION_TIMEOUT} cycles",
-                self.bus.engine.name()
-            );
+            if self.bus.cycles - start >= OPERATION_TIMEOUT {
+                return Err(AccessError::Hung {
+                    bus: "AXI4-Lite",
+                    cycles: OPERATION_TIMEOUT,
+                });
+            }
         }
     }
 
@@ -153,7 +155,7 @@ impl RegisterAccess for EngineAxi {
     fn read(&mut self, addr: u32, buf: &mut [u8]) -> Result<(), AccessError> {
         let mut result = Ok(());
         for (word, at, mask) in Self::words(addr, buf.len()) {
-            let r = self.run(AxiOp::Read { addr: word });
+            let r = self.run(AxiOp::Read { addr: word })?;
             if r.resp != resp::OKAY && result.is_ok() {
                 result = Err(AccessError::Slverr { addr: word });
             }
@@ -183,7 +185,7 @@ impl RegisterAccess for EngineAxi {
                 addr: word,
                 data: u32::from_le_bytes(bytes),
                 strb: mask,
-            });
+            })?;
             if r.resp != resp::OKAY && result.is_ok() {
                 result = Err(AccessError::Slverr { addr: word });
             }
@@ -236,8 +238,10 @@ impl EngineI2c {
         self.master.scl_hz()
     }
 
-    /// Runs one operation to completion, plus a few idle cycles.
-    pub fn run(&mut self, op: I2cOp) -> I2cResult {
+    /// Runs one operation to completion, plus a few idle cycles; an engine
+    /// that does not complete it within [`OPERATION_TIMEOUT`] cycles is
+    /// hung.
+    pub fn run(&mut self, op: I2cOp) -> Result<I2cResult, AccessError> {
         self.master.push(op.clone());
         let start = self.bus.cycles;
         loop {
@@ -253,13 +257,14 @@ impl EngineI2c {
                         self.drive_sda && !self.bus.outputs.mgmt.i2c_sda_low;
                     self.bus.step();
                 }
-                return r;
+                return Ok(r);
             }
-            assert!(
-                self.bus.cycles - start < OPERATION_TIMEOUT,
-                "{}: I2C {op:?} did not complete",
-                self.bus.engine.name()
-            );
+            if self.bus.cycles - start >= OPERATION_TIMEOUT {
+                return Err(AccessError::Hung {
+                    bus: "I2C",
+                    cycles: OPERATION_TIMEOUT,
+                });
+            }
         }
     }
 }
@@ -281,7 +286,7 @@ impl WindowAccess for EngineI2c {
         let r = self.run(I2cOp::Read {
             addr: byte,
             n: buf.len(),
-        });
+        })?;
         buf.copy_from_slice(&r.data);
         Ok(())
     }
@@ -289,7 +294,7 @@ impl WindowAccess for EngineI2c {
     fn write_run(&mut self, byte: u8, data: &[u8]) -> Result<(), AccessError> {
         let mut d = vec![byte];
         d.extend_from_slice(data);
-        let r = self.run(I2cOp::Write { data: d });
+        let r = self.run(I2cOp::Write { data: d })?;
         if !r.acks.iter().all(|&a| a) {
             return Err(AccessError::Nack { byte });
         }

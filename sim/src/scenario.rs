@@ -107,7 +107,7 @@ impl PrbsPlan {
 }
 
 #[derive(Debug, Clone)]
-struct LaneState {
+struct PrbsLaneState {
     gen_enable: bool,
     chk_enable: bool,
     gen_pattern: u8,
@@ -123,6 +123,7 @@ struct LaneState {
 /// Per-lane outcome of a PRBS run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LaneReport {
+    pub lane: usize,
     pub pattern: String,
     pub bits_checked: u64,
     pub errors_injected: u64,
@@ -136,7 +137,7 @@ pub struct LaneReport {
 #[derive(Debug, Clone)]
 pub struct PrbsScenario {
     plan: PrbsPlan,
-    lanes: Vec<LaneState>,
+    lanes: Vec<PrbsLaneState>,
     events: Vec<(u64, Event)>,
     next_event: usize,
 }
@@ -167,7 +168,7 @@ impl PrbsScenario {
                     )));
                 }
             }
-            states.push(LaneState {
+            states.push(PrbsLaneState {
                 gen_enable: true,
                 chk_enable: true,
                 gen_pattern: l.pattern,
@@ -215,7 +216,9 @@ impl PrbsScenario {
             .iter()
             .zip(&last.lanes)
             .zip(&self.plan.lanes)
-            .map(|((s, o), p)| LaneReport {
+            .enumerate()
+            .map(|(lane, ((s, o), p))| LaneReport {
+                lane,
                 pattern: format!(
                     "{}{}",
                     PrbsPattern(s.gen_pattern),

@@ -18,7 +18,7 @@ fn axi(kind: EngineKind) -> EngineAxi {
 }
 
 fn read(bus: &mut EngineAxi, addr: u32) -> (u8, [u8; 4]) {
-    let r = bus.run(AxiOp::Read { addr });
+    let r = bus.run(AxiOp::Read { addr }).unwrap();
     (r.resp, r.data.to_le_bytes())
 }
 
@@ -28,6 +28,7 @@ fn write(bus: &mut EngineAxi, addr: u32, bytes: [u8; 4], strb: u8) -> u8 {
         data: u32::from_le_bytes(bytes),
         strb,
     })
+    .unwrap()
     .resp
 }
 
@@ -155,24 +156,29 @@ fn i2c_at_400khz_and_1mhz_reads_and_writes() {
                 "{}",
                 b.scl_hz()
             );
-            let w = b.run(I2cOp::Write {
-                data: vec![126, 0, 0x1B],
-            });
+            let w = b
+                .run(I2cOp::Write {
+                    data: vec![126, 0, 0x1B],
+                })
+                .unwrap();
             assert_eq!(w.acks, vec![true; 4], "{kind:?} {scl}");
             b.run(I2cOp::Write {
                 data: vec![128, 0x0B, 0xC2],
-            });
-            let r = b.run(I2cOp::Read { addr: 128, n: 4 });
+            })
+            .unwrap();
+            let r = b.run(I2cOp::Read { addr: 128, n: 4 }).unwrap();
             assert_eq!(r.data, vec![0x0B, 0xC2, 0x0B, 0xB8], "{kind:?} {scl}");
             assert_eq!(r.acks, vec![true; 3]);
             // Sequential read wraps from 255 to lower byte 0.
-            let r = b.run(I2cOp::Read { addr: 254, n: 3 });
+            let r = b.run(I2cOp::Read { addr: 254, n: 3 }).unwrap();
             assert_eq!(r.data, vec![0, 0, 0x19], "{kind:?} {scl}");
             // Another device address is not acknowledged.
-            let r = b.run(I2cOp::Other {
-                device: 0x51,
-                byte: 127,
-            });
+            let r = b
+                .run(I2cOp::Other {
+                    device: 0x51,
+                    byte: 127,
+                })
+                .unwrap();
             assert_eq!(r.acks, vec![false, false], "{kind:?}");
         }
     }
@@ -187,24 +193,30 @@ fn i2c_recovers_from_transfers_aborted_mid_byte() {
         b.run(I2cOp::AbortedWrite {
             data: vec![26],
             bits: 5,
-        });
+        })
+        .unwrap();
         b.run(I2cOp::RestartMidByte {
             data: vec![127],
             bits: 3,
-        });
-        let r = b.run(I2cOp::Read { addr: 26, n: 2 });
+        })
+        .unwrap();
+        let r = b.run(I2cOp::Read { addr: 26, n: 2 }).unwrap();
         assert_eq!(r.data[0] & 0x10, 0, "{kind:?}: partial byte dropped");
         b.run(I2cOp::AbortedWrite {
             data: vec![26, 0x10],
             bits: 7,
-        });
-        let r = b.run(I2cOp::Read { addr: 26, n: 1 });
+        })
+        .unwrap();
+        let r = b.run(I2cOp::Read { addr: 26, n: 1 }).unwrap();
         assert_eq!(
             r.data[0] & 0x10,
             0x10,
             "{kind:?}: the complete byte was written"
         );
-        assert_eq!(b.run(I2cOp::Read { addr: 1, n: 1 }).data, vec![0x52]);
+        assert_eq!(
+            b.run(I2cOp::Read { addr: 1, n: 1 }).unwrap().data,
+            vec![0x52]
+        );
     }
 }
 

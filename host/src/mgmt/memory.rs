@@ -44,6 +44,9 @@ pub enum AccessError {
     /// window byte `byte`.
     #[error("I2C write at window byte {byte} not acknowledged")]
     Nack { byte: u8 },
+    /// A bus operation did not complete: the device stopped answering.
+    #[error("an {bus} operation did not complete in {cycles} cycles: the device is hung")]
+    Hung { bus: &'static str, cycles: u64 },
 }
 
 /// Bit classes of one byte, from the map.

@@ -1,0 +1,249 @@
+//! A run as data: [`RunSpec`] says what to run (configuration, engines,
+//! seed, cycles, stimuli), [`run`] runs it in lockstep and returns a typed
+//! [`RunReport`] of what happened — counted on the engines and the benches,
+//! never copied from the plan. `xpo run` builds a spec from its arguments
+//! and renders the report; scenarios, regressions and the virtual module
+//! build and render the same two values.
+
+mod readback;
+mod report;
+
+pub use readback::{
+    LaserFlags, LaserReadback, LaserSummary, ModuleFlags, ModuleReadback, Readback,
+};
+pub use report::{DivergenceReport, LaserSafety, ManagementReport, RunReport};
+
+use crate::lasers;
+use crate::lockstep::{Lockstep, LockstepOptions};
+use crate::scenario::{PrbsPlan, PrbsScenario};
+use crate::traffic::{Both, BusTraffic};
+use crate::{build_engine, EngineKind, SimError, Verilated};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use xpo_spec::{Engine, EngineConfig};
+
+/// The laser scenario of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LaserScenario {
+    /// [`lasers::default_bring_up`]: one bring-up, an interlock pulse while
+    /// the lanes are on, and the host re-enabling them.
+    #[default]
+    BringUp,
+    /// [`lasers::fault_campaign`]: a soak of 1.8 ms rounds, each ending
+    /// with one lane in each fault.
+    Campaign,
+}
+
+/// What drives the engines besides the reset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stimuli {
+    /// The PRBS loopback per lane; `None`: [`PrbsPlan::default_for`] the
+    /// configuration's lanes and the run's seed.
+    #[serde(default)]
+    pub prbs: Option<PrbsPlan>,
+    #[serde(default)]
+    pub lasers: LaserScenario,
+    /// Record the lasers' bias and power every this many nanoseconds (for
+    /// the bring-up picture); 0: never.
+    #[serde(default = "one_microsecond")]
+    pub laser_trace_ns: u64,
+}
+
+fn one_microsecond() -> u64 {
+    1_000
+}
+
+impl Default for Stimuli {
+    fn default() -> Self {
+        Self {
+            prbs: None,
+            lasers: LaserScenario::BringUp,
+            laser_trace_ns: one_microsecond(),
+        }
+    }
+}
+
+/// One lockstep run, as data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSpec {
+    #[serde(default)]
+    pub config: EngineConfig,
+    /// The first is the reference whose outputs drive the stimulus.
+    pub engines: Vec<EngineKind>,
+    pub seed: u64,
+    pub cycles: u64,
+    #[serde(default)]
+    pub stimuli: Stimuli,
+    /// Where the waveform of a divergence goes (`None`: not written).
+    #[serde(default)]
+    pub divergence_wave: Option<PathBuf>,
+    /// A VCD of every signal of the Verilated design (needs `verilator`).
+    #[serde(default)]
+    pub trace: Option<PathBuf>,
+}
+
+impl Default for RunSpec {
+    /// The default `xpo run`: 120 000 cycles (768 µs at 156.25 MHz, room
+    /// for the laser bring-up, the interlock and the re-enable) on all
+    /// three engines, seed 1.
+    fn default() -> Self {
+        Self {
+            config: EngineConfig::default(),
+            engines: EngineKind::ALL.to_vec(),
+            seed: 1,
+            cycles: 120_000,
+            stimuli: Stimuli::default(),
+            divergence_wave: None,
+            trace: None,
+        }
+    }
+}
+
+impl RunSpec {
+    /// Checks what can be checked before anything is built.
+    pub fn validate(&self) -> Result<(), SimError> {
+        self.config.validate()?;
+        if self.engines.is_empty() {
+            return Err(SimError::Scenario("a run needs at least one engine".into()));
+        }
+        if self.trace.is_some() && !self.engines.contains(&EngineKind::Verilator) {
+            return Err(SimError::Scenario(
+                "a trace dumps the Verilated design: add verilator to the engines".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Runs `spec` (see [`run_with_progress`]).
+pub fn run(spec: &RunSpec) -> Result<RunReport, SimError> {
+    run_with_progress(spec, &mut |_| {})
+}
+
+/// Runs `spec` in lockstep, calling `progress(cycles done)` now and then,
+/// then reads every laser lane and the module monitors back over AXI from
+/// the reference engine. An error means the run could not be set up; what
+/// the engines did, divergences and a hung read-back included, is the
+/// report.
+pub fn run_with_progress(
+    spec: &RunSpec,
+    progress: &mut dyn FnMut(u64),
+) -> Result<RunReport, SimError> {
+    spec.validate()?;
+    let cfg = &spec.config;
+    let mut built: Vec<Box<dyn Engine>> = Vec::new();
+    for &kind in &spec.engines {
+        match (kind, &spec.trace) {
+            (EngineKind::Verilator, Some(path)) => {
+                let mut v = Verilated::new(cfg)?;
+                v.trace(path)?;
+                built.push(Box::new(v));
+            }
+            _ => built.push(build_engine(kind, cfg)?),
+        }
+    }
+    let plan = match &spec.stimuli.prbs {
+        Some(p) => p.clone(),
+        None => PrbsPlan::default_for(cfg.lanes, spec.seed),
+    };
+    let mut prbs = PrbsScenario::new(plan, cfg.lanes)?;
+    let (script, mut bench, campaign) = match spec.stimuli.lasers {
+        LaserScenario::BringUp => {
+            let (script, bench) = lasers::default_bring_up(cfg, spec.seed);
+            (script, bench, None)
+        }
+        LaserScenario::Campaign => {
+            let (script, bench, plan) = lasers::fault_campaign(cfg, spec.seed, spec.cycles);
+            (script, bench, Some(plan))
+        }
+    };
+    bench.record_every = match spec.stimuli.laser_trace_ns {
+        0 => 0,
+        ns => cfg.cycles_for_ns(ns).max(1),
+    };
+    // Random management transactions run on both buses alongside; the
+    // laser pages' writes are left to the laser host script.
+    let mut traffic = BusTraffic::new(cfg, spec.seed, u64::MAX)
+        .with_script(script)
+        .sparing(&[0x1A, 0x1B]);
+    let mut lockstep = Lockstep::new(built);
+    let opts = LockstepOptions {
+        cycles: spec.cycles,
+        wave_path: spec.divergence_wave.clone(),
+        ..Default::default()
+    };
+    let result = lockstep.run_with_progress(
+        &mut Both(&mut Both(&mut prbs, &mut traffic), &mut bench),
+        &opts,
+        progress,
+    );
+    let reference = lockstep
+        .into_engines()
+        .into_iter()
+        .next()
+        .expect("validated: at least one engine");
+    let readback = Readback::from_engine(reference, result.last_outputs.clone(), cfg);
+    Ok(RunReport::new(
+        spec,
+        &result,
+        prbs.report(&result.last_outputs),
+        traffic.report(),
+        readback,
+        bench,
+        campaign,
+    ))
+}
+
+/// The bench's recorded laser samples, for pictures, kept out of the
+/// report's JSON.
+pub type LaserTrace = Vec<Vec<lasers::LaserSample>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_reads_back_from_toml_and_refuses_unknown_fields() {
+        let spec = RunSpec::default();
+        let text = toml::to_string(&spec).unwrap();
+        let back: RunSpec = toml::from_str(&text).unwrap();
+        assert_eq!(back, spec);
+        let bad = format!("{text}\nflux_capacitor = 1\n");
+        let e = toml::from_str::<RunSpec>(&bad).unwrap_err().to_string();
+        assert!(e.contains("flux_capacitor"), "{e}");
+    }
+
+    #[test]
+    fn a_trace_without_verilator_is_refused_before_anything_runs() {
+        let spec = RunSpec {
+            engines: vec![EngineKind::Model],
+            trace: Some("x.vcd".into()),
+            ..RunSpec::default()
+        };
+        let e = run(&spec).unwrap_err().to_string();
+        assert!(e.contains("add verilator"), "{e}");
+        assert!(!std::path::Path::new("x.vcd").exists());
+    }
+
+    #[test]
+    fn a_short_model_run_reports_what_it_counted() {
+        let spec = RunSpec {
+            engines: vec![EngineKind::Model],
+            cycles: 4_000,
+            ..RunSpec::default()
+        };
+        let r = run(&spec).unwrap();
+        assert_eq!(r.cycles, 4_000);
+        assert!(r.divergence.is_none());
+        assert_eq!(r.lanes.len(), spec.config.lanes);
+        assert_eq!(r.lasers.len(), spec.config.laser_lanes);
+        // 4 000 cycles is 25.6 µs: the lanes were enabled at 10 µs and are
+        // in fibre check or ramping, none on yet.
+        assert!(r.lasers.iter().all(|l| l.state != "on"), "{:?}", r.lasers);
+        assert!(r.management.traffic.transactions > 0);
+        assert_eq!(r.laser_safety.seen.interlock_cycles, 0);
+    }
+}

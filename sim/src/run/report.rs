@@ -1,0 +1,168 @@
+//! [`RunReport`]: what a run did, typed and `Serialize`. Every figure is
+//! counted on the engines or the benches while the run went; the plan's
+//! own numbers appear only where they are labelled as the plan
+//! (`laser_campaign.plan`, a lane's configured BER).
+
+use super::readback::{LaserReadback, ModuleReadback, Readback};
+use super::{LaserTrace, RunSpec};
+use crate::lasers::{CampaignPlan, LaserBench, LaserObservations, SafetyViolation};
+use crate::lockstep::{Divergence, RunResult};
+use crate::scenario::LaneReport;
+use crate::traffic::TrafficReport;
+use crate::EngineKind;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use xpo_spec::{EngineConfig, Place};
+
+/// The first divergence of a run, for reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DivergenceReport {
+    pub cycle: u64,
+    /// `management`, `lane N` or `laser N`.
+    pub place: String,
+    pub lane: Option<usize>,
+    pub port: &'static str,
+    /// Each engine's value, as hex.
+    pub values: BTreeMap<String, String>,
+    /// The waveform of the window around it, if one was written.
+    pub wave: Option<PathBuf>,
+    /// The full text: every differing port and the history.
+    pub report: String,
+}
+
+impl From<&Divergence> for DivergenceReport {
+    fn from(d: &Divergence) -> Self {
+        Self {
+            cycle: d.cycle,
+            place: d.place.to_string(),
+            lane: match d.place {
+                Place::Lane(l) => Some(l),
+                _ => None,
+            },
+            port: d.port,
+            values: d
+                .values
+                .iter()
+                .map(|(n, v)| (n.clone(), format!("{v:#x}")))
+                .collect(),
+            wave: d.wave.clone(),
+            report: d.to_string(),
+        }
+    }
+}
+
+/// The management traffic, and whether the management outputs diverged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ManagementReport {
+    #[serde(flatten)]
+    pub traffic: TrafficReport,
+    pub divergences: u32,
+}
+
+/// The safety properties checked every cycle, and what the laser bench
+/// saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LaserSafety {
+    pub violations: Vec<SafetyViolation>,
+    #[serde(flatten)]
+    pub seen: LaserObservations,
+}
+
+/// The soak campaign: what was planned where, beside what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CampaignReport {
+    pub plan: CampaignPlan,
+    /// Interlock pulses and faults as the bench counted them (also in
+    /// `laser_safety`).
+    pub seen: LaserObservations,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunReport {
+    /// Cycles stepped on every engine.
+    pub cycles: u64,
+    pub engines: Vec<EngineKind>,
+    /// 0 or 1: a run stops shortly after its first divergence.
+    pub divergences: u32,
+    pub divergence: Option<DivergenceReport>,
+    /// Each engine's cycles per second of its own stepping.
+    pub cycles_per_second: BTreeMap<String, f64>,
+    /// The PRBS loopback per lane.
+    pub lanes: Vec<LaneReport>,
+    pub management: ManagementReport,
+    /// Every laser lane, read back over AXI after the run.
+    pub lasers: Vec<LaserReadback>,
+    pub module_monitors: Option<ModuleReadback>,
+    /// Why the read-back stopped (a hung bus, a refused field), if it did.
+    pub readback_error: Option<String>,
+    pub laser_safety: LaserSafety,
+    pub laser_campaign: Option<CampaignReport>,
+    /// Lanes whose checker is not locked or whose counted errors differ
+    /// from the channel's injected ones.
+    pub count_mismatch_lanes: Vec<usize>,
+    pub seed: u64,
+    pub config: EngineConfig,
+    /// The lasers' bias and power against time, per lane (for pictures).
+    #[serde(skip)]
+    pub laser_trace: LaserTrace,
+}
+
+impl RunReport {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        spec: &RunSpec,
+        result: &RunResult,
+        lanes: Vec<LaneReport>,
+        traffic: TrafficReport,
+        readback: Readback,
+        bench: LaserBench,
+        campaign: Option<CampaignPlan>,
+    ) -> Self {
+        let count_mismatch_lanes = lanes
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.errors_counted != l.errors_injected || !l.locked)
+            .map(|(i, _)| i)
+            .collect();
+        let divergence = result.divergence.as_ref();
+        Self {
+            cycles: result.cycles,
+            engines: spec.engines.clone(),
+            divergences: divergence.is_some() as u32,
+            divergence: divergence.map(DivergenceReport::from),
+            cycles_per_second: result.cycles_per_second().into_iter().collect(),
+            lanes,
+            management: ManagementReport {
+                traffic,
+                divergences: divergence.is_some_and(|d| d.place == Place::Management) as u32,
+            },
+            lasers: readback.lasers,
+            module_monitors: readback.module,
+            readback_error: readback.error,
+            laser_campaign: campaign.map(|plan| CampaignReport {
+                plan,
+                seen: bench.seen.clone(),
+            }),
+            laser_safety: LaserSafety {
+                violations: bench.violations,
+                seen: bench.seen,
+            },
+            count_mismatch_lanes,
+            seed: spec.seed,
+            config: spec.config.clone(),
+            laser_trace: bench.trace,
+        }
+    }
+
+    /// Whether the run failed: a divergence, a PRBS lane not locked or
+    /// miscounting, a laser safety violation, or a read-back that could
+    /// not complete.
+    pub fn failed(&self) -> bool {
+        self.divergence.is_some()
+            || self.readback_error.is_some()
+            || !self.count_mismatch_lanes.is_empty()
+            || !self.laser_safety.violations.is_empty()
+    }
+}
