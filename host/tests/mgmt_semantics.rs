@@ -123,9 +123,76 @@ fn without_selectors(s: Vec<(HalfPage, [u8; 128])>) -> Vec<(HalfPage, [u8; 128])
         .collect()
 }
 
+/// The kinds of access the map refuses, built from the map itself so each
+/// generated access is one of them by construction.
+#[derive(Debug, Clone, Copy)]
+enum Bad {
+    /// A page the map does not declare.
+    Page,
+    /// A bank beyond a banked page's banks.
+    Bank,
+    /// A byte of an implemented half page that holds no field (writes only:
+    /// a read of it answers 0).
+    Reserved,
+    /// A byte whose fields are all read-only (writes only).
+    ReadOnly,
+}
+
+/// Turns `(kind, a, b)` into a concrete linear address of that kind.
+fn bad_address(map: &xpo_spec::regmap::RegisterMap, kind: Bad, a: u8, b: u8) -> u32 {
+    let upper = 128 + (b % 128);
+    let holds = |page: Option<u8>, byte: u8| {
+        map.fields_of(page)
+            .into_iter()
+            .filter(|f| f.bytes().any(|x| x == byte))
+            .collect::<Vec<_>>()
+    };
+    match kind {
+        Bad::Page => {
+            let free: Vec<u8> = (0..=255).filter(|&p| map.page(p).is_none()).collect();
+            linear_address(0, free[a as usize % free.len()], upper)
+        }
+        Bad::Bank => {
+            let banked: Vec<_> = map.pages.iter().filter(|p| p.page >= 0x10).collect();
+            let p = banked[a as usize % banked.len()];
+            let bank = p.banks + b % (8 - p.banks);
+            linear_address(bank, p.page, 128 + a % 128)
+        }
+        Bad::Reserved | Bad::ReadOnly => {
+            let mut candidates = Vec::new();
+            for page in std::iter::once(None).chain(map.pages.iter().map(|p| Some(p.page))) {
+                for byte in if page.is_none() { 0..128 } else { 128..256 } {
+                    let byte = byte as u8;
+                    if page.is_none() && (byte == 126 || byte == 127) {
+                        continue;
+                    }
+                    let fields = holds(page, byte);
+                    let fits = match kind {
+                        Bad::Reserved => fields.is_empty(),
+                        _ => {
+                            !fields.is_empty()
+                                && fields
+                                    .iter()
+                                    .all(|f| !f.access.writable() && f.access != Access::Rc)
+                        }
+                    };
+                    if fits {
+                        candidates.push(match page {
+                            None => byte as u32,
+                            Some(p) => linear_address(0, p, byte),
+                        });
+                    }
+                }
+            }
+            candidates[((a as usize) << 8 | b as usize) % candidates.len()]
+        }
+    }
+}
+
 proptest! {
     /// Any sequence of refused accesses (unimplemented pages and banks, bytes
-    /// without fields, read-only bytes) changes nothing else.
+    /// without fields, read-only bytes) is refused, every one of them, and
+    /// changes nothing else.
     #[test]
     fn bad_accesses_change_nothing(accesses in prop::collection::vec((0u8..4, any::<u8>(), any::<u8>(), any::<u8>(), any::<bool>()), 1..60)) {
         let c = cfg();
@@ -133,30 +200,23 @@ proptest! {
         let mut m = CmisMemory::new(&c);
         let before = without_selectors(m.snapshot());
         let mut refused = 0;
-        for (bank, page, byte, value, is_read) in accesses {
-            let addr = linear_address(bank, page, byte);
-            let ro_only = |b: u8| {
-                let half_fields = if b < 128 { map.fields_of(None) } else { map.fields_of(Some(page)) };
-                half_fields.iter().filter(|f| f.bytes().any(|x| x == b)).all(|f| !f.access.writable() && f.access != Access::Rc)
-            };
-            let implemented = byte < 128 || map.page(page).is_some_and(|p| bank < p.banks || page < 0x10);
-            if implemented && !ro_only(byte) {
-                continue; // not a bad access: skip it
-            }
+        let mut must_refuse = 0;
+        for (kind, a, b, value, is_read) in accesses {
+            let kind = [Bad::Page, Bad::Bank, Bad::Reserved, Bad::ReadOnly][kind as usize];
+            let addr = bad_address(&map, kind, a, b);
+            let is_read = is_read && matches!(kind, Bad::Page | Bad::Bank);
             let r = if is_read {
-                let mut buf = [0u8];
+                let mut buf = [0xAAu8];
                 let r = m.read(addr, &mut buf);
-                if r.is_err() { prop_assert_eq!(buf[0], 0); }
+                prop_assert_eq!(buf[0], 0, "{:?} read at {:#x}", kind, addr);
                 r
             } else {
                 m.write(addr, &[value])
             };
-            if !is_read {
-                prop_assert!(r.is_err(), "write to {bank}/{page:02X}h/{byte} accepted");
-            }
-            refused += 1;
+            must_refuse += 1;
+            refused += r.is_err() as usize;
         }
-        let _ = refused;
+        prop_assert_eq!(refused, must_refuse, "every bad access is refused");
         prop_assert_eq!(without_selectors(m.snapshot()), before);
     }
 }

@@ -185,11 +185,24 @@ pub fn check_every_field<A: Harness>(mut d: Driver<A>) -> usize {
                     } else {
                         (idx as u8, 1)
                     };
+                    // IntL follows the flag unless its mask bit or its
+                    // global mask bit (as they stand: read first) is set.
+                    let global = f.global_mask.as_ref().and_then(|m| map.field(m));
+                    let mut masked = match &f.masked_by {
+                        Some(m) => d.read_field(m, lane).unwrap() != 0,
+                        None => false,
+                    };
+                    if let Some(g) = global.filter(|g| idx < 8 * g.count as usize) {
+                        let g_lane = bank as usize * 8 * g.count as usize + idx;
+                        masked |= d.read_field(&g.name, g_lane).unwrap() != 0;
+                    }
                     let mem = d.access_mut().hardware().expect("model access");
+                    assert!(!mem.intl_asserted(), "{}: IntL idle before", f.name);
                     mem.hw_latch(&f.name, bank, inst, bits);
-                    assert!(
-                        mem.intl_asserted() == f.masked_by.is_none() || mem.intl_asserted(),
-                        "{}",
+                    assert_eq!(
+                        mem.intl_asserted(),
+                        !masked,
+                        "{}: IntL asserted by an unmasked flag, not by a masked one",
                         f.name
                     );
                     assert_eq!(
@@ -241,7 +254,6 @@ pub fn check_every_field<A: Harness>(mut d: Driver<A>) -> usize {
                     }
                     // The global mask (ELSFP 1Ah:210/211): the lane's bit in
                     // a per-bank bitmap masks the flag too.
-                    let global = f.global_mask.as_ref().and_then(|m| map.field(m));
                     if let Some(g) = global.filter(|g| idx < 8 * g.count as usize) {
                         let g_lane = bank as usize * 8 * g.count as usize + idx;
                         let mem = d.access_mut().hardware().expect("model access");
