@@ -94,8 +94,13 @@ fn systemrdl_compiles_and_places_every_field() {
     );
     let fields: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&out.stdout).unwrap();
-    // Every instance of every field, in every bank, at its linear address.
+    // Every byte of every instance of every field, in every bank, at its
+    // linear address with its reset value: numbers big-endian, identity
+    // text as CMIS stores it (ASCII, space padded), checksums skipped
+    // (they follow the other bytes).
+    let id = &cfg.identity;
     let mut checked = 0;
+    let mut multi_byte = 0;
     for f in &map.fields {
         let banks = if f.in_lower() {
             1
@@ -110,36 +115,68 @@ fn systemrdl_compiles_and_places_every_field() {
                 } else {
                     String::new()
                 };
-                let part = match l.len {
-                    1 => "",
-                    2 => "_hi",
-                    _ => "_b0",
-                };
                 let scope = if f.in_lower() {
                     String::new()
                 } else {
                     format!("page{:02X}h_bank{bank}.", f.page)
                 };
-                let path = format!("xpo_cmis.{scope}B{}.{}{lane}{part}", l.byte, f.name);
-                let got = fields
-                    .get(&path)
-                    .unwrap_or_else(|| panic!("{path} missing"));
-                assert_eq!(
-                    got["address"].as_u64().unwrap(),
-                    linear_address(bank, f.page, l.byte) as u64,
-                    "{path}"
-                );
-                assert_eq!(
-                    got["lsb"].as_u64().unwrap(),
-                    if l.len > 1 { 0 } else { l.lsb as u64 },
-                    "{path}"
-                );
-                if let (Reset::Value(v), 1) = (&f.reset, l.len) {
-                    assert_eq!(got["reset"].as_u64().unwrap(), *v, "{path}");
+                let text: Option<Vec<u8>> = match f.reset {
+                    Reset::Identity(key) => {
+                        use xpo_spec::regmap::IdentityKey as K;
+                        let raw: Vec<u8> = match key {
+                            K::VendorName => id.vendor_name.bytes().collect(),
+                            K::VendorOui => id.vendor_oui.to_vec(),
+                            K::PartNumber => id.part_number.bytes().collect(),
+                            K::Revision => id.revision.bytes().collect(),
+                            K::SerialNumber => id.serial_number.bytes().collect(),
+                            K::DateCode => id.date_code.bytes().collect(),
+                        };
+                        Some(
+                            (0..l.len as usize)
+                                .map(|k| raw.get(k).copied().unwrap_or(b' '))
+                                .collect(),
+                        )
+                    }
+                    _ => None,
+                };
+                for k in 0..l.len {
+                    let part = match (l.len, k) {
+                        (1, _) => String::new(),
+                        (2, 0) => "_hi".into(),
+                        (2, _) => "_lo".into(),
+                        (_, k) => format!("_b{k}"),
+                    };
+                    let byte = l.byte + k;
+                    let path = format!("xpo_cmis.{scope}B{byte}.{}{lane}{part}", f.name);
+                    let got = fields
+                        .get(&path)
+                        .unwrap_or_else(|| panic!("{path} missing"));
+                    assert_eq!(
+                        got["address"].as_u64().unwrap(),
+                        linear_address(bank, f.page, byte) as u64,
+                        "{path}"
+                    );
+                    let (lsb, width) = if l.len > 1 { (0, 8) } else { (l.lsb, l.width) };
+                    assert_eq!(got["lsb"].as_u64().unwrap(), lsb as u64, "{path}");
+                    assert_eq!(
+                        got["msb"].as_u64().unwrap(),
+                        (lsb + width - 1) as u64,
+                        "{path}"
+                    );
+                    let want = match (&f.reset, &text) {
+                        (Reset::Value(v), _) => Some(v >> (8 * (l.len - 1 - k) as u32) & 0xff),
+                        (_, Some(t)) => Some(t[k as usize] as u64),
+                        _ => None,
+                    };
+                    if let Some(want) = want {
+                        assert_eq!(got["reset"].as_u64().unwrap(), want, "{path}");
+                    }
+                    checked += 1;
+                    multi_byte += (l.len > 1) as usize;
                 }
-                checked += 1;
             }
         }
     }
+    assert!(multi_byte > 300, "{multi_byte} bytes of multi-byte fields");
     assert!(checked > 500, "{checked}");
 }
