@@ -1,0 +1,120 @@
+//! PRBS known answers: the first bits each engine's generator sends, for
+//! every polynomial, against vectors typed from outside the project.
+//!
+//! - PRBS7 (x^7 + x^6 + 1): the first 102 bits are OEIS A011686, "a binary
+//!   m-sequence: expansion of reciprocal of x^7 + x^6 + 1" (Golomb;
+//!   MacWilliams & Sloane p. 408), typed from the published terms. Sent
+//!   from all ones, the sequence starts exactly there.
+//! - The others: the O.150 / 802.3 recurrence `s[n] = XOR s[n - e]` over
+//!   the polynomial's exponents, started from all ones, first word starting
+//!   at the first new bit, written out once by hand-run recurrence outside
+//!   this code base. PRBS31 can be checked by eye: with all ones in the
+//!   register, `s[n-31] ^ s[n-28]` gives 28 zeros, then 3 ones (the seed
+//!   against the first zeros), then 25 zeros, then 6 ones, ...
+//!
+//! Bit 0 of a word is the first on the wire (the leftmost character here).
+
+use xpo_sim::{build_engine, EngineKind};
+use xpo_spec::prbs::PrbsPattern;
+use xpo_spec::{EngineConfig, EngineInputs, EngineOutputs};
+
+/// OEIS A011686, terms 0..=101.
+const A011686: &str = "000000100000110000101000111100100010110011101010011111010000111000100100110110101101111011000110100101";
+
+/// The first two 66-bit words of each pattern (NRZ IDs), bit 0 first.
+const FIRST_WORDS: [(PrbsPattern, &str); 6] = [
+    (
+        PrbsPattern::PRBS7,
+        "000000100000110000101000111100100010110011101010011111010000111000\
+         100100110110101101111011000110100101110111001100101010111111100000",
+    ),
+    (
+        PrbsPattern::PRBS9,
+        "000001111011111000101110011001000001001010011101101000111100111110\
+         011011000101010010001110001101101010111000100110001000100000000100",
+    ),
+    (
+        PrbsPattern::PRBS13,
+        "011011011011110011110011010101100011111111000011011011101110011110\
+         100001110111110111010000001011111011010011011110010101000001111111",
+    ),
+    (
+        PrbsPattern::PRBS15,
+        "000000000000001000000000000011000000000000101000000000001111000000\
+         000010001000000000110011000000001010101000000011111111000000100000",
+    ),
+    (
+        PrbsPattern::PRBS23,
+        "000000000000000000111110000000000000111111111100000000111110000011\
+         111000111111111111111111001110000000000000110000011100000000110001",
+    ),
+    (
+        PrbsPattern::PRBS31,
+        "000000000000000000000000000011100000000000000000000000001111110000\
+         000000000000000000111000111000000000000000000011111111111100000000",
+    ),
+];
+
+/// The first `words` words lane 0 sends after its generator is enabled
+/// with `pattern` (inverted if asked), as a string of bits.
+fn first_bits(kind: EngineKind, pattern: PrbsPattern, invert: bool, words: usize) -> String {
+    let cfg = EngineConfig::default();
+    let mut e = build_engine(kind, &cfg).unwrap();
+    e.reset();
+    let mut i = EngineInputs::for_config(&cfg);
+    let mut o = EngineOutputs::for_config(&cfg);
+    let l = &mut i.lanes[0];
+    (
+        l.tx_ready,
+        l.prbs_gen_enable,
+        l.prbs_gen_pattern,
+        l.prbs_gen_invert,
+    ) = (true, true, pattern.0, invert);
+    let mut bits = String::new();
+    for _ in 0..64 {
+        e.step_into(&i, &mut o);
+        if o.lanes[0].tx_valid {
+            let w = o.lanes[0].tx_data;
+            bits.extend((0..66).map(|b| if w >> b & 1 == 1 { '1' } else { '0' }));
+            if bits.len() == 66 * words {
+                return bits;
+            }
+        }
+    }
+    panic!("{kind:?}: fewer than {words} words in 64 cycles");
+}
+
+#[test]
+fn the_typed_prbs7_vector_is_oeis_a011686() {
+    assert!(FIRST_WORDS[0].1.starts_with(A011686));
+}
+
+#[test]
+fn every_engine_sends_the_known_first_words_of_every_polynomial() {
+    for kind in EngineKind::ALL {
+        for (pattern, want) in FIRST_WORDS {
+            assert_eq!(
+                first_bits(kind, pattern, false, 2),
+                want,
+                "{kind:?} {pattern}"
+            );
+        }
+    }
+}
+
+/// The Q variants carry the same bits (the Gray coding is the PAM4
+/// SerDes's), and inversion complements every bit.
+#[test]
+fn q_variants_send_the_same_bits_and_inversion_complements_them() {
+    for kind in EngineKind::ALL {
+        let q = first_bits(kind, PrbsPattern::PRBS31Q, false, 2);
+        assert_eq!(q, FIRST_WORDS[5].1, "{kind:?}");
+        let inv = first_bits(kind, PrbsPattern::PRBS31, true, 2);
+        let want: String = FIRST_WORDS[5]
+            .1
+            .chars()
+            .map(|c| if c == '0' { '1' } else { '0' })
+            .collect();
+        assert_eq!(inv, want, "{kind:?}");
+    }
+}
