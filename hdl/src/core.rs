@@ -45,6 +45,7 @@ pub struct XpoCore {
     pub module_reset: Signal<In, Bit>,
     pub low_power_pin: Signal<In, Bit>,
     pub interlock: Signal<In, Bit>,
+    pub module_fault: Signal<In, Bit>,
     pub temperature_adc: Signal<In, Bits<16>>,
     pub temperature_adc_valid: Signal<In, Bit>,
     pub vcc_adc: Signal<In, Bits<16>>,
@@ -89,8 +90,6 @@ pub struct XpoCore {
     /// Engine reset, the module reset pin, or SoftwareReset: the whole
     /// module returns to its reset state.
     reset_all: Signal<Local, Bit>,
-    /// No fault sources yet: the laser lanes will drive this.
-    no_fault: Constant<Bit>,
 }
 
 fn per_lane<T: Default>(n: usize) -> Vec<T> {
@@ -127,6 +126,7 @@ impl XpoCore {
             module_reset: Default::default(),
             low_power_pin: Default::default(),
             interlock: Default::default(),
+            module_fault: Default::default(),
             temperature_adc: Default::default(),
             temperature_adc_valid: Default::default(),
             vcc_adc: Default::default(),
@@ -168,7 +168,6 @@ impl XpoCore {
                 .map(|_| Scale::new(Ratio::new(100, 1)))
                 .collect(),
             reset_all: Default::default(),
-            no_fault: Constant::new(false),
         }
     }
 }
@@ -188,7 +187,7 @@ impl Logic for XpoCore {
         self.module_state.low_pwr_allow_request_hw.next =
             self.registers.low_pwr_allow_request_hw.val();
         self.module_state.low_power_pin.next = self.low_power_pin.val();
-        self.module_state.fault.next = self.no_fault.val();
+        self.module_state.fault.next = self.module_fault.val();
         self.int_l.next = self.registers.int_l.val();
         // Module monitors: converters in, thresholds from page 02h, flags
         // into lower byte 9.

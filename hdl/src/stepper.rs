@@ -69,6 +69,7 @@ impl Engine for RustHdlEngine {
         c.module_reset.next = m.module_reset;
         c.low_power_pin.next = m.low_power_pin;
         c.interlock.next = m.interlock;
+        c.module_fault.next = m.module_fault;
         c.temperature_adc.next = (m.temperature_adc as u64).into();
         c.temperature_adc_valid.next = m.temperature_adc_valid;
         c.vcc_adc.next = (m.vcc_adc as u64).into();

@@ -42,6 +42,8 @@ pub struct TrafficReport {
     pub refused: u64,
     /// Module resets issued (SoftwareReset writes and reset-pin pulses).
     pub resets: u64,
+    /// Module-fault pin pulses issued.
+    pub module_faults: u64,
     /// Of the AXI transactions: scripted host operations.
     pub scripted: u64,
     /// ModuleState values read back, in order of first appearance.
@@ -159,8 +161,8 @@ impl BusTraffic {
         self
     }
 
-    /// Also issue module resets (SoftwareReset writes, reset-pin pulses) and
-    /// toggle the LowPwr pin. Off by default: a reset clears the PRBS
+    /// Also issue module resets (SoftwareReset writes, reset-pin pulses),
+    /// rare module-fault pin pulses, and toggle the LowPwr pin. Off by default: a reset clears the PRBS
     /// counters the default run compares with the line's tally.
     pub fn with_resets(mut self) -> Self {
         self.resets = true;
@@ -476,6 +478,11 @@ impl Stimulus for BusTraffic {
             if self.rng.gen_bool(0.0001) {
                 m.module_reset = true;
                 self.report.resets += 1;
+            }
+            // A rare board fault: ModuleFault until the next module reset.
+            if self.rng.gen_bool(0.00005) {
+                m.module_fault = true;
+                self.report.module_faults += 1;
             }
         }
         if inputs.reset {

@@ -211,6 +211,8 @@ port_table! {
         low_power_pin: bool = 1,
         /// Laser safety interlock (synchronous): every laser dark in the same cycle while high.
         interlock: bool = 1,
+        /// Module fault (a board supervisor's fault output: power-good lost, over-temperature shutdown): ModuleFault until a module reset.
+        module_fault: bool = 1,
         /// Module temperature sensor ADC code.
         temperature_adc: u16 = 16,
         /// `temperature_adc` holds a new conversion this cycle.

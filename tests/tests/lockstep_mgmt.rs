@@ -69,8 +69,9 @@ fn verilator_and_model_agree_on_100k_transactions() {
     assert!(cycles > 1_000_000, "{cycles}");
 }
 
-/// Module resets (SoftwareReset, the reset pin) and the LowPwr pin, with the
-/// module state machine running through its states.
+/// Module resets (SoftwareReset, the reset pin), the LowPwr pin and the
+/// module-fault pin, with the module state machine running through its
+/// states, ModuleFault included.
 #[test]
 fn engines_agree_through_module_resets_and_state_changes() {
     let (_, rep) = run(None, 6_000, 5, true, 300);
@@ -88,8 +89,11 @@ fn engines_agree_through_module_resets_and_state_changes() {
         true,
         1_000,
     );
-    assert!(
-        rep.module_states.iter().any(|x| x == "ModulePwrDn"),
-        "{rep:?}"
-    );
+    assert!(rep.module_faults >= 2, "{rep:?}");
+    for s in ["ModulePwrDn", "ModuleFault"] {
+        assert!(
+            rep.module_states.iter().any(|x| x == s),
+            "{s} seen: {rep:?}"
+        );
+    }
 }

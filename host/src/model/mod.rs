@@ -397,7 +397,7 @@ impl Engine for Model {
                 }
                 self.monitors = ModuleMonitorsModel::new(self.monitor_params);
             } else {
-                self.module_state.step(request, false);
+                self.module_state.step(request, inputs.mgmt.module_fault);
                 let m = &inputs.mgmt;
                 self.monitors.step(&MonitorInputs {
                     temperature_adc: m.temperature_adc,
