@@ -5,6 +5,12 @@
 //! A leaf like `Popcount`: `#[hdl_gen]` multiplies only at its operands'
 //! widths, which Verilator's WIDTH lint rejects. One DSP slice, or a few
 //! LUTs for small factors.
+//!
+//! The simulation performs the emitted Verilog's datapath step for step
+//! ([`Datapath`]: a 48-bit product plus the rounding term, the shift, the
+//! saturation on any bit above 15), not the model's `Ratio::apply`, so a
+//! slip in either the Verilog or the ratio arithmetic shows up between
+//! the rust-hdl engine and the model.
 
 use rust_hdl::prelude::*;
 use xpo_spec::laser::Ratio;
@@ -13,11 +19,45 @@ use xpo_spec::laser::Ratio;
 pub struct Scale {
     pub x: Signal<In, Bits<16>>,
     pub y: Signal<Out, Bits<16>>,
-    ratio: Fixed,
+    datapath: Fixed,
 }
 
-/// The ratio as an opaque member (rust-hdl sees no signals in it).
-struct Fixed(Ratio);
+/// The constants of the emitted datapath: `product = {32'd0, x} * K +
+/// HALF` in 48 bits, `shifted = product[47:S]`, `y = |shifted[..:16] ?
+/// 16'hFFFF : shifted[15:0]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Datapath {
+    k: u64,
+    half: u64,
+    s: u32,
+}
+
+impl Datapath {
+    const PRODUCT_BITS: u32 = 48;
+
+    fn new(r: Ratio) -> Self {
+        Self {
+            k: r.k as u64,
+            half: r.half(),
+            s: r.s,
+        }
+    }
+
+    /// The Verilog's arithmetic on one input, at the Verilog's widths.
+    fn eval(&self, x: u16) -> u16 {
+        let wrap = (1u64 << Self::PRODUCT_BITS) - 1;
+        let product = (x as u64).wrapping_mul(self.k).wrapping_add(self.half) & wrap;
+        let shifted = product >> self.s;
+        if shifted >> 16 != 0 {
+            0xFFFF
+        } else {
+            shifted as u16
+        }
+    }
+}
+
+/// The datapath as an opaque member (rust-hdl sees no signals in it).
+struct Fixed(Datapath);
 
 impl Logic for Fixed {
     fn update(&mut self) {}
@@ -37,14 +77,14 @@ impl Scale {
         Self {
             x: Default::default(),
             y: Default::default(),
-            ratio: Fixed(ratio),
+            datapath: Fixed(Datapath::new(ratio)),
         }
     }
 }
 
 impl Logic for Scale {
     fn update(&mut self) {
-        let y = self.ratio.0.apply(self.x.val().index() as u16);
+        let y = self.datapath.0.eval(self.x.val().index() as u16);
         self.y.next = (y as u64).into();
     }
 
@@ -53,9 +93,8 @@ impl Logic for Scale {
     }
 
     fn hdl(&self) -> Verilog {
-        let Ratio { k, s } = self.ratio.0;
-        let half = self.ratio.0.half();
-        let top = 47 - s;
+        let Datapath { k, half, s } = self.datapath.0;
+        let top = Datapath::PRODUCT_BITS - 1 - s;
         // The bits shifted out are dropped on purpose; Verilator exempts
         // names containing "unused" from its UNUSED warnings.
         let dropped = if s > 0 {
@@ -81,6 +120,31 @@ wire [{top}:0] shifted = product[47:{s}];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Verilog datapath agrees with the model's ratio on every input,
+    /// for every ratio the default engine builds.
+    #[test]
+    fn datapath_equals_the_ratio_on_every_input() {
+        let cfg = xpo_spec::EngineConfig::default();
+        let p = xpo_spec::laser::LaserParams::new(&cfg);
+        let m = xpo_spec::monitors::MonitorParams::new(&cfg);
+        for r in [
+            p.bias_adc,
+            p.power_adc,
+            p.voltage_adc,
+            p.setpoint_to_code,
+            p.tolerance,
+            m.temperature_adc,
+            m.vcc_adc,
+            Ratio::new(100, 1),
+            Ratio::new(65_535, 1),
+        ] {
+            let d = Datapath::new(r);
+            for x in 0..=u16::MAX {
+                assert_eq!(d.eval(x), r.apply(x), "{r:?} x={x}");
+            }
+        }
+    }
 
     #[test]
     fn simulation_is_the_ratio() {
