@@ -114,9 +114,9 @@ struct RunArgs {
 /// The laser scenarios of `xpo run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum LaserArg {
-    /// `xpo_sim::lasers::default_bring_up`.
+    /// `xpo_sim::laser::default_bring_up`.
     BringUp,
-    /// `xpo_sim::lasers::fault_campaign`.
+    /// `xpo_sim::laser::fault_campaign`.
     Campaign,
 }
 

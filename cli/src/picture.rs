@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 use std::path::Path;
-use xpo_sim::lasers::LaserSample;
+use xpo_sim::laser::LaserSample;
 
 /// Draws `trace` (per lane) to `path`; `clock_hz` turns cycles into µs.
 pub fn bring_up_svg(path: &Path, trace: &[Vec<LaserSample>], clock_hz: u64) -> anyhow::Result<()> {

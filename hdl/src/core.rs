@@ -6,8 +6,8 @@
 //! in `xpo_engine`, whose ports are packed buses with plain names.
 
 use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleMonitors, ModuleStateMachine};
-use crate::elsfp::LaserLane;
 use crate::lane::Lane;
+use crate::laser::LaserLane;
 use crate::scale::Scale;
 use rust_hdl::prelude::*;
 use xpo_spec::laser::{LaserParams, Ratio};

@@ -75,7 +75,7 @@ pub const LASER_LANE_MODULE: &str = "xpo_laser_lane";
 /// proofs of the interlock and maximum-bias properties run on it).
 pub fn emit_laser_lane(cfg: &EngineConfig) -> Result<String, EmitError> {
     cfg.validate()?;
-    let mut lane = crate::elsfp::LaserLane::new(&xpo_spec::laser::LaserParams::new(cfg));
+    let mut lane = crate::laser::LaserLane::new(&xpo_spec::laser::LaserParams::new(cfg));
     lane.connect_all();
     check_all(&lane).map_err(|e: CheckError| EmitError::Check(format!("{e:?}")))?;
     let mut defines = ModuleDefines::default();

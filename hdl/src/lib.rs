@@ -13,20 +13,20 @@
 //! - [`core::XpoCore`]: the top, N lanes.
 //!
 //! [`emit`] turns the top into Verilog (plus a clean-named wrapper), and
-//! [`stepper::RustHdlEngine`] steps the block directly as an
+//! [`engine::RustHdlEngine`] steps the block directly as an
 //! [`xpo_spec::Engine`].
 
 pub mod cmis;
 pub mod core;
-pub mod elsfp;
 pub mod emit;
+pub mod engine;
 pub mod join;
 pub mod lane;
+pub mod laser;
 pub mod popcount;
 pub mod prbs;
 pub mod scale;
-pub mod stepper;
 
 pub use crate::core::XpoCore;
 pub use emit::{emit_verilog, EmitError, EmittedVerilog, VERILATOR_LINT_WAIVERS};
-pub use stepper::RustHdlEngine;
+pub use engine::RustHdlEngine;

@@ -48,7 +48,7 @@ pub struct FfiSpeed {
 #[derive(Debug, Clone, Serialize)]
 pub struct ApcSettling {
     pub setpoint_mw: f64,
-    /// From LaneEnable (fibre already confirmed) until the optical power
+    /// From LaneEnable (fiber already confirmed) until the optical power
     /// stays within 2 % of the setpoint; `None` if it never does.
     pub settling_us: Option<f64>,
     /// Highest power above the setpoint after enable, mW (0 if none).
@@ -61,7 +61,7 @@ pub struct ApcSettling {
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
     pub engines: BTreeMap<String, EngineSpeed>,
-    /// APC settling time against setpoint, laser 0 (`xpo_sim::lasers`).
+    /// APC settling time against setpoint, laser 0 (`xpo_sim::laser`).
     pub apc: Vec<ApcSettling>,
     pub ffi: Option<FfiSpeed>,
     /// Model speed over Verilator speed.
@@ -214,14 +214,14 @@ fn ffi_speed(cfg: &EngineConfig, opts: &BenchOptions) -> Result<FfiSpeed, SimErr
     })
 }
 
-/// One APC step response: laser 0 enabled with its fibre confirmed, in
+/// One APC step response: laser 0 enabled with its fiber confirmed, in
 /// APC at `setpoint_mw`, for 800 µs, sampled every microsecond.
 pub fn apc_settling(
     cfg: &EngineConfig,
     setpoint_mw: f64,
     seed: u64,
 ) -> Result<ApcSettling, SimError> {
-    use crate::lasers::{field_writes, LaserBench};
+    use crate::laser::{field_writes, LaserBench};
     use crate::traffic::BusTraffic;
     let map = cfg.register_map();
     let us = |t: u64| cfg.cycles_for_ns(t * 1_000);

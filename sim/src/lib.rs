@@ -4,7 +4,7 @@
 
 pub mod bench;
 pub mod engines;
-pub mod lasers;
+pub mod laser;
 pub mod lockstep;
 pub mod mgmt_bus;
 pub mod run;

@@ -127,7 +127,7 @@ impl Default for ModuleTiming {
 }
 
 /// The laser lanes' analogue interface and control loops, in physical
-/// units; `xpo_hdl::elsfp::LaserLane` converts them to codes and cycles at
+/// units; `xpo_hdl::laser::LaserLane` converts them to codes and cycles at
 /// elaboration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

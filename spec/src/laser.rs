@@ -1,6 +1,6 @@
 //! The numbers a laser lane is built from: the physical `LaserConfig`
 //! turned into DAC codes, ADC scale factors and update counts, once, for
-//! the RTL (`xpo_hdl::elsfp::LaserLane`) and the host model alike.
+//! the RTL (`xpo_hdl::laser::LaserLane`) and the host model alike.
 
 use crate::EngineConfig;
 

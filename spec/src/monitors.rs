@@ -1,7 +1,7 @@
 //! The numbers the module monitors are built from: the physical
 //! `MonitorConfig` turned into offsets and 16-bit ratios once, for the RTL
 //! (`xpo_hdl::cmis::ModuleMonitors`, the lane-voltage monitor of
-//! `xpo_hdl::elsfp::LaserLane`) and the host model alike.
+//! `xpo_hdl::laser::LaserLane`) and the host model alike.
 //!
 //! Every monitor is `offset removed (saturating at 0) → moving average
 //! (1/4 per sample) → ratio`, like the laser bias and power monitors. The

@@ -8,7 +8,7 @@
 //! Every input is free (setpoints, modes, enables, ADC samples, interlock)
 //! after one reset cycle. The configuration updates the loops every 4
 //! cycles with a slew that reaches the maximum bias in two updates and a
-//! 3-update timeout, so a depth of 24 cycles walks through fibre check,
+//! 3-update timeout, so a depth of 24 cycles walks through fiber check,
 //! ramping, regulation at the clamp and faults. A deliberately false
 //! property is checked the same way and must fail, so the harness cannot
 //! pass vacuously.

@@ -1,6 +1,6 @@
 //! The laser lane in rust-hdl against the host model, cycle by cycle, with
 //! the physical laser closing the loop (on the rust-hdl block's drive):
-//! bring-up with fibre check, APC ramp and settling, interlock during
+//! bring-up with fiber check, APC ramp and settling, interlock during
 //! ramping and while on, ACC, a temperature step, and each fault — APC
 //! loop failure (a degraded laser), ACC loop failure (an open bias sense),
 //! over-current (a shorted driver). Safety properties are checked on both
@@ -8,7 +8,7 @@
 //! next increment; the formal proofs are in `formal.rs`.)
 
 use proptest::prelude::*;
-use xpo_hdl::elsfp::stepper::{LaneDrive, LaserLaneStepper};
+use xpo_hdl::laser::stepper::{LaneDrive, LaserLaneStepper};
 use xpo_host::laser_physics::LaserPhysics;
 use xpo_host::model::laser::{LaserInputs, LaserLaneModel, LaserOutputs};
 use xpo_spec::laser::LaserParams;
@@ -199,7 +199,7 @@ fn bring_up_interlock_and_every_fault_agree_with_the_model() {
     let seen = run(1_560 * US, 3, |c, d, laser| {
         let t = c / US;
         match (t, c % US) {
-            // APC bring-up: fibre check at 1 mW, then 80 mW.
+            // APC bring-up: fiber check at 1 mW, then 80 mW.
             (10, 0) => {
                 d.enable = true;
                 d.apc = true;
@@ -250,7 +250,7 @@ fn bring_up_interlock_and_every_fault_agree_with_the_model() {
             powers.push((t, (laser.last().1 * 1e5) as u16));
         }
     });
-    // Off, ramping (fibre check), on, off (interlock), ..., and the faults.
+    // Off, ramping (fiber check), on, off (interlock), ..., and the faults.
     for want in [(0, 0), (1, 0), (2, 0), (0, 1), (0, 2), (0, 9)] {
         assert!(seen.contains(&want), "{want:?} not seen in {seen:?}");
     }
@@ -261,8 +261,8 @@ fn bring_up_interlock_and_every_fault_agree_with_the_model() {
         "APC at 410 us: {}",
         at(410)
     );
-    // During the fibre check the laser emits about the check power (1 mW).
-    assert!((at(290) - 100.0).abs() < 30.0, "fibre check: {}", at(290));
+    // During the fiber check the laser emits about the check power (1 mW).
+    assert!((at(290) - 100.0).abs() < 30.0, "fiber check: {}", at(290));
 }
 
 proptest! {

@@ -1,6 +1,6 @@
 //! Property test (issue 4, acceptance 2) on the Verilated RTL and the model
-//! in lockstep: random host register sequences over AXI (enables, fibre
-//! confirmations, mode, setpoints, fibre-check power) and random physical
+//! in lockstep: random host register sequences over AXI (enables, fiber
+//! confirmations, mode, setpoints, fiber-check power) and random physical
 //! events (interlock pulses, temperatures, degraded lasers, shorts, open
 //! bias senses), with seeded ADC noise. On every cycle the reference drive
 //! must keep the safety properties (`LaserBench` checks them): the
@@ -13,7 +13,7 @@
 //! fault state directly.
 
 use proptest::prelude::*;
-use xpo_sim::lasers::{field_writes, LaserBench, LaserEvent};
+use xpo_sim::laser::{field_writes, LaserBench, LaserEvent};
 use xpo_sim::traffic::BusTraffic;
 use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
 use xpo_spec::EngineConfig;

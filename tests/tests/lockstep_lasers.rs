@@ -1,14 +1,14 @@
 //! The laser lanes in the whole engine: a host drives them over AXI while
 //! the physical lasers close the loops, on all three engines in lockstep
 //! (issue 4, acceptance 1). One 1.46 ms scenario at the default 156.25 MHz
-//! clock: fibre check, APC ramps and settling, the interlock asserted while
+//! clock: fiber check, APC ramps and settling, the interlock asserted while
 //! some lanes ramp and others are on, re-enabling, an APC loop failure (a
 //! degraded laser), an over-current (a shorted driver), a switch to ACC and
 //! an ACC loop failure (an open bias sense). Safety properties are checked
 //! on the drive every cycle; outcomes are read back over AXI.
 
 use xpo_host::mgmt::{AxiOp, Driver};
-use xpo_sim::lasers::{field_writes, LaserBench, LaserEvent};
+use xpo_sim::laser::{field_writes, LaserBench, LaserEvent};
 use xpo_sim::mgmt_bus::EngineAxi;
 use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
 use xpo_sim::traffic::{Both, BusTraffic};
@@ -33,7 +33,7 @@ fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
         at(3, "PowerSetpoint", k, 6_000 + 500 * k as u64);
         at(3, "BiasSetpoint", k, 2_500);
     }
-    // Lanes 1..7 have their fibres confirmed already; lane 0 does the check.
+    // Lanes 1..7 have their fibers confirmed already; lane 0 does the check.
     at(5, "OutputFiberChecked", 0, 0xFE);
     at(10, "LaneEnable", 0, 0x37);
     // Lanes 6 and 7 start late: they are ramping when the interlock comes.
@@ -299,7 +299,7 @@ fn verilator_and_model_agree_on_the_same_scenario() {
 fn fault_campaign_rounds_end_with_each_fault_on_its_lane() {
     let cfg = EngineConfig::default();
     let cycles = 2 * cfg.cycles_for_ns(1_800_000);
-    let (script, bench, plan) = xpo_sim::lasers::fault_campaign(&cfg, 11, cycles);
+    let (script, bench, plan) = xpo_sim::laser::fault_campaign(&cfg, 11, cycles);
     assert_eq!(plan.rounds, 2);
     let engines = [EngineKind::Verilator, EngineKind::Model]
         .iter()

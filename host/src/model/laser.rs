@@ -1,26 +1,27 @@
 //! The laser lane model, written from the cycle contract in
-//! `xpo_hdl::elsfp::laser_lane` (monitors, update divider, fibre check,
+//! `xpo_hdl::laser::laser_lane` (monitors, update divider, fiber check,
 //! soft start, ACC, APC with anti-windup, loop and over-current faults,
 //! interlock, forward-voltage monitor, warning code).
 
 use xpo_spec::laser::LaserParams;
 
-/// Lane states of the contract.
+/// The laser lane's states in its cycle contract (finer than the ELSFP
+/// LaneState field it reports: see [`LaserState::code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LaneState {
+pub enum LaserState {
     Off,
-    FibreCheck,
+    FiberCheck,
     Ramping,
     On,
     Fault,
 }
 
-impl LaneState {
+impl LaserState {
     /// The ELSFP LaneState code (1Ah:221): 0 off, 1 ramping, 2 on.
     pub fn code(self) -> u8 {
         match self {
             Self::Off | Self::Fault => 0,
-            Self::FibreCheck | Self::Ramping => 1,
+            Self::FiberCheck | Self::Ramping => 1,
             Self::On => 2,
         }
     }
@@ -80,7 +81,7 @@ pub struct LaserLaneModel {
     bias_avg: u16,
     power_avg: u16,
     voltage_avg: u16,
-    state: LaneState,
+    state: LaserState,
     bias: u16,
     integral: u16,
     timer: u16,
@@ -115,7 +116,7 @@ impl LaserLaneModel {
             bias_avg: 0,
             power_avg: 0,
             voltage_avg: 0,
-            state: LaneState::Off,
+            state: LaserState::Off,
             bias: 0,
             integral: 0,
             timer: 0,
@@ -124,7 +125,7 @@ impl LaserLaneModel {
         }
     }
 
-    pub fn state(&self) -> LaneState {
+    pub fn state(&self) -> LaserState {
         self.state
     }
 
@@ -136,7 +137,7 @@ impl LaserLaneModel {
         let thresholds = &i.thresholds;
         let bias = self.p.bias_adc.apply(self.bias_avg);
         let power = self.p.power_adc.apply(self.power_avg);
-        let on = self.state == LaneState::On;
+        let on = self.state == LaserState::On;
         let t = thresholds;
         // The warning: On while the loop-failure timer runs; the code is
         // the one the lane would fault with in its current mode.
@@ -171,18 +172,18 @@ impl LaserLaneModel {
         }
     }
 
-    /// The DAC code and driver enable: the bias while FibreCheck, Ramping
+    /// The DAC code and driver enable: the bias while FiberCheck, Ramping
     /// or On, unless the interlock is asserted.
     pub fn drive(&self, interlock: bool) -> (u16, bool) {
         let active = matches!(
             self.state,
-            LaneState::FibreCheck | LaneState::Ramping | LaneState::On
+            LaserState::FiberCheck | LaserState::Ramping | LaserState::On
         ) && !interlock;
         (if active { self.bias } else { 0 }, active)
     }
 
     fn enter_fault(&mut self, code: u8) {
-        self.state = LaneState::Fault;
+        self.state = LaserState::Fault;
         self.fault = code;
         self.bias = 0;
     }
@@ -218,7 +219,7 @@ impl LaserLaneModel {
         } else {
             code
         };
-        let checking = q.state == LaneState::FibreCheck;
+        let checking = q.state == LaserState::FiberCheck;
         let power_target = if checking {
             i.check_power
         } else {
@@ -275,15 +276,15 @@ impl LaserLaneModel {
         if update {
             let running = matches!(
                 q.state,
-                LaneState::FibreCheck | LaneState::Ramping | LaneState::On
+                LaserState::FiberCheck | LaserState::Ramping | LaserState::On
             );
             if running && bias_mon > p.over_current {
                 self.enter_fault(fault::OVER_CURRENT);
             } else {
                 match q.state {
-                    LaneState::FibreCheck => {
+                    LaserState::FiberCheck => {
                         if i.fiber_checked {
-                            self.state = LaneState::Ramping;
+                            self.state = LaserState::Ramping;
                             self.timer = 0;
                         } else if below {
                             if q.bias < p.max_code {
@@ -293,9 +294,9 @@ impl LaserLaneModel {
                             self.bias = q.bias - 1;
                         }
                     }
-                    LaneState::Ramping => {
+                    LaserState::Ramping => {
                         if ramp_done {
-                            self.state = LaneState::On;
+                            self.state = LaserState::On;
                             self.timer = 0;
                             if i.apc {
                                 self.integral = q.bias << p.integral_frac;
@@ -317,7 +318,7 @@ impl LaserLaneModel {
                             };
                         }
                     }
-                    LaneState::On => {
+                    LaserState::On => {
                         self.bias = slewed;
                         if i.apc {
                             self.integral = integral_next;
@@ -335,23 +336,23 @@ impl LaserLaneModel {
                             self.timer = q.timer + 1;
                         }
                     }
-                    LaneState::Off | LaneState::Fault => {}
+                    LaserState::Off | LaserState::Fault => {}
                 }
             }
         }
         // 3. Every cycle, first match wins.
         if i.interlock || !i.enable {
-            self.state = LaneState::Off;
+            self.state = LaserState::Off;
             self.bias = 0;
             self.integral = 0;
             self.timer = 0;
             self.fault = 0;
             self.armed = !i.interlock;
-        } else if q.state == LaneState::Off && q.armed {
+        } else if q.state == LaserState::Off && q.armed {
             self.state = if i.fiber_checked {
-                LaneState::Ramping
+                LaserState::Ramping
             } else {
-                LaneState::FibreCheck
+                LaserState::FiberCheck
             };
             self.timer = 0;
         }

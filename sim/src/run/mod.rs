@@ -13,7 +13,7 @@ pub use readback::{
 };
 pub use report::{DivergenceReport, LaserSafety, ManagementReport, RunReport};
 
-use crate::lasers;
+use crate::laser;
 use crate::lockstep::{Lockstep, LockstepOptions};
 use crate::scenario::{PrbsPlan, PrbsScenario};
 use crate::traffic::{Both, BusTraffic};
@@ -26,11 +26,11 @@ use xpo_spec::{Engine, EngineConfig};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LaserScenario {
-    /// [`lasers::default_bring_up`]: one bring-up, an interlock pulse while
+    /// [`laser::default_bring_up`]: one bring-up, an interlock pulse while
     /// the lanes are on, and the host re-enabling them.
     #[default]
     BringUp,
-    /// [`lasers::fault_campaign`]: a soak of 1.8 ms rounds, each ending
+    /// [`laser::fault_campaign`]: a soak of 1.8 ms rounds, each ending
     /// with one lane in each fault.
     Campaign,
 }
@@ -152,11 +152,11 @@ pub fn run_with_progress(
     let mut prbs = PrbsScenario::new(plan, cfg.lanes)?;
     let (script, mut bench, campaign) = match spec.stimuli.lasers {
         LaserScenario::BringUp => {
-            let (script, bench) = lasers::default_bring_up(cfg, spec.seed);
+            let (script, bench) = laser::default_bring_up(cfg, spec.seed);
             (script, bench, None)
         }
         LaserScenario::Campaign => {
-            let (script, bench, plan) = lasers::fault_campaign(cfg, spec.seed, spec.cycles);
+            let (script, bench, plan) = laser::fault_campaign(cfg, spec.seed, spec.cycles);
             (script, bench, Some(plan))
         }
     };
@@ -199,7 +199,7 @@ pub fn run_with_progress(
 
 /// The bench's recorded laser samples, for pictures, kept out of the
 /// report's JSON.
-pub type LaserTrace = Vec<Vec<lasers::LaserSample>>;
+pub type LaserTrace = Vec<Vec<laser::LaserSample>>;
 
 #[cfg(test)]
 mod tests {
@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(r.lanes.len(), spec.config.lanes);
         assert_eq!(r.lasers.len(), spec.config.laser_lanes);
         // 4 000 cycles is 25.6 µs: the lanes were enabled at 10 µs and are
-        // in fibre check or ramping, none on yet.
+        // in fiber check or ramping, none on yet.
         assert!(r.lasers.iter().all(|l| l.state != "on"), "{:?}", r.lasers);
         assert!(r.management.traffic.transactions > 0);
         assert_eq!(r.laser_safety.seen.interlock_cycles, 0);

@@ -5,7 +5,7 @@
 
 use super::readback::{LaserReadback, ModuleReadback, Readback};
 use super::{LaserTrace, RunSpec};
-use crate::lasers::{CampaignPlan, LaserBench, LaserObservations, SafetyViolation};
+use crate::laser::{CampaignPlan, LaserBench, LaserObservations, SafetyViolation};
 use crate::lockstep::{Divergence, RunResult};
 use crate::scenario::LaneReport;
 use crate::traffic::TrafficReport;

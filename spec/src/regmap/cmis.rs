@@ -984,17 +984,17 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .bitmap()
             .doc("Per laser lane: 1 enables the laser."),
     );
-    v.push(f("LaneState", 0x1A, 221).bits(0, 2).lanes(8).code().doc("Per laser lane: 0 off (also fibre check pending and fault), 1 ramping (includes fibre check emission), 2 on."));
+    v.push(f("LaneState", 0x1A, 221).bits(0, 2).lanes(8).code().doc("Per laser lane: 0 off (also fiber check pending and fault), 1 ramping (includes fiber check emission), 2 on."));
     v.push(
         f("OutputFiberChecked", 0x1A, 223)
             .rw()
             .bitmap()
-            .doc("Per laser lane: host confirms the output fibre is connected; the lane may ramp."),
+            .doc("Per laser lane: host confirms the output fiber is connected; the lane may ramp."),
     );
     v.push(
         f("LaneToFiberMap", 0x1A, 224)
             .lanes(8)
-            .doc("Per laser lane: output fibre number."),
+            .doc("Per laser lane: output fiber number."),
     );
     v.push(
         f("LaneFrequency", 0x1A, 232)
@@ -1008,7 +1008,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .rw()
             .reset(1)
             .units(units::FIBER_CHECK_POWER)
-            .doc("Optical power emitted during fibre check."),
+            .doc("Optical power emitted during fiber check."),
     );
 
     // ---- Page 1Bh (banked): ELSFP setpoints and monitors ----
@@ -1074,7 +1074,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         fl.volatile = fl.access == Access::Rc || VOLATILE.contains(&fl.name.as_str());
     }
     // What ELSFP save/restore (1Ah:184) copies per bank: the lane controls
-    // (mode, thresholds, enables, fibre check, setpoints) and the masks.
+    // (mode, thresholds, enables, fiber check, setpoints) and the masks.
     for fl in &mut v {
         let n = fl.name.as_str();
         let control = matches!(
@@ -1162,7 +1162,7 @@ mod tests {
     }
 
     /// ELSFP save/restore covers the lane controls (mode, the eight
-    /// thresholds, enable, fibre checked, check power, both setpoints) and
+    /// thresholds, enable, fiber checked, check power, both setpoints) and
     /// the masks (eight per-flag masks, the two global masks).
     #[test]
     fn save_sets_hold_the_elsfp_lane_controls_and_masks() {

@@ -1,4 +1,4 @@
-//! `LaserLane`: one ELSFP laser lane — enable, fibre check, soft start,
+//! `LaserLane`: one ELSFP laser lane — enable, fiber check, soft start,
 //! ACC/APC loops, monitors, loop and over-current faults, and the hardware
 //! safety interlock.
 //!
@@ -20,12 +20,12 @@
 //!    - interlock: state Off, bias 0, integrator 0, timer 0, fault 0, and
 //!      the lane is disarmed;
 //!    - lane disabled: the same, but armed;
-//!    - Off, enabled and armed: to FibreCheck (or straight to Ramping when
+//!    - Off, enabled and armed: to FiberCheck (or straight to Ramping when
 //!      OutputFiberChecked is already set), timer 0.
 //! 4. **On update cycles:**
-//!    - over-current (bias monitor above the trip) in FibreCheck, Ramping or
+//!    - over-current (bias monitor above the trip) in FiberCheck, Ramping or
 //!      On: Fault, code 9;
-//!    - FibreCheck: one DAC code up while the power monitor is below the
+//!    - FiberCheck: one DAC code up while the power monitor is below the
 //!      check power less tolerance, one down while above it plus tolerance
 //!      (approaching the check power from below, one code a step); when
 //!      OutputFiberChecked is set: Ramping, timer 0;
@@ -63,11 +63,11 @@
 //!    monitor (1Ah:141..156 thresholds, CMIS units) — raises its flag output
 //!    (the register block latches it into 1Ah:186..193). Strict
 //!    comparisons; no flags in any other state, so a dark lane is quiet.
-//! 6. **Outputs.** `driver_enable` is high in FibreCheck, Ramping and On
+//! 6. **Outputs.** `driver_enable` is high in FiberCheck, Ramping and On
 //!    and `dac` is the bias then, else 0 — both also forced to 0
 //!    combinationally while `interlock` is high, so light goes off in the
 //!    same cycle whatever the registers say. LaneState (1Ah:221) is 0 off
-//!    (Off, Fault), 1 ramping (FibreCheck, Ramping), 2 on.
+//!    (Off, Fault), 1 ramping (FiberCheck, Ramping), 2 on.
 //! 7. **Fault and warning.** `fault_flag` is high while the fault code is
 //!    nonzero. The warning code (1Ah:212 bits 7:4) is, while On with the
 //!    loop-failure timer running (the last update was out of tolerance),
@@ -82,7 +82,7 @@ pub use xpo_spec::laser::LaserParams;
 /// Lane states.
 pub mod st {
     pub const OFF: u64 = 0;
-    pub const FIBRE_CHECK: u64 = 1;
+    pub const FIBER_CHECK: u64 = 1;
     pub const RAMPING: u64 = 2;
     pub const ON: u64 = 3;
     pub const FAULT: u64 = 4;
@@ -317,7 +317,7 @@ impl LaserLane {
             fault: Default::default(),
             armed: Default::default(),
             s_off: konst(st::OFF),
-            s_check: konst(st::FIBRE_CHECK),
+            s_check: konst(st::FIBER_CHECK),
             s_ramping: konst(st::RAMPING),
             s_on: konst(st::ON),
             s_fault: konst(st::FAULT),

@@ -531,7 +531,7 @@ pub fn field_writes(
 
 /// A host bringing the lasers up over AXI, as the default run does: APC,
 /// a power setpoint per lane (50 mW plus 7 mW a lane), all lanes enabled
-/// at 10 µs, the fibres confirmed at 300 µs; then the interlock pulses at
+/// at 10 µs, the fibers confirmed at 300 µs; then the interlock pulses at
 /// 500 µs for 5 µs, and the host re-enables every lane at 520 µs. Returns
 /// the script and the laser bench with its events.
 pub fn default_bring_up(
@@ -603,9 +603,9 @@ pub struct CampaignPlan {
 /// Every round: the host disables all lanes and the world is healed (new
 /// laser and module temperatures and supply voltage, drawn per round); APC
 /// with random power and bias setpoints and bias/power high-warning
-/// thresholds inside the operating range, a random subset of fibres already
+/// thresholds inside the operating range, a random subset of fibers already
 /// confirmed, the masks restored to the factory defaults and the controls
-/// saved (save/restore), all lanes enabled at +10 µs, fibres confirmed at
+/// saved (save/restore), all lanes enabled at +10 µs, fibers confirmed at
 /// +300 µs. The
 /// interlock pulses for 2..10 µs at +310 µs (lanes ramping) in even rounds
 /// and at +520 µs (lanes on) in odd ones; the host disables and re-enables
