@@ -29,6 +29,9 @@ def main() -> int:
                 "msb": node.msb,
                 "reset": node.get_property("reset"),
                 "sw": node.get_property("sw").name,
+                "hw": node.get_property("hw").name,
+                "hwset": bool(node.get_property("hwset")),
+                "singlepulse": bool(node.get_property("singlepulse")),
             }
     json.dump(fields, sys.stdout)
     return 0

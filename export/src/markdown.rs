@@ -82,9 +82,9 @@ pub fn render(map: &RegisterMap, cfg: &EngineConfig) -> String {
         let _ = writeln!(s, "## {title}\n\n{desc}\n");
         let _ = writeln!(
             s,
-            "| Byte | Bits | Field | Access | Reset | Units | Description |"
+            "| Byte | Bits | Field | Access | Hardware | Reset | Units | Description |"
         );
-        let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+        let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
         for f in map.fields_of(half) {
             let last = f.last_byte();
             let bytes = if last == f.byte {
@@ -94,10 +94,11 @@ pub fn render(map: &RegisterMap, cfg: &EngineConfig) -> String {
             };
             let _ = writeln!(
                 s,
-                "| {bytes} | {} | {} | {} | {} | {} | {} |",
+                "| {bytes} | {} | {} | {} | {} | {} | {} | {} |",
                 bits(f),
                 f.name,
                 f.access.name(),
+                hardware(f),
                 cell(&reset(f, cfg)),
                 f.units.as_deref().unwrap_or(""),
                 cell(&f.description)
@@ -106,6 +107,30 @@ pub fn render(map: &RegisterMap, cfg: &EngineConfig) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The field's hardware role and port(s): `input lane_state[g]`, ...
+fn hardware(f: &xpo_spec::regmap::Field) -> String {
+    use xpo_spec::regmap::{HwRole, HwScope};
+    let Some(h) = &f.hw else {
+        return String::new();
+    };
+    let role = match h.role {
+        HwRole::Input => "input",
+        HwRole::Latch => "latch",
+        HwRole::Control => "control",
+        HwRole::Pulse => "pulse",
+        HwRole::Summary => "summary",
+    };
+    let per = match h.scope {
+        HwScope::Module => "",
+        HwScope::Laser => "[laser lane]",
+        HwScope::Bank => "[bank]",
+    };
+    match &h.summarizes {
+        Some(of) => format!("{role} {}{per} = OR of {of}", h.port),
+        None => format!("{role} {}{per}", h.port),
+    }
 }
 
 #[cfg(test)]
@@ -123,10 +148,10 @@ mod tests {
         }
         assert!(
             md.contains(
-                "| 128..143 | 15:0, 8 x 16 bits | BiasSetpoint | rw | 3000 (0x0BB8) | 100 uA |"
+                "| 128..143 | 15:0, 8 x 16 bits | BiasSetpoint | rw | control bias_setpoint[laser lane] | 3000 (0x0BB8) | 100 uA |"
             ),
             "{md}"
         );
-        assert!(md.contains("| 3 | 3:1 | ModuleState | ro | 1 |"));
+        assert!(md.contains("| 3 | 3:1 | ModuleState | ro | input module_state | 1 |"));
     }
 }

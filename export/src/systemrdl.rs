@@ -7,7 +7,7 @@
 use crate::halves;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use xpo_spec::regmap::{linear_address, Access, RegisterMap};
+use xpo_spec::regmap::{linear_address, Access, HwRole, RegisterMap};
 use xpo_spec::EngineConfig;
 
 struct Slice {
@@ -15,18 +15,29 @@ struct Slice {
     msb: u8,
     lsb: u8,
     access: Access,
+    hw: Option<HwRole>,
     reset: u8,
     desc: String,
 }
 
-fn properties(a: Access) -> &'static str {
-    match a {
-        Access::Ro => "sw = r; hw = w;",
-        Access::Rw => "sw = rw; hw = r;",
-        Access::Wo => "sw = w; hw = r;",
-        Access::Rc => "sw = r; hw = w; rclr;",
-        // Hardware clears the field once it has acted on it.
-        Access::Sc => "sw = rw; hw = r; hwclr;",
+/// SystemRDL access properties: from the field's hardware role where it
+/// has one (`hw=w` inputs, `hwset` latches, `hw=r` controls,
+/// `singlepulse` pulses), else from its software access.
+fn properties(a: Access, hw: Option<HwRole>) -> &'static str {
+    match (hw, a) {
+        (Some(HwRole::Input | HwRole::Summary), _) => "sw = r; hw = w;",
+        (Some(HwRole::Latch), _) => "sw = r; hw = na; rclr; hwset;",
+        (Some(HwRole::Control), Access::Ro) => "sw = r; hw = r;",
+        (Some(HwRole::Control), _) => "sw = rw; hw = r;",
+        (Some(HwRole::Pulse), _) => "sw = rw; hw = r; singlepulse;",
+        (None, a) => match a {
+            Access::Ro => "sw = r; hw = w;",
+            Access::Rw => "sw = rw; hw = r;",
+            Access::Wo => "sw = w; hw = r;",
+            Access::Rc => "sw = r; hw = w; rclr;",
+            // Hardware clears the field once it has acted on it.
+            Access::Sc => "sw = rw; hw = r; hwclr;",
+        },
     }
 }
 
@@ -65,6 +76,7 @@ fn bytes_of(map: &RegisterMap, half: Option<u8>, image: &[u8; 128]) -> BTreeMap<
                     msb: lsb + width - 1,
                     lsb,
                     access: f.access,
+                    hw: f.hw.as_ref().map(|h| h.role),
                     reset: (image[(byte - base) as usize] >> lsb) & mask,
                     desc: f.description.clone(),
                 });
@@ -89,7 +101,7 @@ fn write_regs(s: &mut String, regs: &BTreeMap<u8, Vec<Slice>>, base: u8, indent:
                 s,
                 "{indent}    field {{ desc = \"{}\"; {} }} {}[{}:{}] = 0x{:X};",
                 quote(&x.desc),
-                properties(x.access),
+                properties(x.access, x.hw),
                 x.name,
                 x.msb,
                 x.lsb,

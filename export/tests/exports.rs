@@ -101,6 +101,7 @@ fn systemrdl_compiles_and_places_every_field() {
     let id = &cfg.identity;
     let mut checked = 0;
     let mut multi_byte = 0;
+    let mut hw_checked = 0;
     for f in &map.fields {
         let banks = if f.in_lower() {
             1
@@ -171,6 +172,22 @@ fn systemrdl_compiles_and_places_every_field() {
                     if let Some(want) = want {
                         assert_eq!(got["reset"].as_u64().unwrap(), want, "{path}");
                     }
+                    // The hardware role, as SystemRDL says it.
+                    if let Some(hw) = &f.hw {
+                        use xpo_spec::regmap::HwRole as R;
+                        let (prop, want) = match hw.role {
+                            R::Input | R::Summary => ("hw", serde_json::json!("w")),
+                            R::Latch => ("hwset", serde_json::json!(true)),
+                            R::Control => ("hw", serde_json::json!("r")),
+                            R::Pulse => ("singlepulse", serde_json::json!(true)),
+                        };
+                        assert_eq!(got[prop], want, "{path}: {:?}", hw.role);
+                        let sw = if f.access.writable() { "rw" } else { "r" };
+                        if hw.role == R::Control {
+                            assert_eq!(got["sw"], sw, "{path}");
+                        }
+                        hw_checked += 1;
+                    }
                     checked += 1;
                     multi_byte += (l.len > 1) as usize;
                 }
@@ -178,5 +195,6 @@ fn systemrdl_compiles_and_places_every_field() {
         }
     }
     assert!(multi_byte > 300, "{multi_byte} bytes of multi-byte fields");
+    assert!(hw_checked > 100, "{hw_checked} bytes with a hardware role");
     assert!(checked > 500, "{checked}");
 }

@@ -21,5 +21,5 @@ pub use i2c_target::{I2cTarget, CMIS_ADDRESS};
 pub use line_filter::LineFilter;
 pub use module_monitors::ModuleMonitors;
 pub use module_state::ModuleStateMachine;
-pub use plan::{HwRole, RegPlan, HWIF};
+pub use plan::{HwRole, HwScope, RegPlan};
 pub use registers::CmisRegisters;

@@ -54,434 +54,20 @@ pub struct Group {
     pub len: u8,
 }
 
-/// What hardware does with a field through the register block's named
-/// ports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HwRole {
-    /// Hardware drives a read-only field (sampled only while no transaction
-    /// is open, so a sequential read is coherent).
-    Input,
-    /// Hardware raises a latched flag (a set wins over a same-cycle read).
-    Latch,
-    /// The field's stored value drives hardware.
-    Control,
-    /// A one-cycle pulse after the host writes 1 to a self-clearing bit.
-    Pulse,
-    /// Like `Input`, but computed inside the block (no port): the OR of
-    /// the named per-laser row's port values over the bank's lanes (the
-    /// ELSFP lane summary, 1Ah:165).
-    Summary(&'static str),
-}
-
-/// How many ports a row of [`HWIF`] has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HwScope {
-    /// One port: a lower-page field, or one of an unbanked upper page
-    /// (page 02h's module thresholds).
-    Module,
-    /// One port per laser lane (`name$0`, `name$1`, ...): lane `g` is
-    /// instance (or bitmap bit) `g % 8` in bank `g / 8` of the field's page;
-    /// a field with one instance per bank serves all eight lanes of it.
-    Laser,
-    /// One port per bank of the field's page (`name$b`): a per-bank
-    /// summary of the laser lanes `8b..8b+7`.
-    Bank,
-}
-
-/// A row of the register block's hardware interface: port name, field,
-/// role, scope, and the port's width in bits (a control may be wider than
-/// its field: zero-extended).
-pub type HwRow = (&'static str, &'static str, HwRole, HwScope, u8);
-
-/// The register block's hardware interface. The block's struct has one
-/// signal (or, per laser lane, one `Vec` of signals) per row, by the same
-/// name and width.
-pub const HWIF: &[HwRow] = &[
-    (
-        "module_state",
-        "ModuleState",
-        HwRole::Input,
-        HwScope::Module,
-        3,
-    ),
-    (
-        "module_state_changed",
-        "ModuleStateChanged",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "low_pwr_request_sw",
-        "LowPwrRequestSW",
-        HwRole::Control,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "low_pwr_allow_request_hw",
-        "LowPwrAllowRequestHW",
-        HwRole::Control,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "software_reset",
-        "SoftwareReset",
-        HwRole::Pulse,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "laser_enable",
-        "LaneEnable",
-        HwRole::Control,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "fiber_checked",
-        "OutputFiberChecked",
-        HwRole::Control,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "laser_apc",
-        "LaserControlMode",
-        HwRole::Control,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "check_power",
-        "FiberCheckPower",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "bias_setpoint",
-        "BiasSetpoint",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "power_setpoint",
-        "PowerSetpoint",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    ("lane_state", "LaneState", HwRole::Input, HwScope::Laser, 2),
-    (
-        "fault_code",
-        "LaserFaultCode",
-        HwRole::Input,
-        HwScope::Laser,
-        4,
-    ),
-    (
-        "bias_monitor",
-        "BiasMonitor",
-        HwRole::Input,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "power_monitor",
-        "PowerMonitor",
-        HwRole::Input,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "bias_ha",
-        "LaserBiasHighAlarm",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "bias_la",
-        "LaserBiasLowAlarm",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "bias_hw",
-        "LaserBiasHighWarning",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "bias_lw",
-        "LaserBiasLowWarning",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "power_ha",
-        "LaserPowerHighAlarm",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "power_la",
-        "LaserPowerLowAlarm",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "power_hw",
-        "LaserPowerHighWarning",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "power_lw",
-        "LaserPowerLowWarning",
-        HwRole::Control,
-        HwScope::Laser,
-        16,
-    ),
-    (
-        "flag_bias_ha",
-        "LLaserBiasHighAlarm",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "flag_bias_la",
-        "LLaserBiasLowAlarm",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "flag_bias_hw",
-        "LLaserBiasHighWarning",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "flag_bias_lw",
-        "LLaserBiasLowWarning",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "flag_power_ha",
-        "LLaserPowerHighAlarm",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "flag_power_la",
-        "LLaserPowerLowAlarm",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "flag_power_hw",
-        "LLaserPowerHighWarning",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "flag_power_lw",
-        "LLaserPowerLowWarning",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "warning_code",
-        "LaserWarningCode",
-        HwRole::Input,
-        HwScope::Laser,
-        4,
-    ),
-    (
-        "lane_fault",
-        "LaneFaultFlags",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "lane_warning",
-        "LaneWarningFlags",
-        HwRole::Latch,
-        HwScope::Laser,
-        1,
-    ),
-    (
-        "fault_summary",
-        "LaneFaultSummary",
-        HwRole::Summary("lane_fault"),
-        HwScope::Bank,
-        1,
-    ),
-    (
-        "warning_summary",
-        "LaneWarningSummary",
-        HwRole::Summary("lane_warning"),
-        HwScope::Bank,
-        1,
-    ),
-    (
-        "lane_voltage",
-        "LaneVoltageMonitor",
-        HwRole::Input,
-        HwScope::Laser,
-        8,
-    ),
-    (
-        "temperature",
-        "TemperatureMonitor",
-        HwRole::Input,
-        HwScope::Module,
-        16,
-    ),
-    ("vcc", "VccMonitor", HwRole::Input, HwScope::Module, 16),
-    (
-        "temp_ha",
-        "TempHighAlarm",
-        HwRole::Control,
-        HwScope::Module,
-        16,
-    ),
-    (
-        "temp_la",
-        "TempLowAlarm",
-        HwRole::Control,
-        HwScope::Module,
-        16,
-    ),
-    (
-        "temp_hw",
-        "TempHighWarning",
-        HwRole::Control,
-        HwScope::Module,
-        16,
-    ),
-    (
-        "temp_lw",
-        "TempLowWarning",
-        HwRole::Control,
-        HwScope::Module,
-        16,
-    ),
-    (
-        "vcc_ha",
-        "VccHighAlarm",
-        HwRole::Control,
-        HwScope::Module,
-        16,
-    ),
-    (
-        "vcc_la",
-        "VccLowAlarm",
-        HwRole::Control,
-        HwScope::Module,
-        16,
-    ),
-    (
-        "vcc_hw",
-        "VccHighWarning",
-        HwRole::Control,
-        HwScope::Module,
-        16,
-    ),
-    (
-        "vcc_lw",
-        "VccLowWarning",
-        HwRole::Control,
-        HwScope::Module,
-        16,
-    ),
-    (
-        "flag_temp_ha",
-        "LTempHighAlarm",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "flag_temp_la",
-        "LTempLowAlarm",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "flag_temp_hw",
-        "LTempHighWarning",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "flag_temp_lw",
-        "LTempLowWarning",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "flag_vcc_ha",
-        "LVccHighAlarm",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "flag_vcc_la",
-        "LVccLowAlarm",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "flag_vcc_hw",
-        "LVccHighWarning",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-    (
-        "flag_vcc_lw",
-        "LVccLowWarning",
-        HwRole::Latch,
-        HwScope::Module,
-        1,
-    ),
-];
+pub use xpo_spec::regmap::{HwRole, HwScope};
 
 /// One resolved hardware port.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HwPort {
-    /// Row name in [`HWIF`].
-    pub base: &'static str,
+    /// The port name on the field's map row (`Hw::port`).
+    pub base: String,
     /// The laser lane, for per-lane rows; the bank, for per-bank rows.
     pub lane: Option<usize>,
     /// The Verilog port name (`base` or `base$lane`).
     pub port: String,
     pub role: HwRole,
+    /// For a summary: the per-laser-lane port it ORs.
+    pub summarizes: Option<String>,
     /// The half page and the byte within it (0..127).
     pub half: usize,
     pub byte: u8,
@@ -539,8 +125,8 @@ pub struct RegPlan {
     pub interrupt: (u8, u8),
     /// `(page, banks)` of every upper page.
     pub pages: Vec<(u8, u8)>,
-    /// The hardware interface, in [`HWIF`] order, per-lane rows expanded
-    /// lane by lane.
+    /// The hardware interface, in map order of the fields that have a
+    /// hardware role (`Field::hw`), per-lane rows expanded lane by lane.
     pub hwif: Vec<HwPort>,
     /// Save/restore, one per bank of page 1Ah.
     pub saves: Vec<SaveBank>,
@@ -626,10 +212,13 @@ impl RegPlan {
             }
         }
         let mut hwif: Vec<HwPort> = Vec::new();
-        for &(base, field, role, scope, port_width) in HWIF {
-            let f = map
-                .field(field)
-                .unwrap_or_else(|| panic!("hwif field {field}"));
+        for (f, hw) in map
+            .fields
+            .iter()
+            .filter_map(|f| f.hw.as_ref().map(|h| (f, h)))
+        {
+            let (field, role, scope, port_width) = (&f.name, hw.role, hw.scope, hw.port_width);
+            let base = hw.port.as_str();
             let lanes: Vec<Option<usize>> = match scope {
                 HwScope::Module => {
                     let unbanked = f.in_lower() || map.page(f.page).is_some_and(|p| p.banks == 1);
@@ -672,10 +261,11 @@ impl RegPlan {
                     "hwif {base}: port narrower than {field}"
                 );
                 hwif.push(HwPort {
-                    base,
+                    base: base.to_string(),
                     lane,
                     port: lane.map_or_else(|| base.to_string(), |g| format!("{base}${g}")),
                     role,
+                    summarizes: hw.summarizes.clone(),
                     half: find(&halves, key),
                     byte: byte & 0x7f,
                     lsb,
@@ -724,7 +314,7 @@ impl RegPlan {
             for (b, c) in h.bytes.iter_mut().enumerate() {
                 c.reset = img[b];
                 let hw_input = hwif.iter().any(|p| {
-                    matches!(p.role, HwRole::Input | HwRole::Summary(_))
+                    matches!(p.role, HwRole::Input | HwRole::Summary)
                         && p.half == hi
                         && (b as u8).wrapping_sub(p.byte) < p.len
                 });

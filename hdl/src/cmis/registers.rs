@@ -72,13 +72,13 @@ struct State {
     saved: Vec<[[Option<Vec<u8>>; 2]; 2]>,
 }
 
-/// Module threshold rows of `HWIF` (temperature then Vcc: HA, LA, HW, LW);
+/// Module threshold ports of the map rows (temperature then Vcc: HA, LA, HW, LW);
 /// their flags are the same names with a `flag_` prefix.
 const MODULE_THRESHOLDS: [&str; 8] = [
     "temp_ha", "temp_la", "temp_hw", "temp_lw", "vcc_ha", "vcc_la", "vcc_hw", "vcc_lw",
 ];
 
-/// Laser threshold rows of `HWIF` (bias then power: HA, LA, HW, LW); their
+/// Laser threshold ports of the map rows (bias then power: HA, LA, HW, LW); their
 /// flags are the same names with a `flag_` prefix.
 const THRESHOLDS: [&str; 8] = [
     "bias_ha", "bias_la", "bias_hw", "bias_lw", "power_ha", "power_la", "power_hw", "power_lw",
@@ -119,7 +119,8 @@ enum Sig {
 }
 
 impl Sig {
-    /// The signal of `HWIF` row `base`; every row must have one.
+    /// The signal of hardware port `base` (a map row's `Hw::port`); every
+    /// port must have one.
     fn of(base: &str) -> Self {
         let level = |name: &str| THRESHOLDS.iter().position(|&t| t == name);
         let module = |name: &str| MODULE_THRESHOLDS.iter().position(|&t| t == name);
@@ -158,7 +159,9 @@ impl Sig {
                     (_, Some(i), ..) => Self::Flag(i),
                     (_, _, Some(i), _) => Self::ModuleThreshold(i),
                     (.., Some(i)) => Self::ModuleFlag(i),
-                    _ => panic!("HWIF row {b} has no signal in CmisRegisters"),
+                    _ => panic!(
+                        "hardware port {b} of the register map has no signal in CmisRegisters"
+                    ),
                 }
             }
         }
@@ -174,16 +177,19 @@ impl State {
             .collect();
         let n = plan.groups.len();
         let n_saves = plan.saves.len();
-        let sigs: Vec<Sig> = plan.hwif.iter().map(|p| Sig::of(p.base)).collect();
+        let sigs: Vec<Sig> = plan.hwif.iter().map(|p| Sig::of(&p.base)).collect();
         let sources = plan
             .hwif
             .iter()
             .map(|p| match (p.role, p.lane) {
-                (HwRole::Summary(src), Some(bank)) => plan
+                (HwRole::Summary, Some(bank)) => plan
                     .hwif
                     .iter()
                     .enumerate()
-                    .filter(|(_, q)| q.base == src && q.lane.is_some_and(|g| g / 8 == bank))
+                    .filter(|(_, q)| {
+                        Some(&q.base) == p.summarizes.as_ref()
+                            && q.lane.is_some_and(|g| g / 8 == bank)
+                    })
                     .map(|(i, _)| i)
                     .collect(),
                 _ => Vec::new(),
@@ -251,11 +257,11 @@ impl State {
             let p = &self.plan.hwif[i];
             let (half, byte, mask, lsb, len) = (p.half, p.byte as usize, p.mask(), p.lsb, p.len);
             let value = match p.role {
-                HwRole::Summary(_) => self.sources[i].iter().any(|&k| hw[k] != 0) as u16,
+                HwRole::Summary => self.sources[i].iter().any(|&k| hw[k] != 0) as u16,
                 _ => value,
             };
             match p.role {
-                HwRole::Input | HwRole::Summary(_) if !txn => {
+                HwRole::Input | HwRole::Summary if !txn => {
                     let bytes = &mut self.store[half];
                     if len > 1 {
                         bytes[byte] = (value >> 8) as u8;
@@ -425,7 +431,7 @@ pub struct CmisRegisters {
     pub writable: Signal<Out, Bit>,
     // Interrupt
     pub int_l: Signal<Out, Bit>,
-    // Hardware interface (see `HWIF`)
+    // Hardware interface (the map rows' `hw` roles)
     pub module_state: Signal<In, Bits<3>>,
     pub module_state_changed: Signal<In, Bit>,
     pub low_pwr_request_sw: Signal<Out, Bit>,
@@ -1071,7 +1077,7 @@ fn verilog(plan: &RegPlan) -> String {
     // Hardware inputs, sampled only outside transactions (coherent reads);
     // one assignment per byte, however many fields share it.
     let mut input_bytes: Vec<(usize, usize)> = Vec::new();
-    let sampled = |p: &&HwPort| matches!(p.role, HwRole::Input | HwRole::Summary(_));
+    let sampled = |p: &&HwPort| matches!(p.role, HwRole::Input | HwRole::Summary);
     for p in plan.hwif.iter().filter(sampled) {
         for k in 0..p.len as usize {
             let at = (p.half, p.byte as usize + k);
@@ -1092,12 +1098,15 @@ fn verilog(plan: &RegPlan) -> String {
             } else if p.len == 1 && b == p.byte as usize {
                 keep &= !p.mask();
                 let value = match p.role {
-                    HwRole::Summary(src) => {
+                    HwRole::Summary => {
                         let bank = p.lane.expect("per-bank row");
                         let ors: Vec<&str> = plan
                             .hwif
                             .iter()
-                            .filter(|q| q.base == src && q.lane.is_some_and(|g| g / 8 == bank))
+                            .filter(|q| {
+                                Some(&q.base) == p.summarizes.as_ref()
+                                    && q.lane.is_some_and(|g| g / 8 == bank)
+                            })
                             .map(|q| q.port.as_str())
                             .collect();
                         format!("({})", ors.join(" | "))
@@ -1176,7 +1185,7 @@ mod tests {
         assert!(simulate(b, 50));
     }
 
-    /// The hardware interface acts on the fields `HWIF` names.
+    /// The hardware interface acts on the fields whose map rows name it.
     #[test]
     fn hardware_interface_reaches_its_fields() {
         let mut b = CmisRegisters::new(&EngineConfig::default());

@@ -6,7 +6,9 @@
 //! (offsets of 13h/14h). Where the sources leave a choice open, the choice is
 //! stated in the field's description.
 
-use super::{Access, Encoding, Field, IdentityKey, Page, RegisterMap, Reset, SaveSet};
+use super::{
+    Access, Encoding, Field, Hw, HwRole, HwScope, IdentityKey, Page, RegisterMap, Reset, SaveSet,
+};
 
 fn f(name: &str, page: u8, byte: u8) -> Field {
     Field {
@@ -26,6 +28,7 @@ fn f(name: &str, page: u8, byte: u8) -> Field {
         masked_by: None,
         global_mask: None,
         saved: None,
+        hw: None,
         description: String::new(),
     }
 }
@@ -98,6 +101,28 @@ impl Field {
         self.description = d.to_string();
         self
     }
+    /// Hardware reaches the field through port(s) `port`, `port_width` bits.
+    fn hw(mut self, role: HwRole, scope: HwScope, port: &str, port_width: u8) -> Self {
+        self.hw = Some(Hw {
+            role,
+            scope,
+            port: port.to_string(),
+            port_width,
+            summarizes: None,
+        });
+        self
+    }
+    /// A per-bank summary: the OR of per-laser-lane port `of` over the bank.
+    fn summary(mut self, port: &str, of: &str) -> Self {
+        self.hw = Some(Hw {
+            role: HwRole::Summary,
+            scope: HwScope::Bank,
+            port: port.to_string(),
+            port_width: 1,
+            summarizes: Some(of.to_string()),
+        });
+        self
+    }
 }
 
 /// Units of one LSB, as written in exports.
@@ -124,6 +149,15 @@ const LEVELS: [(&str, &str); 4] = [
     ("LowWarning", "low warning"),
 ];
 
+/// Hardware port names of the four levels, in [`LEVELS`] order.
+const LEVEL_PORTS: [&str; 4] = ["ha", "la", "hw", "lw"];
+
+/// The hardware port of level `i` (of [`LEVELS`]) of quantity `q`:
+/// `temp_ha`, `bias_lw`, ...
+fn level_port(q: &str, i: usize) -> String {
+    format!("{q}_{}", LEVEL_PORTS[i])
+}
+
 /// `prefix` followed by each level: `TempHighAlarm`, `TempLowAlarm`, ...
 fn levels(prefix: &str) -> impl Iterator<Item = (String, &'static str)> + '_ {
     LEVELS
@@ -132,7 +166,8 @@ fn levels(prefix: &str) -> impl Iterator<Item = (String, &'static str)> + '_ {
 }
 
 /// Four thresholds (high alarm, low alarm, high warning, low warning), U16
-/// each, from `byte` on `page`.
+/// each, from `byte` on `page`; with `hw`, each drives a 16-bit control
+/// port per scope named after the quantity (`temp_ha`, ...).
 #[allow(clippy::too_many_arguments)]
 fn thresholds(
     out: &mut Vec<Field>,
@@ -143,6 +178,7 @@ fn thresholds(
     signed: bool,
     unit: &str,
     values: [u64; 4],
+    hw: Option<(HwScope, &str)>,
 ) {
     for (i, (name, what)) in levels(prefix).enumerate() {
         let mut fl = f(&name, page, byte + 2 * i as u8)
@@ -153,6 +189,9 @@ fn thresholds(
             .doc(&format!("{words} {what} threshold."));
         if signed {
             fl = fl.enc(Encoding::Signed);
+        }
+        if let Some((scope, q)) = hw {
+            fl = fl.hw(HwRole::Control, scope, &level_port(q, i), 16);
         }
         out.push(fl);
     }
@@ -231,6 +270,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .bits(1, 3)
             .code()
             .reset(1)
+            .hw(HwRole::Input, HwScope::Module, "module_state", 3)
             .doc("1 ModuleLowPwr, 2 ModulePwrUp, 3 ModuleReady, 4 ModulePwrDn, 5 ModuleFault."),
     );
     v.push(
@@ -249,6 +289,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .bits(0, 1)
             .rc()
             .masked_by("MaskModuleStateChanged")
+            .hw(HwRole::Latch, HwScope::Module, "module_state_changed", 1)
             .doc("Latched: ModuleState changed."),
     );
     // Module flags (byte 9) and their masks (byte 32), a bit per level.
@@ -259,6 +300,12 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
                 .bits(i as u8, 1)
                 .rc()
                 .masked_by(&format!("M{name}"))
+                .hw(
+                    HwRole::Latch,
+                    HwScope::Module,
+                    &format!("flag_{}", level_port(["temp", "vcc"][i / 4], i % 4)),
+                    1,
+                )
                 .doc(&format!("Latched module flag: {name}.")),
         );
         v.push(
@@ -273,30 +320,40 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .len_bytes(2)
             .enc(Encoding::Signed)
             .units(units::TEMPERATURE)
+            .hw(HwRole::Input, HwScope::Module, "temperature", 16)
             .doc("Module temperature."),
     );
     v.push(
         f("VccMonitor", 0, 16)
             .len_bytes(2)
             .units(units::VCC)
+            .hw(HwRole::Input, HwScope::Module, "vcc", 16)
             .doc("Module supply voltage."),
     );
     v.push(
         f("SoftwareReset", 0, 26)
             .bits(3, 1)
             .sc()
+            .hw(HwRole::Pulse, HwScope::Module, "software_reset", 1)
             .doc("Write 1: reset the module as by the Reset pin; reads 0."),
     );
     v.push(
         f("LowPwrRequestSW", 0, 26)
             .bits(4, 1)
             .rw()
+            .hw(HwRole::Control, HwScope::Module, "low_pwr_request_sw", 1)
             .doc("1: request ModuleLowPwr."),
     );
     v.push(
         f("LowPwrAllowRequestHW", 0, 26)
             .bits(6, 1)
             .rw()
+            .hw(
+                HwRole::Control,
+                HwScope::Module,
+                "low_pwr_allow_request_hw",
+                1,
+            )
             .doc("1: the LowPwr pin may request ModuleLowPwr. Reset value 0 (our choice)."),
     );
     v.push(
@@ -491,6 +548,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         true,
         units::TEMPERATURE,
         TEMP_THRESHOLDS,
+        Some((HwScope::Module, "temp")),
     );
     thresholds(
         &mut v,
@@ -501,6 +559,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         false,
         units::VCC,
         VCC_THRESHOLDS,
+        Some((HwScope::Module, "vcc")),
     );
     thresholds(
         &mut v,
@@ -511,6 +570,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         false,
         units::POWER_0U1W,
         [0; 4],
+        None,
     );
     thresholds(
         &mut v,
@@ -521,6 +581,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         false,
         units::BIAS_2UA,
         [0; 4],
+        None,
     );
     thresholds(
         &mut v,
@@ -531,6 +592,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         false,
         units::POWER_0U1W,
         [0; 4],
+        None,
     );
     v.push(Field {
         reset: Reset::Checksum {
@@ -875,6 +937,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .rw()
             .code()
             .reset(1)
+            .hw(HwRole::Control, HwScope::Laser, "laser_apc", 1)
             .doc("0 ACC (bias follows the bias setpoint), 1 APC (power loop). OIF-ELSFP-CMIS advertises the mode here; xpo implements both loops and lets the host write it (an extension), so a reader sees the mode in effect."),
     );
     v.push(
@@ -893,6 +956,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         false,
         units::LASER_BIAS,
         [4800, 400, 4500, 600],
+        Some((HwScope::Laser, "bias")),
     );
     thresholds(
         &mut v,
@@ -903,15 +967,18 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         false,
         units::LASER_POWER,
         [11220, 1000, 10593, 1122],
+        Some((HwScope::Laser, "power")),
     );
     v.push(
         f("LaneFaultSummary", 0x1A, 165)
             .bits(2, 1)
+            .summary("fault_summary", "lane_fault")
             .doc("Any laser lane of the bank has a fault (live, not latched)."),
     );
     v.push(
         f("LaneWarningSummary", 0x1A, 165)
             .bits(3, 1)
+            .summary("warning_summary", "lane_warning")
             .doc("Any laser lane of the bank has a warning (live, not latched)."),
     );
     v.push(
@@ -920,6 +987,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .rc()
             .bitmap()
             .global_mask("GlobalAlarmMask")
+            .hw(HwRole::Latch, HwScope::Laser, "lane_fault", 1)
             .doc("Per laser lane, latched: the lane has a fault (nonzero LaserFaultCode); set again while the fault holds. Lanes 1..8 of the bank from bit 0 of byte 166; 167..169 serve lanes 9..32 of a 32-lane bank and read 0 with 8-lane banks."),
     );
     v.push(
@@ -928,6 +996,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .rc()
             .bitmap()
             .global_mask("GlobalWarningMask")
+            .hw(HwRole::Latch, HwScope::Laser, "lane_warning", 1)
             .doc("Per laser lane, latched: the lane has a warning (nonzero LaserWarningCode); set again while it holds. Layout as LaneFaultFlags."),
     );
     v.push(f("SaveRestoreCommand", 0x1A, 184).access(Access::Wo).code().doc("10h..12h restore lane controls (factory, set 1, set 2), 18h/19h save set 1/2, 20h..22h restore masks, 28h/29h save masks."));
@@ -948,6 +1017,12 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
                 } else {
                     "GlobalWarningMask"
                 })
+                .hw(
+                    HwRole::Latch,
+                    HwScope::Laser,
+                    &format!("flag_{}", level_port(["bias", "power"][i / 4], i % 4)),
+                    1,
+                )
                 .doc(&format!("Per laser lane, latched: {n}.")),
         );
         v.push(
@@ -969,26 +1044,29 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .bitmap()
             .doc("Per laser lane: keeps the lane's warning flag (174) and its bias and power warning flags from asserting IntL."),
     );
-    v.push(f("LaserFaultCode", 0x1A, 212).bits(0, 4).stride(8).lanes(8).code().doc("Per laser lane: 0 none, 1 APC loop failure, 2 ACC loop failure, 9 over-current (vendor)."));
+    v.push(f("LaserFaultCode", 0x1A, 212).bits(0, 4).stride(8).lanes(8).code().hw(HwRole::Input, HwScope::Laser, "fault_code", 4).doc("Per laser lane: 0 none, 1 APC loop failure, 2 ACC loop failure, 9 over-current (vendor)."));
     v.push(
         f("LaserWarningCode", 0x1A, 212)
             .bits(4, 4)
             .stride(8)
             .lanes(8)
             .code()
+            .hw(HwRole::Input, HwScope::Laser, "warning_code", 4)
             .doc("Per laser lane: 0 none; while the lane is on and its loop is out of tolerance (the loop-failure timer runs), the code the lane will fault with: 1 APC, 2 ACC."),
     );
     v.push(
         f("LaneEnable", 0x1A, 220)
             .rw()
             .bitmap()
+            .hw(HwRole::Control, HwScope::Laser, "laser_enable", 1)
             .doc("Per laser lane: 1 enables the laser."),
     );
-    v.push(f("LaneState", 0x1A, 221).bits(0, 2).lanes(8).code().doc("Per laser lane: 0 off (also fiber check pending and fault), 1 ramping (includes fiber check emission), 2 on."));
+    v.push(f("LaneState", 0x1A, 221).bits(0, 2).lanes(8).code().hw(HwRole::Input, HwScope::Laser, "lane_state", 2).doc("Per laser lane: 0 off (also fiber check pending and fault), 1 ramping (includes fiber check emission), 2 on."));
     v.push(
         f("OutputFiberChecked", 0x1A, 223)
             .rw()
             .bitmap()
+            .hw(HwRole::Control, HwScope::Laser, "fiber_checked", 1)
             .doc("Per laser lane: host confirms the output fiber is connected; the lane may ramp."),
     );
     v.push(
@@ -1008,17 +1086,19 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .rw()
             .reset(1)
             .units(units::FIBER_CHECK_POWER)
+            .hw(HwRole::Control, HwScope::Laser, "check_power", 16)
             .doc("Optical power emitted during fiber check."),
     );
 
     // ---- Page 1Bh (banked): ELSFP setpoints and monitors ----
-    v.push(f("BiasSetpoint", 0x1B, 128).len_bytes(2).lanes(8).rw().reset(3000).units(units::LASER_BIAS).doc("Per laser lane bias setpoint (ACC); takes effect when both bytes are written in one transaction."));
-    v.push(f("PowerSetpoint", 0x1B, 144).len_bytes(2).lanes(8).rw().reset(10000).units(units::LASER_POWER).doc("Per laser lane optical power setpoint (APC); takes effect when both bytes are written in one transaction."));
+    v.push(f("BiasSetpoint", 0x1B, 128).len_bytes(2).lanes(8).rw().reset(3000).units(units::LASER_BIAS).hw(HwRole::Control, HwScope::Laser, "bias_setpoint", 16).doc("Per laser lane bias setpoint (ACC); takes effect when both bytes are written in one transaction."));
+    v.push(f("PowerSetpoint", 0x1B, 144).len_bytes(2).lanes(8).rw().reset(10000).units(units::LASER_POWER).hw(HwRole::Control, HwScope::Laser, "power_setpoint", 16).doc("Per laser lane optical power setpoint (APC); takes effect when both bytes are written in one transaction."));
     v.push(
         f("BiasMonitor", 0x1B, 184)
             .len_bytes(2)
             .lanes(8)
             .units(units::LASER_BIAS)
+            .hw(HwRole::Input, HwScope::Laser, "bias_monitor", 16)
             .doc("Per laser lane bias current."),
     );
     v.push(
@@ -1026,12 +1106,14 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
             .len_bytes(2)
             .lanes(8)
             .units(units::LASER_POWER)
+            .hw(HwRole::Input, HwScope::Laser, "power_monitor", 16)
             .doc("Per laser lane optical power."),
     );
     v.push(
         f("LaneVoltageMonitor", 0x1B, 232)
             .lanes(8)
             .units(units::LANE_VOLTAGE)
+            .hw(HwRole::Input, HwScope::Laser, "lane_voltage", 8)
             .doc("Per laser lane forward voltage."),
     );
     v.push(
@@ -1149,6 +1231,67 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hardware ports are unique, a summary ORs an existing per-laser-lane
+    /// port, a module port sits on an unbanked scalar field, and latches,
+    /// pulses and controls sit on fields whose access allows them.
+    #[test]
+    fn hardware_roles_are_consistent() {
+        let map = crate::EngineConfig::default().register_map();
+        let hw: Vec<(&Field, &Hw)> = map
+            .fields
+            .iter()
+            .filter_map(|f| f.hw.as_ref().map(|h| (f, h)))
+            .collect();
+        assert!(hw.len() >= 50, "{}", hw.len());
+        for (i, (f, h)) in hw.iter().enumerate() {
+            assert!(
+                hw[..i].iter().all(|(_, o)| o.port != h.port),
+                "{}: port {} twice",
+                f.name,
+                h.port
+            );
+            match h.role {
+                HwRole::Latch => assert_eq!(f.access, Access::Rc, "{}", f.name),
+                HwRole::Pulse => assert_eq!(f.access, Access::Sc, "{}", f.name),
+                // A control may be a read-only constant (page 02h's
+                // advertised thresholds) that hardware compares against.
+                HwRole::Control => {
+                    assert!(matches!(f.access, Access::Rw | Access::Ro), "{}", f.name)
+                }
+                HwRole::Input | HwRole::Summary => {
+                    assert_eq!(f.access, Access::Ro, "{}", f.name);
+                    assert!(
+                        f.volatile,
+                        "{}: hardware-written fields are volatile",
+                        f.name
+                    );
+                }
+            }
+            assert_eq!(
+                h.summarizes.is_some(),
+                h.role == HwRole::Summary,
+                "{}",
+                f.name
+            );
+            if let Some(of) = &h.summarizes {
+                assert!(
+                    hw.iter()
+                        .any(|(_, o)| &o.port == of && o.scope == HwScope::Laser),
+                    "{}: summarizes unknown port {of}",
+                    f.name
+                );
+            }
+            if h.scope == HwScope::Module {
+                assert_eq!(f.count, 1, "{}", f.name);
+                assert!(
+                    f.page < 0x10,
+                    "{}: module ports sit on unbanked pages",
+                    f.name
+                );
+            }
+        }
+    }
 
     fn map() -> RegisterMap {
         cmis_map(&MapParams {

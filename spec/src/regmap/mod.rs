@@ -135,6 +135,57 @@ pub mod save_restore {
     }
 }
 
+/// What hardware does with a field, as SystemRDL's `hw`, `hwset` and
+/// `singlepulse` properties say it. The register block's hardware ports
+/// are derived from these, never listed by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HwRole {
+    /// Hardware drives a read-only field (`hw=w`), sampled only while no
+    /// transaction is open, so a sequential read is coherent.
+    Input,
+    /// Hardware raises a latched flag (`hwset`); a raise wins over a
+    /// same-cycle read-clear.
+    Latch,
+    /// The field's stored value drives hardware (`hw=r`).
+    Control,
+    /// A one-cycle pulse after the host writes 1 to a self-clearing bit
+    /// (`singlepulse`).
+    Pulse,
+    /// Like `Input`, computed inside the register block: the OR over the
+    /// bank's laser lanes of the port named in [`Hw::summarizes`].
+    Summary,
+}
+
+/// How many hardware ports a field has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HwScope {
+    /// One port: a lower-page field, or one of an unbanked upper page.
+    Module,
+    /// One port per laser lane: lane `g` is instance (or bitmap bit)
+    /// `g % 8` in bank `g / 8`; a field with one instance per bank serves
+    /// all eight lanes of it.
+    Laser,
+    /// One port per bank of the field's page.
+    Bank,
+}
+
+/// A field's hardware interface: its role, how many ports, and the ports'
+/// name and width (a control port may be wider than its field:
+/// zero-extended).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hw {
+    pub role: HwRole,
+    pub scope: HwScope,
+    /// Port name (`name`, or `name$lane` per laser lane / bank).
+    pub port: String,
+    pub port_width: u8,
+    /// For [`HwRole::Summary`]: the per-laser-lane port it ORs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summarizes: Option<String>,
+}
+
 /// One field, possibly repeated per lane.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
@@ -175,6 +226,9 @@ pub struct Field {
     /// The ELSFP save/restore set (1Ah:184) that holds this control.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved: Option<SaveSet>,
+    /// What hardware does with the field, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hw: Option<Hw>,
     pub description: String,
 }
 
