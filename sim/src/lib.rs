@@ -9,6 +9,8 @@ pub mod lockstep;
 pub mod mgmt_bus;
 pub mod run;
 pub mod scenario;
+#[cfg(test)]
+mod shim_gen;
 pub mod traffic;
 pub mod verilated;
 pub mod wave;
