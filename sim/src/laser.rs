@@ -289,7 +289,7 @@ impl LaserBench {
         let bvalid = previous.mgmt.axi_bvalid;
         if bvalid && !w.bvalid_before {
             if let Some((bank, value)) = w.pending {
-                if previous.mgmt.axi_bresp == xpo_host::mgmt::axi::resp::OKAY {
+                if previous.mgmt.axi_bresp == xpo_host::mgmt::axi_slave::resp::OKAY {
                     w.committed[bank] = value;
                 }
             }

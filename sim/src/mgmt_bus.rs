@@ -4,7 +4,7 @@
 //! runs unchanged against the model, the rust-hdl block and the Verilated
 //! RTL.
 
-use xpo_host::mgmt::axi::resp;
+use xpo_host::mgmt::axi_slave::resp;
 use xpo_host::mgmt::conformance::Harness;
 use xpo_host::mgmt::{
     AccessError, AxiMaster, AxiOp, AxiPacing, CmisMemory, I2cMaster, I2cOp, I2cResult,

@@ -19,7 +19,7 @@ use crate::lockstep::Stimulus;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use xpo_host::mgmt::axi::resp;
+use xpo_host::mgmt::axi_slave::resp;
 use xpo_host::mgmt::{AxiMaster, AxiOp, AxiPacing, I2cMaster, I2cOp};
 use xpo_spec::regmap::{linear_address, RegisterMap};
 use xpo_spec::{EngineConfig, EngineInputs, EngineOutputs, MgmtInputs};

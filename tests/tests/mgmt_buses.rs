@@ -3,7 +3,7 @@
 //! the register map's reset values, the I2C-bus protocol and AXI, not from
 //! the implementation — on the Verilated RTL and on the model.
 
-use xpo_host::mgmt::axi::resp;
+use xpo_host::mgmt::axi_slave::resp;
 use xpo_host::mgmt::{AxiMaster, AxiOp, AxiPacing, I2cMaster, I2cOp};
 use xpo_sim::mgmt_bus::{EngineAxi, EngineI2c};
 use xpo_sim::{build_engine, EngineKind};

@@ -6,25 +6,26 @@
 //! - [`access::RegisterAccess`]: reads and writes at optoe/SONiC linear
 //!   addresses, implemented for the model (and, later, the RTL and hardware).
 //! - [`port`]: the register block's byte port, which both buses reach.
-//! - [`i2c`]: the bit-level I2C master (stimulus) and the cycle-accurate
-//!   I2C target model.
-//! - [`axi`]: the AXI4-Lite master (stimulus, random back-pressure) and
-//!   the cycle-accurate AXI4-Lite slave model.
+//! - [`i2c_target`], [`axi_slave`]: the cycle-accurate models of the
+//!   module's I2C target and AXI4-Lite slave (the host's masters are in
+//!   [`crate::bfm`]).
 //! - [`driver::Driver`]: typed accessors looked up in the register map by
 //!   field name, never by typed offset.
 
 pub mod access;
-pub mod axi;
+pub mod axi_slave;
 pub mod conformance;
 pub mod driver;
-pub mod i2c;
+pub mod i2c_target;
 pub mod memory;
 pub mod port;
 pub mod save_restore;
 
+pub use crate::bfm::{AxiMaster, AxiOp, AxiPacing, AxiResult};
+pub use crate::bfm::{I2cMaster, I2cModelBus, I2cOp, I2cResult};
 pub use access::{split_linear, RegisterAccess, WindowAccess};
-pub use axi::{AxiMaster, AxiOp, AxiPacing, AxiResult, AxiSlaveModel};
+pub use axi_slave::AxiSlaveModel;
 pub use driver::{Driver, DriverError, ModuleState};
-pub use i2c::{I2cMaster, I2cModelBus, I2cOp, I2cResult, I2cTargetModel, CMIS_ADDRESS};
+pub use i2c_target::{I2cTargetModel, CMIS_ADDRESS};
 pub use memory::{AccessError, CmisMemory};
 pub use port::{BytePortModel, PortRequest};

@@ -5,8 +5,8 @@ pub mod module_state;
 pub mod monitors;
 pub mod prbs;
 
-use crate::mgmt::axi::AxiSlaveModel;
-use crate::mgmt::i2c::I2cTargetModel;
+use crate::mgmt::axi_slave::AxiSlaveModel;
+use crate::mgmt::i2c_target::I2cTargetModel;
 use crate::mgmt::memory::FieldRef;
 use crate::mgmt::port::BytePortModel;
 use crate::mgmt::CmisMemory;
