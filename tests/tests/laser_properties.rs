@@ -74,7 +74,7 @@ proptest! {
             &LockstepOptions { cycles: us(400), ..Default::default() },
         );
         assert_agree(&r);
-        prop_assert!(bench.violations.is_empty(), "{:#?}", bench.violations);
+        prop_assert!(bench.safety.violations.is_empty(), "{:#?}", bench.safety.violations);
     }
 }
 

@@ -118,7 +118,11 @@ fn run_script(
 }
 
 fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
-    assert!(bench.violations.is_empty(), "{:#?}", bench.violations);
+    assert!(
+        bench.safety.violations.is_empty(),
+        "{:#?}",
+        bench.safety.violations
+    );
     // What the bench saw on the drive, against what the scenario does: one
     // 3 us interlock pulse while lanes 6 and 7 ramp; the six lit lanes (0,
     // 1, 2, 5, 6, 7; lane 4 is already dark with its short, lane 3 not yet
@@ -126,7 +130,7 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
     // once each; the short is never repaired, so lane 4 faults again after
     // the host re-enables every lane at 320 us. Each stayed dark until the
     // host re-enabled it.
-    let seen = &bench.seen;
+    let seen = &bench.safety.seen;
     let pulse = cfg.cycles_for_ns(303_000) - cfg.cycles_for_ns(300_000);
     assert_eq!(seen.interlock_cycles, pulse, "{seen:?}");
     assert_eq!(
@@ -306,11 +310,15 @@ fn fault_campaign_rounds_end_with_each_fault_on_its_lane() {
         .map(|&k| build_engine(k, &cfg).unwrap())
         .collect();
     let (host, bench) = run_script(engines, &cfg, script, bench, cycles);
-    assert!(bench.violations.is_empty(), "{:#?}", bench.violations);
+    assert!(
+        bench.safety.violations.is_empty(),
+        "{:#?}",
+        bench.safety.violations
+    );
     // Counted on the drive: the even round's interlock found lanes
     // ramping, the odd round's found them on; each round darkened one
     // lane with each fault.
-    let seen = &bench.seen;
+    let seen = &bench.safety.seen;
     assert_eq!(
         (seen.interlocks_during_ramp, seen.interlocks_during_on),
         (1, 1),

@@ -143,11 +143,11 @@ impl RunReport {
             readback_error: readback.error,
             laser_campaign: campaign.map(|plan| CampaignReport {
                 plan,
-                seen: bench.seen.clone(),
+                seen: bench.safety.seen.clone(),
             }),
             laser_safety: LaserSafety {
-                violations: bench.violations,
-                seen: bench.seen,
+                violations: bench.safety.violations,
+                seen: bench.safety.seen,
             },
             count_mismatch_lanes,
             seed: spec.seed,
