@@ -91,13 +91,27 @@ impl HwPort {
     }
 }
 
-/// A latched flag field instance and its masks: `(half, flag byte index,
-/// bits, mask byte index, global mask byte index)`; a set bit in either
-/// mask byte (same bit positions) keeps the flag bit from IntL.
-pub type FlagTerm = (usize, u8, u8, Option<u8>, Option<u8>);
+/// A latched flag field instance and its masks; a set bit in either mask
+/// byte (same bit positions) keeps the flag bit from IntL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagTerm {
+    pub half: usize,
+    /// Byte index (0..127) of the flag within its half.
+    pub byte: u8,
+    pub bits: u8,
+    /// Byte index of its mask, and of its ELSFP global mask.
+    pub mask: Option<u8>,
+    pub global: Option<u8>,
+}
 
-/// A byte a save/restore set holds: `(half, byte index, bits)`.
-pub type SavedByte = (usize, u8, u8);
+/// The bits of one byte a save/restore set holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SavedByte {
+    pub half: usize,
+    /// Byte index (0..127) within the half.
+    pub byte: u8,
+    pub bits: u8,
+}
 
 /// ELSFP save/restore (1Ah:184/185) for one bank: a write to the command
 /// byte runs the command at that edge and sets the status byte; the sets
@@ -206,7 +220,13 @@ impl RegPlan {
                             let mf = map.field(m).expect("global mask field");
                             (i < mf.count).then(|| mf.instance(i).byte & 0x7f)
                         });
-                        flags.push((h, l.byte & 0x7f, l.mask(), mask_byte, global_byte));
+                        flags.push(FlagTerm {
+                            half: h,
+                            byte: l.byte & 0x7f,
+                            bits: l.mask(),
+                            mask: mask_byte,
+                            global: global_byte,
+                        });
                     }
                 }
             }
@@ -292,9 +312,13 @@ impl RegPlan {
                             for b in 0..l.len {
                                 let mask = if l.len > 1 { 0xff } else { l.mask() };
                                 let byte = (l.byte + b) & 0x7f;
-                                match sets[k].iter_mut().find(|e| (e.0, e.1) == (h, byte)) {
-                                    Some(e) => e.2 |= mask,
-                                    None => sets[k].push((h, byte, mask)),
+                                match sets[k].iter_mut().find(|e| (e.half, e.byte) == (h, byte)) {
+                                    Some(e) => e.bits |= mask,
+                                    None => sets[k].push(SavedByte {
+                                        half: h,
+                                        byte,
+                                        bits: mask,
+                                    }),
                                 }
                             }
                         }

@@ -31,7 +31,7 @@
 //! Like `PrbsSequence`, a generated leaf: its simulation and its Verilog are
 //! both produced from one [`RegPlan`].
 
-use super::plan::{HwPort, HwRole, RegPlan};
+use super::plan::{FlagTerm, HwPort, HwRole, RegPlan, SavedByte};
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 use xpo_spec::EngineConfig;
@@ -212,7 +212,14 @@ impl State {
     }
 
     fn intl(&self) -> bool {
-        self.plan.flags.iter().any(|&(h, b, bits, mask, global)| {
+        self.plan.flags.iter().any(|t| {
+            let FlagTerm {
+                half: h,
+                byte: b,
+                bits,
+                mask,
+                global,
+            } = *t;
             let set = self.store[h][b as usize] & bits;
             let masked = mask.map_or(0, |m| self.store[h][m as usize] & bits)
                 | global.map_or(0, |m| self.store[h][m as usize] & bits);
@@ -318,7 +325,7 @@ impl State {
                 if save {
                     let v = bytes
                         .iter()
-                        .map(|&(h, b, m)| self.store[h][b as usize] & m)
+                        .map(|s| self.store[s.half][s.byte as usize] & s.bits)
                         .collect();
                     self.saved[k][kind][slot - 1] = Some(v);
                     OK
@@ -327,7 +334,9 @@ impl State {
                         Some(
                             bytes
                                 .iter()
-                                .map(|&(h, b, m)| self.plan.halves[h].bytes[b as usize].reset & m)
+                                .map(|s| {
+                                    self.plan.halves[s.half].bytes[s.byte as usize].reset & s.bits
+                                })
                                 .collect(),
                         )
                     } else {
@@ -335,7 +344,15 @@ impl State {
                     };
                     match values {
                         Some(v) => {
-                            for (&(h, b, m), x) in bytes.iter().zip(v) {
+                            for (
+                                &SavedByte {
+                                    half: h,
+                                    byte: b,
+                                    bits: m,
+                                },
+                                x,
+                            ) in bytes.iter().zip(v)
+                            {
                                 let r = &mut self.store[h][b as usize];
                                 *r = (*r & !m) | (x & m);
                             }
@@ -797,7 +814,15 @@ fn save_restore_verilog(plan: &RegPlan, v: &mut String) {
             let bytes = &sb.sets[kind];
             let _ = writeln!(v, "                        8'h{cmd:02X}: begin");
             if save {
-                for (i, &(h, b, m)) in bytes.iter().enumerate() {
+                for (
+                    i,
+                    &SavedByte {
+                        half: h,
+                        byte: b,
+                        bits: m,
+                    },
+                ) in bytes.iter().enumerate()
+                {
                     let _ = writeln!(
                         v,
                         "                            sv_{bank}_{kind}_{slot}_{i} <= {} & 8'h{m:02X};",
@@ -822,7 +847,15 @@ fn save_restore_verilog(plan: &RegPlan, v: &mut String) {
                     format!("sv_ok_{bank}_{kind}_{slot}")
                 };
                 let _ = writeln!(v, "                            if ({guard}) begin");
-                for (i, &(h, b, m)) in bytes.iter().enumerate() {
+                for (
+                    i,
+                    &SavedByte {
+                        half: h,
+                        byte: b,
+                        bits: m,
+                    },
+                ) in bytes.iter().enumerate()
+                {
                     let r = reg(h, b);
                     let _ = writeln!(
                         v,
@@ -928,7 +961,14 @@ fn verilog(plan: &RegPlan) -> String {
 
     // IntL.
     let mut terms = Vec::new();
-    for &(h, b, bits, mask, global) in &plan.flags {
+    for &FlagTerm {
+        half: h,
+        byte: b,
+        bits,
+        mask,
+        global,
+    } in &plan.flags
+    {
         let mut t = format!("({} & 8'h{bits:02X})", reg(h, b as usize));
         for m in [mask, global].into_iter().flatten() {
             t = format!("({t} & ~({} & 8'h{bits:02X}))", reg(h, m as usize));

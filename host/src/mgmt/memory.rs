@@ -98,9 +98,16 @@ pub struct FieldRef {
     pub loc: xpo_spec::regmap::Location,
 }
 
-/// A latched flag instance: (half, byte, bits, byte of its mask, byte of
-/// its global mask).
-type FlagTerm = (usize, u8, u8, Option<u8>, Option<u8>);
+/// A latched flag instance in a store slot: its byte and bits, and the
+/// bytes of its mask and its global mask (same bit positions).
+#[derive(Debug, Clone, Copy)]
+struct FlagTerm {
+    slot: usize,
+    byte: u8,
+    bits: u8,
+    mask: Option<u8>,
+    global: Option<u8>,
+}
 
 impl CmisMemory {
     /// The memory in its reset state for `cfg`.
@@ -471,14 +478,20 @@ impl CmisMemory {
 
     /// IntL asserted: an unmasked latched flag bit is set.
     pub fn intl_asserted(&self) -> bool {
-        self.flag_terms
-            .iter()
-            .any(|&(slot, byte, bits, mask, global)| {
+        self.flag_terms.iter().any(
+            |&FlagTerm {
+                 slot,
+                 byte,
+                 bits,
+                 mask,
+                 global,
+             }| {
                 let b = &self.store[slot];
                 let masked = mask.map_or(0, |m| b[Self::index(m)] & bits)
                     | global.map_or(0, |m| b[Self::index(m)] & bits);
                 b[Self::index(byte)] & bits & !masked != 0
-            })
+            },
+        )
     }
 
     /// Every latched flag instance in every bank, with its mask byte: what
@@ -498,15 +511,15 @@ impl CmisMemory {
             for half in halves {
                 for i in 0..f.count {
                     let l = f.instance(i);
-                    terms.push((
-                        slots[&half],
-                        l.byte,
-                        l.mask(),
-                        mask_field.map(|m| m.instance(i).byte),
-                        global_field
+                    terms.push(FlagTerm {
+                        slot: slots[&half],
+                        byte: l.byte,
+                        bits: l.mask(),
+                        mask: mask_field.map(|m| m.instance(i).byte),
+                        global: global_field
                             .filter(|m| i < m.count)
                             .map(|m| m.instance(i).byte),
-                    ));
+                    });
                 }
             }
         }

@@ -114,18 +114,31 @@ impl LaserFields {
     }
 
     /// The lane's controls as the register block drives them now.
-    fn controls(&self, m: &CmisMemory) -> (bool, bool, bool, u16, u16, u16) {
+    fn controls(&self, m: &CmisMemory) -> LaneControls {
         let bit = |r: FieldRef| m.peek_at(r) >> self.bit & 1 == 1;
-        (
-            bit(self.enable),
-            bit(self.fiber_checked),
-            m.peek_at(self.apc) != 0,
+        LaneControls {
+            enable: bit(self.enable),
+            fiber_checked: bit(self.fiber_checked),
+            apc: m.peek_at(self.apc) != 0,
             // FiberCheckPower is in mW; the lane works in 10 uW.
-            self.check_scale.apply(m.peek_at(self.check_power) as u16),
-            m.peek_at(self.bias_setpoint) as u16,
-            m.peek_at(self.power_setpoint) as u16,
-        )
+            check_power: self.check_scale.apply(m.peek_at(self.check_power) as u16),
+            bias_setpoint: m.peek_at(self.bias_setpoint) as u16,
+            power_setpoint: m.peek_at(self.power_setpoint) as u16,
+        }
     }
+}
+
+/// A laser lane's controls from the register block (LaneEnable,
+/// OutputFiberChecked, LaserControlMode, FiberCheckPower in 10 µW, the
+/// setpoints).
+#[derive(Debug, Clone, Copy)]
+struct LaneControls {
+    enable: bool,
+    fiber_checked: bool,
+    apc: bool,
+    check_power: u16,
+    bias_setpoint: u16,
+    power_setpoint: u16,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -368,12 +381,12 @@ impl Engine for Model {
                 let thresholds = lf.thresholds(mem);
                 let li = LaserInputs {
                     thresholds,
-                    enable: c.0,
-                    fiber_checked: c.1,
-                    apc: c.2,
-                    check_power: c.3,
-                    bias_setpoint: c.4,
-                    power_setpoint: c.5,
+                    enable: c.enable,
+                    fiber_checked: c.fiber_checked,
+                    apc: c.apc,
+                    check_power: c.check_power,
+                    bias_setpoint: c.bias_setpoint,
+                    power_setpoint: c.power_setpoint,
                     interlock,
                     bias_adc: a.bias_adc,
                     bias_adc_valid: a.bias_adc_valid,
