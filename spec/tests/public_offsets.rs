@@ -1,6 +1,6 @@
 //! Every field of the register map pinned to its page, byte, bits and
 //! instance layout, from a table typed from public maps — never derived
-//! from `regmap/cmis.rs`. Sources, per row:
+//! from `regmap/cmis/`. Sources, per row:
 //!
 //! - `S`: SONiC `sonic-platform-common`,
 //!   `sonic_platform_base/sonic_xcvr/mem_maps/public/cmis.py` (CMIS 5.0

@@ -1,0 +1,84 @@
+//! Page 11h (banked): lane status, flags and monitors.
+
+use super::*;
+
+/// Appends this page's fields, in byte order, to `v`.
+pub(super) fn page_11h(v: &mut Vec<Field>) {
+    v.push(f("DPState", 0x11, 128).bits(0, 4).lanes(8).code().reset(1).doc("Per lane: 1 DPDeactivated, 2 DPInit, 3 DPDeinit, 4 DPActivated, 5 DPTxTurnOn, 6 DPTxTurnOff, 7 DPInitialized."));
+    v.push(
+        f("RxOutputStatus", 0x11, 132)
+            .bitmap()
+            .doc("Per lane: Rx output valid."),
+    );
+    v.push(
+        f("TxOutputStatus", 0x11, 133)
+            .bitmap()
+            .doc("Per lane: Tx output valid."),
+    );
+    // Latched lane flags, a bitmap byte each; the level groups are
+    // consecutive bytes in CMIS level order.
+    let mut lane_flags: Vec<(u8, String, String)> = [
+        (134, "DPStateChanged", "data path state changed"),
+        (135, "TxFault", "Tx fault"),
+        (
+            136,
+            "TxLOS",
+            "Tx loss of signal (no block lock on the host input)",
+        ),
+        (137, "TxCDRLOL", "Tx CDR loss of lock"),
+        (
+            138,
+            "TxAdaptiveInputEqFail",
+            "Tx adaptive input equalization failed",
+        ),
+        (
+            147,
+            "RxLOS",
+            "Rx loss of signal (no block lock on the media input)",
+        ),
+        (148, "RxCDRLOL", "Rx CDR loss of lock"),
+    ]
+    .iter()
+    .map(|&(b, n, d)| (b, n.to_string(), d.to_string()))
+    .collect();
+    for (first, prefix, words) in [
+        (139u8, "TxPower", "Tx power"),
+        (143, "TxBias", "Tx bias"),
+        (149, "RxPower", "Rx power"),
+    ] {
+        for (i, (name, what)) in levels(prefix).enumerate() {
+            lane_flags.push((first + i as u8, name, format!("{words} {what}")));
+        }
+    }
+    lane_flags.sort_by_key(|x| x.0);
+    for (byte, name, d) in lane_flags {
+        v.push(
+            f(&format!("L{name}"), 0x11, byte)
+                .rc()
+                .bitmap()
+                .doc(&format!("Per lane, latched: {d}.")),
+        );
+    }
+    v.push(
+        f("TxPowerMonitor", 0x11, 154)
+            .len_bytes(2)
+            .lanes(8)
+            .units(units::POWER_0U1W)
+            .doc("Per lane Tx optical power."),
+    );
+    v.push(
+        f("TxBiasMonitor", 0x11, 170)
+            .len_bytes(2)
+            .lanes(8)
+            .units(units::BIAS_2UA)
+            .doc("Per lane Tx bias."),
+    );
+    v.push(
+        f("RxPowerMonitor", 0x11, 186)
+            .len_bytes(2)
+            .lanes(8)
+            .units(units::POWER_0U1W)
+            .doc("Per lane Rx optical power."),
+    );
+    v.push(f("ConfigStatus", 0x11, 202).bits(0, 4).lanes(8).code().doc("Per lane result of the last ApplyDPInit/ApplyImmediate: 0 undefined, 1 accepted, 2..7 rejected."));
+}

@@ -1,0 +1,140 @@
+//! Page 13h (banked): PRBS generators and checkers, loopbacks.
+
+use super::*;
+
+/// Appends this page's fields, in byte order, to `v`.
+pub(super) fn page_13h(v: &mut Vec<Field>) {
+    v.push(
+        f("LoopbackCapability", 0x13, 128).reset(0x0F).doc(
+            "Bit 0 media output, 1 media input, 2 host output, 3 host input loopback supported.",
+        ),
+    );
+    v.push(f("PatternCapability", 0x13, 129).reset(0x0F).doc(
+        "Bit 0 host generator, 1 media generator, 2 host checker, 3 media checker supported.",
+    ));
+    for (byte, name) in [
+        (132, "HostGenPatterns"),
+        (134, "MediaGenPatterns"),
+        (136, "HostCheckerPatterns"),
+        (138, "MediaCheckerPatterns"),
+    ] {
+        v.push(
+            f(&format!("{name}Supported"), 0x13, byte)
+                .len_bytes(2)
+                .reset(0x0FFF)
+                .doc("Bit n set: pattern ID n supported (PRBS31Q..PRBS7: IDs 0..11)."),
+        );
+    }
+    // Generators and checkers share one layout: enable, invert, byte swap,
+    // FEC placement, then four bytes of pattern-select nibbles.
+    for (base, side, what, inverted, fec, fec_doc) in [
+        (
+            144u8,
+            "HostGen",
+            "host-side generator",
+            "sends",
+            "PreFec",
+            "placed before the FEC encoder",
+        ),
+        (
+            152,
+            "MediaGen",
+            "media-side generator",
+            "sends",
+            "PreFec",
+            "placed before the FEC encoder",
+        ),
+        (
+            160,
+            "HostChecker",
+            "host-side checker",
+            "expects",
+            "PostFec",
+            "after the FEC decoder",
+        ),
+        (
+            168,
+            "MediaChecker",
+            "media-side checker",
+            "expects",
+            "PostFec",
+            "after the FEC decoder",
+        ),
+    ] {
+        v.push(
+            f(&format!("{side}Enable"), 0x13, base)
+                .rw()
+                .bitmap()
+                .doc(&format!("Per lane: {what} enabled.")),
+        );
+        v.push(
+            f(&format!("{side}Invert"), 0x13, base + 1)
+                .rw()
+                .bitmap()
+                .doc(&format!(
+                    "Per lane: {what} {inverted} the inverted pattern."
+                )),
+        );
+        v.push(
+            f(&format!("{side}ByteSwap"), 0x13, base + 2)
+                .rw()
+                .bitmap()
+                .doc(&format!(
+                    "Per lane: {what} byte swap (not implemented; stored only)."
+                )),
+        );
+        v.push(
+            f(&format!("{side}{fec}"), 0x13, base + 3)
+                .rw()
+                .bitmap()
+                .doc(&format!("Per lane: {what} {fec_doc} (stored only).")),
+        );
+        v.push(
+            f(&format!("{side}PatternSelect"), 0x13, base + 4)
+                .bits(0, 4)
+                .lanes(8)
+                .rw()
+                .code()
+                .doc(&format!(
+                    "Per lane: {what} pattern ID (0 PRBS31Q .. 11 PRBS7)."
+                )),
+        );
+    }
+    v.push(
+        f("ResetErrorCounters", 0x13, 177)
+            .bits(5, 1)
+            .sc()
+            .doc("Write 1: clear every checker's error and bit counters; self-clearing."),
+    );
+    v.push(
+        f("MeasurementRun", 0x13, 177)
+            .bits(7, 1)
+            .rw()
+            .reset(1)
+            .doc("1: checkers count; 0: counters frozen (our reading of the start/stop control)."),
+    );
+    v.push(
+        f("MediaOutputLoopback", 0x13, 180)
+            .rw()
+            .bitmap()
+            .doc("Per lane: media-side output looped back to the media input."),
+    );
+    v.push(
+        f("MediaInputLoopback", 0x13, 181)
+            .rw()
+            .bitmap()
+            .doc("Per lane: media-side input looped back to the media output."),
+    );
+    v.push(
+        f("HostOutputLoopback", 0x13, 182)
+            .rw()
+            .bitmap()
+            .doc("Per lane: host-side output looped back to the host input."),
+    );
+    v.push(
+        f("HostInputLoopback", 0x13, 183)
+            .rw()
+            .bitmap()
+            .doc("Per lane: host-side input looped back to the host output."),
+    );
+}
