@@ -1,0 +1,301 @@
+//! The register block's simulation state, advanced once per rising edge
+//! by the contract in the module documentation of [`super`] (the same
+//! [`RegPlan`] generates its Verilog).
+
+use super::Sig;
+use crate::cmis::plan::{FlagTerm, HwRole, RegPlan, SavedByte};
+
+/// The byte port's inputs for one cycle.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Port {
+    pub(super) txn: bool,
+    pub(super) read: bool,
+    pub(super) write: bool,
+    pub(super) addr: u8,
+    pub(super) wdata: u8,
+    pub(super) direct: bool,
+    pub(super) dpage: u8,
+    pub(super) dbank: u8,
+    pub(super) hold: bool,
+}
+
+/// The register state, advanced once per rising edge.
+pub(super) struct State {
+    pub(super) plan: RegPlan,
+    pub(super) store: Vec<[u8; 128]>,
+    pub(super) pending: Vec<[u8; 8]>,
+    pub(super) written: Vec<u8>,
+    pub(super) txn_prev: bool,
+    pub(super) rdata: u8,
+    pub(super) page_ok: bool,
+    pub(super) writable: bool,
+    /// Pulse outputs, in `plan.hwif` order (0 for other roles).
+    pub(super) pulses: Vec<bool>,
+    /// The block signal of each hardware port, in `plan.hwif` order,
+    /// resolved once so the per-pass loops do not compare names.
+    pub(super) sigs: Vec<Sig>,
+    /// For `Summary` ports: the `plan.hwif` indices of the ports they OR.
+    pub(super) sources: Vec<Vec<usize>>,
+    /// Save/restore sets per `plan.saves` entry: `[set kind][slot - 1]`,
+    /// the saved bytes (in the entry's order) if that slot was saved.
+    pub(super) saved: Vec<[[Option<Vec<u8>>; 2]; 2]>,
+}
+
+impl State {
+    pub(super) fn new(plan: RegPlan) -> Self {
+        let store = plan
+            .halves
+            .iter()
+            .map(|h| std::array::from_fn(|b| h.bytes[b].reset))
+            .collect();
+        let n = plan.groups.len();
+        let n_saves = plan.saves.len();
+        let sigs: Vec<Sig> = plan.hwif.iter().map(|p| Sig::of(&p.base)).collect();
+        let sources = plan
+            .hwif
+            .iter()
+            .map(|p| match (p.role, p.lane) {
+                (HwRole::Summary, Some(bank)) => plan
+                    .hwif
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| {
+                        Some(&q.base) == p.summarizes.as_ref()
+                            && q.lane.is_some_and(|g| g / 8 == bank)
+                    })
+                    .map(|(i, _)| i)
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        Self {
+            plan,
+            store,
+            pending: vec![[0; 8]; n],
+            written: vec![0; n],
+            txn_prev: false,
+            rdata: 0,
+            page_ok: false,
+            writable: false,
+            pulses: vec![false; sigs.len()],
+            sigs,
+            sources,
+            saved: vec![Default::default(); n_saves],
+        }
+    }
+
+    pub(super) fn intl(&self) -> bool {
+        self.plan.flags.iter().any(|t| {
+            let FlagTerm {
+                half: h,
+                byte: b,
+                bits,
+                mask,
+                global,
+            } = *t;
+            let set = self.store[h][b as usize] & bits;
+            let masked = mask.map_or(0, |m| self.store[h][m as usize] & bits)
+                | global.map_or(0, |m| self.store[h][m as usize] & bits);
+            set & !masked != 0
+        })
+    }
+
+    pub(super) fn value(&self, h: usize, b: usize) -> u8 {
+        let mut v = self.store[h][b];
+        let (ib, bit) = self.plan.interrupt;
+        if h == 0 && b == ib as usize {
+            v = (v & !(1 << bit)) | ((!self.intl() as u8) << bit);
+        }
+        v
+    }
+
+    /// The value control port `i` shows: its field's stored bits.
+    pub(super) fn control(&self, i: usize) -> u16 {
+        let p = &self.plan.hwif[i];
+        let bytes = &self.store[p.half];
+        if p.len > 1 {
+            (bytes[p.byte as usize] as u16) << 8 | bytes[p.byte as usize + 1] as u16
+        } else {
+            ((bytes[p.byte as usize] & p.mask()) >> p.lsb) as u16
+        }
+    }
+
+    /// One rising edge. `hw` holds the pre-edge value of every hardware
+    /// port in `plan.hwif` order (inputs and latch requests; others ignored).
+    pub(super) fn edge(&mut self, port: &Port, hw: &[u16]) {
+        let Port {
+            txn,
+            read,
+            write,
+            addr,
+            wdata,
+            ..
+        } = *port;
+        (self.page_ok, self.writable) = self.probe(port);
+        self.access(port);
+        for (i, &value) in hw.iter().enumerate().take(self.plan.hwif.len()) {
+            let p = &self.plan.hwif[i];
+            let (half, byte, mask, lsb, len) = (p.half, p.byte as usize, p.mask(), p.lsb, p.len);
+            let value = match p.role {
+                HwRole::Summary => self.sources[i].iter().any(|&k| hw[k] != 0) as u16,
+                _ => value,
+            };
+            match p.role {
+                HwRole::Input | HwRole::Summary if !txn => {
+                    let bytes = &mut self.store[half];
+                    if len > 1 {
+                        bytes[byte] = (value >> 8) as u8;
+                        bytes[byte + 1] = value as u8;
+                    } else {
+                        bytes[byte] = (bytes[byte] & !mask) | (((value as u8) << lsb) & mask);
+                    }
+                }
+                HwRole::Latch => self.store[half][byte] |= ((value as u8) << lsb) & mask,
+                HwRole::Pulse => {
+                    self.pulses[i] = txn && write && !read && addr == p.byte && wdata & mask != 0;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The half `port` addresses, `None` if its page or bank is not
+    /// implemented.
+    pub(super) fn half(&self, port: &Port) -> Option<usize> {
+        let lower = &self.store[0];
+        let (bank, page) = if port.direct {
+            (port.dbank, port.dpage)
+        } else {
+            (
+                lower[self.plan.bank_select as usize],
+                lower[self.plan.page_select as usize],
+            )
+        };
+        self.plan.resolve(port.addr, bank, page)
+    }
+
+    /// The probes for `port`'s address: `(page_ok, writable)`.
+    pub(super) fn probe(&self, port: &Port) -> (bool, bool) {
+        match self.half(port) {
+            Some(h) => {
+                let c = self.plan.halves[h].bytes[(port.addr & 0x7f) as usize];
+                (true, c.any != 0 && c.store | c.sc != 0)
+            }
+            None => (false, false),
+        }
+    }
+
+    /// Runs save/restore command `cmd` of `plan.saves[k]` (the edge of its
+    /// write) and sets the bank's status byte.
+    pub(super) fn save_restore(&mut self, k: usize, cmd: u8) {
+        use xpo_spec::regmap::save_restore::{decode, INVALID, NOTHING_SAVED, OK};
+        let sb = &self.plan.saves[k];
+        let status = match decode(cmd) {
+            None => INVALID,
+            Some((set, slot, save)) => {
+                let kind = set as usize;
+                let bytes = &sb.sets[kind];
+                if save {
+                    let v = bytes
+                        .iter()
+                        .map(|s| self.store[s.half][s.byte as usize] & s.bits)
+                        .collect();
+                    self.saved[k][kind][slot - 1] = Some(v);
+                    OK
+                } else {
+                    let values: Option<Vec<u8>> = if slot == 0 {
+                        Some(
+                            bytes
+                                .iter()
+                                .map(|s| {
+                                    self.plan.halves[s.half].bytes[s.byte as usize].reset & s.bits
+                                })
+                                .collect(),
+                        )
+                    } else {
+                        self.saved[k][kind][slot - 1].clone()
+                    };
+                    match values {
+                        Some(v) => {
+                            for (
+                                &SavedByte {
+                                    half: h,
+                                    byte: b,
+                                    bits: m,
+                                },
+                                x,
+                            ) in bytes.iter().zip(v)
+                            {
+                                let r = &mut self.store[h][b as usize];
+                                *r = (*r & !m) | (x & m);
+                            }
+                            OK
+                        }
+                        None => NOTHING_SAVED,
+                    }
+                }
+            }
+        };
+        let sb = &self.plan.saves[k];
+        self.store[sb.half][sb.status as usize] = status;
+    }
+
+    pub(super) fn access(&mut self, port: &Port) {
+        let Port {
+            txn,
+            read,
+            write,
+            addr,
+            wdata,
+            hold,
+            ..
+        } = *port;
+        let txn_prev = std::mem::replace(&mut self.txn_prev, txn);
+        if !txn && txn_prev {
+            for (g, grp) in self.plan.groups.iter().enumerate() {
+                let all = ((1u16 << grp.len) - 1) as u8;
+                if self.written[g] == all {
+                    for k in 0..grp.len as usize {
+                        self.store[grp.half][grp.first as usize + k] = self.pending[g][k];
+                    }
+                    self.written[g] = 0;
+                } else if !hold {
+                    self.written[g] = 0;
+                }
+            }
+        }
+        if !txn || !(read || write) {
+            return;
+        }
+        let half = self.half(port);
+        let b = (addr & 0x7f) as usize;
+        let class = half.map(|h| self.plan.halves[h].bytes[b]);
+        match (half, class) {
+            (Some(h), Some(c)) if c.any != 0 => {
+                if read {
+                    self.rdata = self.value(h, b) & !c.read_zero;
+                    self.store[h][b] &= !c.rc;
+                } else if c.store | c.sc == 0 {
+                    self.rdata = 0;
+                } else if let Some(g) = c.group {
+                    let k = b - self.plan.groups[g].first as usize;
+                    self.pending[g][k] = wdata;
+                    self.written[g] |= 1 << k;
+                } else {
+                    self.store[h][b] = (self.store[h][b] & !c.store) | (wdata & c.store);
+                    if let Some(k) = self
+                        .plan
+                        .saves
+                        .iter()
+                        .position(|sb| sb.half == h && sb.command as usize == b)
+                    {
+                        self.save_restore(k, wdata);
+                    }
+                }
+            }
+            _ => {
+                self.rdata = 0;
+            }
+        }
+    }
+}
