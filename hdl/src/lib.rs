@@ -23,6 +23,7 @@ pub mod engine;
 pub mod join;
 pub mod lane;
 pub mod laser;
+pub mod monitor;
 pub mod popcount;
 pub mod prbs;
 pub mod scale;

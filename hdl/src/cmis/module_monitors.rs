@@ -19,7 +19,7 @@
 //!    warning. Temperature compares signed, Vcc unsigned. The register
 //!    block latches them (clear on read, masked by lower byte 32) into IntL.
 
-use crate::scale::Scale;
+use crate::monitor::Monitor;
 use rust_hdl::prelude::*;
 use xpo_spec::monitors::MonitorParams;
 
@@ -52,22 +52,16 @@ pub struct ModuleMonitors {
     pub flag_vcc_la: Signal<Out, Bit>,
     pub flag_vcc_hw: Signal<Out, Bit>,
     pub flag_vcc_lw: Signal<Out, Bit>,
-    temperature_cal: Scale,
-    vcc_cal: Scale,
-    temperature_sample: Signal<Local, Bits<16>>,
-    vcc_sample: Signal<Local, Bits<16>>,
+    temperature_mon: Monitor,
+    vcc_mon: Monitor,
     /// Temperature and its thresholds with the sign bit flipped: signed
     /// order as unsigned order.
     t_biased: Signal<Local, Bits<16>>,
-    temperature_avg: DFF<Bits<16>>,
-    vcc_avg: DFF<Bits<16>>,
     temperature_valid: DFF<Bit>,
     vcc_valid: DFF<Bit>,
     zero: Constant<Bits<16>>,
     sign: Constant<Bits<16>>,
-    temperature_offset: Constant<Bits<16>>,
     temperature_zero: Constant<Bits<16>>,
-    vcc_offset: Constant<Bits<16>>,
 }
 
 impl ModuleMonitors {
@@ -97,20 +91,14 @@ impl ModuleMonitors {
             flag_vcc_la: Default::default(),
             flag_vcc_hw: Default::default(),
             flag_vcc_lw: Default::default(),
-            temperature_cal: Scale::new(p.temperature_adc),
-            vcc_cal: Scale::new(p.vcc_adc),
-            temperature_sample: Default::default(),
-            vcc_sample: Default::default(),
+            temperature_mon: Monitor::new(p.temperature_offset, p.temperature_adc),
+            vcc_mon: Monitor::new(p.vcc_offset, p.vcc_adc),
             t_biased: Default::default(),
-            temperature_avg: Default::default(),
-            vcc_avg: Default::default(),
             temperature_valid: Default::default(),
             vcc_valid: Default::default(),
             zero: Constant::new(0u64.into()),
             sign: Constant::new(0x8000u64.into()),
-            temperature_offset: Constant::new((p.temperature_offset as u64).into()),
             temperature_zero: Constant::new((p.temperature_zero as u64).into()),
-            vcc_offset: Constant::new((p.vcc_offset as u64).into()),
         }
     }
 }
@@ -118,66 +106,39 @@ impl ModuleMonitors {
 impl Logic for ModuleMonitors {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self,
-            clock,
-            temperature_avg,
-            vcc_avg,
-            temperature_valid,
-            vcc_valid
-        );
-        // 1. Samples and averages.
-        if self.temperature_adc.val() > self.temperature_offset.val() {
-            self.temperature_sample.next =
-                self.temperature_adc.val() - self.temperature_offset.val();
-        } else {
-            self.temperature_sample.next = self.zero.val();
-        }
-        if self.vcc_adc.val() > self.vcc_offset.val() {
-            self.vcc_sample.next = self.vcc_adc.val() - self.vcc_offset.val();
-        } else {
-            self.vcc_sample.next = self.zero.val();
-        }
+        dff_setup!(self, clock, temperature_valid, vcc_valid);
+        // 1. Samples and averages (`crate::monitor`): the first sample
+        // after reset loads the average.
+        self.temperature_mon.clock.next = self.clock.val();
+        self.temperature_mon.reset.next = self.reset.val();
+        self.temperature_mon.adc.next = self.temperature_adc.val();
+        self.temperature_mon.adc_valid.next = self.temperature_adc_valid.val();
+        self.temperature_mon.load.next = !self.temperature_valid.q.val();
+        self.vcc_mon.clock.next = self.clock.val();
+        self.vcc_mon.reset.next = self.reset.val();
+        self.vcc_mon.adc.next = self.vcc_adc.val();
+        self.vcc_mon.adc_valid.next = self.vcc_adc_valid.val();
+        self.vcc_mon.load.next = !self.vcc_valid.q.val();
         if self.temperature_adc_valid.val() {
             self.temperature_valid.d.next = true;
-            if !self.temperature_valid.q.val() {
-                self.temperature_avg.d.next = self.temperature_sample.val();
-            } else if self.temperature_sample.val() >= self.temperature_avg.q.val() {
-                self.temperature_avg.d.next = self.temperature_avg.q.val()
-                    + ((self.temperature_sample.val() - self.temperature_avg.q.val()) >> 2);
-            } else {
-                self.temperature_avg.d.next = self.temperature_avg.q.val()
-                    - ((self.temperature_avg.q.val() - self.temperature_sample.val()) >> 2);
-            }
         }
         if self.vcc_adc_valid.val() {
             self.vcc_valid.d.next = true;
-            if !self.vcc_valid.q.val() {
-                self.vcc_avg.d.next = self.vcc_sample.val();
-            } else if self.vcc_sample.val() >= self.vcc_avg.q.val() {
-                self.vcc_avg.d.next =
-                    self.vcc_avg.q.val() + ((self.vcc_sample.val() - self.vcc_avg.q.val()) >> 2);
-            } else {
-                self.vcc_avg.d.next =
-                    self.vcc_avg.q.val() - ((self.vcc_avg.q.val() - self.vcc_sample.val()) >> 2);
-            }
         }
         // 2. Monitors.
-        self.temperature_cal.x.next = self.temperature_avg.q.val();
-        self.vcc_cal.x.next = self.vcc_avg.q.val();
         if self.temperature_valid.q.val() {
-            self.temperature.next = self.temperature_cal.y.val() + self.temperature_zero.val();
+            self.temperature.next = self.temperature_mon.value.val() + self.temperature_zero.val();
         } else {
             self.temperature.next = self.zero.val();
         }
         if self.vcc_valid.q.val() {
-            self.vcc.next = self.vcc_cal.y.val();
+            self.vcc.next = self.vcc_mon.value.val();
         } else {
             self.vcc.next = self.zero.val();
         }
         // 3. Flags.
         self.t_biased.next =
-            (self.temperature_cal.y.val() + self.temperature_zero.val()) ^ self.sign.val();
+            (self.temperature_mon.value.val() + self.temperature_zero.val()) ^ self.sign.val();
         self.flag_temp_ha.next = self.temperature_valid.q.val()
             & (self.t_biased.val() > (self.temp_ha.val() ^ self.sign.val()));
         self.flag_temp_la.next = self.temperature_valid.q.val()
@@ -186,13 +147,15 @@ impl Logic for ModuleMonitors {
             & (self.t_biased.val() > (self.temp_hw.val() ^ self.sign.val()));
         self.flag_temp_lw.next = self.temperature_valid.q.val()
             & (self.t_biased.val() < (self.temp_lw.val() ^ self.sign.val()));
-        self.flag_vcc_ha.next = self.vcc_valid.q.val() & (self.vcc_cal.y.val() > self.vcc_ha.val());
-        self.flag_vcc_la.next = self.vcc_valid.q.val() & (self.vcc_cal.y.val() < self.vcc_la.val());
-        self.flag_vcc_hw.next = self.vcc_valid.q.val() & (self.vcc_cal.y.val() > self.vcc_hw.val());
-        self.flag_vcc_lw.next = self.vcc_valid.q.val() & (self.vcc_cal.y.val() < self.vcc_lw.val());
+        self.flag_vcc_ha.next =
+            self.vcc_valid.q.val() & (self.vcc_mon.value.val() > self.vcc_ha.val());
+        self.flag_vcc_la.next =
+            self.vcc_valid.q.val() & (self.vcc_mon.value.val() < self.vcc_la.val());
+        self.flag_vcc_hw.next =
+            self.vcc_valid.q.val() & (self.vcc_mon.value.val() > self.vcc_hw.val());
+        self.flag_vcc_lw.next =
+            self.vcc_valid.q.val() & (self.vcc_mon.value.val() < self.vcc_lw.val());
         if self.reset.val() {
-            self.temperature_avg.d.next = self.zero.val();
-            self.vcc_avg.d.next = self.zero.val();
             self.temperature_valid.d.next = false;
             self.vcc_valid.d.next = false;
         }

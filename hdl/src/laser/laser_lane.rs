@@ -7,8 +7,9 @@
 //! and monitors in CMIS units (bias 100 µA, power 10 µW); all numbers come
 //! from [`LaserParams`].
 //!
-//! 1. **Monitors.** On each valid ADC sample the offset is subtracted
-//!    (saturating at 0) and an exponential moving average updated:
+//! 1. **Monitors** (three [`Monitor`] blocks, averaging from 0, never
+//!    loading a first sample). On each valid ADC sample the offset is
+//!    subtracted (saturating at 0) and an exponential moving average updated:
 //!    `avg += (x - avg) / 4` (arithmetic shift, towards the sample). The
 //!    monitors are the averages through the calibration ratios. The
 //!    forward-voltage monitor (1Bh:232, 15 mV) is built the same way and
@@ -75,6 +76,7 @@
 //!    `warning_flag` is high while it is nonzero. The register block
 //!    latches both flags into 1Ah:166/174 and summarises them in 165.
 
+use crate::monitor::Monitor;
 use crate::scale::Scale;
 use rust_hdl::prelude::*;
 pub use xpo_spec::laser::LaserParams;
@@ -145,18 +147,15 @@ pub struct LaserLane {
     pub flag_power_hw: Signal<Out, Bit>,
     pub flag_power_lw: Signal<Out, Bit>,
     // Conversions
-    bias_cal: Scale,
-    power_cal: Scale,
-    voltage_cal: Scale,
+    bias_mon: Monitor,
+    power_mon: Monitor,
+    voltage_mon: Monitor,
     setpoint_code: Scale,
     bias_tolerance: Scale,
     power_tolerance: Scale,
     check_tolerance: Scale,
     // Combinational
     update: Signal<Local, Bit>,
-    bias_sample: Signal<Local, Bits<16>>,
-    power_sample: Signal<Local, Bits<16>>,
-    voltage_sample: Signal<Local, Bits<16>>,
     warning: Signal<Local, Bits<4>>,
     target: Signal<Local, Bits<16>>,
     power_target: Signal<Local, Bits<16>>,
@@ -181,9 +180,6 @@ pub struct LaserLane {
     active: Signal<Local, Bit>,
     // State
     divider: DFF<Bits<16>>,
-    bias_avg: DFF<Bits<16>>,
-    power_avg: DFF<Bits<16>>,
-    voltage_avg: DFF<Bits<16>>,
     state: DFF<Bits<3>>,
     bias: DFF<Bits<16>>,
     integral: DFF<Bits<16>>,
@@ -211,9 +207,6 @@ pub struct LaserLane {
     max_code: Constant<Bits<16>>,
     min_code: Constant<Bits<16>>,
     over_current: Constant<Bits<16>>,
-    bias_offset: Constant<Bits<16>>,
-    power_offset: Constant<Bits<16>>,
-    voltage_offset: Constant<Bits<16>>,
     voltage_max: Constant<Bits<16>>,
     kp: Constant<Bits<16>>,
     ki_right: Constant<Bits<16>>,
@@ -273,17 +266,14 @@ impl LaserLane {
             flag_power_la: Default::default(),
             flag_power_hw: Default::default(),
             flag_power_lw: Default::default(),
-            bias_cal: Scale::new(p.bias_adc),
-            power_cal: Scale::new(p.power_adc),
-            voltage_cal: Scale::new(p.voltage_adc),
+            bias_mon: Monitor::new(p.bias_offset, p.bias_adc),
+            power_mon: Monitor::new(p.power_offset, p.power_adc),
+            voltage_mon: Monitor::new(p.voltage_offset, p.voltage_adc),
             setpoint_code: Scale::new(p.setpoint_to_code),
             bias_tolerance: Scale::new(p.tolerance),
             power_tolerance: Scale::new(p.tolerance),
             check_tolerance: Scale::new(p.tolerance),
             update: Default::default(),
-            bias_sample: Default::default(),
-            power_sample: Default::default(),
-            voltage_sample: Default::default(),
             warning: Default::default(),
             target: Default::default(),
             power_target: Default::default(),
@@ -307,9 +297,6 @@ impl LaserLane {
             loop_fault: Default::default(),
             active: Default::default(),
             divider: Default::default(),
-            bias_avg: Default::default(),
-            power_avg: Default::default(),
-            voltage_avg: Default::default(),
             state: Default::default(),
             bias: Default::default(),
             integral: Default::default(),
@@ -336,9 +323,6 @@ impl LaserLane {
             max_code: konst(p.max_code as u64),
             min_code: konst(p.min_code as u64),
             over_current: konst(p.over_current as u64),
-            bias_offset: konst(p.bias_offset as u64),
-            power_offset: konst(p.power_offset as u64),
-            voltage_offset: konst(p.voltage_offset as u64),
             voltage_max: konst(255),
             kp: konst(p.kp_shift as u64),
             ki_right: konst(p.ki_right as u64),
@@ -355,73 +339,30 @@ impl LaserLane {
 impl Logic for LaserLane {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self,
-            clock,
-            divider,
-            bias_avg,
-            power_avg,
-            voltage_avg,
-            state,
-            bias,
-            integral,
-            timer,
-            fault,
-            armed
-        );
-        // 1. Monitors.
-        if self.bias_adc.val() > self.bias_offset.val() {
-            self.bias_sample.next = self.bias_adc.val() - self.bias_offset.val();
-        } else {
-            self.bias_sample.next = self.zero.val();
-        }
-        if self.power_adc.val() > self.power_offset.val() {
-            self.power_sample.next = self.power_adc.val() - self.power_offset.val();
-        } else {
-            self.power_sample.next = self.zero.val();
-        }
-        if self.bias_adc_valid.val() {
-            if self.bias_sample.val() >= self.bias_avg.q.val() {
-                self.bias_avg.d.next =
-                    self.bias_avg.q.val() + ((self.bias_sample.val() - self.bias_avg.q.val()) >> 2);
-            } else {
-                self.bias_avg.d.next =
-                    self.bias_avg.q.val() - ((self.bias_avg.q.val() - self.bias_sample.val()) >> 2);
-            }
-        }
-        if self.power_adc_valid.val() {
-            if self.power_sample.val() >= self.power_avg.q.val() {
-                self.power_avg.d.next = self.power_avg.q.val()
-                    + ((self.power_sample.val() - self.power_avg.q.val()) >> 2);
-            } else {
-                self.power_avg.d.next = self.power_avg.q.val()
-                    - ((self.power_avg.q.val() - self.power_sample.val()) >> 2);
-            }
-        }
-        if self.voltage_adc.val() > self.voltage_offset.val() {
-            self.voltage_sample.next = self.voltage_adc.val() - self.voltage_offset.val();
-        } else {
-            self.voltage_sample.next = self.zero.val();
-        }
-        if self.voltage_adc_valid.val() {
-            if self.voltage_sample.val() >= self.voltage_avg.q.val() {
-                self.voltage_avg.d.next = self.voltage_avg.q.val()
-                    + ((self.voltage_sample.val() - self.voltage_avg.q.val()) >> 2);
-            } else {
-                self.voltage_avg.d.next = self.voltage_avg.q.val()
-                    - ((self.voltage_avg.q.val() - self.voltage_sample.val()) >> 2);
-            }
-        }
-        self.voltage_cal.x.next = self.voltage_avg.q.val();
-        if self.voltage_cal.y.val() > self.voltage_max.val() {
+        dff_setup!(self, clock, divider, state, bias, integral, timer, fault, armed);
+        // 1. Monitors (`crate::monitor`): laser monitors average from 0.
+        self.bias_mon.clock.next = self.clock.val();
+        self.bias_mon.reset.next = self.reset.val();
+        self.bias_mon.adc.next = self.bias_adc.val();
+        self.bias_mon.adc_valid.next = self.bias_adc_valid.val();
+        self.bias_mon.load.next = false;
+        self.power_mon.clock.next = self.clock.val();
+        self.power_mon.reset.next = self.reset.val();
+        self.power_mon.adc.next = self.power_adc.val();
+        self.power_mon.adc_valid.next = self.power_adc_valid.val();
+        self.power_mon.load.next = false;
+        self.voltage_mon.clock.next = self.clock.val();
+        self.voltage_mon.reset.next = self.reset.val();
+        self.voltage_mon.adc.next = self.voltage_adc.val();
+        self.voltage_mon.adc_valid.next = self.voltage_adc_valid.val();
+        self.voltage_mon.load.next = false;
+        if self.voltage_mon.value.val() > self.voltage_max.val() {
             self.voltage_monitor.next = self.voltage_max.val().get_bits::<8>(0);
         } else {
-            self.voltage_monitor.next = self.voltage_cal.y.val().get_bits::<8>(0);
+            self.voltage_monitor.next = self.voltage_mon.value.val().get_bits::<8>(0);
         }
-        self.bias_cal.x.next = self.bias_avg.q.val();
-        self.power_cal.x.next = self.power_avg.q.val();
-        self.bias_monitor.next = self.bias_cal.y.val();
-        self.power_monitor.next = self.power_cal.y.val();
+        self.bias_monitor.next = self.bias_mon.value.val();
+        self.power_monitor.next = self.power_mon.value.val();
         // 2. Update divider and targets.
         self.update.next = self.divider.q.val() == self.update_last.val();
         if self.update.val() {
@@ -452,20 +393,20 @@ impl Logic for LaserLane {
         } else {
             self.power_window.next = self.power_tolerance.y.val();
         }
-        self.power_low.next = self.power_cal.y.val() < self.power_target.val();
+        self.power_low.next = self.power_mon.value.val() < self.power_target.val();
         if self.power_low.val() {
-            self.power_error.next = self.power_target.val() - self.power_cal.y.val();
+            self.power_error.next = self.power_target.val() - self.power_mon.value.val();
         } else {
-            self.power_error.next = self.power_cal.y.val() - self.power_target.val();
+            self.power_error.next = self.power_mon.value.val() - self.power_target.val();
         }
         self.power_in_tolerance.next = self.power_error.val() <= self.power_window.val();
         self.power_below_window.next = self.power_low.val() & !self.power_in_tolerance.val();
         self.power_above_window.next = !self.power_low.val() & !self.power_in_tolerance.val();
         self.bias_tolerance.x.next = self.bias_setpoint.val();
-        if self.bias_cal.y.val() >= self.bias_setpoint.val() {
-            self.bias_error.next = self.bias_cal.y.val() - self.bias_setpoint.val();
+        if self.bias_mon.value.val() >= self.bias_setpoint.val() {
+            self.bias_error.next = self.bias_mon.value.val() - self.bias_setpoint.val();
         } else {
-            self.bias_error.next = self.bias_setpoint.val() - self.bias_cal.y.val();
+            self.bias_error.next = self.bias_setpoint.val() - self.bias_mon.value.val();
         }
         self.bias_in_tolerance.next = self.bias_error.val() <= self.bias_tolerance.y.val();
         // APC: integrator and output, clamped to the advertised range.
@@ -545,7 +486,7 @@ impl Logic for LaserLane {
             if ((self.state.q.val() == self.s_check.val())
                 | (self.state.q.val() == self.s_ramping.val())
                 | (self.state.q.val() == self.s_on.val()))
-                & (self.bias_cal.y.val() > self.over_current.val())
+                & (self.bias_mon.value.val() > self.over_current.val())
             {
                 self.state.d.next = self.s_fault.val();
                 self.fault.d.next = self.f_over_current.val();
@@ -660,19 +601,20 @@ impl Logic for LaserLane {
         self.warning_flag.next = self.warning.val() != self.f_none.val();
         // 5. Threshold flags, while On.
         self.on.next = self.state.q.val() == self.s_on.val();
-        self.flag_bias_ha.next = self.on.val() & (self.bias_cal.y.val() > self.bias_ha.val());
-        self.flag_bias_la.next = self.on.val() & (self.bias_cal.y.val() < self.bias_la.val());
-        self.flag_bias_hw.next = self.on.val() & (self.bias_cal.y.val() > self.bias_hw.val());
-        self.flag_bias_lw.next = self.on.val() & (self.bias_cal.y.val() < self.bias_lw.val());
-        self.flag_power_ha.next = self.on.val() & (self.power_cal.y.val() > self.power_ha.val());
-        self.flag_power_la.next = self.on.val() & (self.power_cal.y.val() < self.power_la.val());
-        self.flag_power_hw.next = self.on.val() & (self.power_cal.y.val() > self.power_hw.val());
-        self.flag_power_lw.next = self.on.val() & (self.power_cal.y.val() < self.power_lw.val());
+        self.flag_bias_ha.next = self.on.val() & (self.bias_mon.value.val() > self.bias_ha.val());
+        self.flag_bias_la.next = self.on.val() & (self.bias_mon.value.val() < self.bias_la.val());
+        self.flag_bias_hw.next = self.on.val() & (self.bias_mon.value.val() > self.bias_hw.val());
+        self.flag_bias_lw.next = self.on.val() & (self.bias_mon.value.val() < self.bias_lw.val());
+        self.flag_power_ha.next =
+            self.on.val() & (self.power_mon.value.val() > self.power_ha.val());
+        self.flag_power_la.next =
+            self.on.val() & (self.power_mon.value.val() < self.power_la.val());
+        self.flag_power_hw.next =
+            self.on.val() & (self.power_mon.value.val() > self.power_hw.val());
+        self.flag_power_lw.next =
+            self.on.val() & (self.power_mon.value.val() < self.power_lw.val());
         if self.reset.val() {
             self.divider.d.next = self.zero.val();
-            self.bias_avg.d.next = self.zero.val();
-            self.power_avg.d.next = self.zero.val();
-            self.voltage_avg.d.next = self.zero.val();
             self.state.d.next = self.s_off.val();
             self.bias.d.next = self.zero.val();
             self.integral.d.next = self.zero.val();

@@ -1,0 +1,82 @@
+//! `Monitor`: one analog monitor behind an ADC — offset, average, scale —
+//! shared by the ELSFP laser lanes (bias, power, forward voltage) and the
+//! module monitors (temperature, Vcc).
+//!
+//! Cycle contract (the host models `xpo_host::model::laser` and
+//! `xpo_host::model::monitors` implement the same text):
+//! - On each `adc_valid` cycle the offset is subtracted from `adc`
+//!   (saturating at 0). With `load` high the result replaces the average;
+//!   otherwise the average moves a quarter of the way towards it
+//!   (`avg ± (|x - avg| >> 2)`, towards the sample). The new average is
+//!   visible after the edge.
+//! - `value` is the average through the constant ratio ([`Scale`]),
+//!   combinationally.
+//! - `reset` clears the average at the edge.
+
+use crate::scale::Scale;
+use rust_hdl::prelude::*;
+use xpo_spec::laser::Ratio;
+
+#[derive(LogicBlock)]
+pub struct Monitor {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    // Converter
+    pub adc: Signal<In, Bits<16>>,
+    pub adc_valid: Signal<In, Bit>,
+    /// Load the next sample instead of averaging it in (a first sample).
+    pub load: Signal<In, Bit>,
+    // Result
+    pub value: Signal<Out, Bits<16>>,
+    sample: Signal<Local, Bits<16>>,
+    avg: DFF<Bits<16>>,
+    offset: Constant<Bits<16>>,
+    zero: Constant<Bits<16>>,
+    cal: Scale,
+}
+
+impl Monitor {
+    /// A monitor whose ADC reads `offset` at zero and whose average
+    /// converts to reporting units by `ratio`.
+    pub fn new(offset: u16, ratio: Ratio) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            adc: Default::default(),
+            adc_valid: Default::default(),
+            load: Default::default(),
+            value: Default::default(),
+            sample: Default::default(),
+            avg: Default::default(),
+            offset: Constant::new((offset as u64).into()),
+            zero: Constant::new(0u64.into()),
+            cal: Scale::new(ratio),
+        }
+    }
+}
+
+impl Logic for Monitor {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, avg);
+        if self.adc.val() > self.offset.val() {
+            self.sample.next = self.adc.val() - self.offset.val();
+        } else {
+            self.sample.next = self.zero.val();
+        }
+        if self.adc_valid.val() {
+            if self.load.val() {
+                self.avg.d.next = self.sample.val();
+            } else if self.sample.val() >= self.avg.q.val() {
+                self.avg.d.next = self.avg.q.val() + ((self.sample.val() - self.avg.q.val()) >> 2);
+            } else {
+                self.avg.d.next = self.avg.q.val() - ((self.avg.q.val() - self.sample.val()) >> 2);
+            }
+        }
+        self.cal.x.next = self.avg.q.val();
+        self.value.next = self.cal.y.val();
+        if self.reset.val() {
+            self.avg.d.next = self.zero.val();
+        }
+    }
+}
