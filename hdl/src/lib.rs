@@ -27,6 +27,7 @@ pub mod monitor;
 pub mod popcount;
 pub mod prbs;
 pub mod scale;
+pub mod thresholds;
 
 pub use crate::core::XpoCore;
 pub use emit::{emit_verilog, EmitError, EmittedVerilog, VERILATOR_LINT_WAIVERS};

@@ -14,12 +14,14 @@
 //! 2. Temperature = the average through its ratio plus the zero point
 //!    (two's complement, wrapping in 16 bits); Vcc = the average through its
 //!    ratio.
-//! 3. Flags, every cycle once the monitor is valid: strictly above the high
+//! 3. Flags (two [`Thresholds`] blocks, enabled once the monitor is
+//!    valid), every cycle once the monitor is valid: strictly above the high
 //!    alarm / below the low alarm / above the high warning / below the low
 //!    warning. Temperature compares signed, Vcc unsigned. The register
 //!    block latches them (clear on read, masked by lower byte 32) into IntL.
 
 use crate::monitor::Monitor;
+use crate::thresholds::Thresholds;
 use rust_hdl::prelude::*;
 use xpo_spec::monitors::MonitorParams;
 
@@ -54,13 +56,11 @@ pub struct ModuleMonitors {
     pub flag_vcc_lw: Signal<Out, Bit>,
     temperature_mon: Monitor,
     vcc_mon: Monitor,
-    /// Temperature and its thresholds with the sign bit flipped: signed
-    /// order as unsigned order.
-    t_biased: Signal<Local, Bits<16>>,
+    temp_levels: Thresholds,
+    vcc_levels: Thresholds,
     temperature_valid: DFF<Bit>,
     vcc_valid: DFF<Bit>,
     zero: Constant<Bits<16>>,
-    sign: Constant<Bits<16>>,
     temperature_zero: Constant<Bits<16>>,
 }
 
@@ -93,11 +93,11 @@ impl ModuleMonitors {
             flag_vcc_lw: Default::default(),
             temperature_mon: Monitor::new(p.temperature_offset, p.temperature_adc),
             vcc_mon: Monitor::new(p.vcc_offset, p.vcc_adc),
-            t_biased: Default::default(),
+            temp_levels: Thresholds::new(true),
+            vcc_levels: Thresholds::new(false),
             temperature_valid: Default::default(),
             vcc_valid: Default::default(),
             zero: Constant::new(0u64.into()),
-            sign: Constant::new(0x8000u64.into()),
             temperature_zero: Constant::new((p.temperature_zero as u64).into()),
         }
     }
@@ -136,25 +136,28 @@ impl Logic for ModuleMonitors {
         } else {
             self.vcc.next = self.zero.val();
         }
-        // 3. Flags.
-        self.t_biased.next =
-            (self.temperature_mon.value.val() + self.temperature_zero.val()) ^ self.sign.val();
-        self.flag_temp_ha.next = self.temperature_valid.q.val()
-            & (self.t_biased.val() > (self.temp_ha.val() ^ self.sign.val()));
-        self.flag_temp_la.next = self.temperature_valid.q.val()
-            & (self.t_biased.val() < (self.temp_la.val() ^ self.sign.val()));
-        self.flag_temp_hw.next = self.temperature_valid.q.val()
-            & (self.t_biased.val() > (self.temp_hw.val() ^ self.sign.val()));
-        self.flag_temp_lw.next = self.temperature_valid.q.val()
-            & (self.t_biased.val() < (self.temp_lw.val() ^ self.sign.val()));
-        self.flag_vcc_ha.next =
-            self.vcc_valid.q.val() & (self.vcc_mon.value.val() > self.vcc_ha.val());
-        self.flag_vcc_la.next =
-            self.vcc_valid.q.val() & (self.vcc_mon.value.val() < self.vcc_la.val());
-        self.flag_vcc_hw.next =
-            self.vcc_valid.q.val() & (self.vcc_mon.value.val() > self.vcc_hw.val());
-        self.flag_vcc_lw.next =
-            self.vcc_valid.q.val() & (self.vcc_mon.value.val() < self.vcc_lw.val());
+        // 3. Flags (`crate::thresholds`): temperature signed, Vcc unsigned.
+        self.temp_levels.value.next =
+            self.temperature_mon.value.val() + self.temperature_zero.val();
+        self.temp_levels.enable.next = self.temperature_valid.q.val();
+        self.temp_levels.high_alarm.next = self.temp_ha.val();
+        self.temp_levels.low_alarm.next = self.temp_la.val();
+        self.temp_levels.high_warning.next = self.temp_hw.val();
+        self.temp_levels.low_warning.next = self.temp_lw.val();
+        self.flag_temp_ha.next = self.temp_levels.flag_high_alarm.val();
+        self.flag_temp_la.next = self.temp_levels.flag_low_alarm.val();
+        self.flag_temp_hw.next = self.temp_levels.flag_high_warning.val();
+        self.flag_temp_lw.next = self.temp_levels.flag_low_warning.val();
+        self.vcc_levels.value.next = self.vcc_mon.value.val();
+        self.vcc_levels.enable.next = self.vcc_valid.q.val();
+        self.vcc_levels.high_alarm.next = self.vcc_ha.val();
+        self.vcc_levels.low_alarm.next = self.vcc_la.val();
+        self.vcc_levels.high_warning.next = self.vcc_hw.val();
+        self.vcc_levels.low_warning.next = self.vcc_lw.val();
+        self.flag_vcc_ha.next = self.vcc_levels.flag_high_alarm.val();
+        self.flag_vcc_la.next = self.vcc_levels.flag_low_alarm.val();
+        self.flag_vcc_hw.next = self.vcc_levels.flag_high_warning.val();
+        self.flag_vcc_lw.next = self.vcc_levels.flag_low_warning.val();
         if self.reset.val() {
             self.temperature_valid.d.next = false;
             self.vcc_valid.d.next = false;

@@ -58,7 +58,8 @@
 //!      else it counts.
 //!    - Entering Fault sets the bias to 0; Fault holds until the lane is
 //!      disabled (then Off, armed).
-//! 5. **Threshold flags.** While On, each of the eight comparators —
+//! 5. **Threshold flags** (two [`Thresholds`] blocks, unsigned, enabled
+//!    while On). While On, each of the eight comparators —
 //!    bias monitor above the bias high alarm / below the low alarm / above
 //!    the high warning / below the low warning, then the same for the power
 //!    monitor (1Ah:141..156 thresholds, CMIS units) — raises its flag output
@@ -78,6 +79,7 @@
 
 use crate::monitor::Monitor;
 use crate::scale::Scale;
+use crate::thresholds::Thresholds;
 use rust_hdl::prelude::*;
 pub use xpo_spec::laser::LaserParams;
 
@@ -150,6 +152,8 @@ pub struct LaserLane {
     bias_mon: Monitor,
     power_mon: Monitor,
     voltage_mon: Monitor,
+    bias_levels: Thresholds,
+    power_levels: Thresholds,
     setpoint_code: Scale,
     bias_tolerance: Scale,
     power_tolerance: Scale,
@@ -269,6 +273,8 @@ impl LaserLane {
             bias_mon: Monitor::new(p.bias_offset, p.bias_adc),
             power_mon: Monitor::new(p.power_offset, p.power_adc),
             voltage_mon: Monitor::new(p.voltage_offset, p.voltage_adc),
+            bias_levels: Thresholds::new(false),
+            power_levels: Thresholds::new(false),
             setpoint_code: Scale::new(p.setpoint_to_code),
             bias_tolerance: Scale::new(p.tolerance),
             power_tolerance: Scale::new(p.tolerance),
@@ -601,18 +607,26 @@ impl Logic for LaserLane {
         self.warning_flag.next = self.warning.val() != self.f_none.val();
         // 5. Threshold flags, while On.
         self.on.next = self.state.q.val() == self.s_on.val();
-        self.flag_bias_ha.next = self.on.val() & (self.bias_mon.value.val() > self.bias_ha.val());
-        self.flag_bias_la.next = self.on.val() & (self.bias_mon.value.val() < self.bias_la.val());
-        self.flag_bias_hw.next = self.on.val() & (self.bias_mon.value.val() > self.bias_hw.val());
-        self.flag_bias_lw.next = self.on.val() & (self.bias_mon.value.val() < self.bias_lw.val());
-        self.flag_power_ha.next =
-            self.on.val() & (self.power_mon.value.val() > self.power_ha.val());
-        self.flag_power_la.next =
-            self.on.val() & (self.power_mon.value.val() < self.power_la.val());
-        self.flag_power_hw.next =
-            self.on.val() & (self.power_mon.value.val() > self.power_hw.val());
-        self.flag_power_lw.next =
-            self.on.val() & (self.power_mon.value.val() < self.power_lw.val());
+        self.bias_levels.value.next = self.bias_mon.value.val();
+        self.bias_levels.enable.next = self.on.val();
+        self.bias_levels.high_alarm.next = self.bias_ha.val();
+        self.bias_levels.low_alarm.next = self.bias_la.val();
+        self.bias_levels.high_warning.next = self.bias_hw.val();
+        self.bias_levels.low_warning.next = self.bias_lw.val();
+        self.flag_bias_ha.next = self.bias_levels.flag_high_alarm.val();
+        self.flag_bias_la.next = self.bias_levels.flag_low_alarm.val();
+        self.flag_bias_hw.next = self.bias_levels.flag_high_warning.val();
+        self.flag_bias_lw.next = self.bias_levels.flag_low_warning.val();
+        self.power_levels.value.next = self.power_mon.value.val();
+        self.power_levels.enable.next = self.on.val();
+        self.power_levels.high_alarm.next = self.power_ha.val();
+        self.power_levels.low_alarm.next = self.power_la.val();
+        self.power_levels.high_warning.next = self.power_hw.val();
+        self.power_levels.low_warning.next = self.power_lw.val();
+        self.flag_power_ha.next = self.power_levels.flag_high_alarm.val();
+        self.flag_power_la.next = self.power_levels.flag_low_alarm.val();
+        self.flag_power_hw.next = self.power_levels.flag_high_warning.val();
+        self.flag_power_lw.next = self.power_levels.flag_low_warning.val();
         if self.reset.val() {
             self.divider.d.next = self.zero.val();
             self.state.d.next = self.s_off.val();
