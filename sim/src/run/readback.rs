@@ -136,6 +136,8 @@ pub struct ModuleReadback {
 }
 
 impl ModuleReadback {
+    /// Reads the module monitors, their flags (clearing them) and every
+    /// bank's lane summary.
     pub fn read(host: &mut Host, cfg: &EngineConfig) -> Result<Self, SimError> {
         let [temperature_high_alarm, temperature_low_alarm, temperature_high_warning, temperature_low_warning] =
             threshold_flags(host, "Temp", 0)?;

@@ -69,13 +69,11 @@ pub struct LaserSafety {
     pub seen: LaserObservations,
 }
 
-/// The soak campaign: what was planned where, beside what happened.
+/// The soak campaign's plan: what was to be provoked where (what
+/// happened is counted in [`LaserSafety`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CampaignReport {
     pub plan: CampaignPlan,
-    /// Interlock pulses and faults as the bench counted them (also in
-    /// `laser_safety`).
-    pub seen: LaserObservations,
 }
 
 /// What a run did.
@@ -141,10 +139,7 @@ impl RunReport {
             lasers: readback.lasers,
             module_monitors: readback.module,
             readback_error: readback.error,
-            laser_campaign: campaign.map(|plan| CampaignReport {
-                plan,
-                seen: bench.safety.seen.clone(),
-            }),
+            laser_campaign: campaign.map(|plan| CampaignReport { plan }),
             laser_safety: LaserSafety {
                 violations: bench.safety.violations,
                 seen: bench.safety.seen,
