@@ -73,6 +73,10 @@ enum Cmd {
         /// Engine configuration (TOML).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Also write the figures as a Markdown section (the tables of
+        /// `docs/measurements.md`).
+        #[arg(long)]
+        markdown: Option<PathBuf>,
     },
 }
 
@@ -213,6 +217,7 @@ fn bench(
     rusthdl_cycles: u64,
     repetitions: usize,
     config: Option<&Path>,
+    markdown: Option<&Path>,
 ) -> Result<u8> {
     let cfg = load_config(config)?;
     if cycles == 0 || rusthdl_cycles == 0 || repetitions == 0 {
@@ -227,6 +232,9 @@ fn bench(
     let report = run_bench(&cfg, &opts)?;
     let text = serde_json::to_string_pretty(&report)? + "\n";
     write_file(json_path, text.clone()).context("--json")?;
+    if let Some(md) = markdown {
+        write_file(md, render::bench_markdown(&report)).context("--markdown")?;
+    }
     print!("{text}");
     Ok(0)
 }
@@ -258,12 +266,14 @@ fn main() -> ExitCode {
             rusthdl_cycles,
             repetitions,
             config,
+            markdown,
         } => bench(
             json,
             *cycles,
             *rusthdl_cycles,
             *repetitions,
             config.as_deref(),
+            markdown.as_deref(),
         ),
     };
     match result {

@@ -1,8 +1,69 @@
-//! `xpo run`'s text summary of a [`RunReport`].
+//! Text for people: `xpo run`'s summary of a [`RunReport`], and
+//! `xpo bench`'s figures as the Markdown of `docs/measurements.md`.
 
 use std::fmt::Write;
 use std::path::Path;
+use xpo_sim::bench::BenchReport;
 use xpo_sim::run::RunReport;
+
+/// `n` rounded, with thousands separated by commas.
+fn grouped(n: f64) -> String {
+    let digits = format!("{:.0}", n.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `xpo bench`'s figures as Markdown: engine speeds, the cost of driving
+/// Verilator from Rust, and APC settling.
+pub fn bench_markdown(b: &BenchReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "`xpo bench`: {} data lanes, best of {} repetitions.\n",
+        b.lanes, b.repetitions
+    );
+    let _ = writeln!(s, "| engine | cycles | cycles/s |\n|---|---|---|");
+    for (name, e) in &b.engines {
+        let _ = writeln!(
+            s,
+            "| {name} | {} | {} |",
+            grouped(e.cycles as f64),
+            grouped(e.cycles_per_second)
+        );
+    }
+    s.push('\n');
+    if let Some(f) = &b.ffi {
+        let _ = writeln!(
+            s,
+            "- `rust_over_cpp` = {:.3} (Rust-driven Verilator over a pure C++ harness replaying the same stimulus); {:.3} with pre-packed words.",
+            f.rust_over_cpp, f.rust_words_over_cpp
+        );
+    }
+    if let Some(r) = b.model_over_verilator {
+        let _ = writeln!(s, "- The model runs {r:.2} times as fast as Verilator.");
+    }
+    let _ = writeln!(
+        s,
+        "\n| APC setpoint (mW) | settling (µs) | above setpoint (mW) | final (mW) |\n|---|---|---|---|"
+    );
+    for a in &b.apc {
+        let settling = a
+            .settling_us
+            .map_or("never".to_string(), |t| format!("{t:.0}"));
+        let _ = writeln!(
+            s,
+            "| {:.0} | {settling} | {:.2} | {:.2} |",
+            a.setpoint_mw, a.overshoot_mw, a.final_mw
+        );
+    }
+    s
+}
 
 /// The summary `xpo run` prints without `--json`; `svg` is where the
 /// bring-up picture went.
@@ -109,4 +170,66 @@ pub fn run_summary(r: &RunReport, svg: &Path) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xpo_sim::bench::{ApcSettling, EngineSpeed, FfiSpeed};
+
+    #[test]
+    fn bench_markdown_has_every_engine_and_setpoint() {
+        let b = BenchReport {
+            engines: [
+                (
+                    "model".to_string(),
+                    EngineSpeed {
+                        cycles: 1_000_000,
+                        cycles_per_second: 224_350.4,
+                    },
+                ),
+                (
+                    "rusthdl".to_string(),
+                    EngineSpeed {
+                        cycles: 20_000,
+                        cycles_per_second: 3_663.3,
+                    },
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            apc: vec![
+                ApcSettling {
+                    setpoint_mw: 20.0,
+                    settling_us: Some(46.24),
+                    overshoot_mw: 0.07,
+                    final_mw: 20.012,
+                },
+                ApcSettling {
+                    setpoint_mw: 40.0,
+                    settling_us: None,
+                    overshoot_mw: 0.0,
+                    final_mw: 12.5,
+                },
+            ],
+            ffi: Some(FfiSpeed {
+                cycles: 1_000_000,
+                rust_over_cpp: 1.0457,
+                rust_words_over_cpp: 1.0149,
+                cpp_cycles_per_second: 1.0,
+                rust_cycles_per_second: 1.0,
+                rust_words_cycles_per_second: 1.0,
+            }),
+            model_over_verilator: Some(1.2064),
+            lanes: 8,
+            repetitions: 3,
+        };
+        let md = bench_markdown(&b);
+        assert!(md.contains("| model | 1,000,000 | 224,350 |"), "{md}");
+        assert!(md.contains("| rusthdl | 20,000 | 3,663 |"), "{md}");
+        assert!(md.contains("`rust_over_cpp` = 1.046"), "{md}");
+        assert!(md.contains("1.21 times"), "{md}");
+        assert!(md.contains("| 20 | 46 | 0.07 | 20.01 |"), "{md}");
+        assert!(md.contains("| 40 | never | 0.00 | 12.50 |"), "{md}");
+    }
 }
