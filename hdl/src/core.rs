@@ -5,12 +5,12 @@
 //! names them `rx_data$0`, `rx_data$1`, ...; [`crate::emit`] wraps the core
 //! in `xpo_engine`, whose ports are packed buses with plain names.
 
+use crate::cmis::hwif::{LaserRegs, ModuleStateRegs, MonitorRegs};
 use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleMonitors, ModuleStateMachine};
 use crate::lane::Lane;
 use crate::laser::LaserLane;
-use crate::scale::Scale;
 use rust_hdl::prelude::*;
-use xpo_spec::laser::{LaserParams, Ratio};
+use xpo_spec::laser::LaserParams;
 use xpo_spec::monitors::MonitorParams;
 use xpo_spec::EngineConfig;
 
@@ -85,8 +85,6 @@ pub struct XpoCore {
     pub module_state: ModuleStateMachine,
     pub monitors: ModuleMonitors,
     pub lasers: Vec<LaserLane>,
-    /// FiberCheckPower (1 mW units) to 10 µW units, per lane.
-    check_power_scale: Vec<Scale>,
     /// Engine reset, the module reset pin, or SoftwareReset: the whole
     /// module returns to its reset state.
     reset_all: Signal<Local, Bit>,
@@ -164,9 +162,6 @@ impl XpoCore {
             lasers: (0..cfg.laser_lanes)
                 .map(|_| LaserLane::new(&LaserParams::new(cfg)))
                 .collect(),
-            check_power_scale: (0..cfg.laser_lanes)
-                .map(|_| Scale::new(Ratio::new(100, 1)))
-                .collect(),
             reset_all: Default::default(),
         }
     }
@@ -175,19 +170,19 @@ impl XpoCore {
 impl Logic for XpoCore {
     #[hdl_gen]
     fn update(&mut self) {
-        self.reset_all.next =
-            self.reset.val() | self.module_reset.val() | self.registers.software_reset.val();
+        self.reset_all.next = self.reset.val()
+            | self.module_reset.val()
+            | self.registers.commands.software_reset.val();
         self.registers.clock.next = self.clock.val();
         self.registers.reset.next = self.reset_all.val();
-        self.registers.module_state.next = self.module_state.state.val();
-        self.registers.module_state_changed.next = self.module_state.changed.val();
         self.module_state.clock.next = self.clock.val();
         self.module_state.reset.next = self.reset_all.val();
-        self.module_state.low_pwr_request_sw.next = self.registers.low_pwr_request_sw.val();
-        self.module_state.low_pwr_allow_request_hw.next =
-            self.registers.low_pwr_allow_request_hw.val();
         self.module_state.low_power_pin.next = self.low_power_pin.val();
         self.module_state.fault.next = self.module_fault.val();
+        ModuleStateRegs::join(
+            &mut self.registers.state_machine,
+            &mut self.module_state.regs,
+        );
         self.int_l.next = self.registers.int_l.val();
         // Module monitors: converters in, thresholds from page 02h, flags
         // into lower byte 9.
@@ -197,24 +192,7 @@ impl Logic for XpoCore {
         self.monitors.temperature_adc_valid.next = self.temperature_adc_valid.val();
         self.monitors.vcc_adc.next = self.vcc_adc.val();
         self.monitors.vcc_adc_valid.next = self.vcc_adc_valid.val();
-        self.registers.temperature.next = self.monitors.temperature.val();
-        self.registers.vcc.next = self.monitors.vcc.val();
-        self.monitors.temp_ha.next = self.registers.temp_ha.val();
-        self.monitors.temp_la.next = self.registers.temp_la.val();
-        self.monitors.temp_hw.next = self.registers.temp_hw.val();
-        self.monitors.temp_lw.next = self.registers.temp_lw.val();
-        self.monitors.vcc_ha.next = self.registers.vcc_ha.val();
-        self.monitors.vcc_la.next = self.registers.vcc_la.val();
-        self.monitors.vcc_hw.next = self.registers.vcc_hw.val();
-        self.monitors.vcc_lw.next = self.registers.vcc_lw.val();
-        self.registers.flag_temp_ha.next = self.monitors.flag_temp_ha.val();
-        self.registers.flag_temp_la.next = self.monitors.flag_temp_la.val();
-        self.registers.flag_temp_hw.next = self.monitors.flag_temp_hw.val();
-        self.registers.flag_temp_lw.next = self.monitors.flag_temp_lw.val();
-        self.registers.flag_vcc_ha.next = self.monitors.flag_vcc_ha.val();
-        self.registers.flag_vcc_la.next = self.monitors.flag_vcc_la.val();
-        self.registers.flag_vcc_hw.next = self.monitors.flag_vcc_hw.val();
-        self.registers.flag_vcc_lw.next = self.monitors.flag_vcc_lw.val();
+        MonitorRegs::join(&mut self.registers.monitors, &mut self.monitors.regs);
         // The buses, reset only by the bus reset (a module reset must not
         // lose the response to the write that requested it).
         self.i2c.clock.next = self.clock.val();
@@ -271,13 +249,6 @@ impl Logic for XpoCore {
         for g in 0..self.lasers.len() {
             self.lasers[g].clock.next = self.clock.val();
             self.lasers[g].reset.next = self.reset_all.val();
-            self.lasers[g].enable.next = self.registers.laser_enable[g].val();
-            self.lasers[g].fiber_checked.next = self.registers.fiber_checked[g].val();
-            self.lasers[g].apc.next = self.registers.laser_apc[g].val();
-            self.lasers[g].bias_setpoint.next = self.registers.bias_setpoint[g].val();
-            self.lasers[g].power_setpoint.next = self.registers.power_setpoint[g].val();
-            self.check_power_scale[g].x.next = self.registers.check_power[g].val();
-            self.lasers[g].check_power.next = self.check_power_scale[g].y.val();
             self.lasers[g].interlock.next = self.interlock.val();
             self.lasers[g].bias_adc.next = self.bias_adc[g].val();
             self.lasers[g].bias_adc_valid.next = self.bias_adc_valid[g].val();
@@ -285,32 +256,9 @@ impl Logic for XpoCore {
             self.lasers[g].power_adc_valid.next = self.power_adc_valid[g].val();
             self.lasers[g].voltage_adc.next = self.voltage_adc[g].val();
             self.lasers[g].voltage_adc_valid.next = self.voltage_adc_valid[g].val();
-            self.registers.lane_voltage[g].next = self.lasers[g].voltage_monitor.val();
-            self.registers.warning_code[g].next = self.lasers[g].warning_code.val();
-            self.registers.lane_fault[g].next = self.lasers[g].fault_flag.val();
-            self.registers.lane_warning[g].next = self.lasers[g].warning_flag.val();
             self.bias_dac[g].next = self.lasers[g].dac.val();
             self.driver_enable[g].next = self.lasers[g].driver_enable.val();
-            self.registers.lane_state[g].next = self.lasers[g].lane_state.val();
-            self.registers.fault_code[g].next = self.lasers[g].fault_code.val();
-            self.registers.bias_monitor[g].next = self.lasers[g].bias_monitor.val();
-            self.registers.power_monitor[g].next = self.lasers[g].power_monitor.val();
-            self.lasers[g].bias_ha.next = self.registers.bias_ha[g].val();
-            self.registers.flag_bias_ha[g].next = self.lasers[g].flag_bias_ha.val();
-            self.lasers[g].bias_la.next = self.registers.bias_la[g].val();
-            self.registers.flag_bias_la[g].next = self.lasers[g].flag_bias_la.val();
-            self.lasers[g].bias_hw.next = self.registers.bias_hw[g].val();
-            self.registers.flag_bias_hw[g].next = self.lasers[g].flag_bias_hw.val();
-            self.lasers[g].bias_lw.next = self.registers.bias_lw[g].val();
-            self.registers.flag_bias_lw[g].next = self.lasers[g].flag_bias_lw.val();
-            self.lasers[g].power_ha.next = self.registers.power_ha[g].val();
-            self.registers.flag_power_ha[g].next = self.lasers[g].flag_power_ha.val();
-            self.lasers[g].power_la.next = self.registers.power_la[g].val();
-            self.registers.flag_power_la[g].next = self.lasers[g].flag_power_la.val();
-            self.lasers[g].power_hw.next = self.registers.power_hw[g].val();
-            self.registers.flag_power_hw[g].next = self.lasers[g].flag_power_hw.val();
-            self.lasers[g].power_lw.next = self.registers.power_lw[g].val();
-            self.registers.flag_power_lw[g].next = self.lasers[g].flag_power_lw.val();
+            LaserRegs::join(&mut self.registers.laser[g], &mut self.lasers[g].regs);
         }
         for i in 0..self.lanes.len() {
             self.lanes[i].clock.next = self.clock.val();

@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod engine;
+pub mod hwif;
 pub mod laser;
 pub mod monitors;
 pub mod ports;

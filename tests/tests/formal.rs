@@ -53,19 +53,22 @@ module props(
     wire [15:0] bias_monitor;
     wire [15:0] power_monitor;
     xpo_laser_lane dut(
-        .clock(clock), .reset(reset), .enable(enable), .fiber_checked(fiber_checked),
-        .apc(apc), .bias_setpoint(bias_setpoint), .power_setpoint(power_setpoint),
-        .check_power(check_power), .interlock(interlock), .bias_adc(bias_adc),
+        .clock(clock), .reset(reset), .regs$laser_enable(enable),
+        .regs$fiber_checked(fiber_checked), .regs$laser_apc(apc),
+        .regs$bias_setpoint(bias_setpoint), .regs$power_setpoint(power_setpoint),
+        .regs$check_power(check_power), .interlock(interlock), .bias_adc(bias_adc),
         .bias_adc_valid(bias_adc_valid), .power_adc(power_adc),
         .power_adc_valid(power_adc_valid), .dac(dac), .driver_enable(driver_enable),
-        .lane_state(lane_state), .fault_code(fault_code), .bias_monitor(bias_monitor),
-        .power_monitor(power_monitor), .bias_ha(bias_ha), .bias_la(bias_la),
-        .bias_hw(bias_hw), .bias_lw(bias_lw), .power_ha(power_ha), .power_la(power_la),
-        .power_hw(power_hw), .power_lw(power_lw),
+        .regs$lane_state(lane_state), .regs$fault_code(fault_code),
+        .regs$bias_monitor(bias_monitor), .regs$power_monitor(power_monitor),
+        .regs$bias_ha(bias_ha), .regs$bias_la(bias_la), .regs$bias_hw(bias_hw),
+        .regs$bias_lw(bias_lw), .regs$power_ha(power_ha), .regs$power_la(power_la),
+        .regs$power_hw(power_hw), .regs$power_lw(power_lw),
         .voltage_adc(voltage_adc), .voltage_adc_valid(voltage_adc_valid),
-        .voltage_monitor(), .warning_code(), .fault_flag(), .warning_flag(),
-        .flag_bias_ha(), .flag_bias_la(), .flag_bias_hw(), .flag_bias_lw(),
-        .flag_power_ha(), .flag_power_la(), .flag_power_hw(), .flag_power_lw());
+        .regs$lane_voltage(), .regs$warning_code(), .regs$lane_fault(), .regs$lane_warning(),
+        .regs$flag_bias_ha(), .regs$flag_bias_la(), .regs$flag_bias_hw(), .regs$flag_bias_lw(),
+        .regs$flag_power_ha(), .regs$flag_power_la(), .regs$flag_power_hw(),
+        .regs$flag_power_lw());
     reg first = 1'b1;
     always @(posedge clock) first <= 1'b0;
     always @(*) begin

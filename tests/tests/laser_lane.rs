@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use xpo_hdl::laser::stepper::{LaneDrive, LaserLaneStepper};
 use xpo_host::laser_physics::LaserPhysics;
 use xpo_host::model::laser::{LaserInputs, LaserLaneModel, LaserOutputs};
-use xpo_spec::laser::LaserParams;
+use xpo_spec::laser::{LaserParams, Ratio};
 use xpo_spec::{EngineConfig, LaserConfig};
 
 /// 20 MHz core clock, 1 MHz loop updates: physical times fit short runs.
@@ -33,7 +33,9 @@ fn inputs(d: &LaneDrive) -> LaserInputs {
         apc: d.apc,
         bias_setpoint: d.bias_setpoint,
         power_setpoint: d.power_setpoint,
-        check_power: d.check_power,
+        // FiberCheckPower (1 mW) in the model's 10 µW, as the engine's
+        // register wiring converts it.
+        check_power: Ratio::new(100, 1).apply(d.check_power),
         interlock: d.interlock,
         bias_adc: d.bias_adc,
         bias_adc_valid: d.bias_adc_valid,
@@ -203,7 +205,7 @@ fn bring_up_interlock_and_every_fault_agree_with_the_model() {
             (10, 0) => {
                 d.enable = true;
                 d.apc = true;
-                d.check_power = 100;
+                d.check_power = 1;
                 d.power_setpoint = 8_000;
                 d.bias_setpoint = 3_000;
             }
@@ -287,7 +289,7 @@ proptest! {
                         2 => d.apc = !d.apc,
                         3 => d.bias_setpoint = v % 6_000,
                         4 => d.power_setpoint = v % 20_000,
-                        5 => d.check_power = v % 500,
+                        5 => d.check_power = v % 5,
                         6 => d.interlock = true,
                         7 => laser.temp_c = 20.0 + (v % 60) as f64,
                         8 => laser.health = (v % 100) as f64 / 100.0,

@@ -20,6 +20,7 @@
 //!    warning. Temperature compares signed, Vcc unsigned. The register
 //!    block latches them (clear on read, masked by lower byte 32) into IntL.
 
+use super::hwif::MonitorPort;
 use crate::monitor::Monitor;
 use crate::thresholds::Thresholds;
 use rust_hdl::prelude::*;
@@ -34,26 +35,9 @@ pub struct ModuleMonitors {
     pub temperature_adc_valid: Signal<In, Bit>,
     pub vcc_adc: Signal<In, Bits<16>>,
     pub vcc_adc_valid: Signal<In, Bit>,
-    // Monitors (to the register block)
-    pub temperature: Signal<Out, Bits<16>>,
-    pub vcc: Signal<Out, Bits<16>>,
-    // Thresholds (page 02h) and the flags they raise
-    pub temp_ha: Signal<In, Bits<16>>,
-    pub temp_la: Signal<In, Bits<16>>,
-    pub temp_hw: Signal<In, Bits<16>>,
-    pub temp_lw: Signal<In, Bits<16>>,
-    pub vcc_ha: Signal<In, Bits<16>>,
-    pub vcc_la: Signal<In, Bits<16>>,
-    pub vcc_hw: Signal<In, Bits<16>>,
-    pub vcc_lw: Signal<In, Bits<16>>,
-    pub flag_temp_ha: Signal<Out, Bit>,
-    pub flag_temp_la: Signal<Out, Bit>,
-    pub flag_temp_hw: Signal<Out, Bit>,
-    pub flag_temp_lw: Signal<Out, Bit>,
-    pub flag_vcc_ha: Signal<Out, Bit>,
-    pub flag_vcc_la: Signal<Out, Bit>,
-    pub flag_vcc_hw: Signal<Out, Bit>,
-    pub flag_vcc_lw: Signal<Out, Bit>,
+    /// To the register block: the monitors, the page 02h thresholds and
+    /// the flags they raise (`xpo_spec::hwif::MonitorRegs`).
+    pub regs: MonitorPort,
     temperature_mon: Monitor,
     vcc_mon: Monitor,
     temp_levels: Thresholds,
@@ -73,24 +57,7 @@ impl ModuleMonitors {
             temperature_adc_valid: Default::default(),
             vcc_adc: Default::default(),
             vcc_adc_valid: Default::default(),
-            temperature: Default::default(),
-            vcc: Default::default(),
-            temp_ha: Default::default(),
-            temp_la: Default::default(),
-            temp_hw: Default::default(),
-            temp_lw: Default::default(),
-            vcc_ha: Default::default(),
-            vcc_la: Default::default(),
-            vcc_hw: Default::default(),
-            vcc_lw: Default::default(),
-            flag_temp_ha: Default::default(),
-            flag_temp_la: Default::default(),
-            flag_temp_hw: Default::default(),
-            flag_temp_lw: Default::default(),
-            flag_vcc_ha: Default::default(),
-            flag_vcc_la: Default::default(),
-            flag_vcc_hw: Default::default(),
-            flag_vcc_lw: Default::default(),
+            regs: Default::default(),
             temperature_mon: Monitor::new(p.temperature_offset, p.temperature_adc),
             vcc_mon: Monitor::new(p.vcc_offset, p.vcc_adc),
             temp_levels: Thresholds::new(true),
@@ -127,37 +94,38 @@ impl Logic for ModuleMonitors {
         }
         // 2. Monitors.
         if self.temperature_valid.q.val() {
-            self.temperature.next = self.temperature_mon.value.val() + self.temperature_zero.val();
+            self.regs.temperature.next =
+                self.temperature_mon.value.val() + self.temperature_zero.val();
         } else {
-            self.temperature.next = self.zero.val();
+            self.regs.temperature.next = self.zero.val();
         }
         if self.vcc_valid.q.val() {
-            self.vcc.next = self.vcc_mon.value.val();
+            self.regs.vcc.next = self.vcc_mon.value.val();
         } else {
-            self.vcc.next = self.zero.val();
+            self.regs.vcc.next = self.zero.val();
         }
         // 3. Flags (`crate::thresholds`): temperature signed, Vcc unsigned.
         self.temp_levels.value.next =
             self.temperature_mon.value.val() + self.temperature_zero.val();
         self.temp_levels.enable.next = self.temperature_valid.q.val();
-        self.temp_levels.high_alarm.next = self.temp_ha.val();
-        self.temp_levels.low_alarm.next = self.temp_la.val();
-        self.temp_levels.high_warning.next = self.temp_hw.val();
-        self.temp_levels.low_warning.next = self.temp_lw.val();
-        self.flag_temp_ha.next = self.temp_levels.flag_high_alarm.val();
-        self.flag_temp_la.next = self.temp_levels.flag_low_alarm.val();
-        self.flag_temp_hw.next = self.temp_levels.flag_high_warning.val();
-        self.flag_temp_lw.next = self.temp_levels.flag_low_warning.val();
+        self.temp_levels.high_alarm.next = self.regs.temp_ha.val();
+        self.temp_levels.low_alarm.next = self.regs.temp_la.val();
+        self.temp_levels.high_warning.next = self.regs.temp_hw.val();
+        self.temp_levels.low_warning.next = self.regs.temp_lw.val();
+        self.regs.flag_temp_ha.next = self.temp_levels.flag_high_alarm.val();
+        self.regs.flag_temp_la.next = self.temp_levels.flag_low_alarm.val();
+        self.regs.flag_temp_hw.next = self.temp_levels.flag_high_warning.val();
+        self.regs.flag_temp_lw.next = self.temp_levels.flag_low_warning.val();
         self.vcc_levels.value.next = self.vcc_mon.value.val();
         self.vcc_levels.enable.next = self.vcc_valid.q.val();
-        self.vcc_levels.high_alarm.next = self.vcc_ha.val();
-        self.vcc_levels.low_alarm.next = self.vcc_la.val();
-        self.vcc_levels.high_warning.next = self.vcc_hw.val();
-        self.vcc_levels.low_warning.next = self.vcc_lw.val();
-        self.flag_vcc_ha.next = self.vcc_levels.flag_high_alarm.val();
-        self.flag_vcc_la.next = self.vcc_levels.flag_low_alarm.val();
-        self.flag_vcc_hw.next = self.vcc_levels.flag_high_warning.val();
-        self.flag_vcc_lw.next = self.vcc_levels.flag_low_warning.val();
+        self.vcc_levels.high_alarm.next = self.regs.vcc_ha.val();
+        self.vcc_levels.low_alarm.next = self.regs.vcc_la.val();
+        self.vcc_levels.high_warning.next = self.regs.vcc_hw.val();
+        self.vcc_levels.low_warning.next = self.regs.vcc_lw.val();
+        self.regs.flag_vcc_ha.next = self.vcc_levels.flag_high_alarm.val();
+        self.regs.flag_vcc_la.next = self.vcc_levels.flag_low_alarm.val();
+        self.regs.flag_vcc_hw.next = self.vcc_levels.flag_high_warning.val();
+        self.regs.flag_vcc_lw.next = self.vcc_levels.flag_low_warning.val();
         if self.reset.val() {
             self.temperature_valid.d.next = false;
             self.vcc_valid.d.next = false;

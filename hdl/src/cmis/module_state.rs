@@ -11,6 +11,7 @@
 //! - Every change raises `changed` for one cycle (the register block latches
 //!   it into ModuleStateChanged).
 
+use super::hwif::ModuleStatePort;
 use rust_hdl::prelude::*;
 use xpo_spec::EngineConfig;
 
@@ -28,14 +29,12 @@ pub struct ModuleStateMachine {
     // Clock and module reset
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
+    /// To the register block: the state and its change flag out, the
+    /// software low-power controls in (`xpo_spec::hwif::ModuleStateRegs`).
+    pub regs: ModuleStatePort,
     // Requests
-    pub low_pwr_request_sw: Signal<In, Bit>,
-    pub low_pwr_allow_request_hw: Signal<In, Bit>,
     pub low_power_pin: Signal<In, Bit>,
     pub fault: Signal<In, Bit>,
-    // State
-    pub state: Signal<Out, Bits<3>>,
-    pub changed: Signal<Out, Bit>,
     request: Signal<Local, Bit>,
     st: DFF<Bits<3>>,
     timer: DFF<Bits<32>>,
@@ -58,12 +57,9 @@ impl ModuleStateMachine {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            low_pwr_request_sw: Default::default(),
-            low_pwr_allow_request_hw: Default::default(),
+            regs: Default::default(),
             low_power_pin: Default::default(),
             fault: Default::default(),
-            state: Default::default(),
-            changed: Default::default(),
             request: Default::default(),
             st: Default::default(),
             timer: Default::default(),
@@ -85,10 +81,10 @@ impl Logic for ModuleStateMachine {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, st, timer, chg);
-        self.request.next = self.low_pwr_request_sw.val()
-            | (self.low_pwr_allow_request_hw.val() & self.low_power_pin.val());
-        self.state.next = self.st.q.val();
-        self.changed.next = self.chg.q.val();
+        self.request.next = self.regs.low_pwr_request_sw.val()
+            | (self.regs.low_pwr_allow_request_hw.val() & self.low_power_pin.val());
+        self.regs.module_state.next = self.st.q.val();
+        self.regs.module_state_changed.next = self.chg.q.val();
         self.chg.d.next = false;
         if self.fault.val() & (self.st.q.val() != self.fault_state.val()) {
             self.st.d.next = self.fault_state.val();

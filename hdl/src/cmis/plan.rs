@@ -2,6 +2,7 @@
 //! from the register map and shared by the block's simulation and its
 //! Verilog generator, so the two cannot drift apart.
 
+use xpo_spec::hwif::BUNDLES;
 use xpo_spec::regmap::{Access, RegisterMap, SaveSet};
 use xpo_spec::EngineConfig;
 
@@ -63,8 +64,14 @@ pub struct HwPort {
     pub base: String,
     /// The laser lane, for per-lane rows; the bank, for per-bank rows.
     pub lane: Option<usize>,
-    /// The Verilog port name (`base` or `base$lane`).
+    /// The Verilog port name: `member$base` for a module bundle,
+    /// `member$lane$base` for a laser-lane bundle (rust-hdl's names for
+    /// the register block's [`crate::cmis::hwif`] members); summaries,
+    /// computed inside the block, are named `base$bank`.
     pub port: String,
+    /// The declaring bundle's index in `xpo_spec::hwif::BUNDLES` and the
+    /// port's index in it; `None` for summaries.
+    pub bundle: Option<(usize, usize)>,
     pub role: HwRole,
     /// For a summary: the per-laser-lane port it ORs.
     pub summarizes: Option<String>,
@@ -280,10 +287,22 @@ impl RegPlan {
                     port_width >= width.min(16),
                     "hwif {base}: port narrower than {field}"
                 );
+                let bundle = (role != HwRole::Summary).then(|| {
+                    xpo_spec::hwif::find(base)
+                        .unwrap_or_else(|| panic!("hwif {field}: port {base} in no bundle"))
+                });
+                let port = match (bundle, lane) {
+                    (Some((b, _)), Some(g)) => format!("{}${g}${base}", BUNDLES[b].member),
+                    (Some((b, _)), None) => format!("{}${base}", BUNDLES[b].member),
+                    (None, lane) => {
+                        lane.map_or_else(|| base.to_string(), |g| format!("{base}${g}"))
+                    }
+                };
                 hwif.push(HwPort {
                     base: base.to_string(),
                     lane,
-                    port: lane.map_or_else(|| base.to_string(), |g| format!("{base}${g}")),
+                    port,
+                    bundle,
                     role,
                     summarizes: hw.summarizes.clone(),
                     half: find(&halves, key),

@@ -70,18 +70,19 @@
 //!    combinationally while `interlock` is high, so light goes off in the
 //!    same cycle whatever the registers say. LaneState (1Ah:221) is 0 off
 //!    (Off, Fault), 1 ramping (FiberCheck, Ramping), 2 on.
-//! 7. **Fault and warning.** `fault_flag` is high while the fault code is
+//! 7. **Fault and warning.** `lane_fault` is high while the fault code is
 //!    nonzero. The warning code (1Ah:212 bits 7:4) is, while On with the
 //!    loop-failure timer running (the last update was out of tolerance),
 //!    the code the lane would fault with (1 APC, 2 ACC), else 0;
-//!    `warning_flag` is high while it is nonzero. The register block
+//!    `lane_warning` is high while it is nonzero. The register block
 //!    latches both flags into 1Ah:166/174 and summarises them in 165.
 
+use crate::cmis::hwif::LaserPort;
 use crate::monitor::Monitor;
 use crate::scale::Scale;
 use crate::thresholds::Thresholds;
 use rust_hdl::prelude::*;
-pub use xpo_spec::laser::LaserParams;
+pub use xpo_spec::laser::{LaserParams, Ratio};
 
 /// Lane states.
 pub mod st {
@@ -104,13 +105,9 @@ pub mod fault {
 pub struct LaserLane {
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
-    // Controls (from the register block)
-    pub enable: Signal<In, Bit>,
-    pub fiber_checked: Signal<In, Bit>,
-    pub apc: Signal<In, Bit>,
-    pub bias_setpoint: Signal<In, Bits<16>>,
-    pub power_setpoint: Signal<In, Bits<16>>,
-    pub check_power: Signal<In, Bits<16>>,
+    /// To and from the register block: controls, thresholds, state,
+    /// codes, monitors and flags (`xpo_spec::hwif::LaserRegs`).
+    pub regs: LaserPort,
     // Safety interlock pin (synchronous to the core clock)
     pub interlock: Signal<In, Bit>,
     // Converters
@@ -122,33 +119,9 @@ pub struct LaserLane {
     pub voltage_adc_valid: Signal<In, Bit>,
     pub dac: Signal<Out, Bits<16>>,
     pub driver_enable: Signal<Out, Bit>,
-    // Status (to the register block)
-    pub lane_state: Signal<Out, Bits<2>>,
-    pub fault_code: Signal<Out, Bits<4>>,
-    pub bias_monitor: Signal<Out, Bits<16>>,
-    pub power_monitor: Signal<Out, Bits<16>>,
-    pub voltage_monitor: Signal<Out, Bits<8>>,
-    pub warning_code: Signal<Out, Bits<4>>,
-    pub fault_flag: Signal<Out, Bit>,
-    pub warning_flag: Signal<Out, Bit>,
-    // Thresholds (1Ah:141..156) and the flags they raise
-    pub bias_ha: Signal<In, Bits<16>>,
-    pub bias_la: Signal<In, Bits<16>>,
-    pub bias_hw: Signal<In, Bits<16>>,
-    pub bias_lw: Signal<In, Bits<16>>,
-    pub power_ha: Signal<In, Bits<16>>,
-    pub power_la: Signal<In, Bits<16>>,
-    pub power_hw: Signal<In, Bits<16>>,
-    pub power_lw: Signal<In, Bits<16>>,
-    pub flag_bias_ha: Signal<Out, Bit>,
-    pub flag_bias_la: Signal<Out, Bit>,
-    pub flag_bias_hw: Signal<Out, Bit>,
-    pub flag_bias_lw: Signal<Out, Bit>,
-    pub flag_power_ha: Signal<Out, Bit>,
-    pub flag_power_la: Signal<Out, Bit>,
-    pub flag_power_hw: Signal<Out, Bit>,
-    pub flag_power_lw: Signal<Out, Bit>,
     // Conversions
+    /// FiberCheckPower (1 mW) to the power monitor's 10 µW.
+    check_scale: Scale,
     bias_mon: Monitor,
     power_mon: Monitor,
     voltage_mon: Monitor,
@@ -231,12 +204,7 @@ impl LaserLane {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            enable: Default::default(),
-            fiber_checked: Default::default(),
-            apc: Default::default(),
-            bias_setpoint: Default::default(),
-            power_setpoint: Default::default(),
-            check_power: Default::default(),
+            regs: Default::default(),
             interlock: Default::default(),
             bias_adc: Default::default(),
             bias_adc_valid: Default::default(),
@@ -246,30 +214,7 @@ impl LaserLane {
             voltage_adc_valid: Default::default(),
             dac: Default::default(),
             driver_enable: Default::default(),
-            lane_state: Default::default(),
-            fault_code: Default::default(),
-            bias_monitor: Default::default(),
-            power_monitor: Default::default(),
-            voltage_monitor: Default::default(),
-            warning_code: Default::default(),
-            fault_flag: Default::default(),
-            warning_flag: Default::default(),
-            bias_ha: Default::default(),
-            bias_la: Default::default(),
-            bias_hw: Default::default(),
-            bias_lw: Default::default(),
-            power_ha: Default::default(),
-            power_la: Default::default(),
-            power_hw: Default::default(),
-            power_lw: Default::default(),
-            flag_bias_ha: Default::default(),
-            flag_bias_la: Default::default(),
-            flag_bias_hw: Default::default(),
-            flag_bias_lw: Default::default(),
-            flag_power_ha: Default::default(),
-            flag_power_la: Default::default(),
-            flag_power_hw: Default::default(),
-            flag_power_lw: Default::default(),
+            check_scale: Scale::new(Ratio::new(100, 1)),
             bias_mon: Monitor::new(p.bias_offset, p.bias_adc),
             power_mon: Monitor::new(p.power_offset, p.power_adc),
             voltage_mon: Monitor::new(p.voltage_offset, p.voltage_adc),
@@ -346,6 +291,7 @@ impl Logic for LaserLane {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, divider, state, bias, integral, timer, fault, armed);
+        self.check_scale.x.next = self.regs.check_power.val();
         // 1. Monitors (`crate::monitor`): laser monitors average from 0.
         self.bias_mon.clock.next = self.clock.val();
         self.bias_mon.reset.next = self.reset.val();
@@ -363,12 +309,12 @@ impl Logic for LaserLane {
         self.voltage_mon.adc_valid.next = self.voltage_adc_valid.val();
         self.voltage_mon.load.next = false;
         if self.voltage_mon.value.val() > self.voltage_max.val() {
-            self.voltage_monitor.next = self.voltage_max.val().get_bits::<8>(0);
+            self.regs.lane_voltage.next = self.voltage_max.val().get_bits::<8>(0);
         } else {
-            self.voltage_monitor.next = self.voltage_mon.value.val().get_bits::<8>(0);
+            self.regs.lane_voltage.next = self.voltage_mon.value.val().get_bits::<8>(0);
         }
-        self.bias_monitor.next = self.bias_mon.value.val();
-        self.power_monitor.next = self.power_mon.value.val();
+        self.regs.bias_monitor.next = self.bias_mon.value.val();
+        self.regs.power_monitor.next = self.power_mon.value.val();
         // 2. Update divider and targets.
         self.update.next = self.divider.q.val() == self.update_last.val();
         if self.update.val() {
@@ -376,7 +322,7 @@ impl Logic for LaserLane {
         } else {
             self.divider.d.next = self.divider.q.val() + self.one.val();
         }
-        self.setpoint_code.x.next = self.bias_setpoint.val();
+        self.setpoint_code.x.next = self.regs.bias_setpoint.val();
         if self.setpoint_code.y.val() > self.max_code.val() {
             self.target.next = self.max_code.val();
         } else if self.setpoint_code.y.val() < self.min_code.val() {
@@ -385,15 +331,15 @@ impl Logic for LaserLane {
             self.target.next = self.setpoint_code.y.val();
         }
         if self.state.q.val() == self.s_check.val() {
-            self.power_target.next = self.check_power.val();
+            self.power_target.next = self.check_scale.y.val();
         } else {
-            self.power_target.next = self.power_setpoint.val();
+            self.power_target.next = self.regs.power_setpoint.val();
         }
         // Two windows, selected after scaling: each scaler's input comes
         // straight from a port, so no combinational path loops through the
         // state decode (Verilator's UNOPTFLAT).
-        self.check_tolerance.x.next = self.check_power.val();
-        self.power_tolerance.x.next = self.power_setpoint.val();
+        self.check_tolerance.x.next = self.check_scale.y.val();
+        self.power_tolerance.x.next = self.regs.power_setpoint.val();
         if self.state.q.val() == self.s_check.val() {
             self.power_window.next = self.check_tolerance.y.val();
         } else {
@@ -408,11 +354,11 @@ impl Logic for LaserLane {
         self.power_in_tolerance.next = self.power_error.val() <= self.power_window.val();
         self.power_below_window.next = self.power_low.val() & !self.power_in_tolerance.val();
         self.power_above_window.next = !self.power_low.val() & !self.power_in_tolerance.val();
-        self.bias_tolerance.x.next = self.bias_setpoint.val();
-        if self.bias_mon.value.val() >= self.bias_setpoint.val() {
-            self.bias_error.next = self.bias_mon.value.val() - self.bias_setpoint.val();
+        self.bias_tolerance.x.next = self.regs.bias_setpoint.val();
+        if self.bias_mon.value.val() >= self.regs.bias_setpoint.val() {
+            self.bias_error.next = self.bias_mon.value.val() - self.regs.bias_setpoint.val();
         } else {
-            self.bias_error.next = self.bias_setpoint.val() - self.bias_mon.value.val();
+            self.bias_error.next = self.regs.bias_setpoint.val() - self.bias_mon.value.val();
         }
         self.bias_in_tolerance.next = self.bias_error.val() <= self.bias_tolerance.y.val();
         // APC: integrator and output, clamped to the advertised range.
@@ -459,7 +405,7 @@ impl Logic for LaserLane {
         } else {
             self.goal.next = self.integral_code.val() - self.proportional.val();
         }
-        if !self.apc.val() {
+        if !self.regs.laser_apc.val() {
             self.goal.next = self.target.val();
         }
         // The bias one slew-limited step towards the goal.
@@ -475,14 +421,14 @@ impl Logic for LaserLane {
             self.slewed.next = self.goal.val();
         }
         // The code of a loop failure in the current mode.
-        if self.apc.val() {
+        if self.regs.laser_apc.val() {
             self.loop_fault.next = self.f_apc.val();
         } else {
             self.loop_fault.next = self.f_acc.val();
         }
         // Ramping ends: ACC when this step reaches the target, APC when the
         // power is no longer below the window.
-        if self.apc.val() {
+        if self.regs.laser_apc.val() {
             self.ramp_done.next = !self.power_below_window.val();
         } else {
             self.ramp_done.next = self.slewed.val() == self.target.val();
@@ -498,7 +444,7 @@ impl Logic for LaserLane {
                 self.fault.d.next = self.f_over_current.val();
                 self.bias.d.next = self.zero.val();
             } else if self.state.q.val() == self.s_check.val() {
-                if self.fiber_checked.val() {
+                if self.regs.fiber_checked.val() {
                     self.state.d.next = self.s_ramping.val();
                     self.timer.d.next = self.zero.val();
                 } else if self.power_below_window.val() {
@@ -512,7 +458,7 @@ impl Logic for LaserLane {
                 if self.ramp_done.val() {
                     self.state.d.next = self.s_on.val();
                     self.timer.d.next = self.zero.val();
-                    if self.apc.val() {
+                    if self.regs.laser_apc.val() {
                         self.integral.d.next = self.bias.q.val() << self.frac.val();
                     } else {
                         self.bias.d.next = self.slewed.val();
@@ -523,7 +469,7 @@ impl Logic for LaserLane {
                     self.fault.d.next = self.loop_fault.val();
                 } else {
                     self.timer.d.next = self.timer.q.val() + self.one.val();
-                    if self.apc.val() {
+                    if self.regs.laser_apc.val() {
                         if self.max_code.val() - self.bias.q.val() > self.slew.val() {
                             self.bias.d.next = self.bias.q.val() + self.slew.val();
                         } else {
@@ -535,11 +481,11 @@ impl Logic for LaserLane {
                 }
             } else if self.state.q.val() == self.s_on.val() {
                 self.bias.d.next = self.slewed.val();
-                if self.apc.val() {
+                if self.regs.laser_apc.val() {
                     self.integral.d.next = self.integral_next.val();
                 }
-                if (self.apc.val() & self.power_in_tolerance.val())
-                    | (!self.apc.val() & self.bias_in_tolerance.val())
+                if (self.regs.laser_apc.val() & self.power_in_tolerance.val())
+                    | (!self.regs.laser_apc.val() & self.bias_in_tolerance.val())
                 {
                     self.timer.d.next = self.zero.val();
                 } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
@@ -560,7 +506,7 @@ impl Logic for LaserLane {
             self.timer.d.next = self.zero.val();
             self.fault.d.next = self.f_none.val();
             self.armed.d.next = false;
-        } else if !self.enable.val() {
+        } else if !self.regs.laser_enable.val() {
             self.state.d.next = self.s_off.val();
             self.bias.d.next = self.zero.val();
             self.integral.d.next = self.zero.val();
@@ -568,7 +514,7 @@ impl Logic for LaserLane {
             self.fault.d.next = self.f_none.val();
             self.armed.d.next = true;
         } else if (self.state.q.val() == self.s_off.val()) & self.armed.q.val() {
-            if self.fiber_checked.val() {
+            if self.regs.fiber_checked.val() {
                 self.state.d.next = self.s_ramping.val();
             } else {
                 self.state.d.next = self.s_check.val();
@@ -587,46 +533,46 @@ impl Logic for LaserLane {
             self.dac.next = self.zero.val();
         }
         if self.state.q.val() == self.s_on.val() {
-            self.lane_state.next = self.ls_on.val();
+            self.regs.lane_state.next = self.ls_on.val();
         } else if (self.state.q.val() == self.s_check.val())
             | (self.state.q.val() == self.s_ramping.val())
         {
-            self.lane_state.next = self.ls_ramping.val();
+            self.regs.lane_state.next = self.ls_ramping.val();
         } else {
-            self.lane_state.next = self.ls_off.val();
+            self.regs.lane_state.next = self.ls_off.val();
         }
-        self.fault_code.next = self.fault.q.val();
-        self.fault_flag.next = self.fault.q.val() != self.f_none.val();
+        self.regs.fault_code.next = self.fault.q.val();
+        self.regs.lane_fault.next = self.fault.q.val() != self.f_none.val();
         // 7. The warning: On with the loop-failure timer running.
         if (self.state.q.val() == self.s_on.val()) & (self.timer.q.val() != self.zero.val()) {
             self.warning.next = self.loop_fault.val();
         } else {
             self.warning.next = self.f_none.val();
         }
-        self.warning_code.next = self.warning.val();
-        self.warning_flag.next = self.warning.val() != self.f_none.val();
+        self.regs.warning_code.next = self.warning.val();
+        self.regs.lane_warning.next = self.warning.val() != self.f_none.val();
         // 5. Threshold flags, while On.
         self.on.next = self.state.q.val() == self.s_on.val();
         self.bias_levels.value.next = self.bias_mon.value.val();
         self.bias_levels.enable.next = self.on.val();
-        self.bias_levels.high_alarm.next = self.bias_ha.val();
-        self.bias_levels.low_alarm.next = self.bias_la.val();
-        self.bias_levels.high_warning.next = self.bias_hw.val();
-        self.bias_levels.low_warning.next = self.bias_lw.val();
-        self.flag_bias_ha.next = self.bias_levels.flag_high_alarm.val();
-        self.flag_bias_la.next = self.bias_levels.flag_low_alarm.val();
-        self.flag_bias_hw.next = self.bias_levels.flag_high_warning.val();
-        self.flag_bias_lw.next = self.bias_levels.flag_low_warning.val();
+        self.bias_levels.high_alarm.next = self.regs.bias_ha.val();
+        self.bias_levels.low_alarm.next = self.regs.bias_la.val();
+        self.bias_levels.high_warning.next = self.regs.bias_hw.val();
+        self.bias_levels.low_warning.next = self.regs.bias_lw.val();
+        self.regs.flag_bias_ha.next = self.bias_levels.flag_high_alarm.val();
+        self.regs.flag_bias_la.next = self.bias_levels.flag_low_alarm.val();
+        self.regs.flag_bias_hw.next = self.bias_levels.flag_high_warning.val();
+        self.regs.flag_bias_lw.next = self.bias_levels.flag_low_warning.val();
         self.power_levels.value.next = self.power_mon.value.val();
         self.power_levels.enable.next = self.on.val();
-        self.power_levels.high_alarm.next = self.power_ha.val();
-        self.power_levels.low_alarm.next = self.power_la.val();
-        self.power_levels.high_warning.next = self.power_hw.val();
-        self.power_levels.low_warning.next = self.power_lw.val();
-        self.flag_power_ha.next = self.power_levels.flag_high_alarm.val();
-        self.flag_power_la.next = self.power_levels.flag_low_alarm.val();
-        self.flag_power_hw.next = self.power_levels.flag_high_warning.val();
-        self.flag_power_lw.next = self.power_levels.flag_low_warning.val();
+        self.power_levels.high_alarm.next = self.regs.power_ha.val();
+        self.power_levels.low_alarm.next = self.regs.power_la.val();
+        self.power_levels.high_warning.next = self.regs.power_hw.val();
+        self.power_levels.low_warning.next = self.regs.power_lw.val();
+        self.regs.flag_power_ha.next = self.power_levels.flag_high_alarm.val();
+        self.regs.flag_power_la.next = self.power_levels.flag_low_alarm.val();
+        self.regs.flag_power_hw.next = self.power_levels.flag_high_warning.val();
+        self.regs.flag_power_lw.next = self.power_levels.flag_low_warning.val();
         if self.reset.val() {
             self.divider.d.next = self.zero.val();
             self.state.d.next = self.s_off.val();

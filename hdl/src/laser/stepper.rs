@@ -15,6 +15,7 @@ pub struct LaneDrive {
     pub apc: bool,
     pub bias_setpoint: u16,
     pub power_setpoint: u16,
+    /// FiberCheckPower as the register holds it (1 mW).
     pub check_power: u16,
     pub interlock: bool,
     pub bias_adc: u16,
@@ -43,12 +44,12 @@ impl LaserLaneStepper {
     pub fn step(&mut self, d: &LaneDrive) -> LaneSense {
         let l = &mut self.lane;
         l.reset.next = d.reset;
-        l.enable.next = d.enable;
-        l.fiber_checked.next = d.fiber_checked;
-        l.apc.next = d.apc;
-        l.bias_setpoint.next = (d.bias_setpoint as u64).into();
-        l.power_setpoint.next = (d.power_setpoint as u64).into();
-        l.check_power.next = (d.check_power as u64).into();
+        l.regs.laser_enable.next = d.enable;
+        l.regs.fiber_checked.next = d.fiber_checked;
+        l.regs.laser_apc.next = d.apc;
+        l.regs.bias_setpoint.next = (d.bias_setpoint as u64).into();
+        l.regs.power_setpoint.next = (d.power_setpoint as u64).into();
+        l.regs.check_power.next = (d.check_power as u64).into();
         l.interlock.next = d.interlock;
         l.bias_adc.next = (d.bias_adc as u64).into();
         l.bias_adc_valid.next = d.bias_adc_valid;
@@ -63,12 +64,12 @@ impl LaserLaneStepper {
         (
             l.dac.val().index() as u16,
             l.driver_enable.val(),
-            l.lane_state.val().index() as u8,
-            l.fault_code.val().index() as u8,
-            l.bias_monitor.val().index() as u16,
-            l.power_monitor.val().index() as u16,
-            l.voltage_monitor.val().index() as u8,
-            l.warning_code.val().index() as u8,
+            l.regs.lane_state.val().index() as u8,
+            l.regs.fault_code.val().index() as u8,
+            l.regs.bias_monitor.val().index() as u16,
+            l.regs.power_monitor.val().index() as u16,
+            l.regs.lane_voltage.val().index() as u8,
+            l.regs.warning_code.val().index() as u8,
         )
     }
 }

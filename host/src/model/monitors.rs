@@ -3,6 +3,7 @@
 //! average, 1/4 moving average after it, calibration, and strict threshold
 //! comparisons (temperature signed) once a monitor is valid.
 
+use xpo_spec::hwif::MonitorRegs;
 use xpo_spec::monitors::{signed_above, MonitorParams};
 
 /// One cycle of the converters.
@@ -75,6 +76,29 @@ impl ModuleMonitorsModel {
                 vf(|a, b| a > b, 6),
                 vf(|a, b| a < b, 7),
             ],
+        }
+    }
+
+    /// The monitors' side of the register block: the page 02h thresholds
+    /// in, the monitors and flags out.
+    pub fn drive(&self, r: &mut MonitorRegs) {
+        let o = self.outputs(&[
+            r.temp_ha, r.temp_la, r.temp_hw, r.temp_lw, r.vcc_ha, r.vcc_la, r.vcc_hw, r.vcc_lw,
+        ]);
+        r.temperature = o.temperature;
+        r.vcc = o.vcc;
+        let flags = [
+            &mut r.flag_temp_ha,
+            &mut r.flag_temp_la,
+            &mut r.flag_temp_hw,
+            &mut r.flag_temp_lw,
+            &mut r.flag_vcc_ha,
+            &mut r.flag_vcc_la,
+            &mut r.flag_vcc_hw,
+            &mut r.flag_vcc_lw,
+        ];
+        for (f, &raised) in flags.into_iter().zip(&o.flags) {
+            *f = raised as u16;
         }
     }
 

@@ -178,7 +178,9 @@ pub enum HwScope {
 pub struct Hw {
     pub role: HwRole,
     pub scope: HwScope,
-    /// Port name (`name`, or `name$lane` per laser lane / bank).
+    /// Port name: a port declared in [`crate::hwif`] (which gives its
+    /// width and the block on the other side); for a summary, a name of
+    /// its own.
     pub port: String,
     pub port_width: u8,
     /// For [`HwRole::Summary`]: the per-laser-lane port it ORs.

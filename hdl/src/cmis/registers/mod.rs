@@ -34,104 +34,48 @@
 mod state;
 mod verilog;
 
-use super::plan::RegPlan;
+use super::hwif::{CommandRegs, HwBundle, LaserRegs, ModuleStateRegs, MonitorRegs};
+use super::plan::{HwPort, HwRole, RegPlan};
 use rust_hdl::prelude::*;
 use state::{Port, State};
+use xpo_spec::hwif::BUNDLES;
 use xpo_spec::EngineConfig;
 
-/// Module threshold ports of the map rows (temperature then Vcc: HA, LA, HW, LW);
-/// their flags are the same names with a `flag_` prefix.
-const MODULE_THRESHOLDS: [&str; 8] = [
-    "temp_ha", "temp_la", "temp_hw", "temp_lw", "vcc_ha", "vcc_la", "vcc_hw", "vcc_lw",
-];
-
-/// Laser threshold ports of the map rows (bias then power: HA, LA, HW, LW); their
-/// flags are the same names with a `flag_` prefix.
-const THRESHOLDS: [&str; 8] = [
-    "bias_ha", "bias_la", "bias_hw", "bias_lw", "power_ha", "power_la", "power_hw", "power_lw",
-];
-
-/// Which of the block's signals a hardware port drives or reads.
+/// The block's bundle members, one per bundle of `xpo_spec::hwif`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Sig {
-    ModuleState,
-    ModuleStateChanged,
-    LowPwrRequestSw,
-    LowPwrAllowRequestHw,
-    SoftwareReset,
-    LaserEnable,
-    FiberChecked,
-    LaserApc,
-    CheckPower,
-    BiasSetpoint,
-    PowerSetpoint,
-    LaneState,
-    FaultCode,
-    BiasMonitor,
-    PowerMonitor,
-    /// Index into [`THRESHOLDS`].
-    Threshold(usize),
-    Flag(usize),
-    WarningCode,
-    LaneFault,
-    LaneWarning,
-    LaneVoltage,
-    /// Computed in the block from its `sources`.
-    Summary,
-    Temperature,
-    Vcc,
-    /// Index into [`MODULE_THRESHOLDS`].
-    ModuleThreshold(usize),
-    ModuleFlag(usize),
+enum Member {
+    StateMachine,
+    Monitors,
+    Commands,
+    Laser,
 }
 
-impl Sig {
-    /// The signal of hardware port `base` (a map row's `Hw::port`); every
-    /// port must have one.
-    pub(super) fn of(base: &str) -> Self {
-        let level = |name: &str| THRESHOLDS.iter().position(|&t| t == name);
-        let module = |name: &str| MODULE_THRESHOLDS.iter().position(|&t| t == name);
-        match base {
-            "module_state" => Self::ModuleState,
-            "module_state_changed" => Self::ModuleStateChanged,
-            "low_pwr_request_sw" => Self::LowPwrRequestSw,
-            "low_pwr_allow_request_hw" => Self::LowPwrAllowRequestHw,
-            "software_reset" => Self::SoftwareReset,
-            "laser_enable" => Self::LaserEnable,
-            "fiber_checked" => Self::FiberChecked,
-            "laser_apc" => Self::LaserApc,
-            "check_power" => Self::CheckPower,
-            "bias_setpoint" => Self::BiasSetpoint,
-            "power_setpoint" => Self::PowerSetpoint,
-            "lane_state" => Self::LaneState,
-            "fault_code" => Self::FaultCode,
-            "bias_monitor" => Self::BiasMonitor,
-            "power_monitor" => Self::PowerMonitor,
-            "warning_code" => Self::WarningCode,
-            "lane_fault" => Self::LaneFault,
-            "lane_warning" => Self::LaneWarning,
-            "lane_voltage" => Self::LaneVoltage,
-            "fault_summary" | "warning_summary" => Self::Summary,
-            "temperature" => Self::Temperature,
-            "vcc" => Self::Vcc,
-            b => {
-                let flag = b.strip_prefix("flag_");
-                match (
-                    level(b),
-                    flag.and_then(level),
-                    module(b),
-                    flag.and_then(module),
-                ) {
-                    (Some(i), ..) => Self::Threshold(i),
-                    (_, Some(i), ..) => Self::Flag(i),
-                    (_, _, Some(i), _) => Self::ModuleThreshold(i),
-                    (.., Some(i)) => Self::ModuleFlag(i),
-                    _ => panic!(
-                        "hardware port {b} of the register map has no signal in CmisRegisters"
-                    ),
-                }
-            }
-        }
+/// Where the block reaches hardware port `plan.hwif[i]`: the bundle
+/// member, the laser lane (0 for module bundles) and the port's index in
+/// its bundle. Resolved once, so the per-cycle loops compare no names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Slot {
+    member: Member,
+    lane: usize,
+    index: usize,
+}
+
+impl Slot {
+    /// The slot of a hardware port; `None` for summaries (computed inside).
+    pub(super) fn of(p: &HwPort) -> Option<Self> {
+        let (b, index) = p.bundle?;
+        let member = match BUNDLES[b].member {
+            "state_machine" => Member::StateMachine,
+            "monitors" => Member::Monitors,
+            "commands" => Member::Commands,
+            "laser" => Member::Laser,
+            m => panic!("hwif bundle member {m} is not a member of CmisRegisters"),
+        };
+        Some(Self {
+            member,
+            lane: p.lane.unwrap_or(0),
+            index,
+        })
     }
 }
 
@@ -156,62 +100,12 @@ pub struct CmisRegisters {
     pub writable: Signal<Out, Bit>,
     // Interrupt
     pub int_l: Signal<Out, Bit>,
-    // Hardware interface (the map rows' `hw` roles)
-    pub module_state: Signal<In, Bits<3>>,
-    pub module_state_changed: Signal<In, Bit>,
-    pub low_pwr_request_sw: Signal<Out, Bit>,
-    pub low_pwr_allow_request_hw: Signal<Out, Bit>,
-    pub software_reset: Signal<Out, Bit>,
-    // Per laser lane
-    pub laser_enable: Vec<Signal<Out, Bit>>,
-    pub fiber_checked: Vec<Signal<Out, Bit>>,
-    pub laser_apc: Vec<Signal<Out, Bit>>,
-    pub check_power: Vec<Signal<Out, Bits<16>>>,
-    pub bias_setpoint: Vec<Signal<Out, Bits<16>>>,
-    pub power_setpoint: Vec<Signal<Out, Bits<16>>>,
-    pub lane_state: Vec<Signal<In, Bits<2>>>,
-    pub fault_code: Vec<Signal<In, Bits<4>>>,
-    pub bias_monitor: Vec<Signal<In, Bits<16>>>,
-    pub power_monitor: Vec<Signal<In, Bits<16>>>,
-    pub bias_ha: Vec<Signal<Out, Bits<16>>>,
-    pub bias_la: Vec<Signal<Out, Bits<16>>>,
-    pub bias_hw: Vec<Signal<Out, Bits<16>>>,
-    pub bias_lw: Vec<Signal<Out, Bits<16>>>,
-    pub power_ha: Vec<Signal<Out, Bits<16>>>,
-    pub power_la: Vec<Signal<Out, Bits<16>>>,
-    pub power_hw: Vec<Signal<Out, Bits<16>>>,
-    pub power_lw: Vec<Signal<Out, Bits<16>>>,
-    pub flag_bias_ha: Vec<Signal<In, Bit>>,
-    pub flag_bias_la: Vec<Signal<In, Bit>>,
-    pub flag_bias_hw: Vec<Signal<In, Bit>>,
-    pub flag_bias_lw: Vec<Signal<In, Bit>>,
-    pub flag_power_ha: Vec<Signal<In, Bit>>,
-    pub flag_power_la: Vec<Signal<In, Bit>>,
-    pub flag_power_hw: Vec<Signal<In, Bit>>,
-    pub flag_power_lw: Vec<Signal<In, Bit>>,
-    pub warning_code: Vec<Signal<In, Bits<4>>>,
-    pub lane_fault: Vec<Signal<In, Bit>>,
-    pub lane_warning: Vec<Signal<In, Bit>>,
-    pub lane_voltage: Vec<Signal<In, Bits<8>>>,
-    // Module monitors, page 02h thresholds and lower-page flags
-    pub temperature: Signal<In, Bits<16>>,
-    pub vcc: Signal<In, Bits<16>>,
-    pub temp_ha: Signal<Out, Bits<16>>,
-    pub temp_la: Signal<Out, Bits<16>>,
-    pub temp_hw: Signal<Out, Bits<16>>,
-    pub temp_lw: Signal<Out, Bits<16>>,
-    pub vcc_ha: Signal<Out, Bits<16>>,
-    pub vcc_la: Signal<Out, Bits<16>>,
-    pub vcc_hw: Signal<Out, Bits<16>>,
-    pub vcc_lw: Signal<Out, Bits<16>>,
-    pub flag_temp_ha: Signal<In, Bit>,
-    pub flag_temp_la: Signal<In, Bit>,
-    pub flag_temp_hw: Signal<In, Bit>,
-    pub flag_temp_lw: Signal<In, Bit>,
-    pub flag_vcc_ha: Signal<In, Bit>,
-    pub flag_vcc_la: Signal<In, Bit>,
-    pub flag_vcc_hw: Signal<In, Bit>,
-    pub flag_vcc_lw: Signal<In, Bit>,
+    // Hardware interface: the bundles of `xpo_spec::hwif`, each port used
+    // by the map rows that name it.
+    pub state_machine: ModuleStateRegs,
+    pub monitors: MonitorRegs,
+    pub commands: CommandRegs,
+    pub laser: Vec<LaserRegs>,
     state: Regs,
 }
 
@@ -231,105 +125,45 @@ impl Block for Regs {
     fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
 }
 
-fn lanes<T: Default>(n: usize) -> Vec<T> {
-    (0..n).map(|_| T::default()).collect()
-}
-
 impl CmisRegisters {
-    fn thresholds(&mut self, i: usize) -> &mut Vec<Signal<Out, Bits<16>>> {
-        match i {
-            0 => &mut self.bias_ha,
-            1 => &mut self.bias_la,
-            2 => &mut self.bias_hw,
-            3 => &mut self.bias_lw,
-            4 => &mut self.power_ha,
-            5 => &mut self.power_la,
-            6 => &mut self.power_hw,
-            _ => &mut self.power_lw,
-        }
-    }
-
-    fn module_thresholds(&mut self, i: usize) -> &mut Signal<Out, Bits<16>> {
-        match i {
-            0 => &mut self.temp_ha,
-            1 => &mut self.temp_la,
-            2 => &mut self.temp_hw,
-            3 => &mut self.temp_lw,
-            4 => &mut self.vcc_ha,
-            5 => &mut self.vcc_la,
-            6 => &mut self.vcc_hw,
-            _ => &mut self.vcc_lw,
-        }
-    }
-
-    fn module_flags(&self, i: usize) -> &Signal<In, Bit> {
-        match i {
-            0 => &self.flag_temp_ha,
-            1 => &self.flag_temp_la,
-            2 => &self.flag_temp_hw,
-            3 => &self.flag_temp_lw,
-            4 => &self.flag_vcc_ha,
-            5 => &self.flag_vcc_la,
-            6 => &self.flag_vcc_hw,
-            _ => &self.flag_vcc_lw,
-        }
-    }
-
-    fn flags(&self, i: usize) -> &Vec<Signal<In, Bit>> {
-        match i {
-            0 => &self.flag_bias_ha,
-            1 => &self.flag_bias_la,
-            2 => &self.flag_bias_hw,
-            3 => &self.flag_bias_lw,
-            4 => &self.flag_power_ha,
-            5 => &self.flag_power_la,
-            6 => &self.flag_power_hw,
-            _ => &self.flag_power_lw,
-        }
-    }
-
-    /// The pre-edge value of hardware port `i` (inputs and latches).
+    /// The current value of hardware port `i` (inputs and latches).
     fn hw_value(&self, i: usize) -> u16 {
-        let s = &self.state.0;
-        let g = s.plan.hwif[i].lane.unwrap_or(0);
-        match s.sigs[i] {
-            Sig::ModuleState => self.module_state.val().index() as u16,
-            Sig::ModuleStateChanged => self.module_state_changed.val() as u16,
-            Sig::LaneState => self.lane_state[g].val().index() as u16,
-            Sig::FaultCode => self.fault_code[g].val().index() as u16,
-            Sig::BiasMonitor => self.bias_monitor[g].val().index() as u16,
-            Sig::PowerMonitor => self.power_monitor[g].val().index() as u16,
-            Sig::Flag(k) => self.flags(k)[g].val() as u16,
-            Sig::WarningCode => self.warning_code[g].val().index() as u16,
-            Sig::LaneFault => self.lane_fault[g].val() as u16,
-            Sig::LaneWarning => self.lane_warning[g].val() as u16,
-            Sig::LaneVoltage => self.lane_voltage[g].val().index() as u16,
-            Sig::Temperature => self.temperature.val().index() as u16,
-            Sig::Vcc => self.vcc.val().index() as u16,
-            Sig::ModuleFlag(k) => self.module_flags(k).val() as u16,
-            _ => 0,
+        match self.state.0.slots[i] {
+            None => 0,
+            Some(Slot {
+                member,
+                lane,
+                index,
+            }) => match member {
+                Member::StateMachine => self.state_machine.get(index),
+                Member::Monitors => self.monitors.get(index),
+                Member::Commands => self.commands.get(index),
+                Member::Laser => self.laser[lane].get(index),
+            },
         }
     }
 
     /// Drives control and pulse port `i` of the plan.
     fn drive(&mut self, i: usize) {
         let s = &self.state.0;
-        let g = s.plan.hwif[i].lane.unwrap_or(0);
-        let (v, pulse, sig) = (s.control(i), s.pulses[i], s.sigs[i]);
-        let word = |v: u16| -> Bits<16> { (v as u64).into() };
-        match sig {
-            Sig::LowPwrRequestSw => self.low_pwr_request_sw.next = v != 0,
-            Sig::LowPwrAllowRequestHw => self.low_pwr_allow_request_hw.next = v != 0,
-            Sig::SoftwareReset => self.software_reset.next = pulse,
-            Sig::LaserEnable => self.laser_enable[g].next = v != 0,
-            Sig::FiberChecked => self.fiber_checked[g].next = v != 0,
-            Sig::LaserApc => self.laser_apc[g].next = v != 0,
-            Sig::CheckPower => self.check_power[g].next = word(v),
-            Sig::BiasSetpoint => self.bias_setpoint[g].next = word(v),
-            Sig::PowerSetpoint => self.power_setpoint[g].next = word(v),
-            Sig::Threshold(k) => self.thresholds(k)[g].next = word(v),
-            Sig::ModuleThreshold(k) => self.module_thresholds(k).next = word(v),
-            _ => {}
+        let v = match s.plan.hwif[i].role {
+            HwRole::Control => s.control(i),
+            HwRole::Pulse => s.pulses[i] as u16,
+            _ => return,
+        };
+        let Some(Slot {
+            member,
+            lane,
+            index,
+        }) = s.slots[i]
+        else {
+            return;
+        };
+        match member {
+            Member::StateMachine => self.state_machine.set(index, v),
+            Member::Monitors => self.monitors.set(index, v),
+            Member::Commands => self.commands.set(index, v),
+            Member::Laser => self.laser[lane].set(index, v),
         }
     }
 
@@ -351,59 +185,10 @@ impl CmisRegisters {
             page_ok: Default::default(),
             writable: Default::default(),
             int_l: Default::default(),
-            module_state: Default::default(),
-            module_state_changed: Default::default(),
-            low_pwr_request_sw: Default::default(),
-            low_pwr_allow_request_hw: Default::default(),
-            software_reset: Default::default(),
-            laser_enable: lanes(cfg.laser_lanes),
-            fiber_checked: lanes(cfg.laser_lanes),
-            laser_apc: lanes(cfg.laser_lanes),
-            check_power: lanes(cfg.laser_lanes),
-            bias_setpoint: lanes(cfg.laser_lanes),
-            power_setpoint: lanes(cfg.laser_lanes),
-            lane_state: lanes(cfg.laser_lanes),
-            fault_code: lanes(cfg.laser_lanes),
-            bias_monitor: lanes(cfg.laser_lanes),
-            power_monitor: lanes(cfg.laser_lanes),
-            bias_ha: lanes(cfg.laser_lanes),
-            bias_la: lanes(cfg.laser_lanes),
-            bias_hw: lanes(cfg.laser_lanes),
-            bias_lw: lanes(cfg.laser_lanes),
-            power_ha: lanes(cfg.laser_lanes),
-            power_la: lanes(cfg.laser_lanes),
-            power_hw: lanes(cfg.laser_lanes),
-            power_lw: lanes(cfg.laser_lanes),
-            flag_bias_ha: lanes(cfg.laser_lanes),
-            flag_bias_la: lanes(cfg.laser_lanes),
-            flag_bias_hw: lanes(cfg.laser_lanes),
-            flag_bias_lw: lanes(cfg.laser_lanes),
-            flag_power_ha: lanes(cfg.laser_lanes),
-            flag_power_la: lanes(cfg.laser_lanes),
-            flag_power_hw: lanes(cfg.laser_lanes),
-            flag_power_lw: lanes(cfg.laser_lanes),
-            warning_code: lanes(cfg.laser_lanes),
-            lane_fault: lanes(cfg.laser_lanes),
-            lane_warning: lanes(cfg.laser_lanes),
-            lane_voltage: lanes(cfg.laser_lanes),
-            temperature: Default::default(),
-            vcc: Default::default(),
-            temp_ha: Default::default(),
-            temp_la: Default::default(),
-            temp_hw: Default::default(),
-            temp_lw: Default::default(),
-            vcc_ha: Default::default(),
-            vcc_la: Default::default(),
-            vcc_hw: Default::default(),
-            vcc_lw: Default::default(),
-            flag_temp_ha: Default::default(),
-            flag_temp_la: Default::default(),
-            flag_temp_hw: Default::default(),
-            flag_temp_lw: Default::default(),
-            flag_vcc_ha: Default::default(),
-            flag_vcc_la: Default::default(),
-            flag_vcc_hw: Default::default(),
-            flag_vcc_lw: Default::default(),
+            state_machine: Default::default(),
+            monitors: Default::default(),
+            commands: Default::default(),
+            laser: (0..cfg.laser_lanes).map(|_| Default::default()).collect(),
             state: Regs(State::new(RegPlan::new(cfg))),
         }
     }
@@ -428,7 +213,7 @@ impl Logic for CmisRegisters {
                 let plan = s.plan.clone();
                 *s = State::new(plan);
             } else {
-                let hw: Vec<u16> = (0..self.state.0.sigs.len())
+                let hw: Vec<u16> = (0..self.state.0.slots.len())
                     .map(|i| self.hw_value(i))
                     .collect();
                 self.state.0.edge(&port, &hw);
@@ -449,46 +234,11 @@ impl Logic for CmisRegisters {
         self.page_ok.connect();
         self.writable.connect();
         self.int_l.connect();
-        self.low_pwr_request_sw.connect();
-        self.low_pwr_allow_request_hw.connect();
-        self.software_reset.connect();
-        for sig in [
-            &mut self.temp_ha,
-            &mut self.temp_la,
-            &mut self.temp_hw,
-            &mut self.temp_lw,
-            &mut self.vcc_ha,
-            &mut self.vcc_la,
-            &mut self.vcc_hw,
-            &mut self.vcc_lw,
-        ] {
-            sig.connect();
-        }
-        for v in [
-            &mut self.laser_enable,
-            &mut self.fiber_checked,
-            &mut self.laser_apc,
-        ] {
-            for sig in v.iter_mut() {
-                sig.connect();
-            }
-        }
-        for v in [
-            &mut self.check_power,
-            &mut self.bias_setpoint,
-            &mut self.power_setpoint,
-            &mut self.bias_ha,
-            &mut self.bias_la,
-            &mut self.bias_hw,
-            &mut self.bias_lw,
-            &mut self.power_ha,
-            &mut self.power_la,
-            &mut self.power_hw,
-            &mut self.power_lw,
-        ] {
-            for sig in v.iter_mut() {
-                sig.connect();
-            }
+        self.state_machine.connect_controls();
+        self.monitors.connect_controls();
+        self.commands.connect_controls();
+        for l in &mut self.laser {
+            l.connect_controls();
         }
     }
 
@@ -518,10 +268,10 @@ mod tests {
     fn hardware_interface_reaches_its_fields() {
         let mut b = CmisRegisters::new(&EngineConfig::default());
         b.connect_all();
-        b.module_state.next = 3u64.into();
-        b.module_state_changed.next = true;
+        b.state_machine.module_state.next = 3u64.into();
+        b.state_machine.module_state_changed.next = true;
         edge(&mut b, (false, false, false, 0, 0));
-        b.module_state_changed.next = false;
+        b.state_machine.module_state_changed.next = false;
         edge(&mut b, (true, true, false, 3, 0));
         assert_eq!(
             b.rdata.val().index() >> 1 & 7,
@@ -535,9 +285,10 @@ mod tests {
         assert_eq!(b.rdata.val().index(), 0, "... and is cleared by the read");
         assert!(b.int_l.val());
         edge(&mut b, (true, false, true, 26, 0x18));
-        assert!(b.low_pwr_request_sw.val() && !b.low_pwr_allow_request_hw.val());
-        assert!(b.software_reset.val(), "SoftwareReset pulses");
+        let sm = &b.state_machine;
+        assert!(sm.low_pwr_request_sw.val() && !sm.low_pwr_allow_request_hw.val());
+        assert!(b.commands.software_reset.val(), "SoftwareReset pulses");
         edge(&mut b, (false, false, false, 0, 0));
-        assert!(!b.software_reset.val(), "for one cycle");
+        assert!(!b.commands.software_reset.val(), "for one cycle");
     }
 }

@@ -2,7 +2,7 @@
 //! by the contract in the module documentation of [`super`] (the same
 //! [`RegPlan`] generates its Verilog).
 
-use super::Sig;
+use super::Slot;
 use crate::cmis::plan::{FlagTerm, HwRole, RegPlan, SavedByte};
 
 /// The byte port's inputs for one cycle.
@@ -31,9 +31,8 @@ pub(super) struct State {
     pub(super) writable: bool,
     /// Pulse outputs, in `plan.hwif` order (0 for other roles).
     pub(super) pulses: Vec<bool>,
-    /// The block signal of each hardware port, in `plan.hwif` order,
-    /// resolved once so the per-pass loops do not compare names.
-    pub(super) sigs: Vec<Sig>,
+    /// Where the block reaches each hardware port, in `plan.hwif` order.
+    pub(super) slots: Vec<Option<Slot>>,
     /// For `Summary` ports: the `plan.hwif` indices of the ports they OR.
     pub(super) sources: Vec<Vec<usize>>,
     /// Save/restore sets per `plan.saves` entry: `[set kind][slot - 1]`,
@@ -50,7 +49,7 @@ impl State {
             .collect();
         let n = plan.groups.len();
         let n_saves = plan.saves.len();
-        let sigs: Vec<Sig> = plan.hwif.iter().map(|p| Sig::of(&p.base)).collect();
+        let slots: Vec<Option<Slot>> = plan.hwif.iter().map(Slot::of).collect();
         let sources = plan
             .hwif
             .iter()
@@ -77,8 +76,8 @@ impl State {
             rdata: 0,
             page_ok: false,
             writable: false,
-            pulses: vec![false; sigs.len()],
-            sigs,
+            pulses: vec![false; slots.len()],
+            slots,
             sources,
             saved: vec![Default::default(); n_saves],
         }

@@ -32,7 +32,7 @@ pub(super) fn lower(v: &mut Vec<Field>) {
             .bits(1, 3)
             .code()
             .reset(1)
-            .hw(HwRole::Input, HwScope::Module, "module_state", 3)
+            .hw(HwRole::Input, HwScope::Module, "module_state")
             .doc("1 ModuleLowPwr, 2 ModulePwrUp, 3 ModuleReady, 4 ModulePwrDn, 5 ModuleFault."),
     );
     v.push(
@@ -51,7 +51,7 @@ pub(super) fn lower(v: &mut Vec<Field>) {
             .bits(0, 1)
             .rc()
             .masked_by("MaskModuleStateChanged")
-            .hw(HwRole::Latch, HwScope::Module, "module_state_changed", 1)
+            .hw(HwRole::Latch, HwScope::Module, "module_state_changed")
             .doc("Latched: ModuleState changed."),
     );
     // Module flags (byte 9) and their masks (byte 32), a bit per level.
@@ -66,7 +66,6 @@ pub(super) fn lower(v: &mut Vec<Field>) {
                     HwRole::Latch,
                     HwScope::Module,
                     &format!("flag_{}", level_port(["temp", "vcc"][i / 4], i % 4)),
-                    1,
                 )
                 .doc(&format!("Latched module flag: {name}.")),
         );
@@ -82,40 +81,35 @@ pub(super) fn lower(v: &mut Vec<Field>) {
             .len_bytes(2)
             .enc(Encoding::Signed)
             .units(units::TEMPERATURE)
-            .hw(HwRole::Input, HwScope::Module, "temperature", 16)
+            .hw(HwRole::Input, HwScope::Module, "temperature")
             .doc("Module temperature."),
     );
     v.push(
         f("VccMonitor", 0, 16)
             .len_bytes(2)
             .units(units::VCC)
-            .hw(HwRole::Input, HwScope::Module, "vcc", 16)
+            .hw(HwRole::Input, HwScope::Module, "vcc")
             .doc("Module supply voltage."),
     );
     v.push(
         f("SoftwareReset", 0, 26)
             .bits(3, 1)
             .sc()
-            .hw(HwRole::Pulse, HwScope::Module, "software_reset", 1)
+            .hw(HwRole::Pulse, HwScope::Module, "software_reset")
             .doc("Write 1: reset the module as by the Reset pin; reads 0."),
     );
     v.push(
         f("LowPwrRequestSW", 0, 26)
             .bits(4, 1)
             .rw()
-            .hw(HwRole::Control, HwScope::Module, "low_pwr_request_sw", 1)
+            .hw(HwRole::Control, HwScope::Module, "low_pwr_request_sw")
             .doc("1: request ModuleLowPwr."),
     );
     v.push(
         f("LowPwrAllowRequestHW", 0, 26)
             .bits(6, 1)
             .rw()
-            .hw(
-                HwRole::Control,
-                HwScope::Module,
-                "low_pwr_allow_request_hw",
-                1,
-            )
+            .hw(HwRole::Control, HwScope::Module, "low_pwr_allow_request_hw")
             .doc("1: the LowPwr pin may request ModuleLowPwr. Reset value 0 (our choice)."),
     );
     v.push(

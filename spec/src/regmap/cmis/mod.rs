@@ -123,8 +123,12 @@ impl Field {
         self.description = d.to_string();
         self
     }
-    /// Hardware reaches the field through port(s) `port`, `port_width` bits.
-    fn hw(mut self, role: HwRole, scope: HwScope, port: &str, port_width: u8) -> Self {
+    /// Hardware reaches the field through port(s) `port`, as wide as
+    /// [`crate::hwif`] declares it (the one declaration of each port).
+    fn hw(mut self, role: HwRole, scope: HwScope, port: &str) -> Self {
+        let port_width = crate::hwif::signal(port)
+            .map(|s| s.width)
+            .unwrap_or_else(|| panic!("{}: port {port} is declared in no hwif bundle", self.name));
         self.hw = Some(Hw {
             role,
             scope,
@@ -213,7 +217,7 @@ fn thresholds(
             fl = fl.enc(Encoding::Signed);
         }
         if let Some((scope, q)) = hw {
-            fl = fl.hw(HwRole::Control, scope, &level_port(q, i), 16);
+            fl = fl.hw(HwRole::Control, scope, &level_port(q, i));
         }
         out.push(fl);
     }

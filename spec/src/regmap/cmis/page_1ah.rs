@@ -38,7 +38,7 @@ pub(super) fn page_1ah(v: &mut Vec<Field>, p: &MapParams) {
             .rw()
             .code()
             .reset(1)
-            .hw(HwRole::Control, HwScope::Laser, "laser_apc", 1)
+            .hw(HwRole::Control, HwScope::Laser, "laser_apc")
             .doc("0 ACC (bias follows the bias setpoint), 1 APC (power loop). OIF-ELSFP-CMIS advertises the mode here; xpo implements both loops and lets the host write it (an extension), so a reader sees the mode in effect."),
     );
     v.push(
@@ -88,7 +88,7 @@ pub(super) fn page_1ah(v: &mut Vec<Field>, p: &MapParams) {
             .rc()
             .bitmap()
             .global_mask("GlobalAlarmMask")
-            .hw(HwRole::Latch, HwScope::Laser, "lane_fault", 1)
+            .hw(HwRole::Latch, HwScope::Laser, "lane_fault")
             .doc("Per laser lane, latched: the lane has a fault (nonzero LaserFaultCode); set again while the fault holds. Lanes 1..8 of the bank from bit 0 of byte 166; 167..169 serve lanes 9..32 of a 32-lane bank and read 0 with 8-lane banks."),
     );
     v.push(
@@ -97,7 +97,7 @@ pub(super) fn page_1ah(v: &mut Vec<Field>, p: &MapParams) {
             .rc()
             .bitmap()
             .global_mask("GlobalWarningMask")
-            .hw(HwRole::Latch, HwScope::Laser, "lane_warning", 1)
+            .hw(HwRole::Latch, HwScope::Laser, "lane_warning")
             .doc("Per laser lane, latched: the lane has a warning (nonzero LaserWarningCode); set again while it holds. Layout as LaneFaultFlags."),
     );
     v.push(f("SaveRestoreCommand", 0x1A, 184).access(Access::Wo).code().doc("10h..12h restore lane controls (factory, set 1, set 2), 18h/19h save set 1/2, 20h..22h restore masks, 28h/29h save masks."));
@@ -122,7 +122,6 @@ pub(super) fn page_1ah(v: &mut Vec<Field>, p: &MapParams) {
                     HwRole::Latch,
                     HwScope::Laser,
                     &format!("flag_{}", level_port(["bias", "power"][i / 4], i % 4)),
-                    1,
                 )
                 .doc(&format!("Per laser lane, latched: {n}.")),
         );
@@ -145,29 +144,29 @@ pub(super) fn page_1ah(v: &mut Vec<Field>, p: &MapParams) {
             .bitmap()
             .doc("Per laser lane: keeps the lane's warning flag (174) and its bias and power warning flags from asserting IntL."),
     );
-    v.push(f("LaserFaultCode", 0x1A, 212).bits(0, 4).stride(8).lanes(8).code().hw(HwRole::Input, HwScope::Laser, "fault_code", 4).doc("Per laser lane: 0 none, 1 APC loop failure, 2 ACC loop failure, 9 over-current (vendor)."));
+    v.push(f("LaserFaultCode", 0x1A, 212).bits(0, 4).stride(8).lanes(8).code().hw(HwRole::Input, HwScope::Laser, "fault_code").doc("Per laser lane: 0 none, 1 APC loop failure, 2 ACC loop failure, 9 over-current (vendor)."));
     v.push(
         f("LaserWarningCode", 0x1A, 212)
             .bits(4, 4)
             .stride(8)
             .lanes(8)
             .code()
-            .hw(HwRole::Input, HwScope::Laser, "warning_code", 4)
+            .hw(HwRole::Input, HwScope::Laser, "warning_code")
             .doc("Per laser lane: 0 none; while the lane is on and its loop is out of tolerance (the loop-failure timer runs), the code the lane will fault with: 1 APC, 2 ACC."),
     );
     v.push(
         f("LaneEnable", 0x1A, 220)
             .rw()
             .bitmap()
-            .hw(HwRole::Control, HwScope::Laser, "laser_enable", 1)
+            .hw(HwRole::Control, HwScope::Laser, "laser_enable")
             .doc("Per laser lane: 1 enables the laser."),
     );
-    v.push(f("LaneState", 0x1A, 221).bits(0, 2).lanes(8).code().hw(HwRole::Input, HwScope::Laser, "lane_state", 2).doc("Per laser lane: 0 off (also fiber check pending and fault), 1 ramping (includes fiber check emission), 2 on."));
+    v.push(f("LaneState", 0x1A, 221).bits(0, 2).lanes(8).code().hw(HwRole::Input, HwScope::Laser, "lane_state").doc("Per laser lane: 0 off (also fiber check pending and fault), 1 ramping (includes fiber check emission), 2 on."));
     v.push(
         f("OutputFiberChecked", 0x1A, 223)
             .rw()
             .bitmap()
-            .hw(HwRole::Control, HwScope::Laser, "fiber_checked", 1)
+            .hw(HwRole::Control, HwScope::Laser, "fiber_checked")
             .doc("Per laser lane: host confirms the output fiber is connected; the lane may ramp."),
     );
     v.push(
@@ -187,7 +186,7 @@ pub(super) fn page_1ah(v: &mut Vec<Field>, p: &MapParams) {
             .rw()
             .reset(1)
             .units(units::FIBER_CHECK_POWER)
-            .hw(HwRole::Control, HwScope::Laser, "check_power", 16)
+            .hw(HwRole::Control, HwScope::Laser, "check_power")
             .doc("Optical power emitted during fiber check."),
     );
 }

@@ -1,0 +1,235 @@
+//! The model's side of the register block's hardware interface, derived
+//! from the map rows: each row with a hardware role becomes one wire per
+//! port instance between a field of [`CmisMemory`] and a port of the
+//! plain-value bundles of [`xpo_spec::hwif`]. Nothing here names a port;
+//! a new hardware-driven field needs its row, its bundle line and the
+//! model block that produces or consumes it.
+
+use crate::mgmt::memory::FieldRef;
+use crate::mgmt::CmisMemory;
+use xpo_spec::hwif::{CommandRegs, LaserRegs, ModuleStateRegs, MonitorRegs, BUNDLES};
+use xpo_spec::regmap::{Encoding, HwRole, HwScope};
+
+/// The values on every hardware port of the register block, one cycle.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HwBundles {
+    pub state_machine: ModuleStateRegs,
+    pub monitors: MonitorRegs,
+    pub commands: CommandRegs,
+    pub laser: Vec<LaserRegs>,
+}
+
+/// A bundle of [`HwBundles`], resolved from its member name once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Member {
+    StateMachine,
+    Monitors,
+    Commands,
+    Laser,
+}
+
+impl HwBundles {
+    pub fn new(laser_lanes: usize) -> Self {
+        Self {
+            laser: vec![LaserRegs::default(); laser_lanes],
+            ..Default::default()
+        }
+    }
+
+    fn get(&self, m: Member, lane: usize, i: usize) -> u16 {
+        match m {
+            Member::StateMachine => self.state_machine.get(i),
+            Member::Monitors => self.monitors.get(i),
+            Member::Commands => self.commands.get(i),
+            Member::Laser => self.laser[lane].get(i),
+        }
+    }
+
+    fn set(&mut self, m: Member, lane: usize, i: usize, v: u16) {
+        match m {
+            Member::StateMachine => self.state_machine.set(i, v),
+            Member::Monitors => self.monitors.set(i, v),
+            Member::Commands => self.commands.set(i, v),
+            Member::Laser => self.laser[lane].set(i, v),
+        }
+    }
+}
+
+/// Where a wire's value comes from or goes to.
+#[derive(Debug, Clone, Copy)]
+enum End {
+    /// A bundle port: member, laser lane (0 for module bundles), index.
+    Port(Member, usize, usize),
+    /// The OR over the bank's laser lanes of a laser-bundle port.
+    Summary { bank: usize, of: usize },
+}
+
+/// One field instance and the port it is wired to.
+#[derive(Debug, Clone, Copy)]
+struct Wire {
+    role: HwRole,
+    field: FieldRef,
+    /// For a lane-bitmap field: the lane's bit.
+    bit: Option<u8>,
+    end: End,
+}
+
+/// Every wire of the map, resolved once.
+#[derive(Debug, Clone)]
+pub struct HwWiring {
+    wires: Vec<Wire>,
+}
+
+impl HwWiring {
+    /// The wires of `memory`'s map for `laser_lanes` laser lanes.
+    pub fn new(memory: &CmisMemory, laser_lanes: usize) -> Self {
+        let map = memory.map();
+        let mut wires = Vec::new();
+        for f in &map.fields {
+            let Some(hw) = &f.hw else { continue };
+            let bitmap = f.encoding == Encoding::LaneBitmap;
+            if hw.role == HwRole::Summary {
+                let of = hw.summarizes.as_deref().expect("a summary names its port");
+                let (b, of) = xpo_spec::hwif::find(of).expect("a declared port");
+                assert_eq!(
+                    BUNDLES[b].member, "laser",
+                    "{}: summarizes a laser port",
+                    f.name
+                );
+                for bank in 0..laser_lanes.div_ceil(8) {
+                    wires.push(Wire {
+                        role: hw.role,
+                        field: memory.field_ref(&f.name, bank as u8, 0),
+                        bit: None,
+                        end: End::Summary { bank, of },
+                    });
+                }
+                continue;
+            }
+            let (b, index) = xpo_spec::hwif::find(&hw.port)
+                .unwrap_or_else(|| panic!("{}: port {} in no bundle", f.name, hw.port));
+            let member = match BUNDLES[b].member {
+                "state_machine" => Member::StateMachine,
+                "monitors" => Member::Monitors,
+                "commands" => Member::Commands,
+                "laser" => Member::Laser,
+                m => panic!("hwif bundle member {m} is not a member of HwBundles"),
+            };
+            match hw.scope {
+                HwScope::Laser => {
+                    for g in 0..laser_lanes {
+                        let (bank, k) = ((g / 8) as u8, (g % 8) as u8);
+                        let instance = if bitmap || f.count == 1 { 0 } else { k };
+                        wires.push(Wire {
+                            role: hw.role,
+                            field: memory.field_ref(&f.name, bank, instance),
+                            bit: bitmap.then_some(k),
+                            end: End::Port(member, g, index),
+                        });
+                    }
+                }
+                _ => wires.push(Wire {
+                    role: hw.role,
+                    field: memory.field_ref(&f.name, 0, 0),
+                    bit: None,
+                    end: End::Port(member, 0, index),
+                }),
+            }
+        }
+        Self { wires }
+    }
+
+    /// Control ports: the stored value of their fields, as the register
+    /// block drives them before the edge.
+    pub fn drive(&self, memory: &CmisMemory, hw: &mut HwBundles) {
+        for w in self.wires.iter().filter(|w| w.role == HwRole::Control) {
+            let v = memory.peek_at(w.field);
+            let v = match w.bit {
+                Some(k) => v >> k & 1,
+                None => v,
+            };
+            if let End::Port(m, lane, i) = w.end {
+                hw.set(m, lane, i, v as u16);
+            }
+        }
+    }
+
+    /// One edge of the register block's hardware side: inputs and
+    /// summaries written (deferred while a transaction is open), latches
+    /// raised; then the pulse ports show whether the host wrote 1 to
+    /// their bits at this edge.
+    pub fn sample(&self, memory: &mut CmisMemory, hw: &mut HwBundles) {
+        for w in &self.wires {
+            let value = match w.end {
+                End::Port(m, lane, i) => hw.get(m, lane, i),
+                End::Summary { bank, of } => {
+                    let lanes = hw.laser.iter().skip(8 * bank).take(8);
+                    lanes.clone().any(|l| l.get(of) != 0) as u16
+                }
+            };
+            match (w.role, w.bit) {
+                (HwRole::Input | HwRole::Summary, None) => {
+                    memory.hw_write_at(w.field, value as u64)
+                }
+                (HwRole::Input | HwRole::Summary, Some(k)) => {
+                    let old = memory.peek_at(w.field) & !(1 << k);
+                    memory.hw_write_at(w.field, old | ((value as u64 & 1) << k))
+                }
+                (HwRole::Latch, bit) if value != 0 => {
+                    memory.hw_latch_at(w.field, bit.map_or(value as u8, |k| 1 << k))
+                }
+                _ => {}
+            }
+        }
+        let pulses = memory.take_pulses();
+        for w in self.wires.iter().filter(|w| w.role == HwRole::Pulse) {
+            let l = w.field.loc;
+            let hit = pulses.iter().any(|&(half, byte, bits)| {
+                half == w.field.half && byte == l.byte && bits & l.mask() != 0
+            });
+            if let End::Port(m, lane, i) = w.end {
+                hw.set(m, lane, i, hit as u16);
+            }
+        }
+    }
+
+    /// Pulse ports drop after their edge.
+    pub fn clear_pulses(&self, hw: &mut HwBundles) {
+        for w in self.wires.iter().filter(|w| w.role == HwRole::Pulse) {
+            if let End::Port(m, lane, i) = w.end {
+                hw.set(m, lane, i, 0);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xpo_spec::EngineConfig;
+
+    /// A control reaches its lane's port (bitmap bit by lane), an input
+    /// reaches its field, a latch sets its lane's bit and a summary ORs the
+    /// bank.
+    #[test]
+    fn wires_follow_the_rows() {
+        let cfg = EngineConfig::default();
+        let mut mem = CmisMemory::new(&cfg);
+        let w = HwWiring::new(&mem, cfg.laser_lanes);
+        let mut hw = HwBundles::new(cfg.laser_lanes);
+        mem.poke_at(mem.field_ref("LaneEnable", 0, 0), 0b0000_0100);
+        w.drive(&mem, &mut hw);
+        let enabled: Vec<u16> = hw.laser.iter().map(|l| l.laser_enable).collect();
+        assert_eq!(enabled, [0, 0, 1, 0, 0, 0, 0, 0]);
+        assert_eq!(hw.laser[5].bias_setpoint, 3000, "BiasSetpoint reset value");
+        hw.laser[6].bias_monitor = 0x1234;
+        hw.laser[6].lane_fault = 1;
+        hw.monitors.vcc = 33000;
+        w.sample(&mut mem, &mut hw);
+        assert_eq!(mem.peek("BiasMonitor", 0, 6), 0x1234);
+        assert_eq!(mem.peek("BiasMonitor", 0, 5), 0);
+        assert_eq!(mem.peek("LaneFaultFlags", 0, 0), 1 << 6);
+        assert_eq!(mem.peek("LaneFaultSummary", 0, 0), 1);
+        assert_eq!(mem.peek("VccMonitor", 0, 0), 33000);
+    }
+}
