@@ -167,7 +167,12 @@ macro_rules! plain_bundles {
     )*) => {
         $(
             $(#[$meta])*
-            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+            ///
+            /// Only `u16` ports, laid out in declaration order, so the
+            /// struct is also a slice of its ports (`ports`): the model's
+            /// wiring indexes it without a call per port.
+            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+            #[repr(C)]
             pub struct $name {
                 $( pub $field: u16, )*
             }
@@ -185,17 +190,28 @@ macro_rules! plain_bundles {
                         },
                     )*],
                 };
-                const GET: &'static [fn(&Self) -> u16] = &[$(|s| s.$field,)*];
-                const SET: &'static [fn(&mut Self, u16)] = &[$(|s, v| s.$field = v,)*];
+                /// The ports in declaration order.
+                #[inline]
+                pub fn ports(&self) -> &[u16] {
+                    bytemuck::cast_slice(std::slice::from_ref(self))
+                }
+
+                /// The ports in declaration order, writable.
+                #[inline]
+                pub fn ports_mut(&mut self) -> &mut [u16] {
+                    bytemuck::cast_slice_mut(std::slice::from_mut(self))
+                }
 
                 /// Port `i` (in declaration order).
+                #[inline]
                 pub fn get(&self, i: usize) -> u16 {
-                    Self::GET[i](self)
+                    self.ports()[i]
                 }
 
                 /// Sets port `i` (in declaration order).
+                #[inline]
                 pub fn set(&mut self, i: usize, v: u16) {
-                    Self::SET[i](self, v)
+                    self.ports_mut()[i] = v
                 }
             }
         )*
@@ -293,5 +309,6 @@ mod tests {
         assert_eq!(m.temperature, 0);
         m.flag_vcc_lw = 1;
         assert_eq!(m.get(MonitorRegs::SPEC.index("flag_vcc_lw").unwrap()), 1);
+        assert_eq!(m.ports().len(), MonitorRegs::SPEC.signals.len());
     }
 }

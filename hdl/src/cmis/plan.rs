@@ -246,23 +246,36 @@ impl RegPlan {
         {
             let (field, role, scope, port_width) = (&f.name, hw.role, hw.scope, hw.port_width);
             let base = hw.port.as_str();
-            let lanes: Vec<Option<usize>> = match scope {
+            // (laser lane or bank, the bank of a module port's field)
+            let lanes: Vec<(Option<usize>, u8)> = match scope {
                 HwScope::Module => {
-                    let unbanked = f.in_lower() || map.page(f.page).is_some_and(|p| p.banks == 1);
-                    assert!(unbanked && f.count == 1, "hwif {field}");
-                    vec![None]
+                    assert!(f.count == 1, "hwif {field}");
+                    let banks = if f.in_lower() {
+                        1
+                    } else {
+                        map.page(f.page).expect("declared page").banks
+                    };
+                    // A module value on a banked page shows in every bank;
+                    // only hardware-driven ones can (one control per port).
+                    assert!(
+                        banks == 1 || matches!(role, HwRole::Input | HwRole::Latch),
+                        "hwif {field}: a module control on a banked page"
+                    );
+                    (0..banks).map(|b| (None, b)).collect()
                 }
-                HwScope::Laser => (0..cfg.laser_lanes).map(Some).collect(),
+                HwScope::Laser => (0..cfg.laser_lanes).map(|g| (Some(g), 0)).collect(),
                 HwScope::Bank => {
                     assert!(f.count == 1 && f.len == 1, "hwif {field}");
-                    (0..cfg.laser_lanes.div_ceil(8)).map(Some).collect()
+                    (0..cfg.laser_lanes.div_ceil(8))
+                        .map(|b| (Some(b), 0))
+                        .collect()
                 }
             };
-            for lane in lanes {
+            for (lane, bank) in lanes {
                 let (key, byte, lsb, width, len) = match lane {
                     None => {
                         let l = f.instance(0);
-                        let key = (!f.in_lower()).then_some((0, f.page));
+                        let key = (!f.in_lower()).then_some((bank, f.page));
                         let width = if l.len > 1 { 8 * l.len } else { l.width };
                         (key, l.byte, l.lsb, width, l.len)
                     }

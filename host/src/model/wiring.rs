@@ -74,10 +74,15 @@ struct Wire {
     end: End,
 }
 
-/// Every wire of the map, resolved once.
+/// Every wire of the map, resolved once and grouped by role (the per-cycle
+/// loops then neither filter nor match on it).
 #[derive(Debug, Clone)]
 pub struct HwWiring {
-    wires: Vec<Wire>,
+    controls: Vec<Wire>,
+    /// Inputs and summaries.
+    inputs: Vec<Wire>,
+    latches: Vec<Wire>,
+    pulses: Vec<Wire>,
 }
 
 impl HwWiring {
@@ -128,21 +133,53 @@ impl HwWiring {
                         });
                     }
                 }
-                _ => wires.push(Wire {
-                    role: hw.role,
-                    field: memory.field_ref(&f.name, 0, 0),
-                    bit: None,
-                    end: End::Port(member, 0, index),
-                }),
+                _ => {
+                    // A module value on a banked page shows in every bank.
+                    let banks = if f.in_lower() {
+                        1
+                    } else {
+                        map.page(f.page).map_or(1, |p| p.banks)
+                    };
+                    for bank in 0..banks {
+                        wires.push(Wire {
+                            role: hw.role,
+                            field: memory.field_ref(&f.name, bank, 0),
+                            bit: None,
+                            end: End::Port(member, 0, index),
+                        });
+                    }
+                }
             }
         }
-        Self { wires }
+        let role = |r: &[HwRole]| -> Vec<Wire> {
+            wires
+                .iter()
+                .filter(|w| r.contains(&w.role))
+                .copied()
+                .collect()
+        };
+        Self {
+            controls: role(&[HwRole::Control]),
+            inputs: role(&[HwRole::Input, HwRole::Summary]),
+            latches: role(&[HwRole::Latch]),
+            pulses: role(&[HwRole::Pulse]),
+        }
+    }
+
+    fn value(w: &Wire, hw: &HwBundles) -> u16 {
+        match w.end {
+            End::Port(m, lane, i) => hw.get(m, lane, i),
+            End::Summary { bank, of } => {
+                let mut lanes = hw.laser.iter().skip(8 * bank).take(8);
+                lanes.any(|l| l.get(of) != 0) as u16
+            }
+        }
     }
 
     /// Control ports: the stored value of their fields, as the register
     /// block drives them before the edge.
     pub fn drive(&self, memory: &CmisMemory, hw: &mut HwBundles) {
-        for w in self.wires.iter().filter(|w| w.role == HwRole::Control) {
+        for w in &self.controls {
             let v = memory.peek_at(w.field);
             let v = match w.bit {
                 Some(k) => v >> k & 1,
@@ -159,30 +196,24 @@ impl HwWiring {
     /// raised; then the pulse ports show whether the host wrote 1 to
     /// their bits at this edge.
     pub fn sample(&self, memory: &mut CmisMemory, hw: &mut HwBundles) {
-        for w in &self.wires {
-            let value = match w.end {
-                End::Port(m, lane, i) => hw.get(m, lane, i),
-                End::Summary { bank, of } => {
-                    let lanes = hw.laser.iter().skip(8 * bank).take(8);
-                    lanes.clone().any(|l| l.get(of) != 0) as u16
-                }
-            };
-            match (w.role, w.bit) {
-                (HwRole::Input | HwRole::Summary, None) => {
-                    memory.hw_write_at(w.field, value as u64)
-                }
-                (HwRole::Input | HwRole::Summary, Some(k)) => {
+        for w in &self.inputs {
+            let value = Self::value(w, hw) as u64;
+            match w.bit {
+                None => memory.hw_write_at(w.field, value),
+                Some(k) => {
                     let old = memory.peek_at(w.field) & !(1 << k);
-                    memory.hw_write_at(w.field, old | ((value as u64 & 1) << k))
+                    memory.hw_write_at(w.field, old | ((value & 1) << k))
                 }
-                (HwRole::Latch, bit) if value != 0 => {
-                    memory.hw_latch_at(w.field, bit.map_or(value as u8, |k| 1 << k))
-                }
-                _ => {}
+            }
+        }
+        for w in &self.latches {
+            let value = Self::value(w, hw);
+            if value != 0 {
+                memory.hw_latch_at(w.field, w.bit.map_or(value as u8, |k| 1 << k));
             }
         }
         let pulses = memory.take_pulses();
-        for w in self.wires.iter().filter(|w| w.role == HwRole::Pulse) {
+        for w in &self.pulses {
             let l = w.field.loc;
             let hit = pulses.iter().any(|&(half, byte, bits)| {
                 half == w.field.half && byte == l.byte && bits & l.mask() != 0
@@ -195,7 +226,7 @@ impl HwWiring {
 
     /// Pulse ports drop after their edge.
     pub fn clear_pulses(&self, hw: &mut HwBundles) {
-        for w in self.wires.iter().filter(|w| w.role == HwRole::Pulse) {
+        for w in &self.pulses {
             if let End::Port(m, lane, i) = w.end {
                 hw.set(m, lane, i, 0);
             }
