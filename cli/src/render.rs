@@ -132,8 +132,8 @@ pub fn run_summary(r: &RunReport, svg: &Path) -> String {
     if let Some(mm) = &r.module_monitors {
         let _ = writeln!(
             s,
-            "  module: {:.2} degC, {:.4} V",
-            mm.temperature_c, mm.vcc_v
+            "  module: {:.2} degC, {:.4} V, {:.3} A",
+            mm.temperature_c, mm.vcc_v, mm.supply_current_a
         );
     }
     if let Some(e) = &r.readback_error {

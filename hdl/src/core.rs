@@ -50,6 +50,8 @@ pub struct XpoCore {
     pub temperature_adc_valid: Signal<In, Bit>,
     pub vcc_adc: Signal<In, Bits<16>>,
     pub vcc_adc_valid: Signal<In, Bit>,
+    pub supply_current_adc: Signal<In, Bits<16>>,
+    pub supply_current_adc_valid: Signal<In, Bit>,
     pub int_l: Signal<Out, Bit>,
     // Laser converters, per laser lane
     pub bias_adc: Vec<Signal<In, Bits<16>>>,
@@ -129,6 +131,8 @@ impl XpoCore {
             temperature_adc_valid: Default::default(),
             vcc_adc: Default::default(),
             vcc_adc_valid: Default::default(),
+            supply_current_adc: Default::default(),
+            supply_current_adc_valid: Default::default(),
             int_l: Default::default(),
             bias_adc: per_lane(cfg.laser_lanes),
             bias_adc_valid: per_lane(cfg.laser_lanes),
@@ -192,6 +196,8 @@ impl Logic for XpoCore {
         self.monitors.temperature_adc_valid.next = self.temperature_adc_valid.val();
         self.monitors.vcc_adc.next = self.vcc_adc.val();
         self.monitors.vcc_adc_valid.next = self.vcc_adc_valid.val();
+        self.monitors.supply_current_adc.next = self.supply_current_adc.val();
+        self.monitors.supply_current_adc_valid.next = self.supply_current_adc_valid.val();
         MonitorRegs::join(&mut self.registers.monitors, &mut self.monitors.regs);
         // The buses, reset only by the bus reset (a module reset must not
         // lose the response to the write that requested it).

@@ -74,6 +74,8 @@ impl Engine for RustHdlEngine {
         c.temperature_adc_valid.next = m.temperature_adc_valid;
         c.vcc_adc.next = (m.vcc_adc as u64).into();
         c.vcc_adc_valid.next = m.vcc_adc_valid;
+        c.supply_current_adc.next = (m.supply_current_adc as u64).into();
+        c.supply_current_adc_valid.next = m.supply_current_adc_valid;
         for (g, l) in inputs.lasers.iter().enumerate() {
             c.bias_adc[g].next = (l.bias_adc as u64).into();
             c.bias_adc_valid[g].next = l.bias_adc_valid;

@@ -220,19 +220,28 @@ impl LaserPhysics {
 }
 
 /// The module's own sensors: the case temperature sensor and the supply
-/// sense, with the `[monitors]` calibration, quantization and seeded noise.
+/// voltage and current senses, with the `[monitors]` calibration, quantization and seeded noise.
 #[derive(Debug, Clone)]
 pub struct ModuleSensors {
     /// Case temperature, °C.
     pub temp_c: f64,
     /// Supply voltage, V.
     pub vcc_v: f64,
+    /// The module's own draw from the supply (controller, drivers' bias
+    /// networks, TEC idle), A.
+    pub quiescent_a: f64,
+    /// The laser drive currents, A: the drivers source each laser's bias
+    /// from the module supply, so the supply current is the quiescent draw
+    /// plus their sum. Set by whoever steps the lasers.
+    pub laser_current_a: f64,
     codes: f64,
     temp_min_c: f64,
     temp_span_c: f64,
     temp_offset: f64,
     vcc_fs_v: f64,
     vcc_offset: f64,
+    supply_fs_a: f64,
+    supply_offset: f64,
     noise: Normal<f64>,
     rng: ChaCha8Rng,
     period: u32,
@@ -246,22 +255,28 @@ pub struct ModuleSamples {
     pub temperature_adc_valid: bool,
     pub vcc_adc: u16,
     pub vcc_adc_valid: bool,
+    pub supply_current_adc: u16,
+    pub supply_current_adc_valid: bool,
 }
 
 impl ModuleSensors {
-    /// 25 °C and 3.3 V; noise of `noise_codes` (σ) from `seed`, one
+    /// 25 °C, 3.3 V and 0.5 A quiescent draw; noise of `noise_codes` (σ) from `seed`, one
     /// conversion every `period` cycles.
     pub fn new(cfg: &EngineConfig, seed: u64, noise_codes: f64, period: u32) -> Self {
         let m = &cfg.monitors;
         Self {
             temp_c: 25.0,
             vcc_v: 3.3,
+            quiescent_a: 0.5,
+            laser_current_a: 0.0,
             codes: (1u64 << m.adc_bits) as f64,
             temp_min_c: m.temperature_min_mdeg_c as f64 / 1e3,
             temp_span_c: m.temperature_span_mdeg_c as f64 / 1e3,
             temp_offset: m.temperature_adc_offset as f64,
             vcc_fs_v: m.vcc_full_scale_uv as f64 / 1e6,
             vcc_offset: m.vcc_adc_offset as f64,
+            supply_fs_a: m.supply_current_full_scale_ua as f64 / 1e6,
+            supply_offset: m.supply_current_adc_offset as f64,
             noise: Normal::new(0.0, noise_codes.max(0.0)).expect("finite noise"),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6d6f_6475),
             period: period.max(1),
@@ -282,11 +297,14 @@ impl ModuleSensors {
         };
         let t = (self.temp_c - self.temp_min_c) / self.temp_span_c;
         let v = self.vcc_v / self.vcc_fs_v;
+        let i = (self.quiescent_a + self.laser_current_a) / self.supply_fs_a;
         ModuleSamples {
             temperature_adc: code(t, self.temp_offset),
             temperature_adc_valid: true,
             vcc_adc: code(v, self.vcc_offset),
             vcc_adc_valid: true,
+            supply_current_adc: code(i, self.supply_offset),
+            supply_current_adc_valid: true,
         }
     }
 }
@@ -337,5 +355,15 @@ mod tests {
         assert_eq!(l.step(2048, false).bias_adc, 0, "driver off: no current");
         l.short = true;
         assert_eq!(l.step(0, true).bias_adc, 4095, "shorted: full scale");
+    }
+
+    #[test]
+    fn supply_current_is_the_quiescent_draw_plus_the_lasers() {
+        let cfg = EngineConfig::default();
+        let mut m = ModuleSensors::new(&cfg, 1, 0.0, 1);
+        // 0.5 A alone, then with 8 lasers at 250 mA: 2.5 A; 2 mA a code.
+        assert_eq!(m.step().supply_current_adc, 250);
+        m.laser_current_a = 8.0 * 0.25;
+        assert_eq!(m.step().supply_current_adc, 1250);
     }
 }

@@ -211,6 +211,10 @@ pub struct MonitorConfig {
     /// zero code.
     pub lane_voltage_full_scale_uv: u64,
     pub lane_voltage_adc_offset: u32,
+    /// Module supply-current sense (ELSFP 1Bh:240, 200 µA units): µA at
+    /// the full-scale code, and the zero code.
+    pub supply_current_full_scale_ua: u64,
+    pub supply_current_adc_offset: u32,
 }
 
 impl Default for MonitorConfig {
@@ -224,6 +228,10 @@ impl Default for MonitorConfig {
             vcc_adc_offset: 0,
             lane_voltage_full_scale_uv: 3_072_000,
             lane_voltage_adc_offset: 0,
+            // 2 mA a code with a 12-bit ADC: 8 lasers at 500 mA and the
+            // module's own draw fit.
+            supply_current_full_scale_ua: 8_192_000,
+            supply_current_adc_offset: 0,
         }
     }
 }
@@ -398,6 +406,13 @@ impl EngineConfig {
             10_000_000,
             "a sense ADC; the 8-bit 15 mV monitor saturates at 3.825 V",
         )?;
+        check_range(
+            "monitors.supply_current_full_scale_ua",
+            m.supply_current_full_scale_ua,
+            100_000,
+            13_107_000,
+            "the U16 200 uA monitor's range (13.107 A)",
+        )?;
         let adc_max = (1u32 << m.adc_bits) - 1;
         for (field, v) in [
             ("monitors.temperature_adc_offset", m.temperature_adc_offset),
@@ -405,6 +420,10 @@ impl EngineConfig {
             (
                 "monitors.lane_voltage_adc_offset",
                 m.lane_voltage_adc_offset,
+            ),
+            (
+                "monitors.supply_current_adc_offset",
+                m.supply_current_adc_offset,
             ),
         ] {
             check_range(field, v, 0, adc_max / 2, "half the ADC range")?;

@@ -85,6 +85,7 @@ macro_rules! hw_bundles {
             MonitorRegs / MonitorPort (monitors, Module) {
                 temperature: status 16,
                 vcc: status 16,
+                supply_current: status 16,
                 temp_ha: control 16,
                 temp_la: control 16,
                 temp_hw: control 16,

@@ -22,6 +22,9 @@ pub struct MonitorParams {
     pub vcc_offset: u16,
     /// ADC code to 100 µV.
     pub vcc_adc: Ratio,
+    pub supply_current_offset: u16,
+    /// ADC code to 200 µA (ELSFP 1Bh:240).
+    pub supply_current_adc: Ratio,
 }
 
 impl MonitorParams {
@@ -35,6 +38,8 @@ impl MonitorParams {
             temperature_zero: zero as u16,
             vcc_offset: m.vcc_adc_offset as u16,
             vcc_adc: Ratio::new(m.vcc_full_scale_uv, 100 << m.adc_bits),
+            supply_current_offset: m.supply_current_adc_offset as u16,
+            supply_current_adc: Ratio::new(m.supply_current_full_scale_ua, 200 << m.adc_bits),
         }
     }
 
@@ -68,6 +73,9 @@ mod tests {
         assert!((t - 25.0).abs() < 0.05, "{t}");
         // 4.096 V full scale: 1 mV a code, 10 x 100 uV.
         assert_eq!(p.vcc_adc.apply(3300), 33000);
+        // 8.192 A full scale: 2 mA a code, 10 x 200 uA; 1 A is 5000.
+        assert_eq!(p.supply_current_adc.apply(500), 5000);
+        assert_eq!(p.supply_current_adc.apply(4095), 40950);
         assert!(signed_above(0x0100, 0xFB00), "1 degC above -5 degC");
         assert!(!signed_above(0xFB00, 0x0000));
     }

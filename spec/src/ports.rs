@@ -221,6 +221,10 @@ port_table! {
         vcc_adc: u16 = 16,
         /// `vcc_adc` holds a new conversion this cycle.
         vcc_adc_valid: bool = 1,
+        /// Module supply-current sense ADC code (ELSFP 1Bh:240).
+        supply_current_adc: u16 = 16,
+        /// `supply_current_adc` holds a new conversion this cycle.
+        supply_current_adc_valid: bool = 1,
     }
 }
 

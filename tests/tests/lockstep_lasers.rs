@@ -223,6 +223,11 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
     assert!((t - 72.0).abs() < 0.3, "{t} degC");
     let vcc = d.read_field("VccMonitor", 0).unwrap() as i64;
     assert!((vcc - 31_000).abs() < 30, "{vcc} x 100 uV");
+    // Supply current (1Bh:240, 200 uA): the module's 0.5 A quiescent draw
+    // plus the five lit lanes' 250 mA (the faulted lanes' drivers are off):
+    // 1.75 A = 8750; the lanes' bias is within 5 %.
+    let supply = d.read_field("SupplyCurrentMonitor", 0).unwrap() as i64;
+    assert!((supply - 8_750).abs() <= 350, "{supply} x 200 uA");
     for (flag, set) in [
         ("LTempHighAlarm", 0),
         ("LTempLowAlarm", 0),

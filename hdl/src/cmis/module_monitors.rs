@@ -1,6 +1,7 @@
 //! `ModuleMonitors`: the module temperature and supply-voltage monitors
 //! (CMIS lower page 14..17) and their threshold comparators (page 02h
-//! 128..143 → latched flags in lower byte 9).
+//! 128..143 → latched flags in lower byte 9), and the module supply-current
+//! monitor (OIF-ELSFP-CMIS 1Bh:240, 200 µA, no thresholds).
 //!
 //! Cycle contract (the host model `xpo_host::model::monitors` implements
 //! the same text); numbers from `xpo_spec::monitors::MonitorParams`:
@@ -12,8 +13,8 @@
 //!    reads 0 and raises no flag: a freshly reset module does not report
 //!    -40 °C.
 //! 2. Temperature = the average through its ratio plus the zero point
-//!    (two's complement, wrapping in 16 bits); Vcc = the average through its
-//!    ratio.
+//!    (two's complement, wrapping in 16 bits); Vcc and the supply current
+//!    = their averages through their ratios.
 //! 3. Flags (two [`Thresholds`] blocks, enabled once the monitor is
 //!    valid), every cycle once the monitor is valid: strictly above the high
 //!    alarm / below the low alarm / above the high warning / below the low
@@ -35,15 +36,19 @@ pub struct ModuleMonitors {
     pub temperature_adc_valid: Signal<In, Bit>,
     pub vcc_adc: Signal<In, Bits<16>>,
     pub vcc_adc_valid: Signal<In, Bit>,
+    pub supply_current_adc: Signal<In, Bits<16>>,
+    pub supply_current_adc_valid: Signal<In, Bit>,
     /// To the register block: the monitors, the page 02h thresholds and
     /// the flags they raise (`xpo_spec::hwif::MonitorRegs`).
     pub regs: MonitorPort,
     temperature_mon: Monitor,
     vcc_mon: Monitor,
+    supply_current_mon: Monitor,
     temp_levels: Thresholds,
     vcc_levels: Thresholds,
     temperature_valid: DFF<Bit>,
     vcc_valid: DFF<Bit>,
+    supply_current_valid: DFF<Bit>,
     zero: Constant<Bits<16>>,
     temperature_zero: Constant<Bits<16>>,
 }
@@ -57,13 +62,17 @@ impl ModuleMonitors {
             temperature_adc_valid: Default::default(),
             vcc_adc: Default::default(),
             vcc_adc_valid: Default::default(),
+            supply_current_adc: Default::default(),
+            supply_current_adc_valid: Default::default(),
             regs: Default::default(),
             temperature_mon: Monitor::new(p.temperature_offset, p.temperature_adc),
             vcc_mon: Monitor::new(p.vcc_offset, p.vcc_adc),
+            supply_current_mon: Monitor::new(p.supply_current_offset, p.supply_current_adc),
             temp_levels: Thresholds::new(true),
             vcc_levels: Thresholds::new(false),
             temperature_valid: Default::default(),
             vcc_valid: Default::default(),
+            supply_current_valid: Default::default(),
             zero: Constant::new(0u64.into()),
             temperature_zero: Constant::new((p.temperature_zero as u64).into()),
         }
@@ -73,7 +82,13 @@ impl ModuleMonitors {
 impl Logic for ModuleMonitors {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, temperature_valid, vcc_valid);
+        dff_setup!(
+            self,
+            clock,
+            temperature_valid,
+            vcc_valid,
+            supply_current_valid
+        );
         // 1. Samples and averages (`crate::monitor`): the first sample
         // after reset loads the average.
         self.temperature_mon.clock.next = self.clock.val();
@@ -86,11 +101,19 @@ impl Logic for ModuleMonitors {
         self.vcc_mon.adc.next = self.vcc_adc.val();
         self.vcc_mon.adc_valid.next = self.vcc_adc_valid.val();
         self.vcc_mon.load.next = !self.vcc_valid.q.val();
+        self.supply_current_mon.clock.next = self.clock.val();
+        self.supply_current_mon.reset.next = self.reset.val();
+        self.supply_current_mon.adc.next = self.supply_current_adc.val();
+        self.supply_current_mon.adc_valid.next = self.supply_current_adc_valid.val();
+        self.supply_current_mon.load.next = !self.supply_current_valid.q.val();
         if self.temperature_adc_valid.val() {
             self.temperature_valid.d.next = true;
         }
         if self.vcc_adc_valid.val() {
             self.vcc_valid.d.next = true;
+        }
+        if self.supply_current_adc_valid.val() {
+            self.supply_current_valid.d.next = true;
         }
         // 2. Monitors.
         if self.temperature_valid.q.val() {
@@ -103,6 +126,11 @@ impl Logic for ModuleMonitors {
             self.regs.vcc.next = self.vcc_mon.value.val();
         } else {
             self.regs.vcc.next = self.zero.val();
+        }
+        if self.supply_current_valid.q.val() {
+            self.regs.supply_current.next = self.supply_current_mon.value.val();
+        } else {
+            self.regs.supply_current.next = self.zero.val();
         }
         // 3. Flags (`crate::thresholds`): temperature signed, Vcc unsigned.
         self.temp_levels.value.next =
@@ -129,6 +157,7 @@ impl Logic for ModuleMonitors {
         if self.reset.val() {
             self.temperature_valid.d.next = false;
             self.vcc_valid.d.next = false;
+            self.supply_current_valid.d.next = false;
         }
     }
 }

@@ -236,6 +236,8 @@ impl Engine for Model {
                     temperature_adc_valid: m.temperature_adc_valid,
                     vcc_adc: m.vcc_adc,
                     vcc_adc_valid: m.vcc_adc_valid,
+                    supply_current_adc: m.supply_current_adc,
+                    supply_current_adc_valid: m.supply_current_adc_valid,
                 });
                 for (l, i) in self.lasers.iter_mut().zip(&lane_inputs) {
                     l.step(i);

@@ -1,4 +1,5 @@
-//! The module temperature and Vcc monitors, written from the cycle contract
+//! The module temperature, Vcc and supply-current monitors, written from
+//! the cycle contract
 //! in `xpo_hdl::cmis::module_monitors`: offset, first sample loads the
 //! average, 1/4 moving average after it, calibration, and strict threshold
 //! comparisons (temperature signed) once a monitor is valid.
@@ -13,6 +14,8 @@ pub struct MonitorInputs {
     pub temperature_adc_valid: bool,
     pub vcc_adc: u16,
     pub vcc_adc_valid: bool,
+    pub supply_current_adc: u16,
+    pub supply_current_adc_valid: bool,
 }
 
 /// The monitors and flags for the current state.
@@ -22,16 +25,19 @@ pub struct MonitorOutputs {
     pub temperature: u16,
     /// 100 µV (lower page 16..17).
     pub vcc: u16,
+    /// 200 µA (ELSFP 1Bh:240).
+    pub supply_current: u16,
     /// Temperature HA, LA, HW, LW then Vcc HA, LA, HW, LW (lower byte 9).
     pub flags: [bool; 8],
 }
 
-/// Both monitors, cycle by cycle.
+/// The three monitors, cycle by cycle.
 #[derive(Debug, Clone, Copy)]
 pub struct ModuleMonitorsModel {
     p: MonitorParams,
     temperature: Option<u16>,
     vcc: Option<u16>,
+    supply_current: Option<u16>,
 }
 
 /// The first sample loads; later ones move the average a quarter of the way.
@@ -50,6 +56,7 @@ impl ModuleMonitorsModel {
             p,
             temperature: None,
             vcc: None,
+            supply_current: None,
         }
     }
 
@@ -66,6 +73,9 @@ impl ModuleMonitorsModel {
         MonitorOutputs {
             temperature: t.unwrap_or(0),
             vcc: v.unwrap_or(0),
+            supply_current: self
+                .supply_current
+                .map_or(0, |a| self.p.supply_current_adc.apply(a)),
             flags: [
                 tf(above, 0),
                 tf(below, 1),
@@ -87,6 +97,7 @@ impl ModuleMonitorsModel {
         ]);
         r.temperature = o.temperature;
         r.vcc = o.vcc;
+        r.supply_current = o.supply_current;
         let flags = [
             &mut r.flag_temp_ha,
             &mut r.flag_temp_la,
@@ -111,6 +122,12 @@ impl ModuleMonitorsModel {
         if i.vcc_adc_valid {
             let x = i.vcc_adc.saturating_sub(self.p.vcc_offset);
             self.vcc = Some(average(self.vcc, x));
+        }
+        if i.supply_current_adc_valid {
+            let x = i
+                .supply_current_adc
+                .saturating_sub(self.p.supply_current_offset);
+            self.supply_current = Some(average(self.supply_current, x));
         }
     }
 }
@@ -147,14 +164,26 @@ mod tests {
             temperature_adc_valid: true,
             vcc_adc: 3300,
             vcc_adc_valid: true,
+            // 2.5 A at 2 mA a code (8.192 A full scale).
+            supply_current_adc: 1250,
+            supply_current_adc_valid: true,
         });
         let o = m.outputs(&TH);
         assert!((o.temperature as i16 as f64 / 256.0 + 10.0).abs() < 0.1);
         assert_eq!(o.vcc, 33000);
+        assert_eq!(o.supply_current, 12_500, "2.5 A in 200 uA units");
         assert_eq!(
             o.flags,
             [false, true, false, true, false, false, false, false],
             "below the low alarm and low warning, Vcc nominal"
         );
+        // A later sample moves the average a quarter of the way: 2.7 A
+        // reads 2.55 A.
+        m.step(&MonitorInputs {
+            supply_current_adc: 1350,
+            supply_current_adc_valid: true,
+            ..Default::default()
+        });
+        assert_eq!(m.outputs(&TH).supply_current, 12_750);
     }
 }

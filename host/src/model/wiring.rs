@@ -263,4 +263,20 @@ mod tests {
         assert_eq!(mem.peek("LaneFaultSummary", 0, 0), 1);
         assert_eq!(mem.peek("VccMonitor", 0, 0), 33000);
     }
+
+    /// A module status port on a banked page (1Bh:240) shows in every bank.
+    #[test]
+    fn a_module_value_on_a_banked_page_shows_in_every_bank() {
+        let cfg = EngineConfig {
+            laser_lanes: 16,
+            ..Default::default()
+        };
+        let mut mem = CmisMemory::new(&cfg);
+        let w = HwWiring::new(&mem, cfg.laser_lanes);
+        let mut hw = HwBundles::new(cfg.laser_lanes);
+        hw.monitors.supply_current = 12_500;
+        w.sample(&mut mem, &mut hw);
+        assert_eq!(mem.peek("SupplyCurrentMonitor", 0, 0), 12_500);
+        assert_eq!(mem.peek("SupplyCurrentMonitor", 1, 0), 12_500);
+    }
 }

@@ -145,11 +145,15 @@ impl Stimulus for LaserBench {
         self.safety
             .check(cycle, previous, inputs, self.interlock, &self.lasers);
         inputs.mgmt.interlock = self.interlock;
+        // The lasers draw their bias from the module supply.
+        self.module.laser_current_a = self.lasers.iter().map(|l| l.last().0).sum();
         let m = self.module.step();
         inputs.mgmt.temperature_adc = m.temperature_adc;
         inputs.mgmt.temperature_adc_valid = m.temperature_adc_valid;
         inputs.mgmt.vcc_adc = m.vcc_adc;
         inputs.mgmt.vcc_adc_valid = m.vcc_adc_valid;
+        inputs.mgmt.supply_current_adc = m.supply_current_adc;
+        inputs.mgmt.supply_current_adc_valid = m.supply_current_adc_valid;
         for (g, (laser, i)) in self
             .lasers
             .iter_mut()

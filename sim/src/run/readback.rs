@@ -125,12 +125,13 @@ pub struct LaserSummary {
     pub any_warning: bool,
 }
 
-/// The module monitors (lower page 14..17), their flags (byte 9) and each
-/// bank's lane summary.
+/// The module monitors (lower page 14..17, ELSFP 1Bh:240 supply current),
+/// their flags (byte 9) and each bank's lane summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModuleReadback {
     pub temperature_c: f64,
     pub vcc_v: f64,
+    pub supply_current_a: f64,
     pub flags: ModuleFlags,
     pub laser_summary: Vec<LaserSummary>,
 }
@@ -156,6 +157,8 @@ impl ModuleReadback {
             // Signed 1/256 °C; 100 µV.
             temperature_c: field(host, "TemperatureMonitor", 0)? as u16 as i16 as f64 / 256.0,
             vcc_v: field(host, "VccMonitor", 0)? as f64 / 10_000.0,
+            // 200 µA.
+            supply_current_a: field(host, "SupplyCurrentMonitor", 0)? as f64 / 5_000.0,
             flags: ModuleFlags {
                 temperature_high_alarm,
                 temperature_low_alarm,

@@ -263,6 +263,31 @@ mod tests {
         assert!(simulate(b, 50));
     }
 
+    /// A module status port on a banked page (1Bh:240 supply current)
+    /// shows in every bank: bank 1 of a 16-laser module reads it too.
+    #[test]
+    fn a_module_value_on_a_banked_page_shows_in_every_bank() {
+        let cfg = EngineConfig {
+            laser_lanes: 16,
+            ..Default::default()
+        };
+        let mut b = CmisRegisters::new(&cfg);
+        b.connect_all();
+        b.monitors.supply_current.next = 0x3A98u64.into();
+        edge(&mut b, (false, false, false, 0, 0));
+        for bank in [0u8, 1] {
+            edge(&mut b, (true, false, true, 126, bank));
+            edge(&mut b, (true, false, true, 127, 0x1B));
+            edge(&mut b, (false, false, false, 0, 0));
+            edge(&mut b, (true, true, false, 240, 0));
+            let hi = b.rdata.val().index();
+            edge(&mut b, (true, true, false, 241, 0));
+            let lo = b.rdata.val().index();
+            edge(&mut b, (false, false, false, 0, 0));
+            assert_eq!((hi, lo), (0x3A, 0x98), "bank {bank}");
+        }
+    }
+
     /// The hardware interface acts on the fields whose map rows name it.
     #[test]
     fn hardware_interface_reaches_its_fields() {

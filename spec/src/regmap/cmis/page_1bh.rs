@@ -33,6 +33,7 @@ pub(super) fn page_1bh(v: &mut Vec<Field>) {
         f("SupplyCurrentMonitor", 0x1B, 240)
             .len_bytes(2)
             .units(units::SUPPLY_CURRENT)
-            .doc("Module supply current."),
+            .hw(HwRole::Input, HwScope::Module, "supply_current")
+            .doc("Module supply current; with several banks, the same value in each."),
     );
 }
