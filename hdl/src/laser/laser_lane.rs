@@ -2,6 +2,11 @@
 //! ACC/APC loops, monitors, loop and over-current faults, and the hardware
 //! safety interlock.
 //!
+//! This file is the lane state machine and what it is built from: the
+//! monitors ([`Monitor`]), the threshold flags ([`Thresholds`]) and the
+//! loops ([`LaserControl`]: ACC target, APC integrator, slew limit and the
+//! tolerance windows, combinational), each in a block of its own.
+//!
 //! Cycle contract (the host model `xpo_host::model::laser::LaserLaneModel`
 //! implements the same text). Units: bias in DAC codes inside, setpoints
 //! and monitors in CMIS units (bias 100 µA, power 10 µW); all numbers come
@@ -77,6 +82,7 @@
 //!    `lane_warning` is high while it is nonzero. The register block
 //!    latches both flags into 1Ah:166/174 and summarises them in 165.
 
+use super::control::LaserControl;
 use crate::cmis::hwif::LaserPort;
 use crate::monitor::Monitor;
 use crate::scale::Scale;
@@ -119,6 +125,8 @@ pub struct LaserLane {
     pub voltage_adc_valid: Signal<In, Bit>,
     pub dac: Signal<Out, Bits<16>>,
     pub driver_enable: Signal<Out, Bit>,
+    /// The ACC/APC loops and the slew limit.
+    control: LaserControl,
     // Conversions
     /// FiberCheckPower (1 mW) to the power monitor's 10 µW.
     check_scale: Scale,
@@ -127,31 +135,9 @@ pub struct LaserLane {
     voltage_mon: Monitor,
     bias_levels: Thresholds,
     power_levels: Thresholds,
-    setpoint_code: Scale,
-    bias_tolerance: Scale,
-    power_tolerance: Scale,
-    check_tolerance: Scale,
     // Combinational
     update: Signal<Local, Bit>,
     warning: Signal<Local, Bits<4>>,
-    target: Signal<Local, Bits<16>>,
-    power_target: Signal<Local, Bits<16>>,
-    power_window: Signal<Local, Bits<16>>,
-    power_low: Signal<Local, Bit>,
-    power_error: Signal<Local, Bits<16>>,
-    power_in_tolerance: Signal<Local, Bit>,
-    power_below_window: Signal<Local, Bit>,
-    power_above_window: Signal<Local, Bit>,
-    bias_error: Signal<Local, Bits<16>>,
-    bias_in_tolerance: Signal<Local, Bit>,
-    integral_step: Signal<Local, Bits<16>>,
-    integral_code: Signal<Local, Bits<16>>,
-    proportional: Signal<Local, Bits<16>>,
-    integral_raw: Signal<Local, Bits<16>>,
-    integral_next: Signal<Local, Bits<16>>,
-    goal: Signal<Local, Bits<16>>,
-    slewed: Signal<Local, Bits<16>>,
-    ramp_done: Signal<Local, Bit>,
     on: Signal<Local, Bit>,
     loop_fault: Signal<Local, Bits<4>>,
     active: Signal<Local, Bit>,
@@ -179,20 +165,11 @@ pub struct LaserLane {
     zero: Constant<Bits<16>>,
     one: Constant<Bits<16>>,
     update_last: Constant<Bits<16>>,
-    slew: Constant<Bits<16>>,
     timeout: Constant<Bits<16>>,
     max_code: Constant<Bits<16>>,
-    min_code: Constant<Bits<16>>,
     over_current: Constant<Bits<16>>,
     voltage_max: Constant<Bits<16>>,
-    kp: Constant<Bits<16>>,
-    ki_right: Constant<Bits<16>>,
-    ki_left: Constant<Bits<16>>,
-    step_limit: Constant<Bits<16>>,
-    full: Constant<Bits<16>>,
     frac: Constant<Bits<16>>,
-    max_integral: Constant<Bits<16>>,
-    min_integral: Constant<Bits<16>>,
 }
 
 fn konst<const N: usize>(v: u64) -> Constant<Bits<N>> {
@@ -214,36 +191,15 @@ impl LaserLane {
             voltage_adc_valid: Default::default(),
             dac: Default::default(),
             driver_enable: Default::default(),
+            control: LaserControl::new(p),
             check_scale: Scale::new(Ratio::new(100, 1)),
             bias_mon: Monitor::new(p.bias_offset, p.bias_adc),
             power_mon: Monitor::new(p.power_offset, p.power_adc),
             voltage_mon: Monitor::new(p.voltage_offset, p.voltage_adc),
             bias_levels: Thresholds::new(false),
             power_levels: Thresholds::new(false),
-            setpoint_code: Scale::new(p.setpoint_to_code),
-            bias_tolerance: Scale::new(p.tolerance),
-            power_tolerance: Scale::new(p.tolerance),
-            check_tolerance: Scale::new(p.tolerance),
             update: Default::default(),
             warning: Default::default(),
-            target: Default::default(),
-            power_target: Default::default(),
-            power_window: Default::default(),
-            power_low: Default::default(),
-            power_error: Default::default(),
-            power_in_tolerance: Default::default(),
-            power_below_window: Default::default(),
-            power_above_window: Default::default(),
-            bias_error: Default::default(),
-            bias_in_tolerance: Default::default(),
-            integral_step: Default::default(),
-            integral_code: Default::default(),
-            proportional: Default::default(),
-            integral_raw: Default::default(),
-            integral_next: Default::default(),
-            goal: Default::default(),
-            slewed: Default::default(),
-            ramp_done: Default::default(),
             on: Default::default(),
             loop_fault: Default::default(),
             active: Default::default(),
@@ -269,20 +225,11 @@ impl LaserLane {
             zero: konst(0),
             one: konst(1),
             update_last: konst(p.update_cycles.max(1) as u64 - 1),
-            slew: konst(p.slew_codes as u64),
             timeout: konst(p.timeout_updates as u64),
             max_code: konst(p.max_code as u64),
-            min_code: konst(p.min_code as u64),
             over_current: konst(p.over_current as u64),
             voltage_max: konst(255),
-            kp: konst(p.kp_shift as u64),
-            ki_right: konst(p.ki_right as u64),
-            ki_left: konst(p.ki_left as u64),
-            step_limit: konst(p.step_limit as u64),
-            full: konst(0xFFFF),
             frac: konst(p.integral_frac as u64),
-            max_integral: konst((p.max_code as u64) << p.integral_frac),
-            min_integral: konst((p.min_code as u64) << p.integral_frac),
         }
     }
 }
@@ -322,116 +269,22 @@ impl Logic for LaserLane {
         } else {
             self.divider.d.next = self.divider.q.val() + self.one.val();
         }
-        self.setpoint_code.x.next = self.regs.bias_setpoint.val();
-        if self.setpoint_code.y.val() > self.max_code.val() {
-            self.target.next = self.max_code.val();
-        } else if self.setpoint_code.y.val() < self.min_code.val() {
-            self.target.next = self.min_code.val();
-        } else {
-            self.target.next = self.setpoint_code.y.val();
-        }
-        if self.state.q.val() == self.s_check.val() {
-            self.power_target.next = self.check_scale.y.val();
-        } else {
-            self.power_target.next = self.regs.power_setpoint.val();
-        }
-        // Two windows, selected after scaling: each scaler's input comes
-        // straight from a port, so no combinational path loops through the
-        // state decode (Verilator's UNOPTFLAT).
-        self.check_tolerance.x.next = self.check_scale.y.val();
-        self.power_tolerance.x.next = self.regs.power_setpoint.val();
-        if self.state.q.val() == self.s_check.val() {
-            self.power_window.next = self.check_tolerance.y.val();
-        } else {
-            self.power_window.next = self.power_tolerance.y.val();
-        }
-        self.power_low.next = self.power_mon.value.val() < self.power_target.val();
-        if self.power_low.val() {
-            self.power_error.next = self.power_target.val() - self.power_mon.value.val();
-        } else {
-            self.power_error.next = self.power_mon.value.val() - self.power_target.val();
-        }
-        self.power_in_tolerance.next = self.power_error.val() <= self.power_window.val();
-        self.power_below_window.next = self.power_low.val() & !self.power_in_tolerance.val();
-        self.power_above_window.next = !self.power_low.val() & !self.power_in_tolerance.val();
-        self.bias_tolerance.x.next = self.regs.bias_setpoint.val();
-        if self.bias_mon.value.val() >= self.regs.bias_setpoint.val() {
-            self.bias_error.next = self.bias_mon.value.val() - self.regs.bias_setpoint.val();
-        } else {
-            self.bias_error.next = self.regs.bias_setpoint.val() - self.bias_mon.value.val();
-        }
-        self.bias_in_tolerance.next = self.bias_error.val() <= self.bias_tolerance.y.val();
-        // APC: integrator and output, clamped to the advertised range.
-        if self.power_error.val() > self.step_limit.val() {
-            self.integral_step.next = self.full.val();
-        } else {
-            self.integral_step.next =
-                (self.power_error.val() >> self.ki_right.val()) << self.ki_left.val();
-        }
-        self.proportional.next = self.power_error.val() >> self.kp.val();
-        // Every difference is taken only when it cannot wrap: the BMC
-        // found an integrator below the minimum wrapping past the maximum.
-        if self.power_low.val() {
-            if (self.integral.q.val() >= self.max_integral.val())
-                | (self.max_integral.val() - self.integral.q.val() < self.integral_step.val())
-            {
-                self.integral_raw.next = self.max_integral.val();
-            } else {
-                self.integral_raw.next = self.integral.q.val() + self.integral_step.val();
-            }
-        } else if (self.integral.q.val() <= self.min_integral.val())
-            | (self.integral.q.val() - self.min_integral.val() < self.integral_step.val())
-        {
-            self.integral_raw.next = self.min_integral.val();
-        } else {
-            self.integral_raw.next = self.integral.q.val() - self.integral_step.val();
-        }
-        if self.integral_raw.val() > self.max_integral.val() {
-            self.integral_next.next = self.max_integral.val();
-        } else if self.integral_raw.val() < self.min_integral.val() {
-            self.integral_next.next = self.min_integral.val();
-        } else {
-            self.integral_next.next = self.integral_raw.val();
-        }
-        self.integral_code.next = self.integral_next.val() >> self.frac.val();
-        if self.power_low.val() {
-            if self.max_code.val() - self.integral_code.val() < self.proportional.val() {
-                self.goal.next = self.max_code.val();
-            } else {
-                self.goal.next = self.integral_code.val() + self.proportional.val();
-            }
-        } else if self.integral_code.val() - self.min_code.val() < self.proportional.val() {
-            self.goal.next = self.min_code.val();
-        } else {
-            self.goal.next = self.integral_code.val() - self.proportional.val();
-        }
-        if !self.regs.laser_apc.val() {
-            self.goal.next = self.target.val();
-        }
-        // The bias one slew-limited step towards the goal.
-        if self.goal.val() > self.bias.q.val() {
-            if self.goal.val() - self.bias.q.val() > self.slew.val() {
-                self.slewed.next = self.bias.q.val() + self.slew.val();
-            } else {
-                self.slewed.next = self.goal.val();
-            }
-        } else if self.bias.q.val() - self.goal.val() > self.slew.val() {
-            self.slewed.next = self.bias.q.val() - self.slew.val();
-        } else {
-            self.slewed.next = self.goal.val();
-        }
+        // The loops (`super::control`): ACC target, APC integrator, slew,
+        // tolerance windows.
+        self.control.apc.next = self.regs.laser_apc.val();
+        self.control.fiber_check.next = self.state.q.val() == self.s_check.val();
+        self.control.bias_setpoint.next = self.regs.bias_setpoint.val();
+        self.control.power_setpoint.next = self.regs.power_setpoint.val();
+        self.control.check_power.next = self.check_scale.y.val();
+        self.control.bias_monitor.next = self.bias_mon.value.val();
+        self.control.power_monitor.next = self.power_mon.value.val();
+        self.control.bias.next = self.bias.q.val();
+        self.control.integral.next = self.integral.q.val();
         // The code of a loop failure in the current mode.
         if self.regs.laser_apc.val() {
             self.loop_fault.next = self.f_apc.val();
         } else {
             self.loop_fault.next = self.f_acc.val();
-        }
-        // Ramping ends: ACC when this step reaches the target, APC when the
-        // power is no longer below the window.
-        if self.regs.laser_apc.val() {
-            self.ramp_done.next = !self.power_below_window.val();
-        } else {
-            self.ramp_done.next = self.slewed.val() == self.target.val();
         }
         // 4. Loop updates.
         if self.update.val() {
@@ -447,21 +300,23 @@ impl Logic for LaserLane {
                 if self.regs.fiber_checked.val() {
                     self.state.d.next = self.s_ramping.val();
                     self.timer.d.next = self.zero.val();
-                } else if self.power_below_window.val() {
+                } else if self.control.power_below_window.val() {
                     if self.bias.q.val() < self.max_code.val() {
                         self.bias.d.next = self.bias.q.val() + self.one.val();
                     }
-                } else if self.power_above_window.val() & (self.bias.q.val() > self.zero.val()) {
+                } else if self.control.power_above_window.val()
+                    & (self.bias.q.val() > self.zero.val())
+                {
                     self.bias.d.next = self.bias.q.val() - self.one.val();
                 }
             } else if self.state.q.val() == self.s_ramping.val() {
-                if self.ramp_done.val() {
+                if self.control.ramp_done.val() {
                     self.state.d.next = self.s_on.val();
                     self.timer.d.next = self.zero.val();
                     if self.regs.laser_apc.val() {
                         self.integral.d.next = self.bias.q.val() << self.frac.val();
                     } else {
-                        self.bias.d.next = self.slewed.val();
+                        self.bias.d.next = self.control.slewed.val();
                     }
                 } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
                     self.state.d.next = self.s_fault.val();
@@ -470,22 +325,18 @@ impl Logic for LaserLane {
                 } else {
                     self.timer.d.next = self.timer.q.val() + self.one.val();
                     if self.regs.laser_apc.val() {
-                        if self.max_code.val() - self.bias.q.val() > self.slew.val() {
-                            self.bias.d.next = self.bias.q.val() + self.slew.val();
-                        } else {
-                            self.bias.d.next = self.max_code.val();
-                        }
+                        self.bias.d.next = self.control.ramp_up.val();
                     } else {
-                        self.bias.d.next = self.slewed.val();
+                        self.bias.d.next = self.control.slewed.val();
                     }
                 }
             } else if self.state.q.val() == self.s_on.val() {
-                self.bias.d.next = self.slewed.val();
+                self.bias.d.next = self.control.slewed.val();
                 if self.regs.laser_apc.val() {
-                    self.integral.d.next = self.integral_next.val();
+                    self.integral.d.next = self.control.integral_next.val();
                 }
-                if (self.regs.laser_apc.val() & self.power_in_tolerance.val())
-                    | (!self.regs.laser_apc.val() & self.bias_in_tolerance.val())
+                if (self.regs.laser_apc.val() & self.control.power_in_tolerance.val())
+                    | (!self.regs.laser_apc.val() & self.control.bias_in_tolerance.val())
                 {
                     self.timer.d.next = self.zero.val();
                 } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
