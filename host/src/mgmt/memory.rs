@@ -432,8 +432,14 @@ impl CmisMemory {
     /// [`CmisMemory::hw_latch`] at a resolved field.
     pub fn hw_latch_at(&mut self, r: FieldRef, bits: u8) {
         let l = r.loc;
-        self.store[r.slot][Self::index(l.byte)] |= (bits << l.lsb) & l.mask();
-        self.update_interrupt();
+        let byte = &mut self.store[r.slot][Self::index(l.byte)];
+        let set = (bits << l.lsb) & l.mask();
+        // A flag that holds is raised every cycle; IntL can change only
+        // when a bit is newly set.
+        if *byte & set != set {
+            *byte |= set;
+            self.update_interrupt();
+        }
     }
 
     /// The current value of a field, without side effects.

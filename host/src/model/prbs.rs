@@ -1,7 +1,8 @@
 //! PRBS generator and checker, modelled from the standard's definition of the
 //! sequences (`s[n] = XOR of s[n-e]` over the polynomial's exponents, bits
 //! sent LSB first) and the cycle contracts in `xpo_spec`'s port docs and the
-//! block docs: one bit at a time, the way the sequence is defined.
+//! block docs: [`Lfsr`] one bit at a time, the way the sequence is defined;
+//! [`WordLfsr`], checked against it, a chunk at a time for speed.
 
 use xpo_spec::prbs::{PrbsPattern, PrbsPolynomial, WORD_BITS};
 use xpo_spec::PrbsConfig;
@@ -59,6 +60,98 @@ impl Lfsr {
     }
 }
 
+/// The same sequence a chunk of bits per step: the model's fast path, with
+/// [`Lfsr`] (the definition, a bit at a time) as its test oracle.
+///
+/// Over GF(2) the characteristic polynomial raised to the power 2^m is
+/// p(x^(2^m)), so every sequence of p also obeys `s[n] = XOR of s[n - e·2^m]`.
+/// With m as large as a 128-bit history allows, the smallest stretched tap
+/// is at least the number of bits that can be computed at once from the
+/// history alone: 66 (one step a word) for PRBS7, 15, 23 and 31, 40 for
+/// PRBS9, 8 for PRBS13 (whose `x^1` tap limits the plain recurrence to one
+/// bit a step).
+#[derive(Debug, Clone, Copy)]
+pub struct WordLfsr {
+    /// The last `span` bits of the sequence, newest in bit 0.
+    history: u128,
+    /// The stretched exponents `e·2^m`.
+    taps: [u32; 4],
+    ntaps: usize,
+    /// Bits per step: the smallest stretched exponent, at most a word.
+    chunk: u32,
+    poly: &'static PrbsPolynomial,
+}
+
+impl WordLfsr {
+    /// Started from all ones (the last `degree` bits), like [`Lfsr::new`].
+    pub fn new(poly: &'static PrbsPolynomial) -> Self {
+        Self::from_state(poly, u64::MAX)
+    }
+
+    /// The sequence whose last `degree` bits are `state` (newest in bit 0):
+    /// older bits follow from the recurrence solved for its oldest term,
+    /// `s[t - degree] = s[t] ^ XOR of s[t - e]` over the other exponents.
+    fn from_state(poly: &'static PrbsPolynomial, state: u64) -> Self {
+        let d = poly.degree;
+        let m = (0..).take_while(|&m| d << m <= 128).last().unwrap_or(0);
+        let span = d << m;
+        let mut h = (state as u128) & ((1u128 << d) - 1);
+        for j in d..span {
+            let newer = j - d;
+            let mut b = (h >> newer) & 1;
+            for &e in poly.taps.iter().filter(|&&e| e != d) {
+                b ^= (h >> (newer + e)) & 1;
+            }
+            h |= b << j;
+        }
+        let mut taps = [0u32; 4];
+        for (t, &e) in taps.iter_mut().zip(poly.taps) {
+            *t = e << m;
+        }
+        let smallest = poly.taps.iter().map(|&e| e << m).min().unwrap_or(1);
+        Self {
+            history: h,
+            taps,
+            ntaps: poly.taps.len(),
+            chunk: smallest.min(WORD_BITS as u32),
+            poly,
+        }
+    }
+
+    /// The next `k` bits (`k` at most `chunk`), first bit in bit 0.
+    #[inline]
+    fn step(&mut self, k: u32) -> u128 {
+        let mask = (1u128 << k) - 1;
+        let mut block = 0u128;
+        for &e in &self.taps[..self.ntaps] {
+            block ^= self.history >> (e - k);
+        }
+        // Bit k-1-i of the block is the i-th new bit.
+        let block = block & mask;
+        self.history = (self.history << k) | block;
+        block.reverse_bits() >> (128 - k)
+    }
+
+    /// The next 66 bits, free-running, first bit in bit 0.
+    pub fn next_word(&mut self) -> u128 {
+        let mut w = 0u128;
+        let mut done = 0u32;
+        while done < WORD_BITS as u32 {
+            let k = self.chunk.min(WORD_BITS as u32 - done);
+            w |= self.step(k) << done;
+            done += k;
+        }
+        w
+    }
+
+    /// Replaces the history with the last bits of a received word.
+    pub fn seed_from_word(&mut self, word: u128) {
+        let d = self.poly.degree;
+        let last = (word >> (WORD_BITS as u32 - d)).reverse_bits() >> (128 - d);
+        *self = Self::from_state(self.poly, last as u64);
+    }
+}
+
 /// What the generator shows after an edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GeneratorOutputs {
@@ -71,7 +164,7 @@ pub struct GeneratorOutputs {
 pub struct PrbsGeneratorModel {
     /// Running with this latched pattern and inversion, or idle.
     running: Option<(PrbsPattern, bool)>,
-    lfsr: Option<Lfsr>,
+    lfsr: Option<WordLfsr>,
     out: GeneratorOutputs,
 }
 
@@ -95,7 +188,7 @@ impl PrbsGeneratorModel {
                 if enable {
                     let p = PrbsPattern(pattern);
                     self.running = Some((p, invert));
-                    self.lfsr = p.polynomial().map(Lfsr::new);
+                    self.lfsr = p.polynomial().map(WordLfsr::new);
                 }
             }
             Some(_) if !enable => {
@@ -138,7 +231,7 @@ pub struct CheckerOutputs {
 pub struct PrbsCheckerModel {
     cfg: PrbsConfig,
     running: Option<(PrbsPattern, bool)>,
-    reference: Option<Lfsr>,
+    reference: Option<WordLfsr>,
     /// Good words in a row while hunting; bad words in a row while locked.
     run: u32,
     out: CheckerOutputs,
@@ -168,7 +261,7 @@ impl PrbsCheckerModel {
                 if i.enable {
                     let p = PrbsPattern(i.pattern);
                     self.running = Some((p, i.invert));
-                    self.reference = p.polynomial().map(Lfsr::new);
+                    self.reference = p.polynomial().map(WordLfsr::new);
                 }
             }
             Some(_) if !i.enable => {
@@ -245,6 +338,30 @@ mod tests {
                 assert_eq!(b, want, "{} bit {n}", p.name);
             }
             assert_eq!(seq[..period], seq[period..2 * period], "{} period", p.name);
+        }
+    }
+
+    /// The chunked LFSR gives the definition's bits, from the conventional
+    /// seed and from seeds taken off received words (random, so any state),
+    /// for every polynomial.
+    #[test]
+    fn word_lfsr_matches_the_bit_serial_definition() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for p in &POLYNOMIALS {
+            let (mut slow, mut fast) = (Lfsr::new(p), WordLfsr::new(p));
+            for n in 0..40 {
+                assert_eq!(fast.next_word(), slow.next_word(), "{} word {n}", p.name);
+            }
+            for round in 0..20 {
+                let word = rng.gen::<u128>() & WORD_MASK;
+                slow.seed_from_word(word);
+                fast.seed_from_word(word);
+                for n in 0..5 {
+                    let (f, s) = (fast.next_word(), slow.next_word());
+                    assert_eq!(f, s, "{} round {round} word {n}", p.name);
+                }
+            }
         }
     }
 
