@@ -12,9 +12,9 @@ use xpo_spec::prbs::{PrbsPattern, WORD_BITS};
 /// for pattern IDs without a polynomial (SSPRQ, custom, user, reserved).
 ///
 /// A generated leaf: both its simulation and its Verilog come from the same
-/// elaboration-time table of polynomials (the simulation from its parity
-/// masks, [`word_masks`]; the Verilog as one `case (pattern)` of
-/// recurrence slices, [`sliced_verilog`]). It is written this way because rust-hdl 0.46's `#[hdl_gen]` cannot assign single bits of a
+/// elaboration-time mask table ([`word_masks`]), the Verilog as one
+/// `case (pattern)` with a reduction-XOR per output bit. It is written this
+/// way because rust-hdl 0.46's `#[hdl_gen]` cannot assign single bits of a
 /// vector (its `set_bit` translation does not compile, and `replace_bit`
 /// keeps only the last write in a loop).
 #[derive(LogicBlock)]
@@ -84,99 +84,44 @@ impl Logic for PrbsSequence {
     }
 
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(sliced_verilog(&self.masks))
-    }
-}
-
-/// The Verilog: per polynomial, the word as slices of the recurrence.
-///
-/// With `x` the sequence from the state on (`x[j]` = `state[j]` for
-/// `j < 31`, `word[j - 31]` after), `x[j] = XOR of x[j - e]` over the
-/// exponents; a run of up to `min(e)` bits depends only on bits before it,
-/// so each run is one shift-and-XOR of earlier slices (PRBS31: three runs
-/// of 28 bits) instead of a 31-input parity per bit. Each run is a
-/// register of its own (assigned once, read after), so no variable reads
-/// itself; every register gets a default, so none is a latch.
-fn sliced_verilog(masks: &MaskTable) -> String {
-    const STATE: u32 = 31;
-    let mut decl = String::new();
-    let mut defaults = String::new();
-    let mut body = String::new();
-    // Group pattern IDs that share a polynomial (a Q pattern and its twin).
-    let mut done = [false; 16];
-    for id in 0..16 {
-        let Some(m) = &masks.0[id] else { continue };
-        if done[id] {
-            continue;
-        }
-        let ids: Vec<usize> = (id..16)
-            .filter(|&o| masks.0[o].as_ref() == Some(m))
-            .collect();
-        let poly = PrbsPattern(id as u8).polynomial().expect("has masks");
-        let run = *poly.taps.iter().min().expect("taps");
-        // Runs: (first x index, length, register name).
-        let mut runs: Vec<(u32, u32, String)> = Vec::new();
-        let mut at = STATE;
-        while at < STATE + WORD_BITS as u32 {
-            let k = run.min(STATE + WORD_BITS as u32 - at);
-            runs.push((at, k, format!("r{id}_{}", runs.len())));
-            at += k;
-        }
-        // `x[lo +: len]` as a concatenation of state and run slices.
-        let slice = |lo: u32, len: u32, runs: &[(u32, u32, String)]| -> String {
-            let mut parts = Vec::new();
-            let mut j = lo;
-            while j < lo + len {
-                let (name, base, end) = if j < STATE {
-                    ("state".to_string(), 0, STATE)
-                } else {
-                    let r = runs
-                        .iter()
-                        .find(|(s, k, _)| (*s..s + k).contains(&j))
-                        .expect("an earlier run");
-                    (r.2.clone(), r.0, r.0 + r.1)
-                };
-                let top = (lo + len).min(end);
-                parts.push(format!("{name}[{}:{}]", top - 1 - base, j - base));
-                j = top;
-            }
-            parts.reverse();
-            if parts.len() == 1 {
-                parts.remove(0)
-            } else {
-                format!("{{{}}}", parts.join(", "))
-            }
-        };
-        let labels: Vec<String> = ids.iter().map(|o| format!("4'd{o}")).collect();
-        let names: Vec<String> = ids.iter().map(|&o| PrbsPattern(o as u8).name()).collect();
-        let terms: Vec<String> = poly.taps.iter().map(|e| format!("x^{e}")).collect();
-        let _ = writeln!(
-            body,
-            "        {}: begin // {}: {} + 1",
-            labels.join(", "),
-            names.join(", "),
-            terms.join(" + ")
+        let mut v = String::new();
+        v.push_str(
+            "always @(*) begin\n    word = 66'd0;\n    supported = 1'b1;\n    case (pattern)\n",
         );
-        for (start, k, name) in &runs {
-            let _ = writeln!(decl, "reg [{}:0] {name};", k - 1);
-            let _ = writeln!(defaults, "    {name} = {k}'d0;");
-            let xs: Vec<String> = poly
-                .taps
-                .iter()
-                .map(|&e| slice(start - e, *k, &runs))
+        // Group pattern IDs that share a polynomial (a Q pattern and its twin).
+        let mut done = [false; 16];
+        for id in 0..16 {
+            let Some(masks) = &self.masks.0[id] else {
+                continue;
+            };
+            if done[id] {
+                continue;
+            }
+            let ids: Vec<usize> = (id..16)
+                .filter(|&o| self.masks.0[o].as_ref() == Some(masks))
                 .collect();
-            let _ = writeln!(body, "            {name} = {};", xs.join(" ^ "));
+            let labels: Vec<String> = ids.iter().map(|o| format!("4'd{o}")).collect();
+            let names: Vec<String> = ids.iter().map(|&o| PrbsPattern(o as u8).name()).collect();
+            let poly = PrbsPattern(id as u8).polynomial().expect("has masks");
+            let terms: Vec<String> = poly.taps.iter().map(|e| format!("x^{e}")).collect();
+            let _ = writeln!(
+                v,
+                "        {}: begin // {}: {} + 1",
+                labels.join(", "),
+                names.join(", "),
+                terms.join(" + ")
+            );
+            for (i, m) in masks.iter().enumerate() {
+                let _ = writeln!(v, "            word[{i}] = ^(state & 31'h{m:08x});");
+            }
+            v.push_str("        end\n");
+            for o in ids {
+                done[o] = true;
+            }
         }
-        let all: Vec<&str> = runs.iter().rev().map(|r| r.2.as_str()).collect();
-        let _ = writeln!(body, "            word = {{{}}};", all.join(", "));
-        body.push_str("        end\n");
-        for o in ids {
-            done[o] = true;
-        }
+        v.push_str("        default: supported = 1'b0;\n    endcase\nend\n");
+        Verilog::Custom(v)
     }
-    format!(
-        "{decl}always @(*) begin\n    word = 66'd0;\n    supported = 1'b1;\n{defaults}    case (pattern)\n{body}        default: supported = 1'b0;\n    endcase\nend\n"
-    )
 }
 
 #[cfg(test)]
