@@ -78,8 +78,15 @@ pub struct CmisMemory {
     in_transaction: bool,
     /// Bytes of multi-byte writable fields written in this transaction.
     pending: HashMap<(Half, u8), u8>,
-    /// Hardware updates held back until the transaction ends.
-    deferred: Vec<(Half, u8, u8, u8)>, // (half, byte, mask, value)
+    /// Hardware updates held back until the transaction ends: per store
+    /// slot and byte the bits written (mask) and their latest value, and
+    /// the list of bytes touched, so a write and the commit each cost one
+    /// indexed access (they run for every hardware input every cycle).
+    held: Vec<[(u8, u8); 128]>,
+    held_list: Vec<(usize, u8)>,
+    /// Counts the host's writes (bytes, commits, save/restore): what the
+    /// stored controls depend on. Hardware writes do not count.
+    host_writes: u64,
     pulses: Vec<(Half, u8, u8)>,
     flag_terms: Vec<FlagTerm>,
     /// InterruptDeasserted, kept equal to !IntL.
@@ -157,6 +164,7 @@ impl CmisMemory {
             .field("InterruptDeasserted")
             .expect("in the map")
             .instance(0);
+        let held = vec![[(0u8, 0u8); 128]; store.len()];
         let mut m = Self {
             map,
             info_lower,
@@ -164,7 +172,9 @@ impl CmisMemory {
             store,
             in_transaction: false,
             pending: HashMap::new(),
-            deferred: Vec::new(),
+            held,
+            held_list: Vec::new(),
+            host_writes: 0,
             pulses: Vec::new(),
             flag_terms,
             slots,
@@ -250,6 +260,7 @@ impl CmisMemory {
     /// (AXI, where a U16 may straddle two 32-bit words).
     pub fn end_with(&mut self, hold: bool) {
         self.in_transaction = false;
+        self.host_writes += 1;
         let pending = std::mem::take(&mut self.pending);
         let mut done: Vec<(Half, usize, u8)> = Vec::new();
         for &(half, byte) in pending.keys() {
@@ -278,9 +289,10 @@ impl CmisMemory {
                 }
             }
         }
-        for (half, byte, mask, value) in std::mem::take(&mut self.deferred) {
-            let slot = &mut self.bytes_mut(half)[Self::index(byte)];
-            *slot = (*slot & !mask) | (value & mask);
+        for (slot, i) in std::mem::take(&mut self.held_list) {
+            let (mask, value) = std::mem::take(&mut self.held[slot][i as usize]);
+            let b = &mut self.store[slot][i as usize];
+            *b = (*b & !mask) | (value & mask);
         }
         self.update_interrupt();
     }
@@ -331,6 +343,7 @@ impl CmisMemory {
         byte: u8,
         value: u8,
     ) -> Result<(), AccessError> {
+        self.host_writes += 1;
         let half = self.locate_in(direct, byte)?;
         let info = self.info(half, byte);
         let page = half.map_or(0, |(_, p)| p);
@@ -409,11 +422,12 @@ impl CmisMemory {
             };
             if self.in_transaction {
                 // Only the latest value matters when the transaction ends.
-                let key = (r.half, l.byte + k, mask);
-                match self.deferred.iter_mut().find(|d| (d.0, d.1, d.2) == key) {
-                    Some(d) => d.3 = v,
-                    None => self.deferred.push((r.half, l.byte + k, mask, v)),
+                let i = Self::index(l.byte + k);
+                let e = &mut self.held[r.slot][i];
+                if e.0 == 0 {
+                    self.held_list.push((r.slot, i as u8));
                 }
+                *e = (e.0 | mask, (e.1 & !mask) | (v & mask));
             } else {
                 let slot = &mut self.store[r.slot][Self::index(l.byte + k)];
                 *slot = (*slot & !mask) | (v & mask);
@@ -450,6 +464,7 @@ impl CmisMemory {
     /// Sets a resolved field's bits at once (save/restore; no transaction
     /// deferral, no side effects).
     pub fn poke_at(&mut self, r: FieldRef, value: u64) {
+        self.host_writes += 1;
         let (l, b) = (r.loc, &mut self.store[r.slot]);
         if l.len > 1 {
             for k in 0..l.len {
@@ -459,6 +474,13 @@ impl CmisMemory {
             let at = &mut b[Self::index(l.byte)];
             *at = (*at & !l.mask()) | (((value as u8) << l.lsb) & l.mask());
         }
+    }
+
+    /// How many host writes the memory has taken (byte writes, transaction
+    /// commits, save/restore): while it is unchanged, so are the values
+    /// that drive hardware (control fields are host-written).
+    pub fn host_writes(&self) -> u64 {
+        self.host_writes
     }
 
     /// [`CmisMemory::peek`] at a resolved field.

@@ -16,7 +16,7 @@ use monitors::{ModuleMonitorsModel, MonitorInputs};
 use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
 use wiring::{HwBundles, HwWiring};
 use xpo_spec::hwif::LaserRegs;
-use xpo_spec::laser::{LaserParams, Ratio};
+use xpo_spec::laser::LaserParams;
 use xpo_spec::monitors::MonitorParams;
 use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, MgmtOutputs};
 
@@ -88,11 +88,14 @@ impl Management {
 /// A laser lane's inputs: its register-block port and its pins.
 /// FiberCheckPower is in mW; the lane works in 10 µW.
 fn laser_inputs(r: &LaserRegs, pins: &xpo_spec::LaserInputs, interlock: bool) -> LaserInputs {
+    /// 1 mW in 10 µW.
+    const CHECK_POWER_PER_MW: u16 = 100;
     LaserInputs {
         enable: r.laser_enable != 0,
         fiber_checked: r.fiber_checked != 0,
         apc: r.laser_apc != 0,
-        check_power: Ratio::new(100, 1).apply(r.check_power),
+        // The RTL's Scale saturates at 16 bits.
+        check_power: r.check_power.saturating_mul(CHECK_POWER_PER_MW),
         bias_setpoint: r.bias_setpoint,
         power_setpoint: r.power_setpoint,
         thresholds: [

@@ -17,6 +17,8 @@ pub struct HwBundles {
     pub monitors: MonitorRegs,
     pub commands: CommandRegs,
     pub laser: Vec<LaserRegs>,
+    /// The memory's `host_writes` when the controls were last driven.
+    driven_at: Option<u64>,
 }
 
 /// A bundle of [`HwBundles`], resolved from its member name once.
@@ -179,6 +181,11 @@ impl HwWiring {
     /// Control ports: the stored value of their fields, as the register
     /// block drives them before the edge.
     pub fn drive(&self, memory: &CmisMemory, hw: &mut HwBundles) {
+        // Controls are host-written fields: no host write, no change.
+        if hw.driven_at == Some(memory.host_writes()) {
+            return;
+        }
+        hw.driven_at = Some(memory.host_writes());
         for w in &self.controls {
             let v = memory.peek_at(w.field);
             let v = match w.bit {
