@@ -50,6 +50,10 @@ pub struct HwSignal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BundleSpec {
     pub name: &'static str,
+    /// The bundle as a value: the register block and the model dispatch on
+    /// it (an exhaustive `match`, so a new bundle is a compile error until
+    /// both hold it), never on `member`'s text.
+    pub id: BundleId,
     /// The register block's field name (`state_machine`, `laser`, ...):
     /// the first part of the Verilog port names (`laser$3$lane_state`).
     pub member: &'static str,
@@ -166,6 +170,13 @@ macro_rules! plain_bundles {
             $( $field:ident : $dir:ident $width:tt, )*
         }
     )*) => {
+        /// Which bundle: one variant per bundle, named as its register
+        /// block side.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum BundleId {
+            $( $name, )*
+        }
+
         $(
             $(#[$meta])*
             ///
@@ -181,6 +192,7 @@ macro_rules! plain_bundles {
             impl $name {
                 pub const SPEC: BundleSpec = BundleSpec {
                     name: stringify!($name),
+                    id: BundleId::$name,
                     member: stringify!($member),
                     scope: BundleScope::$scope,
                     signals: &[$(

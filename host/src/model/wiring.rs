@@ -7,7 +7,7 @@
 
 use crate::mgmt::memory::FieldRef;
 use crate::mgmt::CmisMemory;
-use xpo_spec::hwif::{CommandRegs, LaserRegs, ModuleStateRegs, MonitorRegs, BUNDLES};
+use xpo_spec::hwif::{BundleId, CommandRegs, LaserRegs, ModuleStateRegs, MonitorRegs, BUNDLES};
 use xpo_spec::regmap::{Encoding, HwRole, HwScope};
 
 /// The values on every hardware port of the register block, one cycle.
@@ -21,15 +21,6 @@ pub struct HwBundles {
     driven_at: Option<u64>,
 }
 
-/// A bundle of [`HwBundles`], resolved from its member name once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Member {
-    StateMachine,
-    Monitors,
-    Commands,
-    Laser,
-}
-
 impl HwBundles {
     pub fn new(laser_lanes: usize) -> Self {
         Self {
@@ -38,21 +29,21 @@ impl HwBundles {
         }
     }
 
-    fn get(&self, m: Member, lane: usize, i: usize) -> u16 {
+    fn get(&self, m: BundleId, lane: usize, i: usize) -> u16 {
         match m {
-            Member::StateMachine => self.state_machine.get(i),
-            Member::Monitors => self.monitors.get(i),
-            Member::Commands => self.commands.get(i),
-            Member::Laser => self.laser[lane].get(i),
+            BundleId::ModuleStateRegs => self.state_machine.get(i),
+            BundleId::MonitorRegs => self.monitors.get(i),
+            BundleId::CommandRegs => self.commands.get(i),
+            BundleId::LaserRegs => self.laser[lane].get(i),
         }
     }
 
-    fn set(&mut self, m: Member, lane: usize, i: usize, v: u16) {
+    fn set(&mut self, m: BundleId, lane: usize, i: usize, v: u16) {
         match m {
-            Member::StateMachine => self.state_machine.set(i, v),
-            Member::Monitors => self.monitors.set(i, v),
-            Member::Commands => self.commands.set(i, v),
-            Member::Laser => self.laser[lane].set(i, v),
+            BundleId::ModuleStateRegs => self.state_machine.set(i, v),
+            BundleId::MonitorRegs => self.monitors.set(i, v),
+            BundleId::CommandRegs => self.commands.set(i, v),
+            BundleId::LaserRegs => self.laser[lane].set(i, v),
         }
     }
 }
@@ -61,7 +52,7 @@ impl HwBundles {
 #[derive(Debug, Clone, Copy)]
 enum End {
     /// A bundle port: member, laser lane (0 for module bundles), index.
-    Port(Member, usize, usize),
+    Port(BundleId, usize, usize),
     /// The OR over the bank's laser lanes of a laser-bundle port.
     Summary { bank: usize, of: usize },
 }
@@ -99,7 +90,8 @@ impl HwWiring {
                 let of = hw.summarizes.as_deref().expect("a summary names its port");
                 let (b, of) = xpo_spec::hwif::find(of).expect("a declared port");
                 assert_eq!(
-                    BUNDLES[b].member, "laser",
+                    BUNDLES[b].id,
+                    BundleId::LaserRegs,
                     "{}: summarizes a laser port",
                     f.name
                 );
@@ -115,13 +107,7 @@ impl HwWiring {
             }
             let (b, index) = xpo_spec::hwif::find(&hw.port)
                 .unwrap_or_else(|| panic!("{}: port {} in no bundle", f.name, hw.port));
-            let member = match BUNDLES[b].member {
-                "state_machine" => Member::StateMachine,
-                "monitors" => Member::Monitors,
-                "commands" => Member::Commands,
-                "laser" => Member::Laser,
-                m => panic!("hwif bundle member {m} is not a member of HwBundles"),
-            };
+            let member = BUNDLES[b].id;
             match hw.scope {
                 HwScope::Laser => {
                     for g in 0..laser_lanes {

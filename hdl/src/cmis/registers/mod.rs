@@ -38,24 +38,15 @@ use super::hwif::{CommandRegs, HwBundle, LaserRegs, ModuleStateRegs, MonitorRegs
 use super::plan::{HwPort, HwRole, RegPlan};
 use rust_hdl::prelude::*;
 use state::{Port, State};
-use xpo_spec::hwif::BUNDLES;
+use xpo_spec::hwif::{BundleId, BUNDLES};
 use xpo_spec::EngineConfig;
-
-/// The block's bundle members, one per bundle of `xpo_spec::hwif`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Member {
-    StateMachine,
-    Monitors,
-    Commands,
-    Laser,
-}
 
 /// Where the block reaches hardware port `plan.hwif[i]`: the bundle
 /// member, the laser lane (0 for module bundles) and the port's index in
 /// its bundle. Resolved once, so the per-cycle loops compare no names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Slot {
-    member: Member,
+    member: BundleId,
     lane: usize,
     index: usize,
 }
@@ -64,15 +55,8 @@ impl Slot {
     /// The slot of a hardware port; `None` for summaries (computed inside).
     pub(super) fn of(p: &HwPort) -> Option<Self> {
         let (b, index) = p.bundle?;
-        let member = match BUNDLES[b].member {
-            "state_machine" => Member::StateMachine,
-            "monitors" => Member::Monitors,
-            "commands" => Member::Commands,
-            "laser" => Member::Laser,
-            m => panic!("hwif bundle member {m} is not a member of CmisRegisters"),
-        };
         Some(Self {
-            member,
+            member: BUNDLES[b].id,
             lane: p.lane.unwrap_or(0),
             index,
         })
@@ -135,10 +119,10 @@ impl CmisRegisters {
                 lane,
                 index,
             }) => match member {
-                Member::StateMachine => self.state_machine.get(index),
-                Member::Monitors => self.monitors.get(index),
-                Member::Commands => self.commands.get(index),
-                Member::Laser => self.laser[lane].get(index),
+                BundleId::ModuleStateRegs => self.state_machine.get(index),
+                BundleId::MonitorRegs => self.monitors.get(index),
+                BundleId::CommandRegs => self.commands.get(index),
+                BundleId::LaserRegs => self.laser[lane].get(index),
             },
         }
     }
@@ -160,10 +144,10 @@ impl CmisRegisters {
             return;
         };
         match member {
-            Member::StateMachine => self.state_machine.set(index, v),
-            Member::Monitors => self.monitors.set(index, v),
-            Member::Commands => self.commands.set(index, v),
-            Member::Laser => self.laser[lane].set(index, v),
+            BundleId::ModuleStateRegs => self.state_machine.set(index, v),
+            BundleId::MonitorRegs => self.monitors.set(index, v),
+            BundleId::CommandRegs => self.commands.set(index, v),
+            BundleId::LaserRegs => self.laser[lane].set(index, v),
         }
     }
 
