@@ -1,7 +1,8 @@
 //! Builds the Verilator engine: emits the Verilog from `xpo-hdl`, verilates
-//! it, compiles the model and Verilator's runtime, generates the port-packing
-//! shim from the `xpo-spec` port tables, binds it with `cxx`, and builds the
-//! pure C++ bench harness against the same objects.
+//! it twice (the fast model, and a traced one for waveforms), compiles the
+//! models and Verilator's runtime, generates the port-packing shims from
+//! the `xpo-spec` port tables, binds them with `cxx`, and builds the pure
+//! C++ bench harness against the fast model (steps in `src/vbuild.rs`).
 //!
 //! The hardware is built for the configuration in `XPO_SIM_CONFIG` (a TOML
 //! file) or the default one. Without Verilator the crate still builds, and
@@ -9,15 +10,14 @@
 //! `XPO_REQUIRE_VERILATOR=1` (CI does) to make its absence a build error.
 
 use std::path::PathBuf;
-use std::process::Command;
 use xpo_spec::EngineConfig;
 
 #[path = "src/shim_gen.rs"]
 mod shim_gen;
-use shim_gen::{sim_header, sim_source};
-
-const INSTALL_HINT: &str =
-    "install it with `sudo apt-get install -y verilator` (or run scripts/deps.sh)";
+#[path = "src/vbuild.rs"]
+mod vbuild;
+use shim_gen::{sim_header, sim_source, sim_wrapper, Variant, SIM_TOP};
+use vbuild::Toolchain;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(xpo_verilator)");
@@ -27,6 +27,7 @@ fn main() {
     println!("cargo:rerun-if-changed=cpp");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/shim_gen.rs");
+    println!("cargo:rerun-if-changed=src/vbuild.rs");
 
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let cfg = match std::env::var_os("XPO_SIM_CONFIG") {
@@ -40,14 +41,9 @@ fn main() {
     println!("cargo:rustc-env=XPO_SIM_HW_KEY={}", cfg.hardware_key());
     println!("cargo:rustc-env=XPO_SIM_LANES={}", cfg.lanes);
 
-    let verilator = std::env::var("VERILATOR").unwrap_or_else(|_| "verilator".into());
-    let root = match Command::new(&verilator)
-        .args(["--getenv", "VERILATOR_ROOT"])
-        .output()
-    {
-        Ok(o) if o.status.success() => PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()),
-        _ => {
-            let msg = format!("Verilator (`{verilator}`) was not found; {INSTALL_HINT}");
+    let tools = match Toolchain::find() {
+        Ok(t) => t,
+        Err(msg) => {
             if std::env::var("XPO_REQUIRE_VERILATOR").is_ok_and(|v| v == "1") {
                 panic!("{msg}");
             }
@@ -58,99 +54,92 @@ fn main() {
     };
 
     let emitted = xpo_hdl::emit_verilog(&cfg).unwrap_or_else(|e| panic!("emitting Verilog: {e}"));
+    // `xpo_engine.v` is what `xpo emit` writes; Verilator builds it behind
+    // the simulation wrapper (inputs on the falling edge, see `sim_wrapper`).
     let vfile = out.join("xpo_engine.v");
     std::fs::write(&vfile, &emitted.verilog).unwrap();
-    let obj = out.join("obj");
-    let _ = std::fs::remove_dir_all(&obj);
-    run(Command::new(&verilator)
-        .args([
-            "--cc",
-            "--top-module",
-            emitted.top,
-            "--prefix",
-            "Vxpo_engine",
-        ])
-        .args([
-            "-O3",
-            "--x-assign",
-            "fast",
-            "--x-initial",
-            "fast",
-            "--noassert",
-            "--trace",
-        ])
-        .args(["-Wno-DECLFILENAME", "--Mdir"])
-        .arg(&obj)
-        .arg(&vfile));
+    let simfile = out.join("xpo_engine_sim.v");
+    std::fs::write(
+        &simfile,
+        emitted.verilog.clone() + &sim_wrapper(cfg.lanes, cfg.laser_lanes),
+    )
+    .unwrap();
+
+    // Two models: the fast one every run uses, and one built with
+    // `--trace` for runs that ask for a waveform.
     let jobs = std::env::var("NUM_JOBS").unwrap_or_else(|_| "2".into());
-    run(Command::new("make")
-        .args(["-s", "-j", &jobs, "-C"])
-        .arg(&obj)
-        .args(["-f", "Vxpo_engine.mk", "OPT_FAST=-O2", "OPT_SLOW=-O1"])
-        .args([
-            "Vxpo_engine__ALL.a",
-            "verilated.o",
-            "verilated_vcd_c.o",
-            "verilated_threads.o",
-        ]));
-    // rustc links `libNAME.a`; Verilator names its archive `Vxpo_engine__ALL.a`.
-    std::fs::copy(obj.join("Vxpo_engine__ALL.a"), obj.join("libxpo_vmodel.a")).unwrap();
-    run(Command::new("ar")
-        .arg("rcs")
-        .arg(obj.join("libxpo_vruntime.a"))
-        .args(["verilated.o", "verilated_vcd_c.o", "verilated_threads.o"].map(|o| obj.join(o))));
+    let (obj, obj_trace) = (out.join("obj"), out.join("obj_trace"));
+    let fast_runtime = tools
+        .build_model(&simfile, SIM_TOP, Variant::Fast, &obj, &jobs)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let traced_runtime = tools
+        .build_model(&simfile, SIM_TOP, Variant::Traced, &obj_trace, &jobs)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // rustc links `libNAME.a`; Verilator names its archives `<prefix>__ALL.a`.
+    for (dir, variant, lib) in [
+        (&obj, Variant::Fast, "libxpo_vmodel.a"),
+        (&obj_trace, Variant::Traced, "libxpo_vmodel_trace.a"),
+    ] {
+        std::fs::copy(
+            dir.join(format!("{}__ALL.a", variant.prefix())),
+            out.join(lib),
+        )
+        .unwrap();
+    }
+    // The traced build's runtime (with VCD support) serves both models.
+    let _ = std::fs::remove_file(out.join("libxpo_vruntime.a"));
+    vbuild::run(
+        std::process::Command::new("ar")
+            .arg("rcs")
+            .arg(out.join("libxpo_vruntime.a"))
+            .args(&traced_runtime),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
 
     let lanes = cfg.lanes;
     std::fs::write(out.join("xpo_sim.h"), sim_header(lanes, cfg.laser_lanes)).unwrap();
-    std::fs::write(out.join("xpo_sim.cpp"), sim_source(lanes, cfg.laser_lanes)).unwrap();
+    for v in [Variant::Fast, Variant::Traced] {
+        std::fs::write(
+            out.join(v.source_file()),
+            sim_source(lanes, cfg.laser_lanes, v),
+        )
+        .unwrap();
+    }
 
-    let include = root.join("include");
-    let vltstd = include.join("vltstd");
-    cxx_build::bridge("src/verilated/ffi.rs")
+    let mut bridge = cxx_build::bridge("src/verilated/ffi.rs");
+    bridge
         .file("cpp/bridge.cpp")
-        .file(out.join("xpo_sim.cpp"))
+        .file(out.join(Variant::Fast.source_file()))
+        .file(out.join(Variant::Traced.source_file()))
         .include("cpp")
         .include(&out)
         .include(&obj)
-        .include(&include)
-        .include(&vltstd)
-        .define("VM_TRACE", "1")
+        .include(&obj_trace);
+    for inc in tools.includes() {
+        bridge.include(inc);
+    }
+    bridge
         .flag("-std=c++17")
         .flag("-Wno-unused-parameter")
         .opt_level(2)
         .compile("xpo_bridge");
-    println!("cargo:rustc-link-search=native={}", obj.display());
+    println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static=xpo_vmodel");
+    println!("cargo:rustc-link-lib=static=xpo_vmodel_trace");
     println!("cargo:rustc-link-lib=static=xpo_vruntime");
     println!("cargo:rustc-link-lib=dylib=pthread");
 
     let bench = out.join("xpo-verilator-bench");
-    run(
-        Command::new(std::env::var("CXX").unwrap_or_else(|_| "c++".into()))
-            .args(["-O2", "-std=c++17", "-DVM_TRACE=1", "-o"])
-            .arg(&bench)
-            .arg("-I")
-            .arg(&out)
-            .arg("-I")
-            .arg(&obj)
-            .arg("-I")
-            .arg(&include)
-            .arg("-I")
-            .arg(&vltstd)
-            .arg("cpp/bench_main.cpp")
-            .arg(out.join("xpo_sim.cpp"))
-            .arg(obj.join("libxpo_vmodel.a"))
-            .arg(obj.join("libxpo_vruntime.a"))
-            .arg("-lpthread"),
-    );
+    tools
+        .link_harness(
+            std::path::Path::new("cpp/bench_main.cpp"),
+            &out,
+            &obj,
+            &fast_runtime,
+            &bench,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     println!("cargo:rustc-env=XPO_CPP_BENCH={}", bench.display());
     println!("cargo:rustc-env=XPO_SIM_VERILOG={}", vfile.display());
     println!("cargo:rustc-cfg=xpo_verilator");
-}
-
-fn run(cmd: &mut Command) {
-    let status = cmd
-        .status()
-        .unwrap_or_else(|e| panic!("running {:?}: {e}", cmd.get_program()));
-    assert!(status.success(), "{cmd:?} failed with {status}");
 }

@@ -77,6 +77,18 @@ enum Cmd {
         /// `docs/measurements.md`).
         #[arg(long)]
         markdown: Option<PathBuf>,
+        /// Keep the recorded stimulus (INPUT_WORDS little-endian u64 words
+        /// per cycle) here: another build's C++ harness
+        /// (`xpo-verilator-bench FILE`) replays exactly these cycles.
+        #[arg(long)]
+        save_stimulus: Option<PathBuf>,
+        /// Also profile the cost per lane: every engine at 1, 8 and 16 data
+        /// lanes (Verilator through models built for each lane count, cached
+        /// under ~/.cache/xpo/verilator; minutes the first time), with the
+        /// Verilated model's instructions per cycle when valgrind is
+        /// installed.
+        #[arg(long)]
+        profile: bool,
     },
 }
 
@@ -213,22 +225,14 @@ fn run(a: &RunArgs) -> Result<u8> {
 
 fn bench(
     json_path: &Path,
-    cycles: u64,
-    rusthdl_cycles: u64,
-    repetitions: usize,
+    opts: BenchOptions,
     config: Option<&Path>,
     markdown: Option<&Path>,
 ) -> Result<u8> {
     let cfg = load_config(config)?;
-    if cycles == 0 || rusthdl_cycles == 0 || repetitions == 0 {
+    if opts.cycles == 0 || opts.rusthdl_cycles == 0 || opts.repetitions == 0 {
         bail!("--cycles, --rusthdl-cycles and --repetitions must be at least 1");
     }
-    let opts = BenchOptions {
-        cycles,
-        rusthdl_cycles,
-        repetitions,
-        ..Default::default()
-    };
     let report = run_bench(&cfg, &opts)?;
     let text = serde_json::to_string_pretty(&report)? + "\n";
     write_file(json_path, text.clone()).context("--json")?;
@@ -267,11 +271,18 @@ fn main() -> ExitCode {
             repetitions,
             config,
             markdown,
+            save_stimulus,
+            profile,
         } => bench(
             json,
-            *cycles,
-            *rusthdl_cycles,
-            *repetitions,
+            BenchOptions {
+                cycles: *cycles,
+                rusthdl_cycles: *rusthdl_cycles,
+                repetitions: *repetitions,
+                save_stimulus: save_stimulus.clone(),
+                profile: *profile,
+                ..Default::default()
+            },
             config.as_deref(),
             markdown.as_deref(),
         ),

@@ -62,6 +62,35 @@ pub fn bench_markdown(b: &BenchReport) -> String {
             a.setpoint_mw, a.overshoot_mw, a.final_mw
         );
     }
+    if let Some(p) = &b.profile {
+        let opt = |v: Option<f64>| v.map_or("-".to_string(), grouped);
+        let _ = writeln!(
+            s,
+            "\n| data lanes | model cycles/s | rust-hdl cycles/s | Verilator (C++) cycles/s | Verilator instructions/cycle |\n|---|---|---|---|---|"
+        );
+        for l in &p.lanes {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                l.lanes,
+                grouped(l.model_cycles_per_second),
+                grouped(l.rusthdl_cycles_per_second),
+                opt(l.verilator_cpp_cycles_per_second),
+                opt(l.verilator_instructions_per_cycle)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n| engine | fixed ns/cycle | ns per lane per cycle |\n|---|---|---|"
+        );
+        for f in &p.fits {
+            let _ = writeln!(
+                s,
+                "| {} | {:.0} | {:.1} |",
+                f.engine, f.fixed_ns_per_cycle, f.ns_per_lane_per_cycle
+            );
+        }
+    }
     s
 }
 
@@ -175,7 +204,7 @@ pub fn run_summary(r: &RunReport, svg: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xpo_sim::bench::{ApcSettling, EngineSpeed, FfiSpeed};
+    use xpo_sim::bench::{ApcSettling, CostFit, EngineSpeed, FfiSpeed, LaneProfile, Profile};
 
     #[test]
     fn bench_markdown_has_every_engine_and_setpoint() {
@@ -223,8 +252,37 @@ mod tests {
             model_over_verilator: Some(1.2064),
             lanes: 8,
             repetitions: 3,
+            profile: Some(Profile {
+                lanes: vec![
+                    LaneProfile {
+                        lanes: 1,
+                        model_cycles_per_second: 2_500_000.0,
+                        rusthdl_cycles_per_second: 9_000.0,
+                        verilator_cpp_cycles_per_second: Some(1_200_000.0),
+                        verilator_instructions_per_cycle: Some(6_543.2),
+                    },
+                    LaneProfile {
+                        lanes: 16,
+                        model_cycles_per_second: 400_000.0,
+                        rusthdl_cycles_per_second: 2_000.0,
+                        verilator_cpp_cycles_per_second: None,
+                        verilator_instructions_per_cycle: None,
+                    },
+                ],
+                fits: vec![CostFit {
+                    engine: "model".into(),
+                    fixed_ns_per_cycle: 240.4,
+                    ns_per_lane_per_cycle: 140.04,
+                }],
+            }),
         };
         let md = bench_markdown(&b);
+        assert!(
+            md.contains("| 1 | 2,500,000 | 9,000 | 1,200,000 | 6,543 |"),
+            "{md}"
+        );
+        assert!(md.contains("| 16 | 400,000 | 2,000 | - | - |"), "{md}");
+        assert!(md.contains("| model | 240 | 140.0 |"), "{md}");
         assert!(md.contains("| model | 1,000,000 | 224,350 |"), "{md}");
         assert!(md.contains("| rusthdl | 20,000 | 3,663 |"), "{md}");
         assert!(md.contains("`rust_over_cpp` = 1.046"), "{md}");

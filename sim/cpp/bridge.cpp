@@ -2,7 +2,7 @@
 #include <string>
 
 namespace xpo {
-std::unique_ptr<XpoSim> new_sim() { return std::make_unique<XpoSim>(); }
+std::unique_ptr<XpoSim> new_sim(bool traced) { return traced ? new_traced_sim() : new_fast_sim(); }
 
 void tick(XpoSim& sim, rust::Slice<const uint64_t> inputs, rust::Slice<uint64_t> outputs) {
     // Lengths are checked on the Rust side, once, when the engine is built.

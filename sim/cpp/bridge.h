@@ -7,7 +7,8 @@
 #include "xpo_sim.h"
 
 namespace xpo {
-std::unique_ptr<XpoSim> new_sim();
+// The fast model, or the traced one (built with --trace) when `traced`.
+std::unique_ptr<XpoSim> new_sim(bool traced);
 void tick(XpoSim& sim, rust::Slice<const uint64_t> inputs, rust::Slice<uint64_t> outputs);
 bool open_trace(XpoSim& sim, rust::Str path);
 void close_trace(XpoSim& sim);

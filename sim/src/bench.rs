@@ -17,6 +17,7 @@ use crate::{build_engine, EngineKind, Lockstep, LockstepOptions, SimError, Stimu
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 use xpo_host::Model;
@@ -68,6 +69,8 @@ pub struct BenchReport {
     pub model_over_verilator: Option<f64>,
     pub lanes: usize,
     pub repetitions: usize,
+    /// With `--profile`: speeds at 1, 8 and 16 lanes.
+    pub profile: Option<Profile>,
 }
 
 /// What to measure.
@@ -78,6 +81,46 @@ pub struct BenchOptions {
     pub rusthdl_cycles: u64,
     pub repetitions: usize,
     pub seed: u64,
+    /// Keep the recorded stimulus (the C++ harness's input file) here, so
+    /// another build's harness can replay exactly the same cycles.
+    pub save_stimulus: Option<std::path::PathBuf>,
+    /// Also measure the cost per lane ([`Profile`]): Verilator models are
+    /// built for each lane count, which takes minutes.
+    pub profile: bool,
+}
+
+/// Lane counts of the profile: one, the default, twice the default.
+pub const PROFILE_LANES: [usize; 3] = [1, 8, 16];
+
+/// One lane count of the profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct LaneProfile {
+    pub lanes: usize,
+    pub model_cycles_per_second: f64,
+    pub rusthdl_cycles_per_second: f64,
+    /// The C++ harness on a model verilated for this lane count (no Rust,
+    /// no FFI); `None` without Verilator.
+    pub verilator_cpp_cycles_per_second: Option<f64>,
+    /// Instructions per cycle of that model, from `valgrind --tool=callgrind`
+    /// (two run lengths, the difference over the difference in cycles, so
+    /// start-up is excluded); `None` without valgrind.
+    pub verilator_instructions_per_cycle: Option<f64>,
+}
+
+/// Time per cycle as fixed cost plus cost per lane, fitted (least squares)
+/// over the profile's lane counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostFit {
+    pub engine: String,
+    pub fixed_ns_per_cycle: f64,
+    pub ns_per_lane_per_cycle: f64,
+}
+
+/// Cost per lane and fixed cost of every engine (`xpo bench --profile`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub lanes: Vec<LaneProfile>,
+    pub fits: Vec<CostFit>,
 }
 
 impl Default for BenchOptions {
@@ -87,6 +130,8 @@ impl Default for BenchOptions {
             rusthdl_cycles: 20_000,
             repetitions: 3,
             seed: 1,
+            save_stimulus: None,
+            profile: false,
         }
     }
 }
@@ -123,6 +168,238 @@ fn record(cfg: &EngineConfig, cycles: u64, seed: u64) -> Result<Vec<EngineInputs
     Ok(rec)
 }
 
+/// Recorded inputs as the harness's words.
+fn pack(cfg: &EngineConfig, stimulus: &[EngineInputs]) -> Vec<u64> {
+    let in_lay = WordLayout::inputs(cfg.lanes, cfg.laser_lanes);
+    let mut words = vec![0u64; in_lay.words * stimulus.len()];
+    for (i, s) in stimulus.iter().enumerate() {
+        in_lay.pack_inputs(s, &mut words[i * in_lay.words..(i + 1) * in_lay.words]);
+    }
+    words
+}
+
+fn write_words(file: &Path, words: &[u64]) -> Result<(), SimError> {
+    let io = |source| SimError::Io {
+        path: file.to_path_buf(),
+        source,
+    };
+    let mut f = std::fs::File::create(file).map_err(io)?;
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    f.write_all(&bytes).map_err(io)
+}
+
+/// Runs the C++ harness on a stimulus file: its seconds and last outputs.
+fn run_harness(harness: &Path, file: &Path) -> Result<(f64, Vec<u64>), SimError> {
+    let out = Command::new(harness)
+        .arg(file)
+        .output()
+        .map_err(|source| SimError::Io {
+            path: harness.to_path_buf(),
+            source,
+        })?;
+    if !out.status.success() {
+        return Err(SimError::Scenario(format!(
+            "C++ bench harness {} failed: {}",
+            harness.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| SimError::Scenario(format!("C++ bench harness output: {e}")))?;
+    let seconds = v["seconds"].as_f64().unwrap_or(f64::MAX);
+    let last = v["last_outputs"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_u64()).collect())
+        .unwrap_or_default();
+    Ok((seconds, last))
+}
+
+/// Instructions the harness executes on `file`, from callgrind's summary;
+/// `None` when valgrind is not installed or says nothing countable.
+fn callgrind_instructions(harness: &Path, file: &Path) -> Option<u64> {
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(harness)
+        .arg(file)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err.lines().find(|l| l.contains("Collected :"))?;
+    line.rsplit(':').next()?.trim().parse().ok()
+}
+
+/// Instructions per cycle of a harness: two run lengths from the same
+/// recorded stimulus, so start-up and file reading cancel out.
+fn instructions_per_cycle(harness: &Path, words: &[u64], per_cycle: usize) -> Option<f64> {
+    let (short, long) = (2_000usize, 6_000usize);
+    if words.len() < long * per_cycle {
+        return None;
+    }
+    let mut counts = Vec::new();
+    for n in [short, long] {
+        let file = tempfile_path(&format!("xpo-callgrind-{n}"));
+        write_words(&file, &words[..n * per_cycle]).ok()?;
+        let c = callgrind_instructions(harness, &file);
+        let _ = std::fs::remove_file(&file);
+        counts.push(c?);
+    }
+    Some((counts[1] as f64 - counts[0] as f64) / (long - short) as f64)
+}
+
+/// Where run-time Verilator builds are cached: `$XPO_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/xpo`, else `~/.cache/xpo`, else the temp directory;
+/// then `verilator/<hash of the build's inputs>`.
+pub fn harness_cache_dir() -> PathBuf {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    env("XPO_CACHE_DIR")
+        .or_else(|| env("XDG_CACHE_HOME").map(|p| p.join("xpo")))
+        .or_else(|| env("HOME").map(|p| p.join(".cache").join("xpo")))
+        .unwrap_or_else(|| std::env::temp_dir().join("xpo"))
+        .join("verilator")
+}
+
+/// The C++ bench harness for `cfg`, verilated at run time (cached by the
+/// hash of everything it is built from).
+pub fn build_harness(cfg: &EngineConfig) -> Result<PathBuf, SimError> {
+    use crate::shim_gen::{sim_header, sim_source, sim_wrapper, Variant, SIM_TOP};
+    use std::hash::{Hash, Hasher};
+    let tools = crate::vbuild::Toolchain::find().map_err(SimError::NoVerilator)?;
+    let verilog = xpo_hdl::emit_verilog(cfg)?.verilog + &sim_wrapper(cfg.lanes, cfg.laser_lanes);
+    let header = sim_header(cfg.lanes, cfg.laser_lanes);
+    let source = sim_source(cfg.lanes, cfg.laser_lanes, Variant::Fast);
+    let main = include_str!("../cpp/bench_main.cpp");
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &verilog,
+        &header,
+        &source,
+        main,
+        &tools.verilator,
+        &tools.root,
+    )
+        .hash(&mut h);
+    let key = format!("{:016x}", h.finish());
+    let dir = harness_cache_dir().join(&key);
+    let exe = dir.join("xpo-verilator-bench");
+    let stamp = dir.join("built");
+    if exe.exists() && stamp.exists() {
+        return Ok(exe);
+    }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SimError::Io { path, source }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let vfile = dir.join("xpo_engine_sim.v");
+    for (name, text) in [
+        ("xpo_engine_sim.v", verilog.as_str()),
+        ("xpo_sim.h", header.as_str()),
+        (Variant::Fast.source_file(), source.as_str()),
+        ("bench_main.cpp", main),
+    ] {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(io(&p))?;
+    }
+    let obj = dir.join("obj");
+    let runtime = tools
+        .build_model(&vfile, SIM_TOP, Variant::Fast, &obj, "2")
+        .map_err(SimError::Build)?;
+    tools
+        .link_harness(&dir.join("bench_main.cpp"), &dir, &obj, &runtime, &exe)
+        .map_err(SimError::Build)?;
+    // The model's objects are not needed once linked.
+    let _ = std::fs::remove_dir_all(&obj);
+    std::fs::write(&stamp, &key).map_err(io(&stamp))?;
+    Ok(exe)
+}
+
+/// Speeds at each of [`PROFILE_LANES`] and the fitted costs.
+fn profile(cfg: &EngineConfig, opts: &BenchOptions) -> Result<Profile, SimError> {
+    let mut lanes = Vec::new();
+    for n in PROFILE_LANES {
+        let mut c = cfg.clone();
+        c.lanes = n;
+        c.validate()?;
+        let best = |kind, cycles| -> Result<f64, SimError> {
+            let mut best = 0f64;
+            for _ in 0..opts.repetitions {
+                best = best.max(engine_speed(kind, &c, cycles, opts.seed)?);
+            }
+            Ok(best)
+        };
+        let model = best(EngineKind::Model, opts.cycles)?;
+        let rusthdl = best(EngineKind::RustHdl, opts.rusthdl_cycles)?;
+        let (cpp, ipc) = match build_harness(&c) {
+            Ok(exe) => {
+                let per_cycle = WordLayout::inputs(c.lanes, c.laser_lanes).words;
+                let words = pack(&c, &record(&c, opts.cycles, opts.seed)?);
+                let file = tempfile_path(&format!("xpo-profile-{n}"));
+                write_words(&file, &words)?;
+                let mut best_s = f64::MAX;
+                for _ in 0..opts.repetitions {
+                    best_s = best_s.min(run_harness(&exe, &file)?.0);
+                }
+                let _ = std::fs::remove_file(&file);
+                let ipc = instructions_per_cycle(&exe, &words, per_cycle);
+                (Some(opts.cycles as f64 / best_s), ipc)
+            }
+            Err(SimError::NoVerilator(_)) => (None, None),
+            Err(e) => return Err(e),
+        };
+        lanes.push(LaneProfile {
+            lanes: n,
+            model_cycles_per_second: model,
+            rusthdl_cycles_per_second: rusthdl,
+            verilator_cpp_cycles_per_second: cpp,
+            verilator_instructions_per_cycle: ipc,
+        });
+    }
+    let mut fits = Vec::new();
+    type Speed = fn(&LaneProfile) -> Option<f64>;
+    let engines: [(&str, Speed); 3] = [
+        ("model", |p| Some(p.model_cycles_per_second)),
+        ("rusthdl", |p| Some(p.rusthdl_cycles_per_second)),
+        ("verilator_cpp", |p| p.verilator_cpp_cycles_per_second),
+    ];
+    for (name, speed) in engines {
+        let pts: Option<Vec<(f64, f64)>> = lanes
+            .iter()
+            .map(|p| speed(p).map(|s| (p.lanes as f64, 1e9 / s)))
+            .collect();
+        if let Some((fixed, per_lane)) = pts.as_deref().and_then(fit_line) {
+            fits.push(CostFit {
+                engine: name.to_string(),
+                fixed_ns_per_cycle: fixed,
+                ns_per_lane_per_cycle: per_lane,
+            });
+        }
+    }
+    Ok(Profile { lanes, fits })
+}
+
+/// Least-squares line `y = a + b x` through `pts`: `(a, b)`; `None` with
+/// fewer than two distinct `x`.
+pub fn fit_line(pts: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let n = pts.len() as f64;
+    let (sx, sy) = pts.iter().fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    let (mx, my) = (sx / n, sy / n);
+    let sxx: f64 = pts.iter().map(|(x, _)| (x - mx) * (x - mx)).sum();
+    if sxx == 0.0 {
+        return None;
+    }
+    let sxy: f64 = pts.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+    let b = sxy / sxx;
+    Some((my - b * mx, b))
+}
+
 fn ffi_speed(cfg: &EngineConfig, opts: &BenchOptions) -> Result<FfiSpeed, SimError> {
     let harness = verilated::cpp_bench_harness()
         .ok_or_else(|| SimError::NoVerilator("no C++ bench harness in this build".into()))?;
@@ -130,47 +407,22 @@ fn ffi_speed(cfg: &EngineConfig, opts: &BenchOptions) -> Result<FfiSpeed, SimErr
     let stimulus = record(cfg, cycles, opts.seed)?;
     let in_lay = WordLayout::inputs(cfg.lanes, cfg.laser_lanes);
     let out_lay = WordLayout::outputs(cfg.lanes, cfg.laser_lanes);
-    let mut words = vec![0u64; in_lay.words * stimulus.len()];
-    for (i, s) in stimulus.iter().enumerate() {
-        in_lay.pack_inputs(s, &mut words[i * in_lay.words..(i + 1) * in_lay.words]);
-    }
-    let file = tempfile_path("xpo-bench-stimulus");
-    {
-        let mut f = std::fs::File::create(&file).map_err(|source| SimError::Io {
-            path: file.clone(),
-            source,
-        })?;
-        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-        f.write_all(&bytes).map_err(|source| SimError::Io {
-            path: file.clone(),
-            source,
-        })?;
-    }
+    let words = pack(cfg, &stimulus);
+    let file = opts
+        .save_stimulus
+        .clone()
+        .unwrap_or_else(|| tempfile_path("xpo-bench-stimulus"));
+    write_words(&file, &words)?;
     let mut best_cpp = f64::MAX;
     let mut cpp_last: Vec<u64> = Vec::new();
     for _ in 0..opts.repetitions {
-        let out = Command::new(harness)
-            .arg(&file)
-            .output()
-            .map_err(|source| SimError::Io {
-                path: harness.to_path_buf(),
-                source,
-            })?;
-        if !out.status.success() {
-            return Err(SimError::Scenario(format!(
-                "C++ bench harness failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )));
-        }
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .map_err(|e| SimError::Scenario(format!("C++ bench harness output: {e}")))?;
-        best_cpp = best_cpp.min(v["seconds"].as_f64().unwrap_or(f64::MAX));
-        cpp_last = v["last_outputs"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_u64()).collect())
-            .unwrap_or_default();
+        let (seconds, last) = run_harness(harness, &file)?;
+        best_cpp = best_cpp.min(seconds);
+        cpp_last = last;
     }
-    let _ = std::fs::remove_file(&file);
+    if opts.save_stimulus.is_none() {
+        let _ = std::fs::remove_file(&file);
+    }
 
     let mut best_rust = f64::MAX;
     let mut best_words = f64::MAX;
@@ -316,6 +568,11 @@ pub fn run_bench(cfg: &EngineConfig, opts: &BenchOptions) -> Result<BenchReport,
         .iter()
         .map(|&mw| apc_settling(cfg, mw, opts.seed))
         .collect::<Result<Vec<_>, _>>()?;
+    let profile = if opts.profile {
+        Some(profile(cfg, opts)?)
+    } else {
+        None
+    };
     Ok(BenchReport {
         engines,
         apc,
@@ -323,5 +580,27 @@ pub fn run_bench(cfg: &EngineConfig, opts: &BenchOptions) -> Result<BenchReport,
         model_over_verilator,
         lanes: cfg.lanes,
         repetitions: opts.repetitions,
+        profile,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fit recovers a known line, and refuses a single lane count.
+    #[test]
+    fn cost_fit_is_least_squares() {
+        // (0,1), (1,3), (2,2): mean x 1, mean y 2, Sxx 2, Sxy 1 by hand,
+        // so the slope is 1/2 and the intercept 3/2.
+        let (a, b) = fit_line(&[(0.0, 1.0), (1.0, 3.0), (2.0, 2.0)]).unwrap();
+        assert!(
+            (a - 1.5).abs() < 1e-12 && (b - 0.5).abs() < 1e-12,
+            "{a} {b}"
+        );
+        let exact = [(1.0, 12.0), (2.0, 14.0), (4.0, 18.0)];
+        let (a, b) = fit_line(&exact).unwrap();
+        assert!((a - 10.0).abs() < 1e-9 && (b - 2.0).abs() < 1e-9);
+        assert!(fit_line(&[(8.0, 1.0), (8.0, 2.0)]).is_none());
+    }
 }

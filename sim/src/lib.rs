@@ -9,9 +9,9 @@ pub mod lockstep;
 pub mod mgmt_bus;
 pub mod run;
 pub mod scenario;
-#[cfg(test)]
-mod shim_gen;
+pub mod shim_gen;
 pub mod traffic;
+pub mod vbuild;
 pub mod verilated;
 pub mod wave;
 
@@ -43,6 +43,9 @@ pub enum SimError {
     UnknownEngine(String),
     #[error("scenario: {0}")]
     Scenario(String),
+    /// Building a Verilated model at run time failed (`vbuild`).
+    #[error("building a Verilator model failed: {0}")]
+    Build(String),
     /// Reading the engine's registers back after a run failed (a hung bus,
     /// a refused access).
     #[error("read-back after the run: {0}")]

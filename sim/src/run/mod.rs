@@ -138,9 +138,7 @@ pub fn run_with_progress(
     for &kind in &spec.engines {
         match (kind, &spec.trace) {
             (EngineKind::Verilator, Some(path)) => {
-                let mut v = Verilated::new(cfg)?;
-                v.trace(path)?;
-                built.push(Box::new(v));
+                built.push(Box::new(Verilated::with_trace(cfg, path)?));
             }
             _ => built.push(build_engine(kind, cfg)?),
         }

@@ -9,7 +9,8 @@ pub(crate) mod bridge {
         /// One Verilated `xpo_engine` with its own `VerilatedContext`.
         type XpoSim;
 
-        fn new_sim() -> UniquePtr<XpoSim>;
+        /// The fast model, or the one built with `--trace` when `traced`.
+        fn new_sim(traced: bool) -> UniquePtr<XpoSim>;
         fn tick(sim: Pin<&mut XpoSim>, inputs: &[u64], outputs: &mut [u64]);
         fn open_trace(sim: Pin<&mut XpoSim>, path: &str) -> bool;
         fn close_trace(sim: Pin<&mut XpoSim>);

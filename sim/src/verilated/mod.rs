@@ -46,8 +46,23 @@ pub struct Verilated {
 
 impl Verilated {
     /// A fresh model for `cfg`, which must match the configuration the model
-    /// was built for.
+    /// was built for. This is the fast model, built without tracing.
     pub fn new(cfg: &EngineConfig) -> Result<Self, SimError> {
+        Self::build(cfg, false)
+    }
+
+    /// A fresh model that writes a VCD of every signal in the design to
+    /// `path` from its first cycle: the model built with `--trace`, which
+    /// only waveform runs pay for.
+    pub fn with_trace(cfg: &EngineConfig, path: &Path) -> Result<Self, SimError> {
+        let mut v = Self::build(cfg, true)?;
+        v.open_trace(path)?;
+        Ok(v)
+    }
+
+    fn build(cfg: &EngineConfig, traced: bool) -> Result<Self, SimError> {
+        #[cfg(not(xpo_verilator))]
+        let _ = traced;
         cfg.validate()?;
         availability()?;
         let wanted = cfg.hardware_key();
@@ -61,7 +76,7 @@ impl Verilated {
         let out_layout = WordLayout::outputs(cfg.lanes, cfg.laser_lanes);
         let mut engine = Self {
             #[cfg(xpo_verilator)]
-            sim: ffi::bridge::new_sim(),
+            sim: ffi::bridge::new_sim(traced),
             config: cfg.clone(),
             in_words: vec![0; in_layout.words],
             out_words: vec![0; out_layout.words],
@@ -72,8 +87,7 @@ impl Verilated {
         Ok(engine)
     }
 
-    /// Starts writing a VCD of every signal in the design to `path`.
-    pub fn trace(&mut self, path: &Path) -> Result<(), SimError> {
+    fn open_trace(&mut self, path: &Path) -> Result<(), SimError> {
         #[cfg(xpo_verilator)]
         {
             let p = path.to_string_lossy();
