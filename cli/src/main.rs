@@ -90,6 +90,46 @@ enum Cmd {
         #[arg(long)]
         profile: bool,
     },
+    /// FPGA quality of results: Yosys synth_ecp5 + nextpnr-ecp5 (Fmax,
+    /// utilisation, critical path on an LFE5UM-85F) and Yosys synth_xilinx
+    /// (LUTs, flip-flops, logic levels), on the engine behind a shift-register
+    /// pin wrapper. Exits 1 when ECP5 Fmax is below --min-mhz.
+    Fpga(FpgaArgs),
+}
+
+/// Arguments of `xpo fpga`.
+#[derive(clap::Args)]
+struct FpgaArgs {
+    /// Write the results here as JSON (`{"qor": ...}`).
+    #[arg(long)]
+    json: PathBuf,
+    /// Work directory: the design, tool logs and reports stay there.
+    #[arg(long, default_value = "xpo-fpga")]
+    dir: PathBuf,
+    /// Engine configuration (TOML); the defaults otherwise.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Override the configuration's data lanes.
+    #[arg(long)]
+    lanes: Option<usize>,
+    /// Override the configuration's laser lanes.
+    #[arg(long)]
+    laser_lanes: Option<usize>,
+    /// Target clock for nextpnr, MHz.
+    #[arg(long, default_value_t = 156.25)]
+    target_mhz: f64,
+    /// Exit 1 when the ECP5 Fmax is below this (MHz).
+    #[arg(long)]
+    min_mhz: Option<f64>,
+    /// Skip the ECP5 flow.
+    #[arg(long)]
+    no_ecp5: bool,
+    /// Skip the Xilinx synthesis.
+    #[arg(long)]
+    no_xilinx: bool,
+    /// nextpnr placer seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 /// Arguments of `xpo run`.
@@ -243,6 +283,39 @@ fn bench(
     Ok(0)
 }
 
+fn fpga(a: &FpgaArgs) -> Result<u8> {
+    let mut cfg = load_config(a.config.as_deref())?;
+    if let Some(n) = a.lanes {
+        cfg.lanes = n;
+    }
+    if let Some(n) = a.laser_lanes {
+        cfg.laser_lanes = n;
+    }
+    cfg.validate()?;
+    if !(a.target_mhz > 0.0 && a.target_mhz.is_finite()) {
+        bail!("--target-mhz must be a positive number of MHz");
+    }
+    if a.no_ecp5 && a.min_mhz.is_some() {
+        bail!("--min-mhz needs the ECP5 flow (drop --no-ecp5)");
+    }
+    let opts = xpo_fpga::QorOptions {
+        ecp5: !a.no_ecp5,
+        xilinx: !a.no_xilinx,
+        target_mhz: a.target_mhz,
+        seed: a.seed,
+    };
+    let qor = xpo_fpga::run_qor(&cfg, &opts, &a.dir)?;
+    let text = serde_json::to_string_pretty(&serde_json::json!({ "qor": qor }))? + "\n";
+    write_file(&a.json, text).context("--json")?;
+    print!("{}", render::qor_summary(&qor));
+    Ok(
+        match (a.min_mhz, qor.ecp5_meets(a.min_mhz.unwrap_or(0.0))) {
+            (Some(_), Some(false)) => 1,
+            _ => 0,
+        },
+    )
+}
+
 fn regmap(format: &str, out: Option<&Path>, config: Option<&Path>) -> Result<u8> {
     let cfg = load_config(config)?;
     let format: xpo_export::Format = format.parse()?;
@@ -286,6 +359,7 @@ fn main() -> ExitCode {
             config.as_deref(),
             markdown.as_deref(),
         ),
+        Cmd::Fpga(args) => fpga(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

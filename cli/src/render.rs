@@ -94,6 +94,58 @@ pub fn bench_markdown(b: &BenchReport) -> String {
     s
 }
 
+/// What `xpo fpga` prints.
+pub fn qor_summary(q: &xpo_fpga::Qor) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "xpo fpga: {} data lanes, {} laser lanes, target {} MHz ({} input and {} output bits behind the pin wrapper)",
+        q.lanes, q.laser_lanes, q.target_mhz, q.wrapper_input_bits, q.wrapper_output_bits
+    );
+    if let Some(e) = &q.ecp5 {
+        let _ = writeln!(
+            s,
+            "  ECP5 {}: Fmax {:.2} MHz ({}), synthesis {:.0} s, place and route {:.0} s",
+            e.device,
+            e.fmax_mhz,
+            if e.meets_target { "meets" } else { "misses" },
+            e.synth_seconds,
+            e.pnr_seconds
+        );
+        for (k, u) in &e.utilisation {
+            let _ = writeln!(
+                s,
+                "    {k:<14} {:>7} of {:>7} ({:.1} %)",
+                u.used,
+                u.available,
+                100.0 * u.used as f64 / u.available.max(1) as f64
+            );
+        }
+        if let Some(p) = &e.critical_path {
+            let _ = writeln!(
+                s,
+                "  critical path {:.2} ns ({:.2} logic, {:.2} routing), {} logic levels\n    from {}\n    to   {} ({})\n    through {}",
+                p.delay_ns,
+                p.logic_ns,
+                p.routing_ns,
+                p.logic_levels,
+                p.start,
+                p.end,
+                p.end_port,
+                p.blocks.join(" -> ")
+            );
+        }
+    }
+    if let Some(x) = &q.xilinx {
+        let _ = writeln!(
+            s,
+            "  Xilinx (synth_xilinx): {} LUTs, {} flip-flops, {} logic levels on the longest path, {:.0} s",
+            x.luts, x.flip_flops, x.logic_levels, x.seconds
+        );
+    }
+    s
+}
+
 /// The summary `xpo run` prints without `--json`; `svg` is where the
 /// bring-up picture went.
 pub fn run_summary(r: &RunReport, svg: &Path) -> String {

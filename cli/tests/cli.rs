@@ -221,3 +221,46 @@ fn regmap_exports_every_format_and_refuses_unknown_ones() {
     assert_eq!(code, 2);
     assert!(err.contains("xml"), "{err}");
 }
+
+/// `xpo fpga` refuses an impossible lane count, and names the missing
+/// place-and-route tool, with exit 2 and nothing written either way.
+#[test]
+fn fpga_refuses_bad_input_and_missing_tools_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("qor");
+    let json = dir.path().join("qor.json");
+    let (code, _, err) = xpo(&[
+        "fpga",
+        "--json",
+        json.to_str().unwrap(),
+        "--dir",
+        work.to_str().unwrap(),
+        "--lanes",
+        "0",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("lanes"), "{err}");
+    assert!(!work.exists() && !json.exists(), "nothing written");
+    let out = Command::new(env!("CARGO_BIN_EXE_xpo"))
+        .args([
+            "fpga",
+            "--json",
+            json.to_str().unwrap(),
+            "--dir",
+            work.to_str().unwrap(),
+            "--lanes",
+            "1",
+            "--laser-lanes",
+            "1",
+        ])
+        .env("XPO_VENV", dir.path().join("no-venv"))
+        .env("XPO_YOSYS_ECP5", dir.path().join("no-yosys"))
+        .env("XPO_NEXTPNR_ECP5", dir.path().join("no-nextpnr"))
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("not found") && err.contains("yowasp"), "{err}");
+    assert!(!work.exists() && !json.exists(), "nothing written");
+}
