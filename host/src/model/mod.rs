@@ -3,6 +3,7 @@
 pub mod laser;
 pub mod module_state;
 pub mod monitors;
+pub mod pcs;
 pub mod prbs;
 pub mod wiring;
 
