@@ -17,6 +17,7 @@ pub mod channel;
 pub mod laser_physics;
 pub mod mgmt;
 pub mod model;
+pub mod serdes;
 
 pub use channel::{BitErrorChannel, Gearbox};
 pub use model::Model;
