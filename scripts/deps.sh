@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what xpo needs beyond the Rust toolchain, only when missing:
-# Verilator (the RTL engine), Yosys (synthesis checks; yosys-smtbmc with the
-# z3 solver for the bounded model checks), a C/C++ compiler and
+# Verilator (the RTL engine), Yosys (synthesis checks; yosys-abc for the
+# bounded model checks, z3 for yosys-smtbmc), a C/C++ compiler and
 # make, and a Python virtualenv with systemrdl-compiler (checks the SystemRDL
 # export). Safe to run repeatedly; uses sudo when not root.
 # With --fpga, also the YoWASP Yosys and nextpnr-ecp5 that `xpo fpga` runs
@@ -12,6 +12,7 @@ need=()
 command -v verilator >/dev/null || need+=(verilator)
 command -v yosys >/dev/null || need+=(yosys)
 command -v yosys-smtbmc >/dev/null || need+=(yosys)
+command -v yosys-abc >/dev/null || need+=(yosys)
 command -v z3 >/dev/null || need+=(z3)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)

@@ -475,8 +475,8 @@ impl EngineConfig {
             "laser.update_hz",
             l.update_hz,
             self.clock_hz.div_ceil(65_535),
-            self.clock_hz / 4,
-            "the update divider is 16 bits and at least 4 cycles",
+            self.clock_hz / (crate::laser::LOOP_LATENCY as u64 + 1),
+            "the update divider is 16 bits and longer than the loop pipeline (9 cycles)",
         )?;
         check_range(
             "laser.max_bias_ua",

@@ -43,6 +43,13 @@ impl Ratio {
     }
 }
 
+/// Cycles from a laser loop's sample to its update (the lane's cycle
+/// contract, part 2): the loops' inputs are registered this many cycles
+/// before each update and their arithmetic runs through registered stages
+/// in between, so the update divider needs at least this many cycles plus
+/// one. RTL and model both take it from here.
+pub const LOOP_LATENCY: u16 = 8;
+
 /// Everything a laser lane's hardware is elaborated from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LaserParams {

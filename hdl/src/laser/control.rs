@@ -1,8 +1,19 @@
 //! `LaserControl`: a laser lane's loops — the ACC target, the APC
 //! integrator and proportional term, the slew limit — and the tolerance
 //! windows the lane state machine ([`super::LaserLane`]) decides on.
-//! Combinational: the state machine holds the bias and the integrator and
-//! takes the values computed here on its update cycles.
+//!
+//! **Pipelined for the clock.** The lane samples every input of this block
+//! into registers [`LOOP_LATENCY`] cycles before an update and holds them
+//! until it; the arithmetic runs through seven register stages in between
+//! (A: the four constant-ratio products, registered at the multiplier; B:
+//! targets, windows and error magnitudes; C: tolerance decisions, the
+//! integrator step and the proportional term; D1/D2: the integrator and
+//! its clamp; E: the goal; F: the slew step and the ramp decisions), each
+//! stage reading only the held inputs and earlier stages. The stages run
+//! freely every cycle; with the inputs held, stage F is settled by the
+//! update cycle, so the results are exactly the combinational formulas
+//! below applied to the sampled values. The state machine holds the bias
+//! and the integrator and takes the results on its update cycles.
 //!
 //! Cycle contract (parts 2 and 4 of the lane's contract, which the host
 //! model `xpo_host::model::laser` implements); numbers from
@@ -29,9 +40,11 @@
 use crate::scale::Scale;
 use rust_hdl::prelude::*;
 use xpo_spec::laser::LaserParams;
+pub use xpo_spec::laser::LOOP_LATENCY;
 
 #[derive(LogicBlock)]
 pub struct LaserControl {
+    pub clock: Signal<In, Clock>,
     // Mode and setpoints (CMIS units), the fiber check's power (10 µW)
     pub apc: Signal<In, Bit>,
     pub fiber_check: Signal<In, Bit>,
@@ -58,17 +71,36 @@ pub struct LaserControl {
     power_tolerance: Scale,
     check_tolerance: Scale,
     // Combinational
-    target: Signal<Local, Bits<16>>,
+    // Combinational within a stage
     power_target: Signal<Local, Bits<16>>,
-    power_window: Signal<Local, Bits<16>>,
-    power_low: Signal<Local, Bit>,
-    power_error: Signal<Local, Bits<16>>,
     bias_error: Signal<Local, Bits<16>>,
-    integral_step: Signal<Local, Bits<16>>,
     integral_code: Signal<Local, Bits<16>>,
-    proportional: Signal<Local, Bits<16>>,
-    integral_raw: Signal<Local, Bits<16>>,
     goal: Signal<Local, Bits<16>>,
+    goal_distance: Signal<Local, Bits<16>>,
+    // Stage A: products
+    a_code: DFF<Bits<16>>,
+    a_check_window: DFF<Bits<16>>,
+    a_power_window: DFF<Bits<16>>,
+    a_bias_window: DFF<Bits<16>>,
+    // Stage B
+    target: DFF<Bits<16>>,
+    power_window: DFF<Bits<16>>,
+    power_low: DFF<Bit>,
+    power_error: DFF<Bits<16>>,
+    b_bias_ok: DFF<Bit>,
+    // Stage C
+    c_in_tolerance: DFF<Bit>,
+    integral_step: DFF<Bits<16>>,
+    proportional: DFF<Bits<16>>,
+    // Stage D1, D2
+    integral_raw: DFF<Bits<16>>,
+    d_next: DFF<Bits<16>>,
+    // Stage E
+    e_goal: DFF<Bits<16>>,
+    // Stage F
+    f_slewed: DFF<Bits<16>>,
+    f_ramp_up: DFF<Bits<16>>,
+    f_ramp_done: DFF<Bit>,
     // Constants
     slew: Constant<Bits<16>>,
     max_code: Constant<Bits<16>>,
@@ -90,6 +122,7 @@ fn konst(v: u64) -> Constant<Bits<16>> {
 impl LaserControl {
     pub fn new(p: &LaserParams) -> Self {
         Self {
+            clock: Default::default(),
             apc: Default::default(),
             fiber_check: Default::default(),
             bias_setpoint: Default::default(),
@@ -99,7 +132,6 @@ impl LaserControl {
             power_monitor: Default::default(),
             bias: Default::default(),
             integral: Default::default(),
-            target: Default::default(),
             power_in_tolerance: Default::default(),
             power_below_window: Default::default(),
             power_above_window: Default::default(),
@@ -113,15 +145,28 @@ impl LaserControl {
             power_tolerance: Scale::new(p.tolerance),
             check_tolerance: Scale::new(p.tolerance),
             power_target: Default::default(),
+            bias_error: Default::default(),
+            integral_code: Default::default(),
+            goal: Default::default(),
+            goal_distance: Default::default(),
+            a_code: Default::default(),
+            a_check_window: Default::default(),
+            a_power_window: Default::default(),
+            a_bias_window: Default::default(),
+            target: Default::default(),
             power_window: Default::default(),
             power_low: Default::default(),
             power_error: Default::default(),
-            bias_error: Default::default(),
+            b_bias_ok: Default::default(),
+            c_in_tolerance: Default::default(),
             integral_step: Default::default(),
-            integral_code: Default::default(),
             proportional: Default::default(),
             integral_raw: Default::default(),
-            goal: Default::default(),
+            d_next: Default::default(),
+            e_goal: Default::default(),
+            f_slewed: Default::default(),
+            f_ramp_up: Default::default(),
+            f_ramp_done: Default::default(),
             slew: konst(p.slew_codes as u64),
             max_code: konst(p.max_code as u64),
             min_code: konst(p.min_code as u64),
@@ -140,118 +185,153 @@ impl LaserControl {
 impl Logic for LaserControl {
     #[hdl_gen]
     fn update(&mut self) {
-        // ACC target.
+        dff_setup!(
+            self,
+            clock,
+            a_code,
+            a_check_window,
+            a_power_window,
+            a_bias_window,
+            target,
+            power_window,
+            power_low,
+            power_error,
+            b_bias_ok,
+            c_in_tolerance,
+            integral_step,
+            proportional,
+            integral_raw,
+            d_next,
+            e_goal,
+            f_slewed,
+            f_ramp_up,
+            f_ramp_done
+        );
+        // Stage A: the constant-ratio products.
         self.setpoint_code.x.next = self.bias_setpoint.val();
-        if self.setpoint_code.y.val() > self.max_code.val() {
-            self.target.next = self.max_code.val();
-        } else if self.setpoint_code.y.val() < self.min_code.val() {
-            self.target.next = self.min_code.val();
+        self.a_code.d.next = self.setpoint_code.y.val();
+        self.check_tolerance.x.next = self.check_power.val();
+        self.a_check_window.d.next = self.check_tolerance.y.val();
+        self.power_tolerance.x.next = self.power_setpoint.val();
+        self.a_power_window.d.next = self.power_tolerance.y.val();
+        self.bias_tolerance.x.next = self.bias_setpoint.val();
+        self.a_bias_window.d.next = self.bias_tolerance.y.val();
+        // Stage B: the ACC target, the power target, window and error, the
+        // bias error against its window.
+        if self.a_code.q.val() > self.max_code.val() {
+            self.target.d.next = self.max_code.val();
+        } else if self.a_code.q.val() < self.min_code.val() {
+            self.target.d.next = self.min_code.val();
         } else {
-            self.target.next = self.setpoint_code.y.val();
+            self.target.d.next = self.a_code.q.val();
         }
-        // The power window. Two windows, selected after scaling: each
-        // scaler's input comes straight from a port, so no combinational
-        // path loops through the selection (Verilator's UNOPTFLAT).
         if self.fiber_check.val() {
             self.power_target.next = self.check_power.val();
+            self.power_window.d.next = self.a_check_window.q.val();
         } else {
             self.power_target.next = self.power_setpoint.val();
+            self.power_window.d.next = self.a_power_window.q.val();
         }
-        self.check_tolerance.x.next = self.check_power.val();
-        self.power_tolerance.x.next = self.power_setpoint.val();
-        if self.fiber_check.val() {
-            self.power_window.next = self.check_tolerance.y.val();
+        self.power_low.d.next = self.power_monitor.val() < self.power_target.val();
+        if self.power_monitor.val() < self.power_target.val() {
+            self.power_error.d.next = self.power_target.val() - self.power_monitor.val();
         } else {
-            self.power_window.next = self.power_tolerance.y.val();
+            self.power_error.d.next = self.power_monitor.val() - self.power_target.val();
         }
-        self.power_low.next = self.power_monitor.val() < self.power_target.val();
-        if self.power_low.val() {
-            self.power_error.next = self.power_target.val() - self.power_monitor.val();
-        } else {
-            self.power_error.next = self.power_monitor.val() - self.power_target.val();
-        }
-        self.power_in_tolerance.next = self.power_error.val() <= self.power_window.val();
-        self.power_below_window.next = self.power_low.val() & !self.power_in_tolerance.val();
-        self.power_above_window.next = !self.power_low.val() & !self.power_in_tolerance.val();
-        // The ACC tolerance.
-        self.bias_tolerance.x.next = self.bias_setpoint.val();
         if self.bias_monitor.val() >= self.bias_setpoint.val() {
             self.bias_error.next = self.bias_monitor.val() - self.bias_setpoint.val();
         } else {
             self.bias_error.next = self.bias_setpoint.val() - self.bias_monitor.val();
         }
-        self.bias_in_tolerance.next = self.bias_error.val() <= self.bias_tolerance.y.val();
-        // APC: integrator and output, clamped to the advertised range.
-        if self.power_error.val() > self.step_limit.val() {
-            self.integral_step.next = self.full.val();
+        self.b_bias_ok.d.next = self.bias_error.val() <= self.a_bias_window.q.val();
+        // Stage C: within the window, the integrator step, the proportional
+        // term.
+        self.c_in_tolerance.d.next = self.power_error.q.val() <= self.power_window.q.val();
+        if self.power_error.q.val() > self.step_limit.val() {
+            self.integral_step.d.next = self.full.val();
         } else {
-            self.integral_step.next =
-                (self.power_error.val() >> self.ki_right.val()) << self.ki_left.val();
+            self.integral_step.d.next =
+                (self.power_error.q.val() >> self.ki_right.val()) << self.ki_left.val();
         }
-        self.proportional.next = self.power_error.val() >> self.kp.val();
-        // Every difference is taken only when it cannot wrap: the BMC
-        // found an integrator below the minimum wrapping past the maximum.
-        if self.power_low.val() {
+        self.proportional.d.next = self.power_error.q.val() >> self.kp.val();
+        // Stage D1: the integrator moves by the step, saturating.
+        if self.power_low.q.val() {
             if (self.integral.val() >= self.max_integral.val())
-                | (self.max_integral.val() - self.integral.val() < self.integral_step.val())
+                | (self.max_integral.val() - self.integral.val() < self.integral_step.q.val())
             {
-                self.integral_raw.next = self.max_integral.val();
+                self.integral_raw.d.next = self.max_integral.val();
             } else {
-                self.integral_raw.next = self.integral.val() + self.integral_step.val();
+                self.integral_raw.d.next = self.integral.val() + self.integral_step.q.val();
             }
         } else if (self.integral.val() <= self.min_integral.val())
-            | (self.integral.val() - self.min_integral.val() < self.integral_step.val())
+            | (self.integral.val() - self.min_integral.val() < self.integral_step.q.val())
         {
-            self.integral_raw.next = self.min_integral.val();
+            self.integral_raw.d.next = self.min_integral.val();
         } else {
-            self.integral_raw.next = self.integral.val() - self.integral_step.val();
+            self.integral_raw.d.next = self.integral.val() - self.integral_step.q.val();
         }
-        if self.integral_raw.val() > self.max_integral.val() {
-            self.integral_next.next = self.max_integral.val();
-        } else if self.integral_raw.val() < self.min_integral.val() {
-            self.integral_next.next = self.min_integral.val();
+        // Stage D2: clamped (anti-windup).
+        if self.integral_raw.q.val() > self.max_integral.val() {
+            self.d_next.d.next = self.max_integral.val();
+        } else if self.integral_raw.q.val() < self.min_integral.val() {
+            self.d_next.d.next = self.min_integral.val();
         } else {
-            self.integral_next.next = self.integral_raw.val();
+            self.d_next.d.next = self.integral_raw.q.val();
         }
-        self.integral_code.next = self.integral_next.val() >> self.frac.val();
-        if self.power_low.val() {
-            if self.max_code.val() - self.integral_code.val() < self.proportional.val() {
+        // Stage E: the goal, whole integrator codes plus or minus the
+        // proportional term, saturating; in ACC the target.
+        self.integral_code.next = self.d_next.q.val() >> self.frac.val();
+        if self.power_low.q.val() {
+            if self.max_code.val() - self.integral_code.val() < self.proportional.q.val() {
                 self.goal.next = self.max_code.val();
             } else {
-                self.goal.next = self.integral_code.val() + self.proportional.val();
+                self.goal.next = self.integral_code.val() + self.proportional.q.val();
             }
-        } else if self.integral_code.val() - self.min_code.val() < self.proportional.val() {
+        } else if self.integral_code.val() - self.min_code.val() < self.proportional.q.val() {
             self.goal.next = self.min_code.val();
         } else {
-            self.goal.next = self.integral_code.val() - self.proportional.val();
+            self.goal.next = self.integral_code.val() - self.proportional.q.val();
         }
         if !self.apc.val() {
-            self.goal.next = self.target.val();
+            self.goal.next = self.target.q.val();
         }
-        // The bias one slew-limited step towards the goal.
-        if self.goal.val() > self.bias.val() {
-            if self.goal.val() - self.bias.val() > self.slew.val() {
-                self.slewed.next = self.bias.val() + self.slew.val();
+        self.e_goal.d.next = self.goal.val();
+        // Stage F: one slew step towards the goal, APC's ramp step, and
+        // whether the ramp is done (ACC: the step reaches the target, i.e.
+        // the target is within one step; APC: power not below the window).
+        if self.e_goal.q.val() > self.bias.val() {
+            self.goal_distance.next = self.e_goal.q.val() - self.bias.val();
+            if self.e_goal.q.val() - self.bias.val() > self.slew.val() {
+                self.f_slewed.d.next = self.bias.val() + self.slew.val();
             } else {
-                self.slewed.next = self.goal.val();
+                self.f_slewed.d.next = self.e_goal.q.val();
             }
-        } else if self.bias.val() - self.goal.val() > self.slew.val() {
-            self.slewed.next = self.bias.val() - self.slew.val();
         } else {
-            self.slewed.next = self.goal.val();
+            self.goal_distance.next = self.bias.val() - self.e_goal.q.val();
+            if self.bias.val() - self.e_goal.q.val() > self.slew.val() {
+                self.f_slewed.d.next = self.bias.val() - self.slew.val();
+            } else {
+                self.f_slewed.d.next = self.e_goal.q.val();
+            }
         }
-        // APC's ramp: one slew step up, never above the maximum.
         if self.max_code.val() - self.bias.val() > self.slew.val() {
-            self.ramp_up.next = self.bias.val() + self.slew.val();
+            self.f_ramp_up.d.next = self.bias.val() + self.slew.val();
         } else {
-            self.ramp_up.next = self.max_code.val();
+            self.f_ramp_up.d.next = self.max_code.val();
         }
-        // Ramping ends: ACC when this step reaches the target, APC when the
-        // power is no longer below the window.
         if self.apc.val() {
-            self.ramp_done.next = !self.power_below_window.val();
+            self.f_ramp_done.d.next = !(self.power_low.q.val() & !self.c_in_tolerance.q.val());
         } else {
-            self.ramp_done.next = self.slewed.val() == self.target.val();
+            self.f_ramp_done.d.next = self.goal_distance.val() <= self.slew.val();
         }
+        // Results, from the last stages.
+        self.power_in_tolerance.next = self.c_in_tolerance.q.val();
+        self.power_below_window.next = self.power_low.q.val() & !self.c_in_tolerance.q.val();
+        self.power_above_window.next = !self.power_low.q.val() & !self.c_in_tolerance.q.val();
+        self.bias_in_tolerance.next = self.b_bias_ok.q.val();
+        self.integral_next.next = self.d_next.q.val();
+        self.slewed.next = self.f_slewed.q.val();
+        self.ramp_up.next = self.f_ramp_up.q.val();
+        self.ramp_done.next = self.f_ramp_done.q.val();
     }
 }

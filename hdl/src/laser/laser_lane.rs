@@ -20,15 +20,26 @@
 //!    forward-voltage monitor (1Bh:232, 15 mV) is built the same way and
 //!    saturates at 255.
 //! 2. **Updates.** A divider pulses `update` every `update_cycles` cycles;
-//!    the loops act only on update cycles. The ACC target is the bias
-//!    setpoint as a DAC code, clamped to `[min_code, max_code]`.
+//!    the loops act only on update cycles. [`LOOP_LATENCY`] (8) cycles
+//!    before each update it pulses `sample`, which registers what the loops
+//!    compute from: the bias and power monitors, the bias and power
+//!    setpoints, the fiber check's power, the mode (LaserAPC), whether the
+//!    lane is in FiberCheck, and the bias and integrator. Everything part 4
+//!    computes from these uses the sampled values; the state, timer and
+//!    OutputFiberChecked are read on the update cycle. If a rule of part 3
+//!    acted between the sample and the update (in the sample's own cycle
+//!    included), that update does nothing. (Pipelining for the clock: the
+//!    arithmetic runs through registered stages between sample and
+//!    update, [`LaserControl`]; a loop updating at 1 MHz has 156 cycles of
+//!    a 156.25 MHz clock.) The ACC target is the bias setpoint as a DAC
+//!    code, clamped to `[min_code, max_code]`.
 //! 3. **Every cycle, first match wins:**
 //!    - interlock: state Off, bias 0, integrator 0, timer 0, fault 0, and
 //!      the lane is disarmed;
 //!    - lane disabled: the same, but armed;
 //!    - Off, enabled and armed: to FiberCheck (or straight to Ramping when
 //!      OutputFiberChecked is already set), timer 0.
-//! 4. **On update cycles:**
+//! 4. **On update cycles** (with the sampled values of part 2):
 //!    - over-current (bias monitor above the trip) in FiberCheck, Ramping or
 //!      On: Fault, code 9;
 //!    - FiberCheck: one DAC code up while the power monitor is below the
@@ -82,7 +93,7 @@
 //!    `lane_warning` is high while it is nonzero. The register block
 //!    latches both flags into 1Ah:166/174 and summarises them in 165.
 
-use super::control::LaserControl;
+use super::control::{LaserControl, LOOP_LATENCY};
 use crate::cmis::hwif::LaserPort;
 use crate::monitor::Monitor;
 use crate::scale::Scale;
@@ -137,6 +148,9 @@ pub struct LaserLane {
     power_levels: Thresholds,
     // Combinational
     update: Signal<Local, Bit>,
+    sample: Signal<Local, Bit>,
+    /// The loop-failure code of the sampled mode.
+    update_fault: Signal<Local, Bits<4>>,
     warning: Signal<Local, Bits<4>>,
     on: Signal<Local, Bit>,
     loop_fault: Signal<Local, Bits<4>>,
@@ -149,6 +163,20 @@ pub struct LaserLane {
     timer: DFF<Bits<16>>,
     fault: DFF<Bits<4>>,
     armed: DFF<Bit>,
+    // The loops' inputs, sampled LOOP_LATENCY cycles before an update
+    s_bias_mon: DFF<Bits<16>>,
+    s_power_mon: DFF<Bits<16>>,
+    s_bias_setpoint: DFF<Bits<16>>,
+    s_power_setpoint: DFF<Bits<16>>,
+    s_check_power: DFF<Bits<16>>,
+    s_apc: DFF<Bit>,
+    s_checking: DFF<Bit>,
+    s_bias: DFF<Bits<16>>,
+    s_integral: DFF<Bits<16>>,
+    /// No rule of part 3 acted since the sample.
+    fresh: DFF<Bit>,
+    /// The sampled bias monitor above the over-current trip.
+    over: DFF<Bit>,
     // Constants
     s_off: Constant<Bits<3>>,
     s_check: Constant<Bits<3>>,
@@ -165,6 +193,7 @@ pub struct LaserLane {
     zero: Constant<Bits<16>>,
     one: Constant<Bits<16>>,
     update_last: Constant<Bits<16>>,
+    sample_at: Constant<Bits<16>>,
     timeout: Constant<Bits<16>>,
     max_code: Constant<Bits<16>>,
     over_current: Constant<Bits<16>>,
@@ -199,6 +228,8 @@ impl LaserLane {
             bias_levels: Thresholds::new(false),
             power_levels: Thresholds::new(false),
             update: Default::default(),
+            sample: Default::default(),
+            update_fault: Default::default(),
             warning: Default::default(),
             on: Default::default(),
             loop_fault: Default::default(),
@@ -210,6 +241,17 @@ impl LaserLane {
             timer: Default::default(),
             fault: Default::default(),
             armed: Default::default(),
+            s_bias_mon: Default::default(),
+            s_power_mon: Default::default(),
+            s_bias_setpoint: Default::default(),
+            s_power_setpoint: Default::default(),
+            s_check_power: Default::default(),
+            s_apc: Default::default(),
+            s_checking: Default::default(),
+            s_bias: Default::default(),
+            s_integral: Default::default(),
+            fresh: Default::default(),
+            over: Default::default(),
             s_off: konst(st::OFF),
             s_check: konst(st::FIBER_CHECK),
             s_ramping: konst(st::RAMPING),
@@ -225,6 +267,13 @@ impl LaserLane {
             zero: konst(0),
             one: konst(1),
             update_last: konst(p.update_cycles.max(1) as u64 - 1),
+            sample_at: konst(
+                (p.update_cycles.max(1) - 1)
+                    .checked_sub(LOOP_LATENCY)
+                    .expect(
+                    "a validated configuration's update divider is longer than the loop pipeline",
+                ) as u64,
+            ),
             timeout: konst(p.timeout_updates as u64),
             max_code: konst(p.max_code as u64),
             over_current: konst(p.over_current as u64),
@@ -237,7 +286,28 @@ impl LaserLane {
 impl Logic for LaserLane {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, divider, state, bias, integral, timer, fault, armed);
+        dff_setup!(
+            self,
+            clock,
+            divider,
+            state,
+            bias,
+            integral,
+            timer,
+            fault,
+            armed,
+            s_bias_mon,
+            s_power_mon,
+            s_bias_setpoint,
+            s_power_setpoint,
+            s_check_power,
+            s_apc,
+            s_checking,
+            s_bias,
+            s_integral,
+            fresh,
+            over
+        );
         self.check_scale.x.next = self.regs.check_power.val();
         // 1. Monitors (`crate::monitor`): laser monitors average from 0.
         self.bias_mon.clock.next = self.clock.val();
@@ -269,29 +339,51 @@ impl Logic for LaserLane {
         } else {
             self.divider.d.next = self.divider.q.val() + self.one.val();
         }
-        // The loops (`super::control`): ACC target, APC integrator, slew,
-        // tolerance windows.
-        self.control.apc.next = self.regs.laser_apc.val();
-        self.control.fiber_check.next = self.state.q.val() == self.s_check.val();
-        self.control.bias_setpoint.next = self.regs.bias_setpoint.val();
-        self.control.power_setpoint.next = self.regs.power_setpoint.val();
-        self.control.check_power.next = self.check_scale.y.val();
-        self.control.bias_monitor.next = self.bias_mon.value.val();
-        self.control.power_monitor.next = self.power_mon.value.val();
-        self.control.bias.next = self.bias.q.val();
-        self.control.integral.next = self.integral.q.val();
-        // The code of a loop failure in the current mode.
+        // The sample, LOOP_LATENCY cycles before the update.
+        self.sample.next = self.divider.q.val() == self.sample_at.val();
+        if self.sample.val() {
+            self.s_bias_mon.d.next = self.bias_mon.value.val();
+            self.s_power_mon.d.next = self.power_mon.value.val();
+            self.s_bias_setpoint.d.next = self.regs.bias_setpoint.val();
+            self.s_power_setpoint.d.next = self.regs.power_setpoint.val();
+            self.s_check_power.d.next = self.check_scale.y.val();
+            self.s_apc.d.next = self.regs.laser_apc.val();
+            self.s_checking.d.next = self.state.q.val() == self.s_check.val();
+            self.s_bias.d.next = self.bias.q.val();
+            self.s_integral.d.next = self.integral.q.val();
+            self.fresh.d.next = true;
+        }
+        self.over.d.next = self.s_bias_mon.q.val() > self.over_current.val();
+        // The loops (`super::control`, pipelined from the sampled values):
+        // ACC target, APC integrator, slew, tolerance windows.
+        self.control.clock.next = self.clock.val();
+        self.control.apc.next = self.s_apc.q.val();
+        self.control.fiber_check.next = self.s_checking.q.val();
+        self.control.bias_setpoint.next = self.s_bias_setpoint.q.val();
+        self.control.power_setpoint.next = self.s_power_setpoint.q.val();
+        self.control.check_power.next = self.s_check_power.q.val();
+        self.control.bias_monitor.next = self.s_bias_mon.q.val();
+        self.control.power_monitor.next = self.s_power_mon.q.val();
+        self.control.bias.next = self.s_bias.q.val();
+        self.control.integral.next = self.s_integral.q.val();
+        // The code of a loop failure in the current mode (the warning) and
+        // in the sampled one (an update's fault).
         if self.regs.laser_apc.val() {
             self.loop_fault.next = self.f_apc.val();
         } else {
             self.loop_fault.next = self.f_acc.val();
         }
-        // 4. Loop updates.
-        if self.update.val() {
+        if self.s_apc.q.val() {
+            self.update_fault.next = self.f_apc.val();
+        } else {
+            self.update_fault.next = self.f_acc.val();
+        }
+        // 4. Loop updates, unless part 3 acted since the sample.
+        if self.update.val() & self.fresh.q.val() {
             if ((self.state.q.val() == self.s_check.val())
                 | (self.state.q.val() == self.s_ramping.val())
                 | (self.state.q.val() == self.s_on.val()))
-                & (self.bias_mon.value.val() > self.over_current.val())
+                & self.over.q.val()
             {
                 self.state.d.next = self.s_fault.val();
                 self.fault.d.next = self.f_over_current.val();
@@ -313,7 +405,7 @@ impl Logic for LaserLane {
                 if self.control.ramp_done.val() {
                     self.state.d.next = self.s_on.val();
                     self.timer.d.next = self.zero.val();
-                    if self.regs.laser_apc.val() {
+                    if self.s_apc.q.val() {
                         self.integral.d.next = self.bias.q.val() << self.frac.val();
                     } else {
                         self.bias.d.next = self.control.slewed.val();
@@ -321,10 +413,10 @@ impl Logic for LaserLane {
                 } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
                     self.state.d.next = self.s_fault.val();
                     self.bias.d.next = self.zero.val();
-                    self.fault.d.next = self.loop_fault.val();
+                    self.fault.d.next = self.update_fault.val();
                 } else {
                     self.timer.d.next = self.timer.q.val() + self.one.val();
-                    if self.regs.laser_apc.val() {
+                    if self.s_apc.q.val() {
                         self.bias.d.next = self.control.ramp_up.val();
                     } else {
                         self.bias.d.next = self.control.slewed.val();
@@ -332,17 +424,17 @@ impl Logic for LaserLane {
                 }
             } else if self.state.q.val() == self.s_on.val() {
                 self.bias.d.next = self.control.slewed.val();
-                if self.regs.laser_apc.val() {
+                if self.s_apc.q.val() {
                     self.integral.d.next = self.control.integral_next.val();
                 }
-                if (self.regs.laser_apc.val() & self.control.power_in_tolerance.val())
-                    | (!self.regs.laser_apc.val() & self.control.bias_in_tolerance.val())
+                if (self.s_apc.q.val() & self.control.power_in_tolerance.val())
+                    | (!self.s_apc.q.val() & self.control.bias_in_tolerance.val())
                 {
                     self.timer.d.next = self.zero.val();
                 } else if self.timer.q.val() + self.one.val() >= self.timeout.val() {
                     self.state.d.next = self.s_fault.val();
                     self.bias.d.next = self.zero.val();
-                    self.fault.d.next = self.loop_fault.val();
+                    self.fault.d.next = self.update_fault.val();
                 } else {
                     self.timer.d.next = self.timer.q.val() + self.one.val();
                 }
@@ -357,6 +449,7 @@ impl Logic for LaserLane {
             self.timer.d.next = self.zero.val();
             self.fault.d.next = self.f_none.val();
             self.armed.d.next = false;
+            self.fresh.d.next = false;
         } else if !self.regs.laser_enable.val() {
             self.state.d.next = self.s_off.val();
             self.bias.d.next = self.zero.val();
@@ -364,6 +457,7 @@ impl Logic for LaserLane {
             self.timer.d.next = self.zero.val();
             self.fault.d.next = self.f_none.val();
             self.armed.d.next = true;
+            self.fresh.d.next = false;
         } else if (self.state.q.val() == self.s_off.val()) & self.armed.q.val() {
             if self.regs.fiber_checked.val() {
                 self.state.d.next = self.s_ramping.val();
@@ -371,6 +465,7 @@ impl Logic for LaserLane {
                 self.state.d.next = self.s_check.val();
             }
             self.timer.d.next = self.zero.val();
+            self.fresh.d.next = false;
         }
         // 5. Outputs.
         self.active.next = ((self.state.q.val() == self.s_check.val())
@@ -432,6 +527,7 @@ impl Logic for LaserLane {
             self.timer.d.next = self.zero.val();
             self.fault.d.next = self.f_none.val();
             self.armed.d.next = true;
+            self.fresh.d.next = false;
         }
     }
 }

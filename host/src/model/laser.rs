@@ -1,9 +1,10 @@
 //! The laser lane model, written from the cycle contract in
-//! `xpo_hdl::laser::laser_lane` (monitors, update divider, fiber check,
+//! `xpo_hdl::laser::laser_lane` (monitors, update divider and the loops'
+//! sample `LOOP_LATENCY` cycles before each update, fiber check,
 //! soft start, ACC, APC with anti-windup, loop and over-current faults,
 //! interlock, forward-voltage monitor, warning code).
 
-use xpo_spec::laser::LaserParams;
+use xpo_spec::laser::{LaserParams, LOOP_LATENCY};
 
 /// The laser lane's states in its cycle contract (finer than the ELSFP
 /// LaneState field it reports: see [`LaserState::code`]).
@@ -73,6 +74,21 @@ pub struct LaserOutputs {
     pub flags: [bool; 8],
 }
 
+/// What the loops compute from, taken `LOOP_LATENCY` cycles before each
+/// update (contract part 2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LoopSample {
+    bias_mon: u16,
+    power_mon: u16,
+    bias_setpoint: u16,
+    power_setpoint: u16,
+    check_power: u16,
+    apc: bool,
+    checking: bool,
+    bias: u16,
+    integral: u16,
+}
+
 /// One laser lane, cycle by cycle.
 #[derive(Debug, Clone, Copy)]
 pub struct LaserLaneModel {
@@ -87,6 +103,9 @@ pub struct LaserLaneModel {
     timer: u16,
     fault: u8,
     armed: bool,
+    sample: LoopSample,
+    /// No rule of part 3 acted since the sample.
+    fresh: bool,
 }
 
 /// `avg` a quarter of the way towards `x`.
@@ -122,6 +141,8 @@ impl LaserLaneModel {
             timer: 0,
             fault: 0,
             armed: true,
+            sample: LoopSample::default(),
+            fresh: false,
         }
     }
 
@@ -208,10 +229,27 @@ impl LaserLaneModel {
             );
         }
 
-        // 2. Divider and targets.
-        let update = q.divider == p.update_cycles.max(1) - 1;
+        // 2. Divider and the sample, LOOP_LATENCY cycles before the update.
+        let last = p.update_cycles.max(1) - 1;
+        let update = q.divider == last;
         self.divider = if update { 0 } else { q.divider + 1 };
-        let code = p.setpoint_to_code.apply(i.bias_setpoint);
+        if q.divider + LOOP_LATENCY == last {
+            self.sample = LoopSample {
+                bias_mon,
+                power_mon,
+                bias_setpoint: i.bias_setpoint,
+                power_setpoint: i.power_setpoint,
+                check_power: i.check_power,
+                apc: i.apc,
+                checking: q.state == LaserState::FiberCheck,
+                bias: q.bias,
+                integral: q.integral,
+            };
+            self.fresh = true;
+        }
+        // The loops, from the values sampled before this cycle.
+        let s = q.sample;
+        let code = p.setpoint_to_code.apply(s.bias_setpoint);
         let target = if code > p.max_code {
             p.max_code
         } else if code < p.min_code {
@@ -219,20 +257,19 @@ impl LaserLaneModel {
         } else {
             code
         };
-        let checking = q.state == LaserState::FiberCheck;
-        let power_target = if checking {
-            i.check_power
+        let power_target = if s.checking {
+            s.check_power
         } else {
-            i.power_setpoint
+            s.power_setpoint
         };
         let window = p.tolerance.apply(power_target);
-        let power_low = power_mon < power_target;
-        let power_error = power_mon.abs_diff(power_target);
+        let power_low = s.power_mon < power_target;
+        let power_error = s.power_mon.abs_diff(power_target);
         let power_in_tolerance = power_error <= window;
         let below = power_low && !power_in_tolerance;
         let above = !power_low && !power_in_tolerance;
         let bias_in_tolerance =
-            bias_mon.abs_diff(i.bias_setpoint) <= p.tolerance.apply(i.bias_setpoint);
+            s.bias_mon.abs_diff(s.bias_setpoint) <= p.tolerance.apply(s.bias_setpoint);
         // APC: integrator (codes with `integral_frac` fraction bits) with
         // anti-windup, output clamped.
         let frac = p.integral_frac;
@@ -240,19 +277,19 @@ impl LaserLaneModel {
         let step = p.integral_step(power_error);
         let prop = power_error >> p.kp_shift;
         let raw = if power_low {
-            if q.integral >= max_i || max_i - q.integral < step {
+            if s.integral >= max_i || max_i - s.integral < step {
                 max_i
             } else {
-                q.integral + step
+                s.integral + step
             }
-        } else if q.integral <= min_i || q.integral - min_i < step {
+        } else if s.integral <= min_i || s.integral - min_i < step {
             min_i
         } else {
-            q.integral - step
+            s.integral - step
         };
         let integral_next = raw.clamp(min_i, max_i);
         let whole = integral_next >> frac;
-        let goal = if !i.apc {
+        let goal = if !s.apc {
             target
         } else if power_low {
             if p.max_code - whole < prop {
@@ -265,20 +302,20 @@ impl LaserLaneModel {
         } else {
             whole - prop
         };
-        let slewed = slew(q.bias, goal, p.slew_codes);
-        let ramp_done = if i.apc { !below } else { slewed == target };
-        let loop_fault = if i.apc {
+        let slewed = slew(s.bias, goal, p.slew_codes);
+        let ramp_done = if s.apc { !below } else { slewed == target };
+        let loop_fault = if s.apc {
             fault::APC_LOOP
         } else {
             fault::ACC_LOOP
         };
-        // 4. Loop updates.
-        if update {
+        // 4. Loop updates, unless part 3 acted since the sample.
+        if update && q.fresh {
             let running = matches!(
                 q.state,
                 LaserState::FiberCheck | LaserState::Ramping | LaserState::On
             );
-            if running && bias_mon > p.over_current {
+            if running && s.bias_mon > p.over_current {
                 self.enter_fault(fault::OVER_CURRENT);
             } else {
                 match q.state {
@@ -287,19 +324,19 @@ impl LaserLaneModel {
                             self.state = LaserState::Ramping;
                             self.timer = 0;
                         } else if below {
-                            if q.bias < p.max_code {
-                                self.bias = q.bias + 1;
+                            if s.bias < p.max_code {
+                                self.bias = s.bias + 1;
                             }
-                        } else if above && q.bias > 0 {
-                            self.bias = q.bias - 1;
+                        } else if above && s.bias > 0 {
+                            self.bias = s.bias - 1;
                         }
                     }
                     LaserState::Ramping => {
                         if ramp_done {
                             self.state = LaserState::On;
                             self.timer = 0;
-                            if i.apc {
-                                self.integral = q.bias << p.integral_frac;
+                            if s.apc {
+                                self.integral = s.bias << p.integral_frac;
                             } else {
                                 self.bias = slewed;
                             }
@@ -307,9 +344,9 @@ impl LaserLaneModel {
                             self.enter_fault(loop_fault);
                         } else {
                             self.timer = q.timer + 1;
-                            self.bias = if i.apc {
-                                if p.max_code - q.bias > p.slew_codes {
-                                    q.bias + p.slew_codes
+                            self.bias = if s.apc {
+                                if p.max_code - s.bias > p.slew_codes {
+                                    s.bias + p.slew_codes
                                 } else {
                                     p.max_code
                                 }
@@ -320,10 +357,10 @@ impl LaserLaneModel {
                     }
                     LaserState::On => {
                         self.bias = slewed;
-                        if i.apc {
+                        if s.apc {
                             self.integral = integral_next;
                         }
-                        let ok = if i.apc {
+                        let ok = if s.apc {
                             power_in_tolerance
                         } else {
                             bias_in_tolerance
@@ -340,7 +377,8 @@ impl LaserLaneModel {
                 }
             }
         }
-        // 3. Every cycle, first match wins.
+        // 3. Every cycle, first match wins; an update after it acts on
+        // nothing sampled before it.
         if i.interlock || !i.enable {
             self.state = LaserState::Off;
             self.bias = 0;
@@ -348,6 +386,7 @@ impl LaserLaneModel {
             self.timer = 0;
             self.fault = 0;
             self.armed = !i.interlock;
+            self.fresh = false;
         } else if q.state == LaserState::Off && q.armed {
             self.state = if i.fiber_checked {
                 LaserState::Ramping
@@ -355,6 +394,7 @@ impl LaserLaneModel {
                 LaserState::FiberCheck
             };
             self.timer = 0;
+            self.fresh = false;
         }
     }
 }
