@@ -15,7 +15,6 @@
 //! bit.
 
 use std::fmt::Write as _;
-use xpo_spec::{LaneInputs, LaneOutputs, LaserInputs, LaserOutputs, MgmtInputs, MgmtOutputs};
 
 /// Name of the wrapper module.
 pub const FPGA_TOP: &str = "xpo_fpga_top";
@@ -23,27 +22,16 @@ pub const FPGA_TOP: &str = "xpo_fpga_top";
 /// A port's name and total width (all lanes).
 type Port = (&'static str, usize);
 
-/// Every port of `xpo_engine`, inputs then outputs.
+/// Every port of `xpo_engine` but the clock, inputs then outputs.
 fn ports(lanes: usize, lasers: usize) -> (Vec<Port>, Vec<Port>) {
-    let mut ins = vec![("reset", 1)];
-    ins.extend(MgmtInputs::PORTS.iter().map(|p| (p.name, p.width)));
-    ins.extend(LaneInputs::PORTS.iter().map(|p| (p.name, p.width * lanes)));
-    ins.extend(
-        LaserInputs::PORTS
-            .iter()
-            .map(|p| (p.name, p.width * lasers)),
-    );
-    let mut outs: Vec<_> = MgmtOutputs::PORTS
-        .iter()
-        .map(|p| (p.name, p.width))
-        .collect();
-    outs.extend(LaneOutputs::PORTS.iter().map(|p| (p.name, p.width * lanes)));
-    outs.extend(
-        LaserOutputs::PORTS
-            .iter()
-            .map(|p| (p.name, p.width * lasers)),
-    );
-    (ins, outs)
+    let all = xpo_spec::top_ports(lanes, lasers);
+    let of = |input: bool| {
+        all.iter()
+            .filter(|p| p.input == input && p.name != "clock")
+            .map(|p| (p.name, p.width))
+            .collect()
+    };
+    (of(true), of(false))
 }
 
 /// Input and output bits of `xpo_engine` (clock excluded).

@@ -398,6 +398,7 @@ pub const SIM_TOP: &str = "xpo_engine_sim";
 /// edge. The wrapper is simulation-only: `xpo emit` and the FPGA flows
 /// never see it.
 pub fn sim_wrapper(lanes: usize, lasers: usize) -> String {
+    let ports = xpo_spec::top_ports(lanes, lasers);
     let bus = |w: usize| {
         if w == 1 {
             String::new()
@@ -405,22 +406,6 @@ pub fn sim_wrapper(lanes: usize, lasers: usize) -> String {
             format!("[{}:0] ", w - 1)
         }
     };
-    let mut ports = vec![
-        ("input", String::new(), "clock"),
-        ("input", String::new(), "reset"),
-    ];
-    for (dir, table, n) in [
-        ("input", MgmtInputs::PORTS, 1),
-        ("output", MgmtOutputs::PORTS, 1),
-        ("input", LaneInputs::PORTS, lanes),
-        ("output", LaneOutputs::PORTS, lanes),
-        ("input", LaserInputs::PORTS, lasers),
-        ("output", LaserOutputs::PORTS, lasers),
-    ] {
-        for p in table {
-            ports.push((dir, bus(n * p.width), p.name));
-        }
-    }
     let mut v = format!(
         "\n// {SIM_TOP}: simulation only. xpo_engine with its inputs applied on the\n\
          // falling clock edge, as a testbench drives them (xpo-sim's shim_gen.rs).\n\
@@ -428,14 +413,18 @@ pub fn sim_wrapper(lanes: usize, lasers: usize) -> String {
     );
     let decls: Vec<String> = ports
         .iter()
-        .map(|(dir, w, n)| format!("    {dir} wire {w}{n}"))
+        .map(|p| {
+            let dir = if p.input { "input" } else { "output" };
+            format!("    {dir} wire {}{}", bus(p.width), p.name)
+        })
         .collect();
     v.push_str(&decls.join(",\n"));
     v.push_str("\n);\n");
     let mut conns = Vec::new();
-    for (dir, w, n) in &ports {
-        if *dir == "input" && *n != "clock" {
-            let _ = writeln!(v, "    reg {w}{n}_q = 0;");
+    for p in &ports {
+        let n = p.name;
+        if p.input && n != "clock" {
+            let _ = writeln!(v, "    reg {}{n}_q = 0;", bus(p.width));
             let _ = writeln!(v, "    always @(negedge clock) {n}_q <= {n};");
             conns.push(format!("        .{n}({n}_q)"));
         } else {

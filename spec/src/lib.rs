@@ -20,8 +20,9 @@ pub use config::{
     PrbsConfig, AXI_MAX_HOLD_CYCLES,
 };
 pub use engine::Engine;
+pub use ports::top_ports;
 pub use ports::{
     EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, LaserInputs, LaserOutputs, MgmtInputs,
-    MgmtOutputs, Place, PortSpec, WordLayout,
+    MgmtOutputs, Place, PortSpec, TopPort, WordLayout,
 };
 pub use prbs::{PrbsPattern, PrbsPolynomial};

@@ -51,6 +51,50 @@ macro_rules! port_value_int {
 }
 port_value_int!(u8, u16, u32, u64, u128);
 
+/// One port of the emitted top module `xpo_engine` as a whole packed bus
+/// (all lanes), `clock` and `reset` included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopPort {
+    pub name: &'static str,
+    /// Total width: bits per lane times the lanes it spans.
+    pub width: usize,
+    pub input: bool,
+}
+
+/// Every port of `xpo_engine` for `lanes` data lanes and `lasers` laser
+/// lanes, in the order it declares them: clock and reset, management,
+/// lane, laser. The wrappers around it (the simulation one in `xpo-sim`,
+/// the FPGA pin wrapper in `xpo-fpga`) are generated from this list.
+pub fn top_ports(lanes: usize, lasers: usize) -> Vec<TopPort> {
+    let mut v = vec![
+        TopPort {
+            name: "clock",
+            width: 1,
+            input: true,
+        },
+        TopPort {
+            name: "reset",
+            width: 1,
+            input: true,
+        },
+    ];
+    for (table, n, input) in [
+        (MgmtInputs::PORTS, 1, true),
+        (MgmtOutputs::PORTS, 1, false),
+        (LaneInputs::PORTS, lanes, true),
+        (LaneOutputs::PORTS, lanes, false),
+        (LaserInputs::PORTS, lasers, true),
+        (LaserOutputs::PORTS, lasers, false),
+    ] {
+        v.extend(table.iter().map(|p| TopPort {
+            name: p.name,
+            width: p.width * n,
+            input,
+        }));
+    }
+    v
+}
+
 /// Mask of the low `width` bits.
 pub fn width_mask(width: usize) -> u128 {
     if width >= 128 {
