@@ -6,7 +6,9 @@
 //!   (a parallel LFSR, parity masks computed at elaboration);
 //! - [`prbs::PrbsGenerator`], [`prbs::PrbsChecker`]: the per-lane test-pattern
 //!   generator and the self-seeding, lock-detecting, counting checker;
-//! - [`popcount::Popcount`]: the error-bit counter used by the checker;
+//! - [`popcount::GroupPopcount`], [`popcount::FieldSum`]: the checker's
+//!   error-bit count in two registered halves; [`saturating::SaturatingAdd`]
+//!   its saturating U64 counters;
 //! - [`cmis::CmisRegisters`]: the CMIS management memory behind a byte
 //!   port, generated from the register map;
 //! - [`lane::Lane`]: everything one lane owns;
@@ -26,6 +28,7 @@ pub mod laser;
 pub mod monitor;
 pub mod popcount;
 pub mod prbs;
+pub mod saturating;
 pub mod scale;
 pub mod thresholds;
 

@@ -11,8 +11,9 @@
 use crate::lockstep::Stimulus;
 use crate::SimError;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use xpo_host::{BitErrorChannel, Gearbox};
-use xpo_spec::prbs::PrbsPattern;
+use xpo_spec::prbs::{PrbsPattern, CHECKER_DECISION_LATENCY};
 use xpo_spec::{EngineInputs, EngineOutputs};
 
 /// What one lane does in a PRBS scenario.
@@ -117,6 +118,9 @@ struct PrbsLaneState {
     /// The counters were cleared after lock and the channel tally with them.
     counting: bool,
     channel: BitErrorChannel,
+    /// Errors injected on each of the last `CHECKER_DECISION_LATENCY`
+    /// cycles, oldest first: in flight in the checker, not yet counted.
+    in_flight: VecDeque<u64>,
     gearbox: Gearbox,
 }
 
@@ -177,6 +181,7 @@ impl PrbsScenario {
                 chk_invert: l.checker_invert.unwrap_or(l.invert),
                 counting: false,
                 channel,
+                in_flight: VecDeque::from(vec![0; CHECKER_DECISION_LATENCY]),
                 gearbox,
             });
         }
@@ -225,7 +230,10 @@ impl PrbsScenario {
                     if s.gen_invert { " inverted" } else { "" }
                 ),
                 bits_checked: o.prbs_chk_bit_count,
-                errors_injected: s.channel.injected(),
+                errors_injected: s
+                    .channel
+                    .injected()
+                    .saturating_sub(s.in_flight.iter().sum()),
                 errors_counted: o.prbs_chk_error_count,
                 locked: o.prbs_chk_locked,
                 ber_configured: p.ber,
@@ -290,15 +298,19 @@ impl Stimulus for PrbsScenario {
             inp.tx_ready = s.gearbox.ready();
             // Loopback through the line: last cycle's transmit word arrives now.
             inp.rx_valid = out.tx_valid && !inputs.reset;
+            let before = s.channel.injected();
             if inp.rx_valid {
                 inp.rx_data = s.channel.transmit(out.tx_data);
             }
+            s.in_flight.pop_front();
+            s.in_flight.push_back(s.channel.injected() - before);
             let auto = !s.counting && out.prbs_chk_locked;
             inp.prbs_chk_counter_reset = auto || manual_reset[i];
             if inp.prbs_chk_counter_reset {
-                // This word is not counted by the checker: drop it from the
-                // tally too.
+                // This word and those in flight are never counted by the
+                // checker: drop them from the tally too.
                 s.channel.clear_count();
+                s.in_flight.iter_mut().for_each(|n| *n = 0);
                 s.counting = true;
             }
             if inputs.reset {

@@ -61,6 +61,12 @@ pub const POLYNOMIALS: [PrbsPolynomial; 6] = [
     },
 ];
 
+/// Clock edges from a word's arrival at the PRBS checker to the edge that
+/// acts on it (the checker's cycle contract, `xpo_hdl::prbs::PrbsChecker`):
+/// the word is compared on arrival, its error bits are counted over the
+/// next two edges, and the third updates the counters and the lock.
+pub const CHECKER_DECISION_LATENCY: usize = 3;
+
 /// Longest shift register among [`POLYNOMIALS`].
 pub const MAX_DEGREE: usize = 31;
 

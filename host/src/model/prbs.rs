@@ -4,7 +4,8 @@
 //! block docs: [`Lfsr`] one bit at a time, the way the sequence is defined;
 //! [`WordLfsr`], checked against it, a chunk at a time for speed.
 
-use xpo_spec::prbs::{PrbsPattern, PrbsPolynomial, WORD_BITS};
+use std::collections::VecDeque;
+use xpo_spec::prbs::{PrbsPattern, PrbsPolynomial, CHECKER_DECISION_LATENCY, WORD_BITS};
 use xpo_spec::PrbsConfig;
 
 const WORD_MASK: u128 = (1u128 << WORD_BITS) - 1;
@@ -226,14 +227,36 @@ pub struct CheckerOutputs {
     pub bit_count: u64,
 }
 
+/// A word's judgement, waiting to be acted on.
+#[derive(Debug, Clone, Copy)]
+struct Judgement {
+    /// Judged while locked (against the free-running reference) rather
+    /// than while hunting (against the previous word's prediction).
+    locked: bool,
+    /// Bit errors found.
+    errors: u32,
+    /// Judged locked and no counter reset since: adds to the counters.
+    countable: bool,
+}
+
 /// The receive-side pattern checker of one lane.
+///
+/// Its timing is the checker's cycle contract (`xpo_hdl::prbs::PrbsChecker`):
+/// words are judged on arrival and acted on [`CHECKER_DECISION_LATENCY`]
+/// edges later, so the model keeps the judgements of the last edges in
+/// arrival order (`None` for an edge without a word).
 #[derive(Debug, Clone)]
 pub struct PrbsCheckerModel {
     cfg: PrbsConfig,
     running: Option<(PrbsPattern, bool)>,
     reference: Option<WordLfsr>,
+    /// Locked (the reference free-runs) rather than hunting; shown as
+    /// `locked` once no word judged while hunting is in flight.
+    lock: bool,
     /// Good words in a row while hunting; bad words in a row while locked.
     run: u32,
+    /// Judgements of the last `CHECKER_DECISION_LATENCY` edges, oldest first.
+    in_flight: VecDeque<Option<Judgement>>,
     out: CheckerOutputs,
 }
 
@@ -243,9 +266,16 @@ impl PrbsCheckerModel {
             cfg: cfg.clone(),
             running: None,
             reference: None,
+            lock: false,
             run: 0,
+            in_flight: std::iter::repeat_n(None, CHECKER_DECISION_LATENCY).collect(),
             out: CheckerOutputs::default(),
         }
+    }
+
+    /// Drops every judged word not yet acted on.
+    fn drop_in_flight(&mut self) {
+        self.in_flight.iter_mut().for_each(|j| *j = None);
     }
 
     /// One rising edge.
@@ -256,8 +286,9 @@ impl PrbsCheckerModel {
         }
         match self.running {
             None => {
-                self.out.locked = false;
+                self.lock = false;
                 self.run = 0;
+                self.drop_in_flight();
                 if i.enable {
                     let p = PrbsPattern(i.pattern);
                     self.running = Some((p, i.invert));
@@ -266,48 +297,88 @@ impl PrbsCheckerModel {
             }
             Some(_) if !i.enable => {
                 self.running = None;
-                self.out.locked = false;
+                self.lock = false;
                 self.run = 0;
+                self.drop_in_flight();
             }
             Some((_, inv)) => {
-                if let (true, Some(reference)) = (i.valid, self.reference.as_mut()) {
-                    let plain = if inv { !i.data & WORD_MASK } else { i.data };
-                    let mut prediction = *reference;
-                    let expected = prediction.next_word();
-                    let errors = (plain ^ expected).count_ones();
-                    if !self.out.locked {
-                        reference.seed_from_word(plain);
-                        if errors == 0 {
-                            self.run += 1;
-                            if self.run == self.cfg.lock_words {
-                                self.out.locked = true;
-                                self.run = 0;
-                            }
-                        } else {
-                            self.run = 0;
-                        }
-                    } else {
-                        *reference = prediction;
-                        self.out.error_count = self.out.error_count.saturating_add(errors as u64);
-                        self.out.bit_count = self.out.bit_count.saturating_add(WORD_BITS as u64);
-                        if errors >= self.cfg.unlock_errors {
-                            self.run += 1;
-                            if self.run == self.cfg.unlock_words {
-                                self.out.locked = false;
-                                self.run = 0;
-                            }
-                        } else {
-                            self.run = 0;
-                        }
+                let arriving = self.judge(inv, &i);
+                let due = self.in_flight.pop_front().flatten();
+                self.in_flight.push_back(arriving);
+                match due {
+                    Some(j) if j.locked == self.lock => self.act_on(j),
+                    // Judged while hunting, lock gained since: the reference
+                    // may hold this word's errors, so lock is abandoned.
+                    Some(j) if self.lock && j.errors > 0 => {
+                        self.lock = false;
+                        self.run = 0;
                     }
+                    _ => {}
                 }
             }
         }
+        self.out.locked = self.lock
+            && !self
+                .in_flight
+                .iter()
+                .any(|j| matches!(j, Some(j) if !j.locked));
         if i.counter_reset {
             self.out.error_count = 0;
             self.out.bit_count = 0;
+            for j in self.in_flight.iter_mut().flatten() {
+                j.countable = false;
+            }
         }
         self.out
+    }
+
+    /// Compares the arriving word, if any, in the state before this edge
+    /// and advances the reference.
+    fn judge(&mut self, inv: bool, i: &CheckerInputs) -> Option<Judgement> {
+        let reference = self.reference.as_mut().filter(|_| i.valid)?;
+        let plain = if inv { !i.data & WORD_MASK } else { i.data };
+        let mut prediction = *reference;
+        let expected = prediction.next_word();
+        let locked = self.lock;
+        if locked {
+            *reference = prediction;
+        } else {
+            reference.seed_from_word(plain);
+        }
+        Some(Judgement {
+            locked,
+            errors: (plain ^ expected).count_ones(),
+            countable: locked,
+        })
+    }
+
+    /// Acts on a judgement made in the current state.
+    fn act_on(&mut self, j: Judgement) {
+        if !self.lock {
+            if j.errors == 0 {
+                self.run += 1;
+                if self.run == self.cfg.lock_words {
+                    self.lock = true;
+                    self.run = 0;
+                }
+            } else {
+                self.run = 0;
+            }
+        } else {
+            if j.countable {
+                self.out.error_count = self.out.error_count.saturating_add(j.errors as u64);
+                self.out.bit_count = self.out.bit_count.saturating_add(WORD_BITS as u64);
+            }
+            if j.errors >= self.cfg.unlock_errors {
+                self.run += 1;
+                if self.run == self.cfg.unlock_words {
+                    self.lock = false;
+                    self.run = 0;
+                }
+            } else {
+                self.run = 0;
+            }
+        }
     }
 }
 
@@ -408,6 +479,20 @@ mod tests {
         assert!(hit.locked);
         assert_eq!(hit.error_count, 3);
         assert_eq!(hit.bit_count, clean.bit_count);
+    }
+
+    /// A line error in the re-seeding bits of any word around the moment
+    /// lock is gained (judged while hunting, acted on after) must not leave
+    /// a wrong reference: at most the one injected error is ever counted.
+    #[test]
+    fn an_error_while_lock_is_gained_never_corrupts_the_reference() {
+        for w in 0..40 {
+            let out = run_loop(1, false, &[(w, 50)], 120);
+            assert!(out.locked, "flip in word {w}");
+            assert!(out.error_count <= 1, "flip in word {w}: {out:?}");
+            // Relocked within lock_words + a few words of the flip.
+            assert!(out.bit_count >= 40 * 66, "flip in word {w}: {out:?}");
+        }
     }
 
     #[test]
