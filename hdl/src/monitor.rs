@@ -10,8 +10,11 @@
 //!   (`avg ± (|x - avg| >> 2)`, towards the sample). The new average is
 //!   visible after the edge.
 //! - `value` is the average through the constant ratio ([`Scale`]),
-//!   combinationally.
-//! - `reset` clears the average at the edge.
+//!   registered: it shows the average as it stood one edge earlier (the
+//!   calibration multiply is not also in front of every comparison and
+//!   register that reads the monitor; a sample every few hundred cycles
+//!   makes the cycle invisible).
+//! - `reset` clears the average and `value` at the edge.
 
 use crate::scale::Scale;
 use rust_hdl::prelude::*;
@@ -30,6 +33,8 @@ pub struct Monitor {
     pub value: Signal<Out, Bits<16>>,
     sample: Signal<Local, Bits<16>>,
     avg: DFF<Bits<16>>,
+    /// The calibrated average of the previous cycle.
+    value_q: DFF<Bits<16>>,
     offset: Constant<Bits<16>>,
     zero: Constant<Bits<16>>,
     cal: Scale,
@@ -48,6 +53,7 @@ impl Monitor {
             value: Default::default(),
             sample: Default::default(),
             avg: Default::default(),
+            value_q: Default::default(),
             offset: Constant::new((offset as u64).into()),
             zero: Constant::new(0u64.into()),
             cal: Scale::new(ratio),
@@ -58,7 +64,7 @@ impl Monitor {
 impl Logic for Monitor {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, avg);
+        dff_setup!(self, clock, avg, value_q);
         if self.adc.val() > self.offset.val() {
             self.sample.next = self.adc.val() - self.offset.val();
         } else {
@@ -74,9 +80,11 @@ impl Logic for Monitor {
             }
         }
         self.cal.x.next = self.avg.q.val();
-        self.value.next = self.cal.y.val();
+        self.value_q.d.next = self.cal.y.val();
+        self.value.next = self.value_q.q.val();
         if self.reset.val() {
             self.avg.d.next = self.zero.val();
+            self.value_q.d.next = self.zero.val();
         }
     }
 }

@@ -31,6 +31,12 @@
 //!    Reserved bytes of an implemented page read 0 with OKAY.
 //! 4. At most [`xpo_spec::AXI_MAX_HOLD_CYCLES`] cycles pass from start to
 //!    release.
+//!
+//! For the clock, the access's address is decoded (the 25-bit page
+//! arithmetic) from the buffered address before the start edge and held
+//! in registers; while idle, `dpage`/`dbank` show the page of the access
+//! that would start, because the register block decodes them a cycle
+//! ahead of their use.
 
 use crate::join::ByteJoin;
 use rust_hdl::prelude::*;
@@ -77,7 +83,10 @@ pub struct AxiLiteSlave {
     pub wbyte: Signal<Out, Bits<8>>,
     pub dpage: Signal<Out, Bits<8>>,
     pub dbank: Signal<Out, Bits<8>>,
-    // Decode of the access's address
+    // Decode of the next access's address (registered when it starts, so
+    // the 25-bit subtract is off the register block's decode path)
+    choose_read: Signal<Local, Bit>,
+    start_addr: Signal<Local, Bits<32>>,
     half: Signal<Local, Bits<25>>,
     upper: Signal<Local, Bits<25>>,
     lower: Signal<Local, Bit>,
@@ -106,7 +115,12 @@ pub struct AxiLiteSlave {
     index: DFF<Bits<8>>,
     err: DFF<Bit>,
     last_read: DFF<Bit>,
-    op_addr: DFF<Bits<32>>,
+    /// The access's address: its low byte and its decode.
+    op_byte: DFF<Bits<8>>,
+    op_lower: DFF<Bit>,
+    op_range_err: DFF<Bit>,
+    op_page: DFF<Bits<8>>,
+    op_bank: DFF<Bits<8>>,
     p_probe: Constant<Bits<2>>,
     p_access: Constant<Bits<2>>,
     p_close: Constant<Bits<2>>,
@@ -162,6 +176,8 @@ impl Default for AxiLiteSlave {
             wbyte: Default::default(),
             dpage: Default::default(),
             dbank: Default::default(),
+            choose_read: Default::default(),
+            start_addr: Default::default(),
             half: Default::default(),
             upper: Default::default(),
             lower: Default::default(),
@@ -188,7 +204,11 @@ impl Default for AxiLiteSlave {
             index: Default::default(),
             err: Default::default(),
             last_read: Default::default(),
-            op_addr: Default::default(),
+            op_byte: Default::default(),
+            op_lower: Default::default(),
+            op_range_err: Default::default(),
+            op_page: Default::default(),
+            op_bank: Default::default(),
             p_probe: konst(phase::PROBE),
             p_access: konst(phase::ACCESS),
             p_close: konst(phase::CLOSE),
@@ -212,8 +232,30 @@ impl Logic for AxiLiteSlave {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, aw_full, aw_addr, w_full, w_data, w_strb, ar_full, ar_addr, b_valid,
-            b_resp, r_valid, r_resp, busy, is_read, phase, index, err, last_read, op_addr
+            self,
+            clock,
+            aw_full,
+            aw_addr,
+            w_full,
+            w_data,
+            w_strb,
+            ar_full,
+            ar_addr,
+            b_valid,
+            b_resp,
+            r_valid,
+            r_resp,
+            busy,
+            is_read,
+            phase,
+            index,
+            err,
+            last_read,
+            op_byte,
+            op_lower,
+            op_range_err,
+            op_page,
+            op_bank
         );
         for i in 0..4 {
             self.r_bytes[i].clock.next = self.clock.val();
@@ -232,22 +274,39 @@ impl Logic for AxiLiteSlave {
         self.rvalid.next = self.r_valid.q.val();
         self.rresp.next = self.r_resp.q.val();
         self.rdata.next = self.read_word.word.val();
-        // Address decode: lower page, or page `upper[7:0]` of bank
-        // `upper[15:8]`.
-        self.half.next = self.op_addr.q.val().get_bits::<25>(7);
+        // The next access: a read when one is ready and either no write is
+        // or the last access was a write (they alternate).
+        self.can_write.next = self.aw_full.q.val() & self.w_full.q.val() & !self.b_valid.q.val();
+        self.can_read.next = self.ar_full.q.val() & !self.r_valid.q.val();
+        self.choose_read.next =
+            self.can_read.val() & (!self.can_write.val() | !self.last_read.q.val());
+        if self.choose_read.val() {
+            self.start_addr.next = self.ar_addr.q.val();
+        } else {
+            self.start_addr.next = self.aw_addr.q.val();
+        }
+        // Its address decode: lower page, or page `upper[7:0]` of bank
+        // `upper[15:8]`; registered at the start edge.
+        self.half.next = self.start_addr.val().get_bits::<25>(7);
         self.upper.next = self.half.val() - self.half_one.val();
         self.lower.next = self.half.val() == self.half_zero.val();
-        self.dpage.next = self.upper.val().get_bits::<8>(0);
-        self.dbank.next = self.upper.val().get_bits::<8>(8);
         self.range_err.next = !self.lower.val()
             & ((self.upper.val().get_bits::<9>(16) != self.bank_high_zero.val())
                 | ((self.upper.val().get_bits::<8>(0) < self.first_banked.val())
                     & (self.upper.val().get_bits::<8>(8) != self.byte_zero.val())));
-        if self.lower.val() {
-            self.addr.next = (self.op_addr.q.val().get_bits::<8>(0) & self.word_bytes.val())
-                | self.index.q.val();
+        // The register block decodes `dpage`/`dbank` a cycle ahead: while
+        // idle they show the page of the access that would start now.
+        if self.busy.q.val() {
+            self.dpage.next = self.op_page.q.val();
+            self.dbank.next = self.op_bank.q.val();
         } else {
-            self.addr.next = (self.op_addr.q.val().get_bits::<8>(0) & self.word_bytes.val())
+            self.dpage.next = self.upper.val().get_bits::<8>(0);
+            self.dbank.next = self.upper.val().get_bits::<8>(8);
+        }
+        if self.op_lower.q.val() {
+            self.addr.next = (self.op_byte.q.val() & self.word_bytes.val()) | self.index.q.val();
+        } else {
+            self.addr.next = (self.op_byte.q.val() & self.word_bytes.val())
                 | self.index.q.val()
                 | self.upper_half.val();
         }
@@ -262,9 +321,7 @@ impl Logic for AxiLiteSlave {
             & self.w_strb.q.val().get_bit(0);
         self.wbyte.next = self.w_data.q.val().get_bits::<8>(0);
         self.probe_bad.next =
-            self.range_err.val() | (self.w_strb.q.val().get_bit(0) & !self.writable.val());
-        self.can_write.next = self.aw_full.q.val() & self.w_full.q.val() & !self.b_valid.q.val();
-        self.can_read.next = self.ar_full.q.val() & !self.r_valid.q.val();
+            self.op_range_err.q.val() | (self.w_strb.q.val().get_bit(0) & !self.writable.val());
         // 1. Channel buffers and responses.
         if self.awvalid.val() & !self.aw_full.q.val() {
             self.aw_full.d.next = true;
@@ -292,15 +349,13 @@ impl Logic for AxiLiteSlave {
                 self.phase.d.next = self.p_probe.val();
                 self.index.d.next = self.byte_zero.val();
                 self.err.d.next = false;
-                if self.can_read.val() & (!self.can_write.val() | !self.last_read.q.val()) {
-                    self.is_read.d.next = true;
-                    self.last_read.d.next = true;
-                    self.op_addr.d.next = self.ar_addr.q.val();
-                } else {
-                    self.is_read.d.next = false;
-                    self.last_read.d.next = false;
-                    self.op_addr.d.next = self.aw_addr.q.val();
-                }
+                self.is_read.d.next = self.choose_read.val();
+                self.last_read.d.next = self.choose_read.val();
+                self.op_byte.d.next = self.start_addr.val().get_bits::<8>(0);
+                self.op_lower.d.next = self.lower.val();
+                self.op_range_err.d.next = self.range_err.val();
+                self.op_page.d.next = self.upper.val().get_bits::<8>(0);
+                self.op_bank.d.next = self.upper.val().get_bits::<8>(8);
             }
         } else if self.phase.q.val() == self.p_probe.val() {
             // 3. Probe: the answer for the byte presented at index k
@@ -309,7 +364,7 @@ impl Logic for AxiLiteSlave {
             if self.is_read.q.val() {
                 if self.index.q.val() == self.index_one.val() {
                     self.index.d.next = self.byte_zero.val();
-                    if self.range_err.val() | !self.page_ok.val() {
+                    if self.op_range_err.q.val() | !self.page_ok.val() {
                         self.err.d.next = true;
                         self.phase.d.next = self.p_close.val();
                     } else {

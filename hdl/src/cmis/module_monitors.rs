@@ -20,6 +20,11 @@
 //!    alarm / below the low alarm / above the high warning / below the low
 //!    warning. Temperature compares signed, Vcc unsigned. The register
 //!    block latches them (clear on read, masked by lower byte 32) into IntL.
+//! 4. For the clock, 2 and 3 work on the averages (and validity) as they
+//!    stood one edge earlier: [`Monitor`] registers its calibrated value,
+//!    so a calibration multiply, an add and four comparisons are not all in
+//!    front of the register block in one cycle. Monitors update every ADC
+//!    sample (microseconds), so the cycle is invisible to a host.
 
 use super::hwif::MonitorPort;
 use crate::monitor::Monitor;
@@ -49,6 +54,13 @@ pub struct ModuleMonitors {
     temperature_valid: DFF<Bit>,
     vcc_valid: DFF<Bit>,
     supply_current_valid: DFF<Bit>,
+    /// The validity of the previous cycle, paired with the monitors'
+    /// registered values (4).
+    temperature_shown_valid: DFF<Bit>,
+    vcc_shown_valid: DFF<Bit>,
+    supply_current_shown_valid: DFF<Bit>,
+    temperature: Signal<Local, Bits<16>>,
+    vcc: Signal<Local, Bits<16>>,
     zero: Constant<Bits<16>>,
     temperature_zero: Constant<Bits<16>>,
 }
@@ -73,6 +85,11 @@ impl ModuleMonitors {
             temperature_valid: Default::default(),
             vcc_valid: Default::default(),
             supply_current_valid: Default::default(),
+            temperature_shown_valid: Default::default(),
+            vcc_shown_valid: Default::default(),
+            supply_current_shown_valid: Default::default(),
+            temperature: Default::default(),
+            vcc: Default::default(),
             zero: Constant::new(0u64.into()),
             temperature_zero: Constant::new((p.temperature_zero as u64).into()),
         }
@@ -87,7 +104,10 @@ impl Logic for ModuleMonitors {
             clock,
             temperature_valid,
             vcc_valid,
-            supply_current_valid
+            supply_current_valid,
+            temperature_shown_valid,
+            vcc_shown_valid,
+            supply_current_shown_valid
         );
         // 1. Samples and averages (`crate::monitor`): the first sample
         // after reset loads the average.
@@ -115,27 +135,30 @@ impl Logic for ModuleMonitors {
         if self.supply_current_adc_valid.val() {
             self.supply_current_valid.d.next = true;
         }
-        // 2. Monitors.
-        if self.temperature_valid.q.val() {
-            self.regs.temperature.next =
-                self.temperature_mon.value.val() + self.temperature_zero.val();
+        // 2. Monitors, from the registered values (4).
+        self.temperature_shown_valid.d.next = self.temperature_valid.q.val();
+        self.vcc_shown_valid.d.next = self.vcc_valid.q.val();
+        self.supply_current_shown_valid.d.next = self.supply_current_valid.q.val();
+        if self.temperature_shown_valid.q.val() {
+            self.temperature.next = self.temperature_mon.value.val() + self.temperature_zero.val();
         } else {
-            self.regs.temperature.next = self.zero.val();
+            self.temperature.next = self.zero.val();
         }
-        if self.vcc_valid.q.val() {
-            self.regs.vcc.next = self.vcc_mon.value.val();
+        if self.vcc_shown_valid.q.val() {
+            self.vcc.next = self.vcc_mon.value.val();
         } else {
-            self.regs.vcc.next = self.zero.val();
+            self.vcc.next = self.zero.val();
         }
-        if self.supply_current_valid.q.val() {
+        self.regs.temperature.next = self.temperature.val();
+        self.regs.vcc.next = self.vcc.val();
+        if self.supply_current_shown_valid.q.val() {
             self.regs.supply_current.next = self.supply_current_mon.value.val();
         } else {
             self.regs.supply_current.next = self.zero.val();
         }
         // 3. Flags (`crate::thresholds`): temperature signed, Vcc unsigned.
-        self.temp_levels.value.next =
-            self.temperature_mon.value.val() + self.temperature_zero.val();
-        self.temp_levels.enable.next = self.temperature_valid.q.val();
+        self.temp_levels.value.next = self.temperature.val();
+        self.temp_levels.enable.next = self.temperature_shown_valid.q.val();
         self.temp_levels.high_alarm.next = self.regs.temp_ha.val();
         self.temp_levels.low_alarm.next = self.regs.temp_la.val();
         self.temp_levels.high_warning.next = self.regs.temp_hw.val();
@@ -144,8 +167,8 @@ impl Logic for ModuleMonitors {
         self.regs.flag_temp_la.next = self.temp_levels.flag_low_alarm.val();
         self.regs.flag_temp_hw.next = self.temp_levels.flag_high_warning.val();
         self.regs.flag_temp_lw.next = self.temp_levels.flag_low_warning.val();
-        self.vcc_levels.value.next = self.vcc_mon.value.val();
-        self.vcc_levels.enable.next = self.vcc_valid.q.val();
+        self.vcc_levels.value.next = self.vcc.val();
+        self.vcc_levels.enable.next = self.vcc_shown_valid.q.val();
         self.vcc_levels.high_alarm.next = self.regs.vcc_ha.val();
         self.vcc_levels.low_alarm.next = self.regs.vcc_la.val();
         self.vcc_levels.high_warning.next = self.regs.vcc_hw.val();
@@ -158,6 +181,9 @@ impl Logic for ModuleMonitors {
             self.temperature_valid.d.next = false;
             self.vcc_valid.d.next = false;
             self.supply_current_valid.d.next = false;
+            self.temperature_shown_valid.d.next = false;
+            self.vcc_shown_valid.d.next = false;
+            self.supply_current_shown_valid.d.next = false;
         }
     }
 }

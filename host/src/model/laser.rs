@@ -97,6 +97,9 @@ pub struct LaserLaneModel {
     bias_avg: u16,
     power_avg: u16,
     voltage_avg: u16,
+    /// The three averages one edge earlier: what the monitors show
+    /// (bias, power, voltage; the monitors' values are registered).
+    shown: [u16; 3],
     state: LaserState,
     bias: u16,
     integral: u16,
@@ -135,6 +138,7 @@ impl LaserLaneModel {
             bias_avg: 0,
             power_avg: 0,
             voltage_avg: 0,
+            shown: [0; 3],
             state: LaserState::Off,
             bias: 0,
             integral: 0,
@@ -156,8 +160,9 @@ impl LaserLaneModel {
     pub fn outputs(&self, i: &LaserInputs) -> LaserOutputs {
         let (dac, active) = self.drive(i.interlock);
         let thresholds = &i.thresholds;
-        let bias = self.p.bias_adc.apply(self.bias_avg);
-        let power = self.p.power_adc.apply(self.power_avg);
+        let [bias_avg, power_avg, voltage_avg] = self.shown;
+        let bias = self.p.bias_adc.apply(bias_avg);
+        let power = self.p.power_adc.apply(power_avg);
         let on = self.state == LaserState::On;
         let t = thresholds;
         // The warning: On while the loop-failure timer runs; the code is
@@ -178,7 +183,7 @@ impl LaserLaneModel {
             fault_code: self.fault,
             bias_monitor: bias,
             power_monitor: power,
-            voltage_monitor: self.p.voltage_adc.apply(self.voltage_avg).min(255) as u8,
+            voltage_monitor: self.p.voltage_adc.apply(voltage_avg).min(255) as u8,
             warning_code,
             flags: [
                 on && bias > t[0],
@@ -213,9 +218,12 @@ impl LaserLaneModel {
     pub fn step(&mut self, i: &LaserInputs) {
         let q = *self;
         let p = &q.p;
-        // 1. Monitors (pre-edge averages drive this cycle's decisions).
-        let bias_mon = p.bias_adc.apply(q.bias_avg);
-        let power_mon = p.power_adc.apply(q.power_avg);
+        // 1. Monitors (the averages shown before the edge drive this
+        // cycle's decisions; the shown ones follow the averages an edge
+        // late).
+        let bias_mon = p.bias_adc.apply(q.shown[0]);
+        let power_mon = p.power_adc.apply(q.shown[1]);
+        self.shown = [q.bias_avg, q.power_avg, q.voltage_avg];
         if i.bias_adc_valid {
             self.bias_avg = ema(q.bias_avg, i.bias_adc.saturating_sub(p.bias_offset));
         }

@@ -38,6 +38,9 @@ pub struct ModuleMonitorsModel {
     temperature: Option<u16>,
     vcc: Option<u16>,
     supply_current: Option<u16>,
+    /// The three averages one edge earlier: what the outputs show
+    /// (contract item 4, registered for the clock).
+    shown: [Option<u16>; 3],
 }
 
 /// The first sample loads; later ones move the average a quarter of the way.
@@ -57,14 +60,16 @@ impl ModuleMonitorsModel {
             temperature: None,
             vcc: None,
             supply_current: None,
+            shown: [None; 3],
         }
     }
 
     /// The monitors and the flags against `thresholds` (temperature HA, LA,
     /// HW, LW, then Vcc; page 02h order).
     pub fn outputs(&self, thresholds: &[u16; 8]) -> MonitorOutputs {
-        let t = self.temperature.map(|a| self.p.temperature(a));
-        let v = self.vcc.map(|a| self.p.vcc_adc.apply(a));
+        let [temperature, vcc, supply_current] = self.shown;
+        let t = temperature.map(|a| self.p.temperature(a));
+        let v = vcc.map(|a| self.p.vcc_adc.apply(a));
         let th = thresholds;
         let tf = |f: fn(u16, u16) -> bool, k: usize| t.is_some_and(|t| f(t, th[k]));
         let vf = |f: fn(u16, u16) -> bool, k: usize| v.is_some_and(|v| f(v, th[k]));
@@ -73,9 +78,7 @@ impl ModuleMonitorsModel {
         MonitorOutputs {
             temperature: t.unwrap_or(0),
             vcc: v.unwrap_or(0),
-            supply_current: self
-                .supply_current
-                .map_or(0, |a| self.p.supply_current_adc.apply(a)),
+            supply_current: supply_current.map_or(0, |a| self.p.supply_current_adc.apply(a)),
             flags: [
                 tf(above, 0),
                 tf(below, 1),
@@ -115,6 +118,7 @@ impl ModuleMonitorsModel {
 
     /// One rising edge.
     pub fn step(&mut self, i: &MonitorInputs) {
+        self.shown = [self.temperature, self.vcc, self.supply_current];
         if i.temperature_adc_valid {
             let x = i.temperature_adc.saturating_sub(self.p.temperature_offset);
             self.temperature = Some(average(self.temperature, x));
@@ -168,6 +172,12 @@ mod tests {
             supply_current_adc: 1250,
             supply_current_adc_valid: true,
         });
+        assert_eq!(
+            m.outputs(&TH),
+            MonitorOutputs::default(),
+            "shown one edge after the sample"
+        );
+        m.step(&MonitorInputs::default());
         let o = m.outputs(&TH);
         assert!((o.temperature as i16 as f64 / 256.0 + 10.0).abs() < 0.1);
         assert_eq!(o.vcc, 33000);
@@ -184,6 +194,7 @@ mod tests {
             supply_current_adc_valid: true,
             ..Default::default()
         });
+        m.step(&MonitorInputs::default());
         assert_eq!(m.outputs(&TH).supply_current, 12_750);
     }
 }

@@ -10,6 +10,16 @@
 //!   BankSelect — or, while `direct` is high, page `dpage` of bank `dbank`
 //!   (the AXI slave's linear addressing). Strobes while `txn` is low are
 //!   ignored.
+//! - The page and bank are those selected on the *previous* cycle: the
+//!   block decodes PageSelect/BankSelect and `dpage`/`dbank` every cycle
+//!   into registers (the decode over every implemented page is the
+//!   block's deepest logic, and it would otherwise sit in front of every
+//!   write enable). So a write to PageSelect or BankSelect steers upper
+//!   accesses from the second cycle after its edge (an I2C host needs a
+//!   whole byte, hundreds of cycles, before its next access), and a bus
+//!   master presents `dpage`/`dbank` one cycle before it uses them (the
+//!   AXI slave shows the next access's page while idle). `direct` and
+//!   `addr` act at once.
 //! - At the edge where `txn` falls, a multi-byte value whose bytes were not
 //!   all written keeps its written bytes pending if `hold` is high (AXI: a
 //!   U16 may straddle two 32-bit words), and drops them otherwise (I2C: all
@@ -196,6 +206,8 @@ impl Logic for CmisRegisters {
             if self.reset.val() {
                 let plan = s.plan.clone();
                 *s = State::new(plan);
+                // The direct decode is registered through reset too.
+                s.half_direct = s.plan.resolve(0x80, port.dbank, port.dpage);
             } else {
                 let hw: Vec<u16> = (0..self.state.0.slots.len())
                     .map(|i| self.hw_value(i))

@@ -29,6 +29,11 @@ pub(super) struct State {
     pub(super) rdata: u8,
     pub(super) page_ok: bool,
     pub(super) writable: bool,
+    /// The upper half PageSelect/BankSelect selected on the previous cycle
+    /// (`None`: not implemented); the registered window decode.
+    pub(super) half_window: Option<usize>,
+    /// The same for the previous cycle's `dpage`/`dbank`.
+    pub(super) half_direct: Option<usize>,
     /// Pulse outputs, in `plan.hwif` order (0 for other roles).
     pub(super) pulses: Vec<bool>,
     /// Where the block reaches each hardware port, in `plan.hwif` order.
@@ -67,7 +72,15 @@ impl State {
                 _ => Vec::new(),
             })
             .collect();
+        let lower = &plan.halves[0].bytes;
+        let half_window = plan.resolve(
+            0x80,
+            lower[plan.bank_select as usize].reset,
+            lower[plan.page_select as usize].reset,
+        );
         Self {
+            half_window,
+            half_direct: None,
             plan,
             store,
             pending: vec![[0; 8]; n],
@@ -130,8 +143,17 @@ impl State {
             wdata,
             ..
         } = *port;
+        // The registered decodes take this cycle's selections at the edge.
+        let lower = &self.store[0];
+        let window = self.plan.resolve(
+            0x80,
+            lower[self.plan.bank_select as usize],
+            lower[self.plan.page_select as usize],
+        );
         (self.page_ok, self.writable) = self.probe(port);
         self.access(port);
+        self.half_window = window;
+        self.half_direct = self.plan.resolve(0x80, port.dbank, port.dpage);
         for (i, &value) in hw.iter().enumerate().take(self.plan.hwif.len()) {
             let p = &self.plan.hwif[i];
             let (half, byte, mask, lsb, len) = (p.half, p.byte as usize, p.mask(), p.lsb, p.len);
@@ -159,18 +181,16 @@ impl State {
     }
 
     /// The half `port` addresses, `None` if its page or bank is not
-    /// implemented.
+    /// implemented: for an upper address, the previous cycle's selection
+    /// (the registered decode of the port contract).
     pub(super) fn half(&self, port: &Port) -> Option<usize> {
-        let lower = &self.store[0];
-        let (bank, page) = if port.direct {
-            (port.dbank, port.dpage)
+        if port.addr < 0x80 {
+            Some(0)
+        } else if port.direct {
+            self.half_direct
         } else {
-            (
-                lower[self.plan.bank_select as usize],
-                lower[self.plan.page_select as usize],
-            )
-        };
-        self.plan.resolve(port.addr, bank, page)
+            self.half_window
+        }
     }
 
     /// The probes for `port`'s address: `(page_ok, writable)`.

@@ -1,5 +1,11 @@
 //! Address decode: which half page a window byte reaches, from PageSelect
 //! and BankSelect (or the AXI slave's direct page and bank).
+//!
+//! The page-and-bank decode is registered (see the port contract in
+//! [`super::super`]): both selections are decoded every cycle into
+//! `half_window` / `half_direct`, and an access picks one of them by
+//! `direct` and `addr[7]`. The case over every implemented page and bank
+//! then sits between registers instead of in front of every write enable.
 
 use super::Names;
 use crate::cmis::plan::RegPlan;
@@ -9,35 +15,61 @@ use std::fmt::Write;
 pub(super) fn window(plan: &RegPlan, n: &Names, v: &mut String) {
     let hw = n.hw;
     let reg = |h: usize, b: usize| n.reg(h, b);
-    // Window: which half a byte address reaches.
+    let (page, bank) = (
+        reg(0, plan.page_select as usize),
+        reg(0, plan.bank_select as usize),
+    );
+    page_case(plan, hw, &page, &bank, "dec_window", "ok_window", v);
+    page_case(plan, hw, "dpage", "dbank", "dec_direct", "ok_direct", v);
+    // After reset the window selection is the register reset values'.
+    let lower = &plan.halves[0].bytes;
+    let reset_page = lower[plan.page_select as usize].reset;
+    let reset_bank = lower[plan.bank_select as usize].reset;
+    let reset_half = plan.resolve(0x80, reset_bank, reset_page);
     let _ = writeln!(
         v,
-        "wire [7:0] sel_page = direct ? dpage : {};\nwire [7:0] sel_bank = direct ? dbank : {};",
-        reg(0, plan.page_select as usize),
-        reg(0, plan.bank_select as usize)
+        "always @(posedge clock) begin\n    half_direct <= dec_direct;\n    half_direct_ok <= ok_direct;\n    if (reset) begin\n        half_window <= {hw}'d{};\n        half_window_ok <= 1'b{};\n    end else begin\n        half_window <= dec_window;\n        half_window_ok <= ok_window;\n    end\nend",
+        reset_half.unwrap_or(0),
+        reset_half.is_some() as u8
     );
-    let _ = writeln!(v, "always @(*) begin\n    half = {hw}'d0;\n    half_ok = 1'b1;\n    if (addr[7]) begin\n        case (sel_page)");
-    for &(page, banks) in &plan.pages {
-        let idx = |bank: u8| {
+    v.push_str("always @(*) begin\n    half = direct ? half_direct : half_window;\n    half_ok = direct ? half_direct_ok : half_window_ok;\n    if (!addr[7]) begin\n        half = ");
+    let _ = writeln!(v, "{hw}'d0;\n        half_ok = 1'b1;\n    end\nend\n");
+}
+
+/// A combinational decode of `page`/`bank` into the upper half it selects
+/// (`out`) and whether one is implemented (`ok`).
+fn page_case(
+    plan: &RegPlan,
+    hw: usize,
+    page: &str,
+    bank: &str,
+    out: &str,
+    ok: &str,
+    v: &mut String,
+) {
+    let _ = writeln!(
+        v,
+        "always @(*) begin\n    {out} = {hw}'d0;\n    {ok} = 1'b1;\n    case ({page})"
+    );
+    for &(p, banks) in &plan.pages {
+        let idx = |b: u8| {
             plan.halves
                 .iter()
-                .position(|h| h.key == Some((bank, page)))
+                .position(|h| h.key == Some((b, p)))
                 .expect("half")
         };
-        if page < 0x10 {
-            let _ = writeln!(v, "            8'h{page:02X}: half = {hw}'d{};", idx(0));
+        if p < 0x10 {
+            let _ = writeln!(v, "        8'h{p:02X}: {out} = {hw}'d{};", idx(0));
         } else {
-            let _ = writeln!(v, "            8'h{page:02X}:");
-            v.push_str("                case (sel_bank)\n");
-            for bank in 0..banks {
-                let _ = writeln!(
-                    v,
-                    "                    8'd{bank}: half = {hw}'d{};",
-                    idx(bank)
-                );
+            let _ = writeln!(v, "        8'h{p:02X}:\n            case ({bank})");
+            for b in 0..banks {
+                let _ = writeln!(v, "                8'd{b}: {out} = {hw}'d{};", idx(b));
             }
-            v.push_str("                    default: half_ok = 1'b0;\n                endcase\n");
+            let _ = writeln!(
+                v,
+                "                default: {ok} = 1'b0;\n            endcase"
+            );
         }
     }
-    v.push_str("            default: half_ok = 1'b0;\n        endcase\n    end\nend\n\n");
+    let _ = writeln!(v, "        default: {ok} = 1'b0;\n    endcase\nend");
 }
