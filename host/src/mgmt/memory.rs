@@ -93,6 +93,11 @@ pub struct CmisMemory {
     interrupt: FieldRef,
     /// ELSFP save/restore sets (1Ah:184/185).
     save_restore: SaveRestore,
+    /// Run save/restore commands at the edge after their write (the RTL
+    /// byte port's contract, `BytePortModel`) instead of at once.
+    defer_commands: bool,
+    /// A command written and not yet run: `(bank, command)`.
+    deferred: Option<(usize, u8)>,
 }
 
 /// One field instance resolved to its half page and location.
@@ -184,6 +189,8 @@ impl CmisMemory {
                 loc: map_interrupt,
             },
             save_restore: SaveRestore::default(),
+            defer_commands: false,
+            deferred: None,
         };
         m.save_restore = SaveRestore::new(&m);
         m.update_interrupt();
@@ -367,12 +374,34 @@ impl CmisMemory {
             self.pulses.push((half, byte, value & info.sc));
         }
         if let Some(bank) = self.save_restore.bank_of(self.slots[&half], byte) {
-            let mut sr = std::mem::take(&mut self.save_restore);
-            sr.run(self, bank, value);
-            self.save_restore = sr;
+            if self.defer_commands {
+                self.deferred = Some((bank, value));
+            } else {
+                self.run_command(bank, value);
+            }
         }
         self.update_interrupt();
         Ok(())
+    }
+
+    fn run_command(&mut self, bank: usize, cmd: u8) {
+        let mut sr = std::mem::take(&mut self.save_restore);
+        sr.run(self, bank, cmd);
+        self.save_restore = sr;
+        self.update_interrupt();
+    }
+
+    /// From now on, save/restore commands run when [`Self::run_deferred`]
+    /// is called (at the next edge) rather than with their write.
+    pub fn defer_commands(&mut self) {
+        self.defer_commands = true;
+    }
+
+    /// Runs the save/restore command written since the last call, if any.
+    pub fn run_deferred(&mut self) {
+        if let Some((bank, cmd)) = self.deferred.take() {
+            self.run_command(bank, cmd);
+        }
     }
 
     /// Self-clearing bits written since the last call: `(bank, page, byte,

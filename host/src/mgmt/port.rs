@@ -7,7 +7,9 @@
 //! while `txn` is high a `read` or `write` strobe accesses byte `addr` of
 //! the window, or of page `direct` when set; a refused access changes
 //! nothing and reads 0; `rdata` holds the last byte read; the probes
-//! `(page_ok, writable)` for a cycle's address are registered.
+//! `(page_ok, writable)` for a cycle's address are registered; a
+//! save/restore command runs at the edge after its write, before that
+//! edge's commit and access.
 
 use super::memory::CmisMemory;
 
@@ -37,7 +39,8 @@ pub struct BytePortModel {
 }
 
 impl BytePortModel {
-    pub fn new(memory: CmisMemory) -> Self {
+    pub fn new(mut memory: CmisMemory) -> Self {
+        memory.defer_commands();
         Self {
             memory,
             txn_prev: false,
@@ -50,6 +53,7 @@ impl BytePortModel {
     /// [`Self::probed`]), judged before the access of this edge.
     pub fn step(&mut self, p: &PortRequest) {
         self.probed = self.memory.probe(p.direct, p.addr);
+        self.memory.run_deferred();
         let prev = std::mem::replace(&mut self.txn_prev, p.txn);
         if p.txn && !prev {
             self.memory.begin();

@@ -35,6 +35,11 @@
 //!   access (unimplemented page, bank or byte, or a write to a byte without
 //!   writable bits) `rdata` is 0 and nothing changed. (The buses learn of
 //!   refusals from the probes, before they access anything.)
+//! - A write to a save/restore command byte (1Ah:184 of a bank) runs the
+//!   command at the next edge, before that edge's commit and access (they
+//!   win over a restore, as they would after an immediate one); its status
+//!   byte is set then. (The command's decode and its fan-out to every saved
+//!   copy would otherwise sit behind the bus address.)
 //! - `int_l` is low while a latched flag bit is set whose mask bit is clear;
 //!   InterruptDeasserted (lower byte 3 bit 0) reads `int_l`.
 //!

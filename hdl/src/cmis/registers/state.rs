@@ -34,6 +34,9 @@ pub(super) struct State {
     pub(super) half_window: Option<usize>,
     /// The same for the previous cycle's `dpage`/`dbank`.
     pub(super) half_direct: Option<usize>,
+    /// A save/restore command written at the previous edge:
+    /// `(plan.saves index, command)`, run first at the next edge.
+    pub(super) command: Option<(usize, u8)>,
     /// Pulse outputs, in `plan.hwif` order (0 for other roles).
     pub(super) pulses: Vec<bool>,
     /// Where the block reaches each hardware port, in `plan.hwif` order.
@@ -81,6 +84,7 @@ impl State {
         Self {
             half_window,
             half_direct: None,
+            command: None,
             plan,
             store,
             pending: vec![[0; 8]; n],
@@ -151,6 +155,9 @@ impl State {
             lower[self.plan.page_select as usize],
         );
         (self.page_ok, self.writable) = self.probe(port);
+        if let Some((k, cmd)) = self.command.take() {
+            self.save_restore(k, cmd);
+        }
         self.access(port);
         self.half_window = window;
         self.half_direct = self.plan.resolve(0x80, port.dbank, port.dpage);
@@ -308,7 +315,7 @@ impl State {
                         .iter()
                         .position(|sb| sb.half == h && sb.command as usize == b)
                     {
-                        self.save_restore(k, wdata);
+                        self.command = Some((k, wdata));
                     }
                 }
             }

@@ -38,7 +38,10 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
             }
         }
     }
-    v.push_str("    end else begin\n        if (!txn && txn_prev) begin\n");
+    super::save_restore::reset(plan, v);
+    v.push_str("    end else begin\n");
+    super::save_restore::save_restore(plan, v);
+    v.push_str("        if (!txn && txn_prev) begin\n");
     for (g, grp) in plan.groups.iter().enumerate() {
         let _ = writeln!(v, "            if (&w_{g}) begin");
         for k in 0..grp.len {
@@ -82,7 +85,7 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
         }
     }
     v.push_str("                    default: ;\n                endcase\n");
-    super::save_restore::save_restore(plan, v);
+    super::save_restore::register_command(plan, v);
     v.push_str("            end\n        end\n");
     // Latched flags: cleared by a read of their byte, raised by hardware;
     // a raise wins over a same-cycle clear.

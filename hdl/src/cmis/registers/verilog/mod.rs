@@ -92,6 +92,7 @@ fn declarations(plan: &RegPlan, n: &Names, v: &mut String) {
             }
         }
     }
+    super::verilog::save_restore::declarations(plan, v);
     let _ = writeln!(
         v,
         "reg [{0}:0] half;\nreg half_ok;\nreg [{0}:0] dec_window;\nreg ok_window;\nreg [{0}:0] dec_direct;\nreg ok_direct;\nreg [{0}:0] half_window;\nreg half_window_ok;\nreg [{0}:0] half_direct;\nreg half_direct_ok;",
