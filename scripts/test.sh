@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The full regression: formatting, lints, and every test (unit, lockstep
 # cross-checks, property tests, Verilator lint and Yosys synthesis, register
-# map exports checked by gcc and systemrdl-compiler).
+# map exports checked by gcc and systemrdl-compiler, the one-lane engine
+# placed and routed on ECP5 against its Fmax floor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-XPO_RDL_PYTHON="$(scripts/deps.sh | tail -n 1)"
+XPO_RDL_PYTHON="$(scripts/deps.sh --fpga | tail -n 1)"
 export XPO_RDL_PYTHON
 # A missing Verilator must fail the build here, not quietly drop the RTL engine.
 export XPO_REQUIRE_VERILATOR=1
+# Likewise the ECP5 tools for the timing floor (tests/tests/fpga_timing.rs).
+export XPO_REQUIRE_FPGA=1
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --release -- -D warnings
 cargo test --workspace --release
