@@ -1,5 +1,6 @@
 //! The reference model of the whole engine.
 
+pub mod data_path;
 pub mod laser;
 pub mod module_state;
 pub mod monitors;
