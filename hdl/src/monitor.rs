@@ -9,16 +9,19 @@
 //!   otherwise the average moves a quarter of the way towards it
 //!   (`avg ± (|x - avg| >> 2)`, towards the sample). The new average is
 //!   visible after the edge.
-//! - `value` is the average through the constant ratio ([`Scale`]),
-//!   registered: it shows the average as it stood one edge earlier (the
-//!   calibration multiply is not also in front of every comparison and
-//!   register that reads the monitor; a sample every few hundred cycles
-//!   makes the cycle invisible).
+//! - `value` is the average through the constant ratio (`Scale`'s
+//!   arithmetic), in two registered stages: the multiply, registered at
+//!   the multiplier's output, then the rounding, shift and saturation,
+//!   registered. It shows the average as it stood [`MONITOR_LATENCY`] (2)
+//!   edges earlier: neither the multiply nor the rounding sits in front of
+//!   the comparisons and registers that read the monitor (a sample every
+//!   few hundred cycles makes the cycles invisible).
 //! - `reset` clears the average and `value` at the edge.
 
-use crate::scale::Scale;
+use crate::scale::{ScaleProduct, ScaleRound};
 use rust_hdl::prelude::*;
 use xpo_spec::laser::Ratio;
+pub use xpo_spec::monitors::MONITOR_LATENCY;
 
 #[derive(LogicBlock)]
 pub struct Monitor {
@@ -33,11 +36,14 @@ pub struct Monitor {
     pub value: Signal<Out, Bits<16>>,
     sample: Signal<Local, Bits<16>>,
     avg: DFF<Bits<16>>,
-    /// The calibrated average of the previous cycle.
+    /// The average's product, then its calibrated value.
+    product_q: DFF<Bits<32>>,
     value_q: DFF<Bits<16>>,
     offset: Constant<Bits<16>>,
     zero: Constant<Bits<16>>,
-    cal: Scale,
+    product_zero: Constant<Bits<32>>,
+    cal_product: ScaleProduct,
+    cal_round: ScaleRound,
 }
 
 impl Monitor {
@@ -53,10 +59,13 @@ impl Monitor {
             value: Default::default(),
             sample: Default::default(),
             avg: Default::default(),
+            product_q: Default::default(),
             value_q: Default::default(),
             offset: Constant::new((offset as u64).into()),
             zero: Constant::new(0u64.into()),
-            cal: Scale::new(ratio),
+            product_zero: Constant::new(0u64.into()),
+            cal_product: ScaleProduct::new(ratio),
+            cal_round: ScaleRound::new(ratio),
         }
     }
 }
@@ -64,7 +73,7 @@ impl Monitor {
 impl Logic for Monitor {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, avg, value_q);
+        dff_setup!(self, clock, avg, product_q, value_q);
         if self.adc.val() > self.offset.val() {
             self.sample.next = self.adc.val() - self.offset.val();
         } else {
@@ -79,11 +88,14 @@ impl Logic for Monitor {
                 self.avg.d.next = self.avg.q.val() - ((self.avg.q.val() - self.sample.val()) >> 2);
             }
         }
-        self.cal.x.next = self.avg.q.val();
-        self.value_q.d.next = self.cal.y.val();
+        self.cal_product.x.next = self.avg.q.val();
+        self.product_q.d.next = self.cal_product.product.val();
+        self.cal_round.product.next = self.product_q.q.val();
+        self.value_q.d.next = self.cal_round.y.val();
         self.value.next = self.value_q.q.val();
         if self.reset.val() {
             self.avg.d.next = self.zero.val();
+            self.product_q.d.next = self.product_zero.val();
             self.value_q.d.next = self.zero.val();
         }
     }

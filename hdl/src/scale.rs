@@ -45,9 +45,20 @@ impl Datapath {
 
     /// The Verilog's arithmetic on one input, at the Verilog's widths.
     fn eval(&self, x: u16) -> u16 {
+        self.round(self.product(x))
+    }
+
+    /// The multiply alone: `x * K` (below 2^32, since `K` fits 16 bits).
+    fn product(&self, x: u16) -> u32 {
+        (x as u64 * self.k) as u32
+    }
+
+    /// The rest from a product: `+ HALF` in 48 bits, the shift, the
+    /// saturation.
+    fn round(&self, product: u32) -> u16 {
         let wrap = (1u64 << Self::PRODUCT_BITS) - 1;
-        let product = (x as u64).wrapping_mul(self.k).wrapping_add(self.half) & wrap;
-        let shifted = product >> self.s;
+        let sum = (product as u64).wrapping_add(self.half) & wrap;
+        let shifted = sum >> self.s;
         if shifted >> 16 != 0 {
             0xFFFF
         } else {
@@ -117,6 +128,92 @@ wire [{top}:0] shifted = product[47:{s}];
     }
 }
 
+/// The multiply of [`Scale`] alone, `product = x * K` (32 bits), so a
+/// register can sit at the multiplier's output (`Monitor`'s pipeline).
+#[derive(LogicBlock)]
+pub struct ScaleProduct {
+    pub x: Signal<In, Bits<16>>,
+    pub product: Signal<Out, Bits<32>>,
+    datapath: Fixed,
+}
+
+impl ScaleProduct {
+    pub fn new(ratio: Ratio) -> Self {
+        Self {
+            x: Default::default(),
+            product: Default::default(),
+            datapath: Fixed(Datapath::new(ratio)),
+        }
+    }
+}
+
+impl Logic for ScaleProduct {
+    fn update(&mut self) {
+        let p = self.datapath.0.product(self.x.val().index() as u16);
+        self.product.next = (p as u64).into();
+    }
+
+    fn connect(&mut self) {
+        self.product.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let k = self.datapath.0.k;
+        assert!(k < 1 << 16, "ScaleProduct: factor {k} wider than 16 bits");
+        Verilog::Custom(format!(
+            "// product = x * {k}\nalways @(*) product = {{16'd0, x}} * 32'd{k};\n"
+        ))
+    }
+}
+
+/// The rest of [`Scale`] from a registered product: `y = min((product +
+/// HALF) >> S, 16'hFFFF)`.
+#[derive(LogicBlock)]
+pub struct ScaleRound {
+    pub product: Signal<In, Bits<32>>,
+    pub y: Signal<Out, Bits<16>>,
+    datapath: Fixed,
+}
+
+impl ScaleRound {
+    pub fn new(ratio: Ratio) -> Self {
+        Self {
+            product: Default::default(),
+            y: Default::default(),
+            datapath: Fixed(Datapath::new(ratio)),
+        }
+    }
+}
+
+impl Logic for ScaleRound {
+    fn update(&mut self) {
+        let y = self.datapath.0.round(self.product.val().index() as u32);
+        self.y.next = (y as u64).into();
+    }
+
+    fn connect(&mut self) {
+        self.y.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let Datapath { half, s, .. } = self.datapath.0;
+        let top = Datapath::PRODUCT_BITS - 1 - s;
+        let dropped = if s > 0 {
+            format!("wire [{}:0] unused_fraction = sum[{}:0];\n", s - 1, s - 1)
+        } else {
+            String::new()
+        };
+        Verilog::Custom(format!(
+            "\
+// y = min((product + {half}) >> {s}, 16'hFFFF)
+wire [47:0] sum = {{16'd0, product}} + 48'd{half};
+wire [{top}:0] shifted = sum[47:{s}];
+{dropped}always @(*) y = (|shifted[{top}:16]) ? 16'hFFFF : shifted[15:0];
+"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +239,31 @@ mod tests {
             let d = Datapath::new(r);
             for x in 0..=u16::MAX {
                 assert_eq!(d.eval(x), r.apply(x), "{r:?} x={x}");
+            }
+        }
+    }
+
+    /// The two halves, chained, are the whole datapath on every input.
+    #[test]
+    fn product_then_round_is_the_datapath() {
+        let cfg = xpo_spec::EngineConfig::default();
+        let p = xpo_spec::laser::LaserParams::new(&cfg);
+        for r in [
+            p.bias_adc,
+            p.power_adc,
+            p.voltage_adc,
+            Ratio::new(65_535, 1),
+        ] {
+            let mut mul = ScaleProduct::new(r);
+            let mut round = ScaleRound::new(r);
+            mul.connect_all();
+            round.connect_all();
+            for x in [0u16, 1, 999, 4095, 40_000, 65_535] {
+                mul.x.next = (x as u64).into();
+                assert!(simulate(&mut mul, 10));
+                round.product.next = mul.product.val();
+                assert!(simulate(&mut round, 10));
+                assert_eq!(round.y.val().index() as u16, r.apply(x), "{r:?} x={x}");
             }
         }
     }

@@ -11,6 +11,11 @@
 use crate::laser::Ratio;
 use crate::EngineConfig;
 
+/// Edges from an ADC monitor's average to the value it shows (the shared
+/// `Monitor` block's contract, laser and module monitors alike): the
+/// calibration multiply and its rounding are each behind a register.
+pub const MONITOR_LATENCY: usize = 2;
+
 /// Everything the module monitors are elaborated from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MonitorParams {

@@ -21,9 +21,10 @@
 //!    warning. Temperature compares signed, Vcc unsigned. The register
 //!    block latches them (clear on read, masked by lower byte 32) into IntL.
 //! 4. For the clock, 2 and 3 work on the averages (and validity) as they
-//!    stood one edge earlier: [`Monitor`] registers its calibrated value,
-//!    so a calibration multiply, an add and four comparisons are not all in
-//!    front of the register block in one cycle. Monitors update every ADC
+//!    stood `MONITOR_LATENCY` (2) edges earlier: [`Monitor`] registers its
+//!    product and its calibrated value, so a calibration multiply, an add
+//!    and four comparisons are not all in front of the register block in
+//!    one cycle. Monitors update every ADC
 //!    sample (microseconds), so the cycle is invisible to a host.
 
 use super::hwif::MonitorPort;
@@ -59,6 +60,9 @@ pub struct ModuleMonitors {
     temperature_shown_valid: DFF<Bit>,
     vcc_shown_valid: DFF<Bit>,
     supply_current_shown_valid: DFF<Bit>,
+    temperature_valid_1: DFF<Bit>,
+    vcc_valid_1: DFF<Bit>,
+    supply_current_valid_1: DFF<Bit>,
     temperature: Signal<Local, Bits<16>>,
     vcc: Signal<Local, Bits<16>>,
     zero: Constant<Bits<16>>,
@@ -88,6 +92,9 @@ impl ModuleMonitors {
             temperature_shown_valid: Default::default(),
             vcc_shown_valid: Default::default(),
             supply_current_shown_valid: Default::default(),
+            temperature_valid_1: Default::default(),
+            vcc_valid_1: Default::default(),
+            supply_current_valid_1: Default::default(),
             temperature: Default::default(),
             vcc: Default::default(),
             zero: Constant::new(0u64.into()),
@@ -107,7 +114,10 @@ impl Logic for ModuleMonitors {
             supply_current_valid,
             temperature_shown_valid,
             vcc_shown_valid,
-            supply_current_shown_valid
+            supply_current_shown_valid,
+            temperature_valid_1,
+            vcc_valid_1,
+            supply_current_valid_1
         );
         // 1. Samples and averages (`crate::monitor`): the first sample
         // after reset loads the average.
@@ -136,9 +146,12 @@ impl Logic for ModuleMonitors {
             self.supply_current_valid.d.next = true;
         }
         // 2. Monitors, from the registered values (4).
-        self.temperature_shown_valid.d.next = self.temperature_valid.q.val();
-        self.vcc_shown_valid.d.next = self.vcc_valid.q.val();
-        self.supply_current_shown_valid.d.next = self.supply_current_valid.q.val();
+        self.temperature_valid_1.d.next = self.temperature_valid.q.val();
+        self.vcc_valid_1.d.next = self.vcc_valid.q.val();
+        self.supply_current_valid_1.d.next = self.supply_current_valid.q.val();
+        self.temperature_shown_valid.d.next = self.temperature_valid_1.q.val();
+        self.vcc_shown_valid.d.next = self.vcc_valid_1.q.val();
+        self.supply_current_shown_valid.d.next = self.supply_current_valid_1.q.val();
         if self.temperature_shown_valid.q.val() {
             self.temperature.next = self.temperature_mon.value.val() + self.temperature_zero.val();
         } else {
@@ -184,6 +197,9 @@ impl Logic for ModuleMonitors {
             self.temperature_shown_valid.d.next = false;
             self.vcc_shown_valid.d.next = false;
             self.supply_current_shown_valid.d.next = false;
+            self.temperature_valid_1.d.next = false;
+            self.vcc_valid_1.d.next = false;
+            self.supply_current_valid_1.d.next = false;
         }
     }
 }

@@ -16,9 +16,9 @@
 //!    loading a first sample). On each valid ADC sample the offset is
 //!    subtracted (saturating at 0) and an exponential moving average updated:
 //!    `avg += (x - avg) / 4` (arithmetic shift, towards the sample). The
-//!    monitors are the averages through the calibration ratios,
-//!    registered: everything below sees the averages as they stood one
-//!    edge earlier (`Monitor`'s contract). The
+//!    monitors are the averages through the calibration ratios, in two
+//!    registered stages: everything below sees the averages as they stood
+//!    `MONITOR_LATENCY` (2) edges earlier (`Monitor`'s contract). The
 //!    forward-voltage monitor (1Bh:232, 15 mV) is built the same way and
 //!    saturates at 255.
 //! 2. **Updates.** A divider pulses `update` every `update_cycles` cycles;

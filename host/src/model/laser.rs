@@ -5,6 +5,7 @@
 //! interlock, forward-voltage monitor, warning code).
 
 use xpo_spec::laser::{LaserParams, LOOP_LATENCY};
+use xpo_spec::monitors::MONITOR_LATENCY;
 
 /// The laser lane's states in its cycle contract (finer than the ELSFP
 /// LaneState field it reports: see [`LaserState::code`]).
@@ -97,9 +98,9 @@ pub struct LaserLaneModel {
     bias_avg: u16,
     power_avg: u16,
     voltage_avg: u16,
-    /// The three averages one edge earlier: what the monitors show
-    /// (bias, power, voltage; the monitors' values are registered).
-    shown: [u16; 3],
+    /// The three averages (bias, power, voltage) of the last
+    /// `MONITOR_LATENCY` edges, oldest first: the monitors show the oldest.
+    history: [[u16; 3]; MONITOR_LATENCY],
     state: LaserState,
     bias: u16,
     integral: u16,
@@ -138,7 +139,7 @@ impl LaserLaneModel {
             bias_avg: 0,
             power_avg: 0,
             voltage_avg: 0,
-            shown: [0; 3],
+            history: [[0; 3]; MONITOR_LATENCY],
             state: LaserState::Off,
             bias: 0,
             integral: 0,
@@ -160,7 +161,7 @@ impl LaserLaneModel {
     pub fn outputs(&self, i: &LaserInputs) -> LaserOutputs {
         let (dac, active) = self.drive(i.interlock);
         let thresholds = &i.thresholds;
-        let [bias_avg, power_avg, voltage_avg] = self.shown;
+        let [bias_avg, power_avg, voltage_avg] = self.history[0];
         let bias = self.p.bias_adc.apply(bias_avg);
         let power = self.p.power_adc.apply(power_avg);
         let on = self.state == LaserState::On;
@@ -221,9 +222,10 @@ impl LaserLaneModel {
         // 1. Monitors (the averages shown before the edge drive this
         // cycle's decisions; the shown ones follow the averages an edge
         // late).
-        let bias_mon = p.bias_adc.apply(q.shown[0]);
-        let power_mon = p.power_adc.apply(q.shown[1]);
-        self.shown = [q.bias_avg, q.power_avg, q.voltage_avg];
+        let bias_mon = p.bias_adc.apply(q.history[0][0]);
+        let power_mon = p.power_adc.apply(q.history[0][1]);
+        self.history.rotate_left(1);
+        self.history[MONITOR_LATENCY - 1] = [q.bias_avg, q.power_avg, q.voltage_avg];
         if i.bias_adc_valid {
             self.bias_avg = ema(q.bias_avg, i.bias_adc.saturating_sub(p.bias_offset));
         }

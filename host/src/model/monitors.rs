@@ -5,7 +5,7 @@
 //! comparisons (temperature signed) once a monitor is valid.
 
 use xpo_spec::hwif::MonitorRegs;
-use xpo_spec::monitors::{signed_above, MonitorParams};
+use xpo_spec::monitors::{signed_above, MonitorParams, MONITOR_LATENCY};
 
 /// One cycle of the converters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,9 +38,9 @@ pub struct ModuleMonitorsModel {
     temperature: Option<u16>,
     vcc: Option<u16>,
     supply_current: Option<u16>,
-    /// The three averages one edge earlier: what the outputs show
-    /// (contract item 4, registered for the clock).
-    shown: [Option<u16>; 3],
+    /// The three averages of the last `MONITOR_LATENCY` edges, oldest
+    /// first: the oldest is what the outputs show (contract item 4).
+    history: [[Option<u16>; 3]; MONITOR_LATENCY],
 }
 
 /// The first sample loads; later ones move the average a quarter of the way.
@@ -60,14 +60,14 @@ impl ModuleMonitorsModel {
             temperature: None,
             vcc: None,
             supply_current: None,
-            shown: [None; 3],
+            history: [[None; 3]; MONITOR_LATENCY],
         }
     }
 
     /// The monitors and the flags against `thresholds` (temperature HA, LA,
     /// HW, LW, then Vcc; page 02h order).
     pub fn outputs(&self, thresholds: &[u16; 8]) -> MonitorOutputs {
-        let [temperature, vcc, supply_current] = self.shown;
+        let [temperature, vcc, supply_current] = self.history[0];
         let t = temperature.map(|a| self.p.temperature(a));
         let v = vcc.map(|a| self.p.vcc_adc.apply(a));
         let th = thresholds;
@@ -118,7 +118,8 @@ impl ModuleMonitorsModel {
 
     /// One rising edge.
     pub fn step(&mut self, i: &MonitorInputs) {
-        self.shown = [self.temperature, self.vcc, self.supply_current];
+        self.history.rotate_left(1);
+        self.history[MONITOR_LATENCY - 1] = [self.temperature, self.vcc, self.supply_current];
         if i.temperature_adc_valid {
             let x = i.temperature_adc.saturating_sub(self.p.temperature_offset);
             self.temperature = Some(average(self.temperature, x));
@@ -172,12 +173,14 @@ mod tests {
             supply_current_adc: 1250,
             supply_current_adc_valid: true,
         });
-        assert_eq!(
-            m.outputs(&TH),
-            MonitorOutputs::default(),
-            "shown one edge after the sample"
-        );
-        m.step(&MonitorInputs::default());
+        for _ in 0..MONITOR_LATENCY {
+            assert_eq!(
+                m.outputs(&TH),
+                MonitorOutputs::default(),
+                "shown MONITOR_LATENCY edges after the sample"
+            );
+            m.step(&MonitorInputs::default());
+        }
         let o = m.outputs(&TH);
         assert!((o.temperature as i16 as f64 / 256.0 + 10.0).abs() < 0.1);
         assert_eq!(o.vcc, 33000);
@@ -194,7 +197,9 @@ mod tests {
             supply_current_adc_valid: true,
             ..Default::default()
         });
-        m.step(&MonitorInputs::default());
+        for _ in 0..MONITOR_LATENCY {
+            m.step(&MonitorInputs::default());
+        }
         assert_eq!(m.outputs(&TH).supply_current, 12_750);
     }
 }
