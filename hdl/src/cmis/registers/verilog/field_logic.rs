@@ -59,8 +59,12 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
         );
     }
     v.push_str("        end\n        if (txn && read) begin\n            if (!half_ok || c_any == 8'd0) begin\n                rdata <= 8'd0;\n            end else begin\n                rdata <= rval & ~c_rzero;\n");
+    // Writes. Only writable bytes have a label below, and a label matches
+    // only with `half_ok` (an unimplemented page selects no half), so the
+    // refusal test (`c_any`, `c_store`: the read-back mux over every byte)
+    // decides `rdata` alone and stays off every write enable (issue 11).
     v.push_str("            end\n        end else if (txn && write) begin\n");
-    v.push_str("            if (!half_ok || c_any == 8'd0 || (c_store | c_sc) == 8'd0) begin\n                rdata <= 8'd0;\n            end else begin\n");
+    v.push_str("            if (!half_ok || c_any == 8'd0 || (c_store | c_sc) == 8'd0) begin\n                rdata <= 8'd0;\n            end\n            if (half_ok) begin\n");
     let _ = writeln!(v, "                case ({{half, addr[6:0]}})");
     for (h, half) in plan.halves.iter().enumerate() {
         for (b, c) in half.bytes.iter().enumerate() {
@@ -110,7 +114,7 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
             let r = reg(h, b);
             let _ = writeln!(
                 v,
-                "        {r} <= ({r} & ~((rd_ok && {{half, addr[6:0]}} == {}) ? 8'h{:02X} : 8'd0)) | {set};",
+                "        {r} <= ({r} & ~((rd_hit && {{half, addr[6:0]}} == {}) ? 8'h{:02X} : 8'd0)) | {set};",
                 key(h, b),
                 c.rc
             );
