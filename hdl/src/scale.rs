@@ -53,6 +53,28 @@ impl Datapath {
         (x as u64 * self.k) as u32
     }
 
+    /// The Verilog after the 48-bit rounded product `wide`: the shift and
+    /// the saturation into `y`. The bits shifted out are dropped on
+    /// purpose; Verilator exempts names containing "unused" from its
+    /// UNUSED warnings.
+    fn shift_and_saturate(&self, wide: &str) -> String {
+        let s = self.s;
+        let top = Self::PRODUCT_BITS - 1 - s;
+        let dropped = if s > 0 {
+            format!(
+                "wire [{}:0] unused_fraction = {wide}[{}:0];\n",
+                s - 1,
+                s - 1
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "wire [{top}:0] shifted = {wide}[47:{s}];\n\
+             {dropped}always @(*) y = (|shifted[{top}:16]) ? 16'hFFFF : shifted[15:0];\n"
+        )
+    }
+
     /// The rest from a product: `+ HALF` in 48 bits, the shift, the
     /// saturation.
     fn round(&self, product: u32) -> u16 {
@@ -105,25 +127,10 @@ impl Logic for Scale {
 
     fn hdl(&self) -> Verilog {
         let Datapath { k, half, s } = self.datapath.0;
-        let top = Datapath::PRODUCT_BITS - 1 - s;
-        // The bits shifted out are dropped on purpose; Verilator exempts
-        // names containing "unused" from its UNUSED warnings.
-        let dropped = if s > 0 {
-            format!(
-                "wire [{}:0] unused_fraction = product[{}:0];\n",
-                s - 1,
-                s - 1
-            )
-        } else {
-            String::new()
-        };
         Verilog::Custom(format!(
-            "\
-// y = min((x * {k} + {half}) >> {s}, 16'hFFFF)
-wire [47:0] product = {{32'd0, x}} * 48'd{k} + 48'd{half};
-wire [{top}:0] shifted = product[47:{s}];
-{dropped}always @(*) y = (|shifted[{top}:16]) ? 16'hFFFF : shifted[15:0];
-"
+            "// y = min((x * {k} + {half}) >> {s}, 16'hFFFF)\n\
+             wire [47:0] product = {{32'd0, x}} * 48'd{k} + 48'd{half};\n{}",
+            self.datapath.0.shift_and_saturate("product")
         ))
     }
 }
@@ -197,19 +204,10 @@ impl Logic for ScaleRound {
 
     fn hdl(&self) -> Verilog {
         let Datapath { half, s, .. } = self.datapath.0;
-        let top = Datapath::PRODUCT_BITS - 1 - s;
-        let dropped = if s > 0 {
-            format!("wire [{}:0] unused_fraction = sum[{}:0];\n", s - 1, s - 1)
-        } else {
-            String::new()
-        };
         Verilog::Custom(format!(
-            "\
-// y = min((product + {half}) >> {s}, 16'hFFFF)
-wire [47:0] sum = {{16'd0, product}} + 48'd{half};
-wire [{top}:0] shifted = sum[47:{s}];
-{dropped}always @(*) y = (|shifted[{top}:16]) ? 16'hFFFF : shifted[15:0];
-"
+            "// y = min((product + {half}) >> {s}, 16'hFFFF)\n\
+             wire [47:0] sum = {{16'd0, product}} + 48'd{half};\n{}",
+            self.datapath.0.shift_and_saturate("sum")
         ))
     }
 }

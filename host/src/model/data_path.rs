@@ -66,6 +66,17 @@ pub enum DpState {
 }
 
 impl DpState {
+    /// Every state, in CMIS code order.
+    pub const ALL: [Self; 7] = [
+        Self::DpDeactivated,
+        Self::DpInit,
+        Self::DpDeinit,
+        Self::DpActivated,
+        Self::DpTxTurnOn,
+        Self::DpTxTurnOff,
+        Self::DpInitialized,
+    ];
+
     /// The CMIS state code.
     pub fn code(self) -> u8 {
         match self {
@@ -327,18 +338,7 @@ mod tests {
     /// CMIS state codes, 11h:128 nibbles.
     #[test]
     fn state_codes_are_cmis() {
-        let codes: Vec<u8> = [
-            DpDeactivated,
-            DpInit,
-            DpDeinit,
-            DpActivated,
-            DpTxTurnOn,
-            DpTxTurnOff,
-            DpInitialized,
-        ]
-        .iter()
-        .map(|s| s.code())
-        .collect();
+        let codes: Vec<u8> = DpState::ALL.iter().map(|s| s.code()).collect();
         assert_eq!(codes, [1, 2, 3, 4, 5, 6, 7]);
     }
 
