@@ -294,9 +294,9 @@ fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
 }
 
 /// The longest the AXI4-Lite slave holds the register block for one access
-/// (five probe cycles, four byte cycles, one closing cycle); the I2C target
-/// may wait this long for it.
-pub const AXI_MAX_HOLD_CYCLES: u64 = 10;
+/// (a write's six probe cycles, four byte cycles, one closing cycle); the
+/// I2C target may wait this long for it.
+pub const AXI_MAX_HOLD_CYCLES: u64 = 11;
 
 impl EngineConfig {
     /// Checks every field; the first problem found is returned.
@@ -652,10 +652,10 @@ impl EngineConfig {
     /// Worst-case core-clock cycles from an SCL fall at the pin to the I2C
     /// target's new SDA drive: two synchronizer flops, the filter, the
     /// event register, a wait for the AXI slave to release the register
-    /// block ([`AXI_MAX_HOLD_CYCLES`]), the read and its capture, and the
-    /// output flop.
+    /// block ([`AXI_MAX_HOLD_CYCLES`]), the read, the register block's
+    /// input stage and the capture, and the output flop.
     pub fn i2c_response_cycles(&self) -> u64 {
-        2 + self.i2c_filter_cycles() as u64 + 1 + AXI_MAX_HOLD_CYCLES + 2 + 1
+        2 + self.i2c_filter_cycles() as u64 + 1 + AXI_MAX_HOLD_CYCLES + 3 + 1
     }
 
     /// The fastest SCL (50 % duty) the I2C target follows at this core

@@ -19,15 +19,18 @@
 //!    are, they alternate, starting with the write.
 //! 3. While active the slave owns the register block (`active`). A write
 //!    probes its four byte lanes, one per cycle (strobed lanes must be
-//!    `writable`; the register block answers a cycle later, so probing
-//!    takes five cycles); then, unless a probe failed or the address is outside the
-//!    map, it opens a transaction (`txn`) and writes the strobed bytes, one
-//!    per cycle; then it closes (one cycle with `txn` low and `hold` high, so
-//!    a multi-byte value straddling two words stays pending until its other
-//!    bytes are written) and raises `bvalid`: OKAY, or SLVERR when nothing
-//!    was written. A read probes its first byte (`page_ok`, two cycles), reads the four
-//!    bytes in one transaction, closes, and raises `rvalid`: OKAY with the
-//!    data, or SLVERR with 0 for an unimplemented page, bank or address.
+//!    `writable`; the register block answers two cycles later, its input
+//!    stage and its probe register, so probing takes six cycles); then,
+//!    unless a probe failed or the address is outside the map, it opens a
+//!    transaction (`txn`) and writes the strobed bytes, one per cycle; then
+//!    it closes (one cycle with `txn` low and `hold` high, so a multi-byte
+//!    value straddling two words stays pending until its other bytes are
+//!    written) and raises `bvalid`: OKAY, or SLVERR when nothing was
+//!    written. A read probes its first byte (`page_ok`, three cycles),
+//!    reads the four bytes in one transaction (each byte's `rdata` arrives
+//!    two cycles after its strobe, so the last two are taken in two closing
+//!    cycles), and raises `rvalid`: OKAY with the data, or SLVERR with 0
+//!    (after one closing cycle) for an unimplemented page, bank or address.
 //!    Reserved bytes of an implemented page read 0 with OKAY.
 //! 4. At most [`xpo_spec::AXI_MAX_HOLD_CYCLES`] cycles pass from start to
 //!    release.
@@ -131,6 +134,8 @@ pub struct AxiLiteSlave {
     index_one: Constant<Bits<8>>,
     index_last: Constant<Bits<8>>,
     index_probed: Constant<Bits<8>>,
+    index_answered: Constant<Bits<8>>,
+    index_tail: Constant<Bits<8>>,
     word_bytes: Constant<Bits<8>>,
     upper_half: Constant<Bits<8>>,
     first_banked: Constant<Bits<8>>,
@@ -218,7 +223,11 @@ impl Default for AxiLiteSlave {
             byte_zero: konst(0),
             index_one: konst(1),
             index_last: konst(3),
-            index_probed: konst(4),
+            // Probe answers arrive two cycles after the byte was shown.
+            index_answered: konst(2),
+            index_probed: konst(5),
+            // The index a read enters its closing cycles with.
+            index_tail: konst(4),
             word_bytes: konst(0x7C),
             upper_half: konst(0x80),
             first_banked: konst(0x10),
@@ -359,10 +368,10 @@ impl Logic for AxiLiteSlave {
             }
         } else if self.phase.q.val() == self.p_probe.val() {
             // 3. Probe: the answer for the byte presented at index k
-            // arrives at index k + 1.
+            // arrives at index k + 2.
             self.index.d.next = self.index.q.val() + self.index_one.val();
             if self.is_read.q.val() {
-                if self.index.q.val() == self.index_one.val() {
+                if self.index.q.val() == self.index_answered.val() {
                     self.index.d.next = self.byte_zero.val();
                     if self.op_range_err.q.val() | !self.page_ok.val() {
                         self.err.d.next = true;
@@ -371,7 +380,7 @@ impl Logic for AxiLiteSlave {
                         self.phase.d.next = self.p_access.val();
                     }
                 }
-            } else if self.index.q.val() != self.byte_zero.val() {
+            } else if self.index.q.val() >= self.index_answered.val() {
                 self.w_strb.d.next = (self.w_strb.q.val() >> 1) | (self.w_strb.q.val() << 3);
                 if self.probe_bad.val() {
                     self.err.d.next = true;
@@ -392,7 +401,7 @@ impl Logic for AxiLiteSlave {
                 self.phase.d.next = self.p_close.val();
             }
             if self.is_read.q.val() {
-                if self.index.q.val() != self.byte_zero.val() {
+                if self.index.q.val() >= self.index_answered.val() {
                     self.r_bytes[3].d.next = self.port_rdata.val();
                     self.r_bytes[2].d.next = self.r_bytes[3].q.val();
                     self.r_bytes[1].d.next = self.r_bytes[2].q.val();
@@ -402,8 +411,18 @@ impl Logic for AxiLiteSlave {
                 self.w_strb.d.next = self.w_strb.q.val() >> 1;
                 self.w_data.d.next = self.w_data.q.val() >> 8;
             }
+        } else if self.is_read.q.val()
+            & !self.err.q.val()
+            & (self.index.q.val() == self.index_tail.val())
+        {
+            // A read's first closing cycle: the third byte arrives.
+            self.index.d.next = self.index.q.val() + self.index_one.val();
+            self.r_bytes[3].d.next = self.port_rdata.val();
+            self.r_bytes[2].d.next = self.r_bytes[3].q.val();
+            self.r_bytes[1].d.next = self.r_bytes[2].q.val();
+            self.r_bytes[0].d.next = self.r_bytes[1].q.val();
         } else {
-            // Close: the transaction ends at this edge; respond.
+            // Close: the transaction has ended; respond.
             self.busy.d.next = false;
             if self.is_read.q.val() {
                 self.ar_full.d.next = false;

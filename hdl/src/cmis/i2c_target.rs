@@ -11,9 +11,9 @@
 //! 2. Byte-port requests are served first at each edge: a pending read or
 //!    write strobe is taken by the register block at an edge where the AXI
 //!    slave does not hold it (`grant`), and the byte pointer then
-//!    increments (255 wraps to 0). The cycle after a read is taken, the
-//!    target loads the byte from `rdata`, drives its MSB and starts
-//!    sending.
+//!    increments (255 wraps to 0). Two cycles after a read is taken (the
+//!    register block's input stage, then its read), the target loads the
+//!    byte from `rdata`, drives its MSB and starts sending.
 //! 3. START (also a repeated one) and STOP end the open transaction and
 //!    drop any pending request; START then receives an address byte, STOP
 //!    waits for the next START.
@@ -91,6 +91,9 @@ pub struct I2cTarget {
     read_request: DFF<Bit>,
     write_request: DFF<Bit>,
     write_byte: DFF<Bits<8>>,
+    /// A read was taken; the register block acts on it at the next edge.
+    fetching: DFF<Bit>,
+    /// The read byte is on `rdata`.
     fetched: DFF<Bit>,
     master_acked: DFF<Bit>,
     drive: DFF<Bit>,
@@ -149,6 +152,7 @@ impl I2cTarget {
             read_request: Default::default(),
             write_request: Default::default(),
             write_byte: Default::default(),
+            fetching: Default::default(),
             fetched: Default::default(),
             master_acked: Default::default(),
             drive: Default::default(),
@@ -188,6 +192,7 @@ impl Logic for I2cTarget {
             read_request,
             write_request,
             write_byte,
+            fetching,
             fetched,
             master_acked,
             drive
@@ -221,12 +226,16 @@ impl Logic for I2cTarget {
         // 2. Byte-port requests.
         if self.read_request.q.val() & self.grant.val() {
             self.read_request.d.next = false;
-            self.fetched.d.next = true;
+            self.fetching.d.next = true;
             self.pointer.d.next = self.pointer.q.val() + self.byte_one.val();
         }
         if self.write_request.q.val() & self.grant.val() {
             self.write_request.d.next = false;
             self.pointer.d.next = self.pointer.q.val() + self.byte_one.val();
+        }
+        if self.fetching.q.val() {
+            self.fetching.d.next = false;
+            self.fetched.d.next = true;
         }
         if self.fetched.q.val() {
             self.fetched.d.next = false;
@@ -240,6 +249,7 @@ impl Logic for I2cTarget {
             self.open.d.next = false;
             self.read_request.d.next = false;
             self.write_request.d.next = false;
+            self.fetching.d.next = false;
             self.fetched.d.next = false;
             self.drive.d.next = false;
             self.bits.d.next = self.bits_zero.val();
@@ -339,6 +349,7 @@ impl Logic for I2cTarget {
             self.read_request.d.next = false;
             self.write_request.d.next = false;
             self.write_byte.d.next = self.byte_zero.val();
+            self.fetching.d.next = false;
             self.fetched.d.next = false;
             self.master_acked.d.next = false;
             self.drive.d.next = false;

@@ -149,10 +149,11 @@ impl AxiSlaveModel {
             }
         } else {
             match q.phase() {
-                // The probe answer for index k arrives at index k + 1.
+                // The probe answer for index k arrives at index k + 2 (the
+                // byte port's input stage, then its probe register).
                 Phase::Probe if q.is_read => {
                     self.index = q.index + 1;
-                    if q.index == 1 {
+                    if q.index == 2 {
                         self.index = 0;
                         if range_err || !page_ok {
                             self.err = true;
@@ -164,12 +165,12 @@ impl AxiSlaveModel {
                 }
                 Phase::Probe => {
                     self.index = q.index + 1;
-                    if q.index != 0 {
+                    if q.index >= 2 {
                         self.w_strb = (q.w_strb >> 1) | ((q.w_strb << 3) & 0xF);
                         if probe_bad {
                             self.err = true;
                         }
-                        if q.index == 4 {
+                        if q.index == 5 {
                             self.index = 0;
                             self.phase = Some(if q.err || probe_bad {
                                 Phase::Close
@@ -184,14 +185,20 @@ impl AxiSlaveModel {
                     if q.index == 3 {
                         self.phase = Some(Phase::Close);
                     }
+                    // A byte's rdata arrives two cycles after its strobe.
                     if q.is_read {
-                        if q.index != 0 {
+                        if q.index >= 2 {
                             self.shift_in(&q, rdata);
                         }
                     } else {
                         self.w_strb = q.w_strb >> 1;
                         self.w_data = q.w_data >> 8;
                     }
+                }
+                // A read's first closing cycle takes its third byte.
+                Phase::Close if q.is_read && !q.err && q.index == 4 => {
+                    self.index = 5;
+                    self.shift_in(&q, rdata);
                 }
                 Phase::Close => {
                     self.busy = false;

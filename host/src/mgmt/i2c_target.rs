@@ -92,6 +92,9 @@ pub struct I2cTargetModel {
     read_request: bool,
     write_request: bool,
     write_byte: u8,
+    /// A read was taken; the register block acts on it at the next edge.
+    fetching: bool,
+    /// The read byte is on `rdata`.
     fetched: bool,
     master_acked: bool,
     drive: bool,
@@ -116,6 +119,7 @@ impl I2cTargetModel {
             read_request: false,
             write_request: false,
             write_byte: 0,
+            fetching: false,
             fetched: false,
             master_acked: false,
             drive: false,
@@ -163,12 +167,16 @@ impl I2cTargetModel {
         // Byte-port requests.
         if q.read_request && grant {
             self.read_request = false;
-            self.fetched = true;
+            self.fetching = true;
             self.pointer = q.pointer.wrapping_add(1);
         }
         if q.write_request && grant {
             self.write_request = false;
             self.pointer = q.pointer.wrapping_add(1);
+        }
+        if q.fetching {
+            self.fetching = false;
+            self.fetched = true;
         }
         if q.fetched {
             self.fetched = false;
@@ -182,6 +190,7 @@ impl I2cTargetModel {
             self.open = false;
             self.read_request = false;
             self.write_request = false;
+            self.fetching = false;
             self.fetched = false;
             self.drive = false;
             self.bits = 0;

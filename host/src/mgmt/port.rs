@@ -2,14 +2,23 @@
 //! slave present to the management memory, one cycle at a time.
 //!
 //! Contract (the RTL block `xpo_hdl::cmis::CmisRegisters` documents the
-//! same): a rising `txn` opens a transaction, a falling one ends it
-//! (`hold` decides whether incomplete multi-byte writes stay pending);
-//! while `txn` is high a `read` or `write` strobe accesses byte `addr` of
-//! the window, or of page `direct` when set; a refused access changes
-//! nothing and reads 0; `rdata` holds the last byte read; the probes
-//! `(page_ok, writable)` for a cycle's address are registered; a
-//! save/restore command runs at the edge after its write, before that
-//! edge's commit and access.
+//! same): the port has an input stage, so every request below acts at the
+//! edge *after* the one that took it. A rising `txn` opens a transaction,
+//! a falling one ends it (`hold` decides whether incomplete multi-byte
+//! writes stay pending); while `txn` is high a `read` or `write` strobe
+//! accesses byte `addr` of the window, or of page `direct` when set; a
+//! refused access changes nothing and reads 0; `rdata` holds the last byte
+//! read; the probes `(page_ok, writable)` for a request's address are
+//! registered where it acts (two edges after it was shown); a save/restore
+//! command runs at the edge after its write acted, before that edge's
+//! commit and access.
+//!
+//! The model resolves the window's page where the request acts; the RTL
+//! resolves it where the request is taken, with the selection of the cycle
+//! before. They differ only for a window access shown within two cycles of
+//! a PageSelect or BankSelect write, which the I2C target cannot produce
+//! (a byte takes hundreds of cycles) and the AXI slave does not use (it
+//! addresses pages directly).
 
 use super::memory::CmisMemory;
 
@@ -32,9 +41,12 @@ pub struct PortRequest {
 pub struct BytePortModel {
     pub memory: CmisMemory,
     txn_prev: bool,
+    /// The input stage: the request taken at the last edge.
+    staged: PortRequest,
     /// The byte read by the last read strobe (0 after a refused one).
     pub rdata: u8,
-    /// The probes `(page_ok, writable)` for the address of the last cycle.
+    /// The probes `(page_ok, writable)` for the address of the request that
+    /// acted at the last edge (shown two cycles before they are read).
     pub probed: (bool, bool),
 }
 
@@ -44,14 +56,17 @@ impl BytePortModel {
         Self {
             memory,
             txn_prev: false,
+            staged: PortRequest::default(),
             rdata: 0,
             probed: (false, false),
         }
     }
 
-    /// One rising edge; the probes for `p`'s address are registered (see
-    /// [`Self::probed`]), judged before the access of this edge.
+    /// One rising edge: `p` enters the input stage and the request taken at
+    /// the previous edge acts; the probes for that request's address are
+    /// registered (see [`Self::probed`]), judged before its access.
     pub fn step(&mut self, p: &PortRequest) {
+        let p = &std::mem::replace(&mut self.staged, *p);
         self.probed = self.memory.probe(p.direct, p.addr);
         self.memory.run_deferred();
         let prev = std::mem::replace(&mut self.txn_prev, p.txn);

@@ -3,6 +3,13 @@
 //! SystemRDL).
 //!
 //! Port contract (the host model `CmisMemory` implements the same):
+//! - **Input stage.** The block registers every cycle's port (`txn`,
+//!   `read`, `write`, `addr`, `wdata`, `hold`) with the half page the
+//!   address resolves to, and acts on it at the *next* edge: everything
+//!   below happens one edge after the port showed it. (The read-back mux
+//!   over every byte and the write decode then start at registers inside
+//!   the block, not behind the bus masters' address logic and the page
+//!   select: issue 11's critical path.)
 //! - A rising `txn` opens a transaction; a falling `txn` ends it, committing
 //!   every multi-byte writable value whose bytes were all written in it.
 //! - While `txn` is high, `read` or `write` (not both) accesses byte `addr`:
@@ -10,31 +17,32 @@
 //!   BankSelect — or, while `direct` is high, page `dpage` of bank `dbank`
 //!   (the AXI slave's linear addressing). Strobes while `txn` is low are
 //!   ignored.
-//! - The page and bank are those selected on the *previous* cycle: the
-//!   block decodes PageSelect/BankSelect and `dpage`/`dbank` every cycle
-//!   into registers (the decode over every implemented page is the
-//!   block's deepest logic, and it would otherwise sit in front of every
-//!   write enable). So a write to PageSelect or BankSelect steers upper
-//!   accesses from the second cycle after its edge (an I2C host needs a
-//!   whole byte, hundreds of cycles, before its next access), and a bus
-//!   master presents `dpage`/`dbank` one cycle before it uses them (the
-//!   AXI slave shows the next access's page while idle). `direct` and
-//!   `addr` act at once.
-//! - At the edge where `txn` falls, a multi-byte value whose bytes were not
-//!   all written keeps its written bytes pending if `hold` is high (AXI: a
-//!   U16 may straddle two 32-bit words), and drops them otherwise (I2C: all
-//!   bytes in one START..STOP).
-//! - `page_ok` and `writable` tell, without side effects and one cycle
-//!   after `addr` (with `direct`, `dpage`, `dbank`) was presented, whether
-//!   that byte reaches an implemented page and whether a write to it would
-//!   be accepted: the AXI slave checks a whole word before touching any
-//!   byte. (Registered: the map decode is the block's deepest logic, and a
-//!   combinational answer would close a loop through the AXI slave.)
-//! - After a read edge `rdata` holds the byte (write-only and self-clearing
-//!   bits read 0) and latched flags in it are cleared; after a refused
-//!   access (unimplemented page, bank or byte, or a write to a byte without
-//!   writable bits) `rdata` is 0 and nothing changed. (The buses learn of
-//!   refusals from the probes, before they access anything.)
+//! - The page and bank are those selected on the cycle *before* the port
+//!   showed the access: the block decodes PageSelect/BankSelect and
+//!   `dpage`/`dbank` every cycle into registers (the decode over every
+//!   implemented page is the block's deepest logic). So a write to
+//!   PageSelect or BankSelect steers upper accesses shown from the third
+//!   cycle after it was shown (an I2C host needs a whole byte, hundreds of
+//!   cycles, before its next access), and a bus master presents
+//!   `dpage`/`dbank` one cycle before it uses them (the AXI slave shows the
+//!   next access's page while idle). `direct` and `addr` are taken with
+//!   the access.
+//! - At the edge where the falling `txn` acts, a multi-byte value whose
+//!   bytes were not all written keeps its written bytes pending if `hold`
+//!   is high (AXI: a U16 may straddle two 32-bit words), and drops them
+//!   otherwise (I2C: all bytes in one START..STOP).
+//! - `page_ok` and `writable` tell, without side effects and two cycles
+//!   after `addr` (with `direct`, `dpage`, `dbank`) was shown (its input
+//!   stage, then a register), whether that byte reaches an implemented
+//!   page and whether a write to it would be accepted: the AXI slave
+//!   checks a whole word before touching any byte.
+//! - Two cycles after the port showed a read (the edge it acts at) `rdata`
+//!   holds the byte (write-only and self-clearing bits read 0) and latched
+//!   flags in it are cleared; after a refused access (unimplemented page,
+//!   bank or byte, or a write to a byte without writable bits) `rdata` is 0
+//!   and nothing changed. (The buses learn of refusals from the probes,
+//!   before they access anything.)
+//! - Hardware inputs are sampled at edges where the acting `txn` is low.
 //! - A write to a save/restore command byte (1Ah:184 of a bank) runs the
 //!   command at the next edge, before that edge's commit and access (they
 //!   win over a restore, as they would after an immediate one); its status
@@ -264,6 +272,14 @@ mod tests {
         assert!(simulate(b, 50));
     }
 
+    /// A read of `addr` in an open transaction: the strobe's cycle, then a
+    /// cycle for the input stage; `rdata` after the second edge.
+    fn read(b: &mut CmisRegisters, addr: u8) -> u64 {
+        edge(b, (true, true, false, addr, 0));
+        edge(b, (true, false, false, addr, 0));
+        b.rdata.val().index() as u64
+    }
+
     /// A module status port on a banked page (1Bh:240 supply current)
     /// shows in every bank: bank 1 of a 16-laser module reads it too.
     #[test]
@@ -280,10 +296,9 @@ mod tests {
             edge(&mut b, (true, false, true, 126, bank));
             edge(&mut b, (true, false, true, 127, 0x1B));
             edge(&mut b, (false, false, false, 0, 0));
-            edge(&mut b, (true, true, false, 240, 0));
-            let hi = b.rdata.val().index();
-            edge(&mut b, (true, true, false, 241, 0));
-            let lo = b.rdata.val().index();
+            edge(&mut b, (false, false, false, 0, 0));
+            let hi = read(&mut b, 240);
+            let lo = read(&mut b, 241);
             edge(&mut b, (false, false, false, 0, 0));
             assert_eq!((hi, lo), (0x3A, 0x98), "bank {bank}");
         }
@@ -298,19 +313,18 @@ mod tests {
         b.state_machine.module_state_changed.next = true;
         edge(&mut b, (false, false, false, 0, 0));
         b.state_machine.module_state_changed.next = false;
-        edge(&mut b, (true, true, false, 3, 0));
-        assert_eq!(
-            b.rdata.val().index() >> 1 & 7,
-            3,
-            "ModuleState from hardware"
-        );
+        edge(&mut b, (false, false, false, 0, 0));
+        assert_eq!(read(&mut b, 3) >> 1 & 7, 3, "ModuleState from hardware");
         assert!(!b.int_l.val(), "ModuleStateChanged raised IntL");
-        edge(&mut b, (true, true, false, 8, 0));
-        assert_eq!(b.rdata.val().index(), 1, "the latched flag reads 1 ...");
-        edge(&mut b, (true, true, false, 8, 0));
-        assert_eq!(b.rdata.val().index(), 0, "... and is cleared by the read");
+        assert_eq!(read(&mut b, 8), 1, "the latched flag reads 1 ...");
+        assert_eq!(read(&mut b, 8), 0, "... and is cleared by the read");
         assert!(b.int_l.val());
         edge(&mut b, (true, false, true, 26, 0x18));
+        assert!(
+            !b.commands.software_reset.val(),
+            "the write acts at the next edge"
+        );
+        edge(&mut b, (true, false, false, 26, 0));
         let sm = &b.state_machine;
         assert!(sm.low_pwr_request_sw.val() && !sm.low_pwr_allow_request_hw.val());
         assert!(b.commands.software_reset.val(), "SoftwareReset pulses");

@@ -19,6 +19,36 @@ pub(super) struct Port {
     pub(super) hold: bool,
 }
 
+/// An access taken into the port's input stage: the port's strobes and
+/// data and the half its address resolved to when it was registered
+/// (`None`: an unimplemented page or bank). It acts at the next edge.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Staged {
+    pub(super) txn: bool,
+    pub(super) read: bool,
+    pub(super) write: bool,
+    pub(super) addr: u8,
+    pub(super) wdata: u8,
+    pub(super) hold: bool,
+    pub(super) half: Option<usize>,
+}
+
+impl Default for Staged {
+    /// After reset: no access, at lower byte 0 (the host model's idle
+    /// request; the probes then judge that byte).
+    fn default() -> Self {
+        Self {
+            txn: false,
+            read: false,
+            write: false,
+            addr: 0,
+            wdata: 0,
+            hold: false,
+            half: Some(0),
+        }
+    }
+}
+
 /// The register state, advanced once per rising edge.
 pub(super) struct State {
     pub(super) plan: RegPlan,
@@ -26,6 +56,8 @@ pub(super) struct State {
     pub(super) pending: Vec<[u8; 8]>,
     pub(super) written: Vec<u8>,
     pub(super) txn_prev: bool,
+    /// The input stage: the access presented on the previous cycle.
+    pub(super) staged: Staged,
     pub(super) rdata: u8,
     pub(super) page_ok: bool,
     pub(super) writable: bool,
@@ -90,6 +122,7 @@ impl State {
             pending: vec![[0; 8]; n],
             written: vec![0; n],
             txn_prev: false,
+            staged: Staged::default(),
             rdata: 0,
             page_ok: false,
             writable: false,
@@ -139,14 +172,26 @@ impl State {
     /// One rising edge. `hw` holds the pre-edge value of every hardware
     /// port in `plan.hwif` order (inputs and latch requests; others ignored).
     pub(super) fn edge(&mut self, port: &Port, hw: &[u16]) {
-        let Port {
+        // The input stage takes this cycle's access, its half resolved by
+        // the previous cycle's selections; this edge acts on the last one.
+        let staged = Staged {
+            txn: port.txn,
+            read: port.read,
+            write: port.write,
+            addr: port.addr,
+            wdata: port.wdata,
+            hold: port.hold,
+            half: self.half(port),
+        };
+        let s = std::mem::replace(&mut self.staged, staged);
+        let Staged {
             txn,
             read,
             write,
             addr,
             wdata,
             ..
-        } = *port;
+        } = s;
         // The registered decodes take this cycle's selections at the edge.
         let lower = &self.store[0];
         let window = self.plan.resolve(
@@ -154,11 +199,11 @@ impl State {
             lower[self.plan.bank_select as usize],
             lower[self.plan.page_select as usize],
         );
-        (self.page_ok, self.writable) = self.probe(port);
+        (self.page_ok, self.writable) = self.probe(&s);
         if let Some((k, cmd)) = self.command.take() {
             self.save_restore(k, cmd);
         }
-        self.access(port);
+        self.access(&s);
         self.half_window = window;
         self.half_direct = self.plan.resolve(0x80, port.dbank, port.dpage);
         for (i, &value) in hw.iter().enumerate().take(self.plan.hwif.len()) {
@@ -200,11 +245,11 @@ impl State {
         }
     }
 
-    /// The probes for `port`'s address: `(page_ok, writable)`.
-    pub(super) fn probe(&self, port: &Port) -> (bool, bool) {
-        match self.half(port) {
+    /// The probes for a staged access's address: `(page_ok, writable)`.
+    pub(super) fn probe(&self, s: &Staged) -> (bool, bool) {
+        match s.half {
             Some(h) => {
-                let c = self.plan.halves[h].bytes[(port.addr & 0x7f) as usize];
+                let c = self.plan.halves[h].bytes[(s.addr & 0x7f) as usize];
                 (true, c.any != 0 && c.store | c.sc != 0)
             }
             None => (false, false),
@@ -266,16 +311,16 @@ impl State {
         self.store[sb.half][sb.status as usize] = status;
     }
 
-    pub(super) fn access(&mut self, port: &Port) {
-        let Port {
+    pub(super) fn access(&mut self, s: &Staged) {
+        let Staged {
             txn,
             read,
             write,
             addr,
             wdata,
             hold,
-            ..
-        } = *port;
+            half,
+        } = *s;
         let txn_prev = std::mem::replace(&mut self.txn_prev, txn);
         if !txn && txn_prev {
             for (g, grp) in self.plan.groups.iter().enumerate() {
@@ -293,7 +338,6 @@ impl State {
         if !txn || !(read || write) {
             return;
         }
-        let half = self.half(port);
         let b = (addr & 0x7f) as usize;
         let class = half.map(|h| self.plan.halves[h].bytes[b]);
         match (half, class) {

@@ -1,5 +1,6 @@
 //! Address decode: which half page a window byte reaches, from PageSelect
-//! and BankSelect (or the AXI slave's direct page and bank).
+//! and BankSelect (or the AXI slave's direct page and bank), and the
+//! port's input stage that registers it with the access.
 //!
 //! The page-and-bank decode is registered (see the port contract in
 //! [`super::super`]): both selections are decoded every cycle into
@@ -11,7 +12,7 @@ use super::Names;
 use crate::cmis::plan::RegPlan;
 use std::fmt::Write;
 
-/// The `half`/`half_ok` decode of the byte address.
+/// The `sel_half`/`sel_half_ok` decode of the byte address.
 pub(super) fn window(plan: &RegPlan, n: &Names, v: &mut String) {
     let hw = n.hw;
     let reg = |h: usize, b: usize| n.reg(h, b);
@@ -32,8 +33,24 @@ pub(super) fn window(plan: &RegPlan, n: &Names, v: &mut String) {
         reset_half.unwrap_or(0),
         reset_half.is_some() as u8
     );
-    v.push_str("always @(*) begin\n    half = direct ? half_direct : half_window;\n    half_ok = direct ? half_direct_ok : half_window_ok;\n    if (!addr[7]) begin\n        half = ");
-    let _ = writeln!(v, "{hw}'d0;\n        half_ok = 1'b1;\n    end\nend\n");
+    let _ = writeln!(
+        v,
+        "always @(*) begin\n    sel_half = direct ? half_direct : half_window;\n    sel_half_ok = direct ? half_direct_ok : half_window_ok;\n    if (!addr[7]) begin\n        sel_half = {hw}'d0;\n        sel_half_ok = 1'b1;\n    end\nend\n"
+    );
+    input_stage(hw, v);
+}
+
+/// The port's input stage: the access and its resolved half are registered
+/// (`a_*`, `half`, `half_ok`), and every effect (write, read, clear, probe)
+/// acts on them at the next edge (after reset: no access, at lower byte 0,
+/// as the host model's idle request). The read-back mux and the write decode
+/// then start at registers local to the block instead of behind the bus
+/// masters' address logic and the page select (issue 11).
+fn input_stage(hw: usize, v: &mut String) {
+    let _ = writeln!(
+        v,
+        "always @(posedge clock) begin\n    if (reset) begin\n        a_txn <= 1'b0;\n        a_read <= 1'b0;\n        a_write <= 1'b0;\n        a_hold <= 1'b0;\n        a_addr <= 8'd0;\n        a_wdata <= 8'd0;\n        half <= {hw}'d0;\n        half_ok <= 1'b1;\n    end else begin\n        a_txn <= txn;\n        a_read <= read;\n        a_write <= write;\n        a_hold <= hold;\n        a_addr <= addr;\n        a_wdata <= wdata;\n        half <= sel_half;\n        half_ok <= sel_half_ok;\n    end\nend\n"
+    );
 }
 
 /// A combinational decode of `page`/`bank` into the upper half it selects

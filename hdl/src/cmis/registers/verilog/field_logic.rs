@@ -14,7 +14,7 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
     let key = |h: usize, b: usize| n.key(h, b);
     let reg = |h: usize, b: usize| n.reg(h, b);
     // Clocked behaviour.
-    v.push_str("always @(posedge clock) begin\n    txn_prev <= txn;\n    page_ok <= half_ok;\n    writable <= half_ok && c_any != 8'd0 && (c_store | c_sc) != 8'd0;\n    if (reset) begin\n        txn_prev <= 1'b0;\n        rdata <= 8'd0;\n        page_ok <= 1'b0;\n        writable <= 1'b0;\n");
+    v.push_str("always @(posedge clock) begin\n    txn_prev <= a_txn;\n    page_ok <= half_ok;\n    writable <= half_ok && c_any != 8'd0 && (c_store | c_sc) != 8'd0;\n    if (reset) begin\n        txn_prev <= 1'b0;\n        rdata <= 8'd0;\n        page_ok <= 1'b0;\n        writable <= 1'b0;\n");
     for (h, half) in plan.halves.iter().enumerate() {
         for (b, c) in half.bytes.iter().enumerate() {
             if c.stored {
@@ -41,7 +41,7 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
     super::save_restore::reset(plan, v);
     v.push_str("    end else begin\n");
     super::save_restore::save_restore(plan, v);
-    v.push_str("        if (!txn && txn_prev) begin\n");
+    v.push_str("        if (!a_txn && txn_prev) begin\n");
     for (g, grp) in plan.groups.iter().enumerate() {
         let _ = writeln!(v, "            if (&w_{g}) begin");
         for k in 0..grp.len {
@@ -53,32 +53,32 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
         }
         let _ = writeln!(
             v,
-            "                w_{g} <= {}'d0;\n            end else if (!hold) begin\n                w_{g} <= {}'d0;\n            end",
+            "                w_{g} <= {}'d0;\n            end else if (!a_hold) begin\n                w_{g} <= {}'d0;\n            end",
             grp.len,
             grp.len
         );
     }
-    v.push_str("        end\n        if (txn && read) begin\n            if (!half_ok || c_any == 8'd0) begin\n                rdata <= 8'd0;\n            end else begin\n                rdata <= rval & ~c_rzero;\n");
+    v.push_str("        end\n        if (a_txn && a_read) begin\n            if (!half_ok || c_any == 8'd0) begin\n                rdata <= 8'd0;\n            end else begin\n                rdata <= rval & ~c_rzero;\n");
     // Writes. Only writable bytes have a label below, and a label matches
     // only with `half_ok` (an unimplemented page selects no half), so the
     // refusal test (`c_any`, `c_store`: the read-back mux over every byte)
     // decides `rdata` alone and stays off every write enable (issue 11).
-    v.push_str("            end\n        end else if (txn && write) begin\n");
+    v.push_str("            end\n        end else if (a_txn && a_write) begin\n");
     v.push_str("            if (!half_ok || c_any == 8'd0 || (c_store | c_sc) == 8'd0) begin\n                rdata <= 8'd0;\n            end\n            if (half_ok) begin\n");
-    let _ = writeln!(v, "                case ({{half, addr[6:0]}})");
+    let _ = writeln!(v, "                case ({{half, a_addr[6:0]}})");
     for (h, half) in plan.halves.iter().enumerate() {
         for (b, c) in half.bytes.iter().enumerate() {
             if let Some(g) = c.group {
                 let k = b - plan.groups[g].first as usize;
                 let _ = writeln!(
                     v,
-                    "                    {}: begin p_{g}_{k} <= wdata; w_{g}[{k}] <= 1'b1; end",
+                    "                    {}: begin p_{g}_{k} <= a_wdata; w_{g}[{k}] <= 1'b1; end",
                     key(h, b)
                 );
             } else if c.store != 0 {
                 let _ = writeln!(
                     v,
-                    "                    {}: {} <= ({} & 8'h{:02X}) | (wdata & 8'h{:02X});",
+                    "                    {}: {} <= ({} & 8'h{:02X}) | (a_wdata & 8'h{:02X});",
                     key(h, b),
                     reg(h, b),
                     reg(h, b),
@@ -114,7 +114,7 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
             let r = reg(h, b);
             let _ = writeln!(
                 v,
-                "        {r} <= ({r} & ~((rd_hit && {{half, addr[6:0]}} == {}) ? 8'h{:02X} : 8'd0)) | {set};",
+                "        {r} <= ({r} & ~((rd_hit && {{half, a_addr[6:0]}} == {}) ? 8'h{:02X} : 8'd0)) | {set};",
                 key(h, b),
                 c.rc
             );
@@ -169,7 +169,7 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
         }
         let _ = writeln!(
             v,
-            "        if (!txn) {r} <= ({r} & 8'h{keep:02X}) | {};",
+            "        if (!a_txn) {r} <= ({r} & 8'h{keep:02X}) | {};",
             terms.join(" | ")
         );
     }
@@ -177,7 +177,7 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
     for p in plan.hwif.iter().filter(|p| p.role == HwRole::Pulse) {
         let _ = writeln!(
             v,
-            "        {} <= txn && write && !read && addr == 8'd{} && (wdata & 8'h{:02X}) != 8'd0;",
+            "        {} <= a_txn && a_write && !a_read && a_addr == 8'd{} && (a_wdata & 8'h{:02X}) != 8'd0;",
             p.port,
             p.byte,
             p.mask()

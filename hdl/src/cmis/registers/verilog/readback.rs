@@ -12,7 +12,7 @@ pub(super) fn readback(plan: &RegPlan, n: &Names, v: &mut String) {
     let reg = |h: usize, b: usize| n.reg(h, b);
     // Read value and byte classes.
     v.push_str("always @(*) begin\n    rval = 8'd0;\n    c_any = 8'd0;\n    c_store = 8'd0;\n    c_rzero = 8'd0;\n    c_sc = 8'd0;\n");
-    let _ = writeln!(v, "    case ({{half, addr[6:0]}})");
+    let _ = writeln!(v, "    case ({{half, a_addr[6:0]}})");
     let (ib, ibit) = plan.interrupt;
     for (h, half) in plan.halves.iter().enumerate() {
         for (b, c) in half.bytes.iter().enumerate() {

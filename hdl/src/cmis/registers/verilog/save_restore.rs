@@ -22,7 +22,7 @@ pub(super) fn register_command(plan: &RegPlan, v: &mut String) {
     for sb in &plan.saves {
         let _ = writeln!(
             v,
-            "                if ({{half, addr[6:0]}} == {{{hw}'d{h}, 7'd{c}}}) begin\n                    sr_go_{b} <= 1'b1;\n                    sr_cmd_{b} <= wdata;\n                end",
+            "                if ({{half, a_addr[6:0]}} == {{{hw}'d{h}, 7'd{c}}}) begin\n                    sr_go_{b} <= 1'b1;\n                    sr_cmd_{b} <= a_wdata;\n                end",
             h = sb.half,
             c = sb.command,
             b = sb.bank
