@@ -476,7 +476,7 @@ impl EngineConfig {
             l.update_hz,
             self.clock_hz.div_ceil(65_535),
             self.clock_hz / (crate::laser::LOOP_LATENCY as u64 + 1),
-            "the update divider is 16 bits and longer than the loop pipeline (9 cycles)",
+            "the update divider is 16 bits and longer than the loop pipeline (10 cycles)",
         )?;
         check_range(
             "laser.max_bias_ua",

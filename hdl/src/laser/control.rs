@@ -4,8 +4,9 @@
 //!
 //! **Pipelined for the clock.** The lane samples every input of this block
 //! into registers [`LOOP_LATENCY`] cycles before an update and holds them
-//! until it; the arithmetic runs through seven register stages in between
-//! (A: the four constant-ratio products, registered at the multiplier; B:
+//! until it; the arithmetic runs through eight register stages in between
+//! (A1: the four constant-ratio products, registered at the multiplier;
+//! A2: their rounding and saturation; B:
 //! targets, windows and error magnitudes; C: tolerance decisions, the
 //! integrator step and the proportional term; D1/D2: the integrator and
 //! its clamp; E: the goal; F: the slew step and the ramp decisions), each
@@ -37,7 +38,7 @@
 //! - **Ramp done:** ACC when `slewed` reaches the target, APC when the power
 //!   is no longer below the window.
 
-use crate::scale::Scale;
+use crate::scale::{ScaleProduct, ScaleRound};
 use rust_hdl::prelude::*;
 use xpo_spec::laser::LaserParams;
 pub use xpo_spec::laser::LOOP_LATENCY;
@@ -65,11 +66,15 @@ pub struct LaserControl {
     pub slewed: Signal<Out, Bits<16>>,
     pub ramp_up: Signal<Out, Bits<16>>,
     pub ramp_done: Signal<Out, Bit>,
-    // Conversions
-    setpoint_code: Scale,
-    bias_tolerance: Scale,
-    power_tolerance: Scale,
-    check_tolerance: Scale,
+    // Conversions: the multiply (stage A1), the rounding (stage A2)
+    setpoint_product: ScaleProduct,
+    setpoint_round: ScaleRound,
+    bias_product: ScaleProduct,
+    bias_round: ScaleRound,
+    power_product: ScaleProduct,
+    power_round: ScaleRound,
+    check_product: ScaleProduct,
+    check_round: ScaleRound,
     // Combinational
     // Combinational within a stage
     power_target: Signal<Local, Bits<16>>,
@@ -77,7 +82,12 @@ pub struct LaserControl {
     integral_code: Signal<Local, Bits<16>>,
     goal: Signal<Local, Bits<16>>,
     goal_distance: Signal<Local, Bits<16>>,
-    // Stage A: products
+    // Stage A1: products
+    p_code: DFF<Bits<32>>,
+    p_check_window: DFF<Bits<32>>,
+    p_power_window: DFF<Bits<32>>,
+    p_bias_window: DFF<Bits<32>>,
+    // Stage A2: rounded
     a_code: DFF<Bits<16>>,
     a_check_window: DFF<Bits<16>>,
     a_power_window: DFF<Bits<16>>,
@@ -140,15 +150,23 @@ impl LaserControl {
             slewed: Default::default(),
             ramp_up: Default::default(),
             ramp_done: Default::default(),
-            setpoint_code: Scale::new(p.setpoint_to_code),
-            bias_tolerance: Scale::new(p.tolerance),
-            power_tolerance: Scale::new(p.tolerance),
-            check_tolerance: Scale::new(p.tolerance),
+            setpoint_product: ScaleProduct::new(p.setpoint_to_code),
+            setpoint_round: ScaleRound::new(p.setpoint_to_code),
+            bias_product: ScaleProduct::new(p.tolerance),
+            bias_round: ScaleRound::new(p.tolerance),
+            power_product: ScaleProduct::new(p.tolerance),
+            power_round: ScaleRound::new(p.tolerance),
+            check_product: ScaleProduct::new(p.tolerance),
+            check_round: ScaleRound::new(p.tolerance),
             power_target: Default::default(),
             bias_error: Default::default(),
             integral_code: Default::default(),
             goal: Default::default(),
             goal_distance: Default::default(),
+            p_code: Default::default(),
+            p_check_window: Default::default(),
+            p_power_window: Default::default(),
+            p_bias_window: Default::default(),
             a_code: Default::default(),
             a_check_window: Default::default(),
             a_power_window: Default::default(),
@@ -188,6 +206,10 @@ impl Logic for LaserControl {
         dff_setup!(
             self,
             clock,
+            p_code,
+            p_check_window,
+            p_power_window,
+            p_bias_window,
             a_code,
             a_check_window,
             a_power_window,
@@ -207,15 +229,24 @@ impl Logic for LaserControl {
             f_ramp_up,
             f_ramp_done
         );
-        // Stage A: the constant-ratio products.
-        self.setpoint_code.x.next = self.bias_setpoint.val();
-        self.a_code.d.next = self.setpoint_code.y.val();
-        self.check_tolerance.x.next = self.check_power.val();
-        self.a_check_window.d.next = self.check_tolerance.y.val();
-        self.power_tolerance.x.next = self.power_setpoint.val();
-        self.a_power_window.d.next = self.power_tolerance.y.val();
-        self.bias_tolerance.x.next = self.bias_setpoint.val();
-        self.a_bias_window.d.next = self.bias_tolerance.y.val();
+        // Stage A1: the constant-ratio products (at the multiplier).
+        self.setpoint_product.x.next = self.bias_setpoint.val();
+        self.p_code.d.next = self.setpoint_product.product.val();
+        self.check_product.x.next = self.check_power.val();
+        self.p_check_window.d.next = self.check_product.product.val();
+        self.power_product.x.next = self.power_setpoint.val();
+        self.p_power_window.d.next = self.power_product.product.val();
+        self.bias_product.x.next = self.bias_setpoint.val();
+        self.p_bias_window.d.next = self.bias_product.product.val();
+        // Stage A2: rounded and saturated to 16 bits.
+        self.setpoint_round.product.next = self.p_code.q.val();
+        self.a_code.d.next = self.setpoint_round.y.val();
+        self.check_round.product.next = self.p_check_window.q.val();
+        self.a_check_window.d.next = self.check_round.y.val();
+        self.power_round.product.next = self.p_power_window.q.val();
+        self.a_power_window.d.next = self.power_round.y.val();
+        self.bias_round.product.next = self.p_bias_window.q.val();
+        self.a_bias_window.d.next = self.bias_round.y.val();
         // Stage B: the ACC target, the power target, window and error, the
         // bias error against its window.
         if self.a_code.q.val() > self.max_code.val() {

@@ -22,7 +22,7 @@
 //!    forward-voltage monitor (1Bh:232, 15 mV) is built the same way and
 //!    saturates at 255.
 //! 2. **Updates.** A divider pulses `update` every `update_cycles` cycles;
-//!    the loops act only on update cycles. [`LOOP_LATENCY`] (8) cycles
+//!    the loops act only on update cycles. [`LOOP_LATENCY`] (9) cycles
 //!    before each update it pulses `sample`, which registers what the loops
 //!    compute from: the bias and power monitors, the bias and power
 //!    setpoints, the fiber check's power, the mode (LaserAPC), whether the
