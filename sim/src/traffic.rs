@@ -155,10 +155,34 @@ impl BusTraffic {
     }
 
     /// Random writes (and page selects) avoid `pages`; reads still go
-    /// there.
+    /// there, except to words holding latched (clear-on-read) flags: a
+    /// random read would clear what the scenario on those pages reads
+    /// back (a race that moved with the bus's latency).
     pub fn sparing(mut self, pages: &[u8]) -> Self {
         self.spared = pages.to_vec();
         self
+    }
+
+    /// A read of linear `word`, unless it holds a spared page's latched
+    /// flags: then the lower page's first word (no flags) instead.
+    fn read_sparing(&self, word: u32) -> AxiOp {
+        let (_, page, byte) = xpo_host::mgmt::split_linear(word);
+        if word >= 128 && self.spared.contains(&page) && self.spared_flags(page, byte) {
+            AxiOp::Read { addr: 0 }
+        } else {
+            AxiOp::Read { addr: word }
+        }
+    }
+
+    /// A spared page's word holds a latched flag byte.
+    fn spared_flags(&self, page: u8, word: u8) -> bool {
+        self.map.fields_of(Some(page)).iter().any(|f| {
+            f.access == xpo_spec::regmap::Access::Rc
+                && (0..f.count).any(|i| {
+                    let l = f.instance(i);
+                    (l.byte..l.byte + l.len).any(|b| b & !3 == word)
+                })
+        })
     }
 
     /// Also issue module resets (SoftwareReset writes, reset-pin pulses),
@@ -361,9 +385,8 @@ impl BusTraffic {
             };
         }
         if self.rng.gen_bool(0.45) {
-            return AxiOp::Read {
-                addr: self.axi_address() & !3,
-            };
+            let word = self.axi_address() & !3;
+            return self.read_sparing(word);
         }
         match self.rng.gen_range(0..10) {
             // Module controls, by strobe.
@@ -405,7 +428,7 @@ impl BusTraffic {
                 let word = addr & !3;
                 let (_, page, _) = xpo_host::mgmt::split_linear(word);
                 if word >= 128 && self.spared.contains(&page) {
-                    return AxiOp::Read { addr: word };
+                    return self.read_sparing(word);
                 }
                 // Keep SoftwareReset out unless resets are enabled, and the
                 // window off spared pages.
