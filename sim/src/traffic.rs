@@ -102,6 +102,9 @@ pub struct BusTraffic {
     script_next: usize,
     /// Pages random writes leave alone (the script owns them).
     spared: Vec<u8>,
+    /// `(page, first byte)` of the spared pages' words that hold latched
+    /// flags, which random reads leave alone too (resolved once).
+    spared_flag_words: Vec<(u8, u8)>,
 }
 
 impl BusTraffic {
@@ -142,6 +145,7 @@ impl BusTraffic {
             script: Vec::new(),
             script_next: 0,
             spared: Vec::new(),
+            spared_flag_words: Vec::new(),
             map,
         }
     }
@@ -160,6 +164,23 @@ impl BusTraffic {
     /// back (a race that moved with the bus's latency).
     pub fn sparing(mut self, pages: &[u8]) -> Self {
         self.spared = pages.to_vec();
+        let mut words = Vec::new();
+        for &page in pages {
+            for f in self.map.fields_of(Some(page)) {
+                if f.access != xpo_spec::regmap::Access::Rc {
+                    continue;
+                }
+                for i in 0..f.count {
+                    let l = f.instance(i);
+                    for b in l.byte..l.byte + l.len {
+                        if !words.contains(&(page, b & !3)) {
+                            words.push((page, b & !3));
+                        }
+                    }
+                }
+            }
+        }
+        self.spared_flag_words = words;
         self
     }
 
@@ -167,22 +188,11 @@ impl BusTraffic {
     /// flags: then the lower page's first word (no flags) instead.
     fn read_sparing(&self, word: u32) -> AxiOp {
         let (_, page, byte) = xpo_host::mgmt::split_linear(word);
-        if word >= 128 && self.spared.contains(&page) && self.spared_flags(page, byte) {
+        if word >= 128 && self.spared_flag_words.contains(&(page, byte)) {
             AxiOp::Read { addr: 0 }
         } else {
             AxiOp::Read { addr: word }
         }
-    }
-
-    /// A spared page's word holds a latched flag byte.
-    fn spared_flags(&self, page: u8, word: u8) -> bool {
-        self.map.fields_of(Some(page)).iter().any(|f| {
-            f.access == xpo_spec::regmap::Access::Rc
-                && (0..f.count).any(|i| {
-                    let l = f.instance(i);
-                    (l.byte..l.byte + l.len).any(|b| b & !3 == word)
-                })
-        })
     }
 
     /// Also issue module resets (SoftwareReset writes, reset-pin pulses),
