@@ -9,6 +9,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use xpo_spec::retimer::VALID_BLOCK_TYPES;
 
 /// Bits in a 64b/66b block.
 pub const BLOCK_BITS: u32 = 66;
@@ -66,8 +67,9 @@ pub fn block(header: u8, payload: u64) -> u128 {
 }
 
 /// Random 64b/66b traffic: data blocks (`01`) and control blocks (`10`),
-/// payloads scrambled. The payload content is random: what the receive
-/// side checks is the framing, not the frames.
+/// payloads scrambled. The payload content is random apart from the
+/// control blocks' type field: what the receive side checks is the
+/// framing and the block types, not the frames.
 #[derive(Debug, Clone)]
 pub struct BlockSource {
     rng: ChaCha8Rng,
@@ -81,11 +83,18 @@ impl BlockSource {
         Self { rng, scrambler }
     }
 
-    /// The next block.
+    /// The next block: a data block (nine in ten) or a control block
+    /// whose block type field (payload bits 7:0, before scrambling) is
+    /// one of Figure 49-7's, so a receiver that decodes block types sees
+    /// no errored block on a clean line.
     pub fn next_block(&mut self) -> u128 {
-        let header = if self.rng.gen_bool(0.9) { 0b01 } else { 0b10 };
-        let payload = self.scrambler.scramble(self.rng.gen());
-        block(header, payload)
+        let (header, data) = if self.rng.gen_bool(0.9) {
+            (0b01, self.rng.gen::<u64>())
+        } else {
+            let t = VALID_BLOCK_TYPES[self.rng.gen_range(0..VALID_BLOCK_TYPES.len())];
+            (0b10, self.rng.gen::<u64>() & !0xFF | u64::from(t))
+        };
+        block(header, self.scrambler.scramble(data))
     }
 }
 

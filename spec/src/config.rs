@@ -236,6 +236,40 @@ impl Default for MonitorConfig {
     }
 }
 
+/// The retimer lanes' receive-side monitors (IEEE 802.3 clause 49 block
+/// lock and hi-BER, and this project's loss of signal), in physical units;
+/// `xpo_spec::retimer::RetimerTiming` turns them into cycles once, for the
+/// RTL and the model alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetimerConfig {
+    /// Blocks after a bit-slip request whose sync headers block lock does
+    /// not test (the `slip_done` wait of Figure 49-14 at a 66-bit
+    /// interface): the block already in the input stage when the slip is
+    /// shown, plus the SerDes gearbox's settling time. At least 1.
+    pub slip_wait_blocks: u32,
+    /// The hi-BER monitor's timer (clause 49: 125 us).
+    pub ber_window_ns: u64,
+    /// Invalid sync headers within one timer window that raise hi-BER
+    /// (clause 49: 16).
+    pub ber_threshold: u32,
+    /// Time without a block that has a transition (a `valid` block whose 66
+    /// bits are not all equal) before loss of signal is declared; it must
+    /// exceed the SerDes gearbox's longest gap.
+    pub los_ns: u64,
+}
+
+impl Default for RetimerConfig {
+    fn default() -> Self {
+        Self {
+            slip_wait_blocks: 1,
+            ber_window_ns: 125_000,
+            ber_threshold: 16,
+            los_ns: 1_000,
+        }
+    }
+}
+
 /// Configuration of one XPO engine instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -258,6 +292,8 @@ pub struct EngineConfig {
     pub laser: LaserConfig,
     /// Module temperature, Vcc and laser forward-voltage monitors.
     pub monitors: MonitorConfig,
+    /// Retimer lanes: block lock, hi-BER and loss-of-signal monitors.
+    pub retimer: RetimerConfig,
 }
 
 impl Default for EngineConfig {
@@ -272,6 +308,7 @@ impl Default for EngineConfig {
             module: ModuleTiming::default(),
             laser: LaserConfig::default(),
             monitors: MonitorConfig::default(),
+            retimer: RetimerConfig::default(),
         }
     }
 }
@@ -358,12 +395,54 @@ impl EngineConfig {
         )?;
         self.check_laser()?;
         self.check_monitors()?;
+        self.check_retimer()?;
         check_range(
             "prbs.unlock_errors",
             self.prbs.unlock_errors,
             1,
             66,
             "errors in one 66-bit word",
+        )?;
+        Ok(())
+    }
+
+    fn check_retimer(&self) -> Result<(), ConfigError> {
+        let r = &self.retimer;
+        check_range(
+            "retimer.slip_wait_blocks",
+            r.slip_wait_blocks,
+            1,
+            15,
+            "the block in the input stage is from the old boundary; a 4-bit wait counter",
+        )?;
+        check_range(
+            "retimer.ber_threshold",
+            r.ber_threshold,
+            1,
+            65_535,
+            "a 16-bit invalid-header counter",
+        )?;
+        check_range(
+            "retimer.ber_window_ns",
+            r.ber_window_ns,
+            1,
+            1_000_000_000,
+            "up to one second",
+        )?;
+        check_range(
+            "retimer.ber_window_ns in cycles",
+            self.cycles_for_ns(r.ber_window_ns),
+            2,
+            (1 << 24) - 1,
+            "a 24-bit timer of at least two cycles",
+        )?;
+        check_range("retimer.los_ns", r.los_ns, 1, 1_000_000, "up to 1 ms")?;
+        check_range(
+            "retimer.los_ns in cycles",
+            self.cycles_for_ns(r.los_ns),
+            2,
+            (1 << 20) - 1,
+            "a 20-bit counter of at least two cycles",
         )?;
         Ok(())
     }

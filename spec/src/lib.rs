@@ -14,10 +14,11 @@ pub mod monitors;
 pub mod ports;
 pub mod prbs;
 pub mod regmap;
+pub mod retimer;
 
 pub use config::{
     ConfigError, EngineConfig, LaserConfig, ModuleIdentity, ModuleTiming, MonitorConfig,
-    PrbsConfig, AXI_MAX_HOLD_CYCLES,
+    PrbsConfig, RetimerConfig, AXI_MAX_HOLD_CYCLES,
 };
 pub use engine::Engine;
 pub use ports::top_ports;

@@ -6,6 +6,7 @@ pub mod module_state;
 pub mod monitors;
 pub mod pcs;
 pub mod prbs;
+pub mod retimer;
 pub mod wiring;
 
 use crate::mgmt::axi_slave::AxiSlaveModel;

@@ -77,6 +77,13 @@ impl BlockLock {
         self.slips
     }
 
+    /// The global arc of Figure 49-14: `reset + !signal_ok` forces
+    /// LOCK_INIT from any state (the slip count is kept: it is this
+    /// model's statistic, not the standard's variable).
+    pub fn lose_signal(&mut self) {
+        self.enter(LockState::LockInit);
+    }
+
     /// A state's entry actions, then its unconditional arcs.
     fn enter(&mut self, s: LockState) {
         self.state = s;

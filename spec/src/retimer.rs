@@ -1,0 +1,95 @@
+//! The retimer lane's contract numbers and the 64b/66b facts both its RTL
+//! and its model use. The contract itself (what each number means, edge by
+//! edge) is written out in `xpo_host::model::retimer`, before either side.
+
+use crate::config::EngineConfig;
+
+/// Edges from a block's sampling to its appearance on the output port in
+/// the retimed mode: the block sampled at edge t is on the output after
+/// edge t + 2, gated by the monitors' status after its own sync header was
+/// tested.
+pub const RETIMED_LATENCY: u32 = 2;
+
+/// The same in bypass ("linear") mode: after edge t + 1, gated by the
+/// status as it stood before the block was tested.
+pub const BYPASS_LATENCY: u32 = 1;
+
+/// The block type fields a control block (sync header `10`) may carry,
+/// IEEE 802.3 Figure 49-7 (2022 edition): idle/control, the ordered-set
+/// and start combinations, and the eight terminate types. Any other value
+/// makes the receive process decode the block as an error (R_TYPE = E).
+pub const VALID_BLOCK_TYPES: [u8; 15] = [
+    0x1E, 0x2D, 0x33, 0x66, 0x55, 0x78, 0x4B, 0x87, 0x99, 0xAA, 0xB4, 0xCC, 0xD2, 0xE1, 0xFF,
+];
+
+/// Whether a descrambled control block's type field is one of Figure
+/// 49-7's.
+pub fn valid_block_type(t: u8) -> bool {
+    VALID_BLOCK_TYPES.contains(&t)
+}
+
+/// The `[retimer]` section in core-clock cycles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetimerTiming {
+    /// Blocks not tested after a slip request (`slip_done`).
+    pub slip_wait: u32,
+    /// The hi-BER timer, cycles.
+    pub ber_window: u64,
+    /// Invalid headers in one window that raise hi-BER.
+    pub ber_threshold: u32,
+    /// Cycles without an active block before loss of signal.
+    pub los_cycles: u32,
+}
+
+impl RetimerTiming {
+    /// Converts a validated configuration.
+    pub fn new(cfg: &EngineConfig) -> Self {
+        let r = &cfg.retimer;
+        Self {
+            slip_wait: r.slip_wait_blocks,
+            ber_window: cfg.cycles_for_ns(r.ber_window_ns),
+            ber_threshold: r.ber_threshold,
+            los_cycles: cfg.cycles_for_ns(r.los_ns) as u32,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_49_defaults_at_the_prototype_clock() {
+        let t = RetimerTiming::new(&EngineConfig::default());
+        // 125 us at 156.25 MHz is 19531.25 cycles; the timer rounds up.
+        assert_eq!(t.ber_window, 19_532);
+        assert_eq!(t.ber_threshold, 16);
+        assert_eq!(t.los_cycles, 157);
+        assert_eq!(t.slip_wait, 1);
+    }
+
+    #[test]
+    fn an_impossible_retimer_section_is_refused_by_name() {
+        let mut c = EngineConfig::default();
+        c.retimer.slip_wait_blocks = 0;
+        assert!(c.validate().unwrap_err().to_string().contains("slip_wait"));
+        let mut c = EngineConfig::default();
+        c.retimer.ber_window_ns = 1;
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("ber_window_ns in cycles"), "{e}");
+        let mut c = EngineConfig::default();
+        c.retimer.los_ns = 0;
+        assert!(c.validate().unwrap_err().to_string().contains("los_ns"));
+    }
+
+    /// Figure 49-7: fifteen block types, all distinct; 0x00 (what a
+    /// squelched line descrambles to) is not one of them.
+    #[test]
+    fn figure_49_7_block_types() {
+        let mut v = VALID_BLOCK_TYPES.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        assert_eq!(v.len(), 15);
+        assert!(!valid_block_type(0x00) && valid_block_type(0x1E) && valid_block_type(0xFF));
+    }
+}
