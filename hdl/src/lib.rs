@@ -28,6 +28,7 @@ pub mod laser;
 pub mod monitor;
 pub mod popcount;
 pub mod prbs;
+pub mod retimer;
 pub mod saturating;
 pub mod scale;
 pub mod thresholds;

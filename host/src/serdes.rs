@@ -166,6 +166,149 @@ impl SlipGearbox {
     }
 }
 
+/// What a line does to the blocks on it: the impairments of issue 12's
+/// SerDes and channel model, all seeded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineImpairments {
+    /// Independent bit errors on the line, anywhere in a block.
+    pub bit_error_ratio: f64,
+    /// Probability per block of one sync-header error that makes the
+    /// header invalid (`01` -> `00`, `10` -> `11`): an error every
+    /// receiver detects, so its count is exact.
+    pub header_error_ratio: f64,
+    /// Fraction of core-clock cycles without a word (`valid` low): the
+    /// SerDes word clock slower than the core's (±100 ppm is 1e-4).
+    pub gap: f64,
+    /// Loss-of-signal periods: every `los_period` cycles (0 for none) the
+    /// line goes dark (`valid` low) for `los_length` cycles.
+    pub los_period: u64,
+    pub los_length: u64,
+}
+
+impl LineImpairments {
+    /// A clean line with no gaps.
+    pub fn clean() -> Self {
+        Self {
+            bit_error_ratio: 0.0,
+            header_error_ratio: 0.0,
+            gap: 0.0,
+            los_period: 0,
+            los_length: 0,
+        }
+    }
+}
+
+/// What a line injected, counted as it went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineCounts {
+    /// Blocks sent onto the line.
+    pub blocks: u64,
+    /// Bit errors from the bit-error ratio.
+    pub bit_errors: u64,
+    /// Sync-header errors injected on purpose.
+    pub header_errors: u64,
+    /// Cycles the line was dark.
+    pub dark_cycles: u64,
+    /// Slip requests the gearbox obeyed.
+    pub slips: u64,
+}
+
+/// One direction of one lane's line, as a receiver's SerDes delivers it:
+/// random 64b/66b traffic ([`BlockSource`]), the channel's impairments,
+/// and a gearbox ([`SlipGearbox`]) at a random initial bit phase that
+/// slips one bit per request. One call per core-clock cycle.
+#[derive(Debug, Clone)]
+pub struct SerdesLine {
+    source: BlockSource,
+    channel: crate::channel::BitErrorChannel,
+    gearbox: SlipGearbox,
+    rng: ChaCha8Rng,
+    impair: LineImpairments,
+    cycle: u64,
+    counts: LineCounts,
+}
+
+impl SerdesLine {
+    /// A line with its own seed; the initial bit phase is drawn from it.
+    pub fn new(impair: LineImpairments, seed: u64) -> Result<Self, String> {
+        for (name, p, hi) in [
+            ("header_error_ratio", impair.header_error_ratio, 1.0),
+            ("gap", impair.gap, 0.99),
+        ] {
+            if !(0.0..=hi).contains(&p) {
+                return Err(format!("line {name} {p} is not in 0..={hi}"));
+            }
+        }
+        if impair.los_period > 0 && impair.los_length >= impair.los_period {
+            return Err(format!(
+                "line los_length {} does not leave light in a period of {}",
+                impair.los_length, impair.los_period
+            ));
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let phase = rng.gen_range(0..BLOCK_BITS);
+        Ok(Self {
+            source: BlockSource::new(rng.gen()),
+            channel: crate::channel::BitErrorChannel::new(impair.bit_error_ratio, rng.gen())?,
+            gearbox: SlipGearbox::new(phase),
+            rng,
+            impair,
+            cycle: 0,
+            counts: LineCounts::default(),
+        })
+    }
+
+    pub fn counts(&self) -> LineCounts {
+        self.counts
+    }
+
+    /// Changes the impairments from the next cycle on (a test's phases:
+    /// lock on a clean line, then errors).
+    pub fn set_impairments(&mut self, impair: LineImpairments) {
+        self.impair = impair;
+    }
+
+    /// Starts counting afresh.
+    pub fn clear_counts(&mut self) {
+        self.counts = LineCounts::default();
+        self.channel.clear_count();
+    }
+
+    /// One cycle: obeys the receiver's slip request shown after the last
+    /// edge, then returns this cycle's `(valid, word)`.
+    pub fn cycle(&mut self, slip: bool) -> (bool, u128) {
+        if slip {
+            self.gearbox.slip();
+            self.counts.slips += 1;
+        }
+        let c = self.cycle;
+        self.cycle += 1;
+        let dark = self.impair.los_period > 0
+            && c % self.impair.los_period >= self.impair.los_period - self.impair.los_length;
+        if dark {
+            self.counts.dark_cycles += 1;
+            return (false, 0);
+        }
+        if self.impair.gap > 0.0 && self.rng.gen_bool(self.impair.gap) {
+            return (false, 0);
+        }
+        let mut b = self.source.next_block();
+        self.counts.blocks += 1;
+        if self.impair.header_error_ratio > 0.0 && self.rng.gen_bool(self.impair.header_error_ratio)
+        {
+            b ^= 1;
+            self.counts.header_errors += 1;
+        }
+        let before = self.channel.injected();
+        let b = self.channel.transmit(b);
+        self.counts.bit_errors += self.channel.injected() - before;
+        match self.gearbox.push(b) {
+            Some(w) => (true, w),
+            None => (false, 0),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,5 +438,45 @@ mod tests {
             // whole number of blocks.
             assert_eq!((u64::from(phase) + g.slips()) % 66, 0, "phase {phase}");
         }
+    }
+
+    #[test]
+    fn serdes_line_counts_what_it_injects_and_refuses_nonsense() {
+        let mut line = SerdesLine::new(
+            LineImpairments {
+                header_error_ratio: 0.25,
+                los_period: 100,
+                los_length: 10,
+                ..LineImpairments::clean()
+            },
+            3,
+        )
+        .unwrap();
+        for c in 0..1_000u64 {
+            let (valid, _) = line.cycle(false);
+            if c % 100 >= 90 {
+                assert!(!valid, "dark at cycle {c}");
+            }
+        }
+        let n = line.counts();
+        assert_eq!(n.dark_cycles, 100);
+        assert_eq!(n.blocks, 900);
+        // 900 draws at 1/4: 225 expected, sd 13.
+        assert!((170..280).contains(&n.header_errors), "{n:?}");
+        assert_eq!(n.bit_errors, 0);
+        let bad = |i: LineImpairments| SerdesLine::new(i, 1).unwrap_err();
+        let clean = LineImpairments::clean();
+        assert!(bad(LineImpairments { gap: 1.0, ..clean }).contains("gap"));
+        assert!(bad(LineImpairments {
+            los_period: 5,
+            los_length: 5,
+            ..clean
+        })
+        .contains("los_length"));
+        assert!(bad(LineImpairments {
+            bit_error_ratio: 0.9,
+            ..clean
+        })
+        .contains("0.9"));
     }
 }
