@@ -9,6 +9,7 @@
 //! AXI access waits at most for the I2C transaction in progress.
 
 pub mod axi_lite_slave;
+pub mod data_path;
 pub mod hwif;
 pub mod i2c_target;
 pub mod line_filter;
