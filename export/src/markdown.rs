@@ -125,6 +125,7 @@ fn hardware(f: &xpo_spec::regmap::Field) -> String {
     let per = match h.scope {
         HwScope::Module => "",
         HwScope::Laser => "[laser lane]",
+        HwScope::Lane => "[lane]",
         HwScope::Bank => "[bank]",
     };
     match &h.summarizes {

@@ -7,7 +7,7 @@
 use crate::halves;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use xpo_spec::regmap::{linear_address, Access, HwRole, RegisterMap};
+use xpo_spec::regmap::{linear_address, Access, Encoding, HwRole, RegisterMap};
 use xpo_spec::EngineConfig;
 
 struct Slice {
@@ -66,20 +66,33 @@ fn bytes_of(map: &RegisterMap, half: Option<u8>, image: &[u8; 128]) -> BTreeMap<
                 };
                 let byte = l.byte + k;
                 let (lsb, width) = if l.len > 1 { (0, 8) } else { (l.lsb, l.width) };
-                let mask = if width >= 8 {
-                    0xff
-                } else {
-                    ((1u16 << width) - 1) as u8
-                };
-                regs.entry(byte).or_default().push(Slice {
-                    name: format!("{}{lane}{part}", f.name),
-                    msb: lsb + width - 1,
-                    lsb,
-                    access: f.access,
-                    hw: f.hw.as_ref().map(|h| h.role),
-                    reset: (image[(byte - base) as usize] >> lsb) & mask,
-                    desc: f.description.clone(),
-                });
+                let hw = f.hw.as_ref().map(|h| h.role);
+                // A pulse is one bit in SystemRDL (`singlepulse`): a
+                // lane bitmap of pulses (ApplyDPInit) is one field a lane.
+                let bits: Vec<(String, u8, u8)> =
+                    if hw == Some(HwRole::Pulse) && f.encoding == Encoding::LaneBitmap {
+                        (0..width)
+                            .map(|b| (format!("{}{lane}{part}_lane{}", f.name, b + 1), lsb + b, 1))
+                            .collect()
+                    } else {
+                        vec![(format!("{}{lane}{part}", f.name), lsb, width)]
+                    };
+                for (name, lsb, width) in bits {
+                    let mask = if width >= 8 {
+                        0xff
+                    } else {
+                        ((1u16 << width) - 1) as u8
+                    };
+                    regs.entry(byte).or_default().push(Slice {
+                        name,
+                        msb: lsb + width - 1,
+                        lsb,
+                        access: f.access,
+                        hw,
+                        reset: (image[(byte - base) as usize] >> lsb) & mask,
+                        desc: f.description.clone(),
+                    });
+                }
             }
         }
     }

@@ -148,45 +148,61 @@ fn systemrdl_compiles_and_places_every_field() {
                         (_, k) => format!("_b{k}"),
                     };
                     let byte = l.byte + k;
-                    let path = format!("xpo_cmis.{scope}B{byte}.{}{lane}{part}", f.name);
-                    let got = fields
-                        .get(&path)
-                        .unwrap_or_else(|| panic!("{path} missing"));
-                    assert_eq!(
-                        got["address"].as_u64().unwrap(),
-                        linear_address(bank, f.page, byte) as u64,
-                        "{path}"
-                    );
                     let (lsb, width) = if l.len > 1 { (0, 8) } else { (l.lsb, l.width) };
-                    assert_eq!(got["lsb"].as_u64().unwrap(), lsb as u64, "{path}");
-                    assert_eq!(
-                        got["msb"].as_u64().unwrap(),
-                        (lsb + width - 1) as u64,
-                        "{path}"
-                    );
-                    let want = match (&f.reset, &text) {
-                        (Reset::Value(v), _) => Some(v >> (8 * (l.len - 1 - k) as u32) & 0xff),
-                        (_, Some(t)) => Some(t[k as usize] as u64),
-                        _ => None,
+                    // SystemRDL pulses are one bit: a lane bitmap of
+                    // pulses is one field a lane (`_lane1` at bit 0, ...).
+                    let pulse_bitmap =
+                        f.hw.as_ref()
+                            .is_some_and(|h| h.role == xpo_spec::regmap::HwRole::Pulse)
+                            && f.encoding == xpo_spec::regmap::Encoding::LaneBitmap;
+                    let slices: Vec<(String, u8, u8)> = if pulse_bitmap {
+                        (0..width)
+                            .map(|b| (format!("{}{lane}{part}_lane{}", f.name, b + 1), lsb + b, 1))
+                            .collect()
+                    } else {
+                        vec![(format!("{}{lane}{part}", f.name), lsb, width)]
                     };
-                    if let Some(want) = want {
-                        assert_eq!(got["reset"].as_u64().unwrap(), want, "{path}");
-                    }
-                    // The hardware role, as SystemRDL says it.
-                    if let Some(hw) = &f.hw {
-                        use xpo_spec::regmap::HwRole as R;
-                        let (prop, want) = match hw.role {
-                            R::Input | R::Summary => ("hw", serde_json::json!("w")),
-                            R::Latch => ("hwset", serde_json::json!(true)),
-                            R::Control => ("hw", serde_json::json!("r")),
-                            R::Pulse => ("singlepulse", serde_json::json!(true)),
+                    for (name, lsb, width) in slices {
+                        let path = format!("xpo_cmis.{scope}B{byte}.{name}");
+                        let got = fields
+                            .get(&path)
+                            .unwrap_or_else(|| panic!("{path} missing"));
+                        assert_eq!(
+                            got["address"].as_u64().unwrap(),
+                            linear_address(bank, f.page, byte) as u64,
+                            "{path}"
+                        );
+                        assert_eq!(got["lsb"].as_u64().unwrap(), lsb as u64, "{path}");
+                        assert_eq!(
+                            got["msb"].as_u64().unwrap(),
+                            (lsb + width - 1) as u64,
+                            "{path}"
+                        );
+                        let want = match (&f.reset, &text) {
+                            (Reset::Value(v), _) if pulse_bitmap => Some(v >> lsb & 1),
+                            (Reset::Value(v), _) => Some(v >> (8 * (l.len - 1 - k) as u32) & 0xff),
+                            (_, Some(t)) => Some(t[k as usize] as u64),
+                            _ => None,
                         };
-                        assert_eq!(got[prop], want, "{path}: {:?}", hw.role);
-                        let sw = if f.access.writable() { "rw" } else { "r" };
-                        if hw.role == R::Control {
-                            assert_eq!(got["sw"], sw, "{path}");
+                        if let Some(want) = want {
+                            assert_eq!(got["reset"].as_u64().unwrap(), want, "{path}");
                         }
-                        hw_checked += 1;
+                        // The hardware role, as SystemRDL says it.
+                        if let Some(hw) = &f.hw {
+                            use xpo_spec::regmap::HwRole as R;
+                            let (prop, want) = match hw.role {
+                                R::Input | R::Summary => ("hw", serde_json::json!("w")),
+                                R::Latch => ("hwset", serde_json::json!(true)),
+                                R::Control => ("hw", serde_json::json!("r")),
+                                R::Pulse => ("singlepulse", serde_json::json!(true)),
+                            };
+                            assert_eq!(got[prop], want, "{path}: {:?}", hw.role);
+                            let sw = if f.access.writable() { "rw" } else { "r" };
+                            if hw.role == R::Control {
+                                assert_eq!(got["sw"], sw, "{path}");
+                            }
+                            hw_checked += 1;
+                        }
                     }
                     checked += 1;
                     multi_byte += (l.len > 1) as usize;

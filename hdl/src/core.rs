@@ -5,7 +5,7 @@
 //! names them `rx_data$0`, `rx_data$1`, ...; [`crate::emit`] wraps the core
 //! in `xpo_engine`, whose ports are packed buses with plain names.
 
-use crate::cmis::hwif::{LaserRegs, ModuleStateRegs, MonitorRegs};
+use crate::cmis::hwif::{DataLaneRegs, LaserRegs, ModuleStateRegs, MonitorRegs};
 use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleMonitors, ModuleStateMachine};
 use crate::lane::Lane;
 use crate::laser::LaserLane;
@@ -66,8 +66,23 @@ pub struct XpoCore {
     pub rx_data: Vec<Signal<In, Bits<66>>>,
     pub rx_valid: Vec<Signal<In, Bit>>,
     pub tx_ready: Vec<Signal<In, Bit>>,
+    pub host_tx_data: Vec<Signal<In, Bits<66>>>,
+    pub host_tx_valid: Vec<Signal<In, Bit>>,
     pub tx_data: Vec<Signal<Out, Bits<66>>>,
     pub tx_valid: Vec<Signal<Out, Bit>>,
+    pub rx_slip: Vec<Signal<Out, Bit>>,
+    pub host_rx_data: Vec<Signal<Out, Bits<66>>>,
+    pub host_rx_valid: Vec<Signal<Out, Bit>>,
+    pub tx_slip: Vec<Signal<Out, Bit>>,
+    // Retimer status, per lane
+    pub tx_block_lock: Vec<Signal<Out, Bit>>,
+    pub rx_block_lock: Vec<Signal<Out, Bit>>,
+    pub tx_hi_ber: Vec<Signal<Out, Bit>>,
+    pub rx_hi_ber: Vec<Signal<Out, Bit>>,
+    pub tx_invalid_headers: Vec<Signal<Out, Bits<32>>>,
+    pub tx_errored_blocks: Vec<Signal<Out, Bits<32>>>,
+    pub rx_invalid_headers: Vec<Signal<Out, Bits<32>>>,
+    pub rx_errored_blocks: Vec<Signal<Out, Bits<32>>>,
     // PRBS control, per lane
     pub prbs_gen_enable: Vec<Signal<In, Bit>>,
     pub prbs_gen_pattern: Vec<Signal<In, Bits<4>>>,
@@ -90,6 +105,9 @@ pub struct XpoCore {
     /// Engine reset, the module reset pin, or SoftwareReset: the whole
     /// module returns to its reset state.
     reset_all: Signal<Local, Bit>,
+    /// The module state machine is in ModuleReady (its code, CMIS 3).
+    module_ready: Signal<Local, Bit>,
+    ready_code: Constant<Bits<3>>,
 }
 
 fn per_lane<T: Default>(n: usize) -> Vec<T> {
@@ -145,8 +163,22 @@ impl XpoCore {
             rx_data: per_lane(n),
             rx_valid: per_lane(n),
             tx_ready: per_lane(n),
+            host_tx_data: per_lane(n),
+            host_tx_valid: per_lane(n),
             tx_data: per_lane(n),
             tx_valid: per_lane(n),
+            rx_slip: per_lane(n),
+            host_rx_data: per_lane(n),
+            host_rx_valid: per_lane(n),
+            tx_slip: per_lane(n),
+            tx_block_lock: per_lane(n),
+            rx_block_lock: per_lane(n),
+            tx_hi_ber: per_lane(n),
+            rx_hi_ber: per_lane(n),
+            tx_invalid_headers: per_lane(n),
+            tx_errored_blocks: per_lane(n),
+            rx_invalid_headers: per_lane(n),
+            rx_errored_blocks: per_lane(n),
             prbs_gen_enable: per_lane(n),
             prbs_gen_pattern: per_lane(n),
             prbs_gen_invert: per_lane(n),
@@ -157,7 +189,7 @@ impl XpoCore {
             prbs_chk_locked: per_lane(n),
             prbs_chk_error_count: per_lane(n),
             prbs_chk_bit_count: per_lane(n),
-            lanes: (0..n).map(|_| Lane::new(&cfg.prbs)).collect(),
+            lanes: (0..n).map(|i| Lane::new(cfg, i)).collect(),
             i2c: I2cTarget::new(cfg),
             axi: Default::default(),
             registers: CmisRegisters::new(cfg),
@@ -167,6 +199,8 @@ impl XpoCore {
                 .map(|_| LaserLane::new(&LaserParams::new(cfg)))
                 .collect(),
             reset_all: Default::default(),
+            module_ready: Default::default(),
+            ready_code: Constant::new(3u64.into()),
         }
     }
 }
@@ -266,12 +300,30 @@ impl Logic for XpoCore {
             self.driver_enable[g].next = self.lasers[g].driver_enable.val();
             LaserRegs::join(&mut self.registers.laser[g], &mut self.lasers[g].regs);
         }
+        self.module_ready.next =
+            self.registers.state_machine.module_state.val() == self.ready_code.val();
         for i in 0..self.lanes.len() {
             self.lanes[i].clock.next = self.clock.val();
             self.lanes[i].reset.next = self.reset_all.val();
+            self.lanes[i].module_ready.next = self.module_ready.val();
             self.lanes[i].rx_data.next = self.rx_data[i].val();
             self.lanes[i].rx_valid.next = self.rx_valid[i].val();
             self.lanes[i].tx_ready.next = self.tx_ready[i].val();
+            self.lanes[i].host_tx_data.next = self.host_tx_data[i].val();
+            self.lanes[i].host_tx_valid.next = self.host_tx_valid[i].val();
+            self.rx_slip[i].next = self.lanes[i].rx_slip.val();
+            self.tx_slip[i].next = self.lanes[i].tx_slip.val();
+            self.host_rx_data[i].next = self.lanes[i].host_rx_data.val();
+            self.host_rx_valid[i].next = self.lanes[i].host_rx_valid.val();
+            self.tx_block_lock[i].next = self.lanes[i].tx_block_lock.val();
+            self.rx_block_lock[i].next = self.lanes[i].rx_block_lock.val();
+            self.tx_hi_ber[i].next = self.lanes[i].tx_hi_ber.val();
+            self.rx_hi_ber[i].next = self.lanes[i].rx_hi_ber.val();
+            self.tx_invalid_headers[i].next = self.lanes[i].tx_invalid_headers.val();
+            self.tx_errored_blocks[i].next = self.lanes[i].tx_errored_blocks.val();
+            self.rx_invalid_headers[i].next = self.lanes[i].rx_invalid_headers.val();
+            self.rx_errored_blocks[i].next = self.lanes[i].rx_errored_blocks.val();
+            DataLaneRegs::join(&mut self.registers.data_lane[i], &mut self.lanes[i].regs);
             self.lanes[i].prbs_gen_enable.next = self.prbs_gen_enable[i].val();
             self.lanes[i].prbs_gen_pattern.next = self.prbs_gen_pattern[i].val();
             self.lanes[i].prbs_gen_invert.next = self.prbs_gen_invert[i].val();

@@ -88,6 +88,8 @@ impl Engine for RustHdlEngine {
             c.rx_data[i].next = l.rx_data.to_bits();
             c.rx_valid[i].next = l.rx_valid;
             c.tx_ready[i].next = l.tx_ready;
+            c.host_tx_data[i].next = l.host_tx_data.to_bits();
+            c.host_tx_valid[i].next = l.host_tx_valid;
             c.prbs_gen_enable[i].next = l.prbs_gen_enable;
             c.prbs_gen_pattern[i].next = (l.prbs_gen_pattern as u64).into();
             c.prbs_gen_invert[i].next = l.prbs_gen_invert;
@@ -119,6 +121,18 @@ impl Engine for RustHdlEngine {
         for (i, o) in outputs.lanes.iter_mut().enumerate() {
             o.tx_data = c.tx_data[i].val().to_u128();
             o.tx_valid = c.tx_valid[i].val();
+            o.rx_slip = c.rx_slip[i].val();
+            o.host_rx_data = c.host_rx_data[i].val().to_u128();
+            o.host_rx_valid = c.host_rx_valid[i].val();
+            o.tx_slip = c.tx_slip[i].val();
+            o.tx_block_lock = c.tx_block_lock[i].val();
+            o.rx_block_lock = c.rx_block_lock[i].val();
+            o.tx_hi_ber = c.tx_hi_ber[i].val();
+            o.rx_hi_ber = c.rx_hi_ber[i].val();
+            o.tx_invalid_headers = c.tx_invalid_headers[i].val().index() as u32;
+            o.tx_errored_blocks = c.tx_errored_blocks[i].val().index() as u32;
+            o.rx_invalid_headers = c.rx_invalid_headers[i].val().index() as u32;
+            o.rx_errored_blocks = c.rx_errored_blocks[i].val().index() as u32;
             o.prbs_chk_locked = c.prbs_chk_locked[i].val();
             o.prbs_chk_error_count = c.prbs_chk_error_count[i].val().to_u64();
             o.prbs_chk_bit_count = c.prbs_chk_bit_count[i].val().to_u64();

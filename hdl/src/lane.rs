@@ -1,9 +1,27 @@
-//! `Lane`: everything one lane owns. Today the PRBS generator (transmit side)
-//! and checker (receive side); the retimer datapath joins them here.
+//! `Lane`: everything one data lane owns: the retimer's two paths (Tx:
+//! host SerDes in, media out; Rx: media in, host SerDes out), the CMIS
+//! data-path state machine that gates them, and the media-side PRBS
+//! generator and checker.
+//!
+//! Cycle contract of the lane (the paths' and the DPSM's own contracts
+//! are in `xpo_host::model::retimer` and `xpo_host::model::data_path`):
+//! - the paths take their CMIS controls from the register block (page
+//!   10h) and `dp_activated` from the DPSM state as it stands;
+//! - the media output carries the PRBS generator's words when the
+//!   generator enable was high at the last edge, else the Tx path's
+//!   output;
+//! - the 11h flags are levels the register block latches: TxLOS/RxLOS are
+//!   the paths' loss of signal and TxCDRLOL/RxCDRLOL their lack of block
+//!   lock, each raised only while the lane is DPActivated (a data path
+//!   the host has not brought up reports nothing).
 
+use crate::cmis::data_path::{DataPathStateMachine, DpCycles};
+use crate::cmis::hwif::DataLanePort;
 use crate::prbs::{PrbsChecker, PrbsGenerator};
+use crate::retimer::RetimerPath;
 use rust_hdl::prelude::*;
-use xpo_spec::PrbsConfig;
+use xpo_spec::retimer::RetimerTiming;
+use xpo_spec::EngineConfig;
 
 /// One lane; its ports are the per-lane ports of `xpo_spec::LaneInputs` and
 /// `xpo_spec::LaneOutputs`, by the same names.
@@ -12,12 +30,30 @@ pub struct Lane {
     // Clock and reset
     pub clock: Signal<In, Clock>,
     pub reset: Signal<In, Bit>,
-    // SerDes interface
+    /// The module state machine is in ModuleReady.
+    pub module_ready: Signal<In, Bit>,
+    // Media SerDes: Rx input, Tx output.
     pub rx_data: Signal<In, Bits<66>>,
     pub rx_valid: Signal<In, Bit>,
+    pub rx_slip: Signal<Out, Bit>,
     pub tx_ready: Signal<In, Bit>,
     pub tx_data: Signal<Out, Bits<66>>,
     pub tx_valid: Signal<Out, Bit>,
+    // Host SerDes: Tx input, Rx output.
+    pub host_tx_data: Signal<In, Bits<66>>,
+    pub host_tx_valid: Signal<In, Bit>,
+    pub tx_slip: Signal<Out, Bit>,
+    pub host_rx_data: Signal<Out, Bits<66>>,
+    pub host_rx_valid: Signal<Out, Bit>,
+    // Retimer status
+    pub tx_block_lock: Signal<Out, Bit>,
+    pub rx_block_lock: Signal<Out, Bit>,
+    pub tx_hi_ber: Signal<Out, Bit>,
+    pub rx_hi_ber: Signal<Out, Bit>,
+    pub tx_invalid_headers: Signal<Out, Bits<32>>,
+    pub tx_errored_blocks: Signal<Out, Bits<32>>,
+    pub rx_invalid_headers: Signal<Out, Bits<32>>,
+    pub rx_errored_blocks: Signal<Out, Bits<32>>,
     // PRBS control
     pub prbs_gen_enable: Signal<In, Bit>,
     pub prbs_gen_pattern: Signal<In, Bits<4>>,
@@ -30,20 +66,44 @@ pub struct Lane {
     pub prbs_chk_locked: Signal<Out, Bit>,
     pub prbs_chk_error_count: Signal<Out, Bits<64>>,
     pub prbs_chk_bit_count: Signal<Out, Bits<64>>,
+    /// To the register block: pages 10h/11h for this lane.
+    pub regs: DataLanePort,
     prbs_gen: PrbsGenerator,
     prbs_chk: PrbsChecker,
+    tx_path: RetimerPath,
+    rx_path: RetimerPath,
+    dp: DataPathStateMachine,
+    /// The media output carries the generator (its enable, last edge).
+    gen_sel: DFF<Bit>,
 }
 
 impl Lane {
-    pub fn new(prbs: &PrbsConfig) -> Self {
+    /// Lane `lane` of a validated configuration.
+    pub fn new(cfg: &EngineConfig, lane: usize) -> Self {
+        let t = RetimerTiming::new(cfg);
         Self {
             clock: Default::default(),
             reset: Default::default(),
+            module_ready: Default::default(),
             rx_data: Default::default(),
             rx_valid: Default::default(),
+            rx_slip: Default::default(),
             tx_ready: Default::default(),
             tx_data: Default::default(),
             tx_valid: Default::default(),
+            host_tx_data: Default::default(),
+            host_tx_valid: Default::default(),
+            tx_slip: Default::default(),
+            host_rx_data: Default::default(),
+            host_rx_valid: Default::default(),
+            tx_block_lock: Default::default(),
+            rx_block_lock: Default::default(),
+            tx_hi_ber: Default::default(),
+            rx_hi_ber: Default::default(),
+            tx_invalid_headers: Default::default(),
+            tx_errored_blocks: Default::default(),
+            rx_invalid_headers: Default::default(),
+            rx_errored_blocks: Default::default(),
             prbs_gen_enable: Default::default(),
             prbs_gen_pattern: Default::default(),
             prbs_gen_invert: Default::default(),
@@ -54,8 +114,16 @@ impl Lane {
             prbs_chk_locked: Default::default(),
             prbs_chk_error_count: Default::default(),
             prbs_chk_bit_count: Default::default(),
+            regs: Default::default(),
             prbs_gen: Default::default(),
-            prbs_chk: PrbsChecker::new(prbs),
+            prbs_chk: PrbsChecker::new(&cfg.prbs),
+            tx_path: RetimerPath::new(true, &t),
+            rx_path: RetimerPath::new(false, &t),
+            dp: DataPathStateMachine::new(
+                &DpCycles::new(cfg),
+                xpo_spec::data_path::allowed_data_paths(cfg, lane),
+            ),
+            gen_sel: Default::default(),
         }
     }
 }
@@ -63,16 +131,77 @@ impl Lane {
 impl Logic for Lane {
     #[hdl_gen]
     fn update(&mut self) {
-        self.prbs_gen.clock.next = self.clock.val();
+        dff_setup!(self, clock, gen_sel);
+        clock!(self, clock, prbs_gen, prbs_chk, tx_path, rx_path, dp);
+        // The data-path state machine.
+        self.dp.reset.next = self.reset.val();
+        self.dp.module_ready.next = self.module_ready.val();
+        self.dp.dp_deinit.next = self.regs.dp_deinit.val();
+        self.dp.tx_disable.next = self.regs.tx_disable.val();
+        self.dp.apply_dp_init.next = self.regs.apply_dp_init.val();
+        self.dp.staged.next = self.regs.dp_config.val();
+        self.regs.dp_state.next = self.dp.state.val();
+        self.regs.dp_state_changed.next = self.dp.state_changed.val();
+        self.regs.config_status.next = self.dp.config_status.val();
+        self.regs.dp_config_active.next = self.dp.active.val();
+        self.regs.dp_init_pending.next = self.dp.init_pending.val();
+
+        // Tx: host SerDes in, media out.
+        self.tx_path.reset.next = self.reset.val();
+        self.tx_path.valid.next = self.host_tx_valid.val();
+        self.tx_path.block.next = self.host_tx_data.val();
+        self.tx_path.polarity_flip.next = self.regs.tx_polarity_flip.val();
+        self.tx_path.output_disable.next = self.regs.tx_disable.val();
+        self.tx_path.auto_squelch_disable.next = self.regs.tx_squelch_disable.val();
+        self.tx_path.squelch_force.next = self.regs.tx_squelch_force.val();
+        self.tx_path.dp_activated.next = self.dp.activated.val();
+        self.tx_path.bypass.next = false;
+        self.tx_slip.next = self.tx_path.slip.val();
+        // Rx: media in, host SerDes out.
+        self.rx_path.reset.next = self.reset.val();
+        self.rx_path.valid.next = self.rx_valid.val();
+        self.rx_path.block.next = self.rx_data.val();
+        self.rx_path.polarity_flip.next = self.regs.rx_polarity_flip.val();
+        self.rx_path.output_disable.next = self.regs.rx_disable.val();
+        self.rx_path.auto_squelch_disable.next = self.regs.rx_squelch_disable.val();
+        self.rx_path.squelch_force.next = false;
+        self.rx_path.dp_activated.next = self.dp.activated.val();
+        self.rx_path.bypass.next = false;
+        self.rx_slip.next = self.rx_path.slip.val();
+        self.host_rx_data.next = self.rx_path.out_block.val();
+        self.host_rx_valid.next = self.rx_path.out_valid.val();
+        // Status and flags.
+        self.tx_block_lock.next = self.tx_path.block_lock.val();
+        self.rx_block_lock.next = self.rx_path.block_lock.val();
+        self.tx_hi_ber.next = self.tx_path.hi_ber.val();
+        self.rx_hi_ber.next = self.rx_path.hi_ber.val();
+        self.tx_invalid_headers.next = self.tx_path.invalid_headers.val();
+        self.tx_errored_blocks.next = self.tx_path.errored_blocks.val();
+        self.rx_invalid_headers.next = self.rx_path.invalid_headers.val();
+        self.rx_errored_blocks.next = self.rx_path.errored_blocks.val();
+        self.regs.tx_output_status.next = self.tx_path.output_status.val();
+        self.regs.rx_output_status.next = self.rx_path.output_status.val();
+        self.regs.tx_los.next = self.tx_path.los.val() & self.dp.activated.val();
+        self.regs.tx_cdr_lol.next = !self.tx_path.block_lock.val() & self.dp.activated.val();
+        self.regs.rx_los.next = self.rx_path.los.val() & self.dp.activated.val();
+        self.regs.rx_cdr_lol.next = !self.rx_path.block_lock.val() & self.dp.activated.val();
+
+        // Media-side PRBS: the generator takes the media output while
+        // enabled; the checker watches the media input.
         self.prbs_gen.reset.next = self.reset.val();
         self.prbs_gen.enable.next = self.prbs_gen_enable.val();
         self.prbs_gen.pattern.next = self.prbs_gen_pattern.val();
         self.prbs_gen.invert.next = self.prbs_gen_invert.val();
         self.prbs_gen.ready.next = self.tx_ready.val();
-        self.tx_data.next = self.prbs_gen.data.val();
-        self.tx_valid.next = self.prbs_gen.valid.val();
+        self.gen_sel.d.next = self.prbs_gen_enable.val() & !self.reset.val();
+        if self.gen_sel.q.val() {
+            self.tx_data.next = self.prbs_gen.data.val();
+            self.tx_valid.next = self.prbs_gen.valid.val();
+        } else {
+            self.tx_data.next = self.tx_path.out_block.val();
+            self.tx_valid.next = self.tx_path.out_valid.val();
+        }
 
-        self.prbs_chk.clock.next = self.clock.val();
         self.prbs_chk.reset.next = self.reset.val();
         self.prbs_chk.enable.next = self.prbs_chk_enable.val();
         self.prbs_chk.pattern.next = self.prbs_chk_pattern.val();

@@ -7,6 +7,7 @@ pub mod engines;
 pub mod laser;
 pub mod lockstep;
 pub mod mgmt_bus;
+pub mod retimer;
 pub mod run;
 pub mod scenario;
 pub mod shim_gen;

@@ -495,7 +495,13 @@ mod tests {
         {
             let n = p.name;
             assert!(v.contains(&format!(".{n}({n})")), "{n} straight out");
-            assert!(!v.contains(&format!("{n}_q")), "{n} not registered");
+            // As a whole identifier (`tx_data_q` is inside `host_tx_data_q`).
+            let q = format!("{n}_q");
+            let registered = v.match_indices(&q).any(|(at, _)| {
+                let before = v[..at].chars().next_back();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+            assert!(!registered, "{n} not registered");
         }
         assert!(v.contains(".clock(clock)") && !v.contains("clock_q"));
         assert!(v.contains("always @(negedge clock) reset_q <= reset;"));

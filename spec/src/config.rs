@@ -270,6 +270,37 @@ impl Default for RetimerConfig {
     }
 }
 
+/// The CMIS data-path state machine's durations, in ns (advertised on
+/// page 01h as the covering duration codes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataPathTiming {
+    /// DPInit: DPDeactivated to DPInitialized.
+    pub init_ns: u64,
+    /// DPDeinit: back to DPDeactivated.
+    pub deinit_ns: u64,
+    /// DPTxTurnOn: DPInitialized to DPActivated.
+    pub tx_turn_on_ns: u64,
+    /// DPTxTurnOff: DPActivated back to DPInitialized.
+    pub tx_turn_off_ns: u64,
+    /// How long ApplyDPInit shows ConfigInProgress before its verdict.
+    pub config_ns: u64,
+}
+
+impl Default for DataPathTiming {
+    fn default() -> Self {
+        // Short enough to see every state in a default run, like
+        // [module]; page 01h advertises codes that cover them.
+        Self {
+            init_ns: 2_000,
+            deinit_ns: 1_000,
+            tx_turn_on_ns: 1_000,
+            tx_turn_off_ns: 500,
+            config_ns: 100,
+        }
+    }
+}
+
 /// Configuration of one XPO engine instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -294,6 +325,8 @@ pub struct EngineConfig {
     pub monitors: MonitorConfig,
     /// Retimer lanes: block lock, hi-BER and loss-of-signal monitors.
     pub retimer: RetimerConfig,
+    /// Data-path state machine durations.
+    pub data_path: DataPathTiming,
 }
 
 impl Default for EngineConfig {
@@ -309,6 +342,7 @@ impl Default for EngineConfig {
             laser: LaserConfig::default(),
             monitors: MonitorConfig::default(),
             retimer: RetimerConfig::default(),
+            data_path: DataPathTiming::default(),
         }
     }
 }
@@ -363,6 +397,10 @@ impl EngineConfig {
         for (field, ns) in [
             ("module.power_up_ns", self.module.power_up_ns),
             ("module.power_down_ns", self.module.power_down_ns),
+            ("data_path.init_ns", self.data_path.init_ns),
+            ("data_path.deinit_ns", self.data_path.deinit_ns),
+            ("data_path.tx_turn_on_ns", self.data_path.tx_turn_on_ns),
+            ("data_path.tx_turn_off_ns", self.data_path.tx_turn_off_ns),
         ] {
             check_range(
                 field,
@@ -396,6 +434,13 @@ impl EngineConfig {
         self.check_laser()?;
         self.check_monitors()?;
         self.check_retimer()?;
+        check_range(
+            "data_path.config_ns in cycles",
+            self.cycles_for_ns(self.data_path.config_ns),
+            1,
+            65_535,
+            "a 16-bit check counter of at least one cycle",
+        )?;
         check_range(
             "prbs.unlock_errors",
             self.prbs.unlock_errors,
@@ -686,6 +731,10 @@ impl EngineConfig {
             laser_lanes: self.laser_lanes,
             power_up_ns: self.module.power_up_ns,
             power_down_ns: self.module.power_down_ns,
+            dp_init_ns: self.data_path.init_ns,
+            dp_deinit_ns: self.data_path.deinit_ns,
+            tx_turn_on_ns: self.data_path.tx_turn_on_ns,
+            tx_turn_off_ns: self.data_path.tx_turn_off_ns,
             max_bias_ua: self.laser.max_bias_ua,
             min_bias_ua: self.laser.min_bias_ua,
         })
@@ -750,7 +799,7 @@ impl EngineConfig {
         // Everything that changes the RTL: the whole configuration but the
         // clock frequency where no duration depends on it.
         format!(
-            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} monitors={:?} laser_update_cycles={} identity={:?}",
+            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} monitors={:?} laser_update_cycles={} identity={:?} retimer={:?} data_path={:?} data_path_codes={:?}",
             self.lanes,
             self.laser_lanes,
             self.prbs.lock_words,
@@ -762,7 +811,17 @@ impl EngineConfig {
             self.laser,
             self.monitors,
             self.laser_update_cycles(),
-            self.identity
+            self.identity,
+            crate::retimer::RetimerTiming::new(self),
+            crate::data_path::DpCycles::new(self),
+            // The advertised duration codes (page 01h) are map constants.
+            [
+                self.data_path.init_ns,
+                self.data_path.deinit_ns,
+                self.data_path.tx_turn_on_ns,
+                self.data_path.tx_turn_off_ns,
+            ]
+            .map(crate::regmap::cmis::duration_code)
         )
     }
 }

@@ -29,11 +29,13 @@ pub enum HwDir {
     Control,
 }
 
-/// Whether a bundle exists once or once per laser lane.
+/// Whether a bundle exists once, once per laser lane or once per data
+/// lane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BundleScope {
     Module,
     Laser,
+    Lane,
 }
 
 /// One port of a bundle.
@@ -145,6 +147,34 @@ macro_rules! hw_bundles {
                 flag_power_la: status 1,
                 flag_power_hw: status 1,
                 flag_power_lw: status 1,
+            }
+            /// One data lane (CMIS pages 10h and 11h): its data-path
+            /// state machine (DPDeinit, ApplyDPInit, the staged and active
+            /// DPConfig, ConfigStatus, DPInitPending, the state and its
+            /// change flag) and its retimer's controls, output status and
+            /// LOS/LOL flags, both directions.
+            DataLaneRegs / DataLanePort (data_lane, Lane) {
+                dp_deinit: control 1,
+                tx_polarity_flip: control 1,
+                tx_disable: control 1,
+                tx_squelch_disable: control 1,
+                tx_squelch_force: control 1,
+                rx_polarity_flip: control 1,
+                rx_disable: control 1,
+                rx_squelch_disable: control 1,
+                apply_dp_init: control 1,
+                dp_config: control 8,
+                dp_state: status 4,
+                rx_output_status: status 1,
+                tx_output_status: status 1,
+                dp_state_changed: status 1,
+                tx_los: status 1,
+                tx_cdr_lol: status 1,
+                rx_los: status 1,
+                rx_cdr_lol: status 1,
+                config_status: status 4,
+                dp_config_active: status 8,
+                dp_init_pending: status 1,
             }
         }
     };
@@ -294,6 +324,7 @@ mod tests {
             assert_eq!(s.dir, dir, "{}: {} direction", f.name, hw.port);
             let scope = match hw.scope {
                 HwScope::Laser => BundleScope::Laser,
+                HwScope::Lane => BundleScope::Lane,
                 _ => BundleScope::Module,
             };
             assert_eq!(b.scope, scope, "{}: {} scope", f.name, hw.port);

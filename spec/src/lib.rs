@@ -7,6 +7,7 @@
 //! ID or a default.
 
 pub mod config;
+pub mod data_path;
 pub mod engine;
 pub mod hwif;
 pub mod laser;
@@ -17,8 +18,8 @@ pub mod regmap;
 pub mod retimer;
 
 pub use config::{
-    ConfigError, EngineConfig, LaserConfig, ModuleIdentity, ModuleTiming, MonitorConfig,
-    PrbsConfig, RetimerConfig, AXI_MAX_HOLD_CYCLES,
+    ConfigError, DataPathTiming, EngineConfig, LaserConfig, ModuleIdentity, ModuleTiming,
+    MonitorConfig, PrbsConfig, RetimerConfig, AXI_MAX_HOLD_CYCLES,
 };
 pub use engine::Engine;
 pub use ports::top_ports;

@@ -185,8 +185,12 @@ port_table! {
         rx_data: u128 = 66,
         /// `rx_data` holds a new word this cycle (gearbox gaps are low cycles).
         rx_valid: bool = 1,
-        /// The serializer takes a transmit word this cycle.
+        /// The media serializer takes a PRBS generator word this cycle (retimed data follows its input's `valid` instead).
         tx_ready: bool = 1,
+        /// Host SerDes gearbox word into the Tx path, bit 0 first on the wire.
+        host_tx_data: u128 = 66,
+        /// `host_tx_data` holds a new word this cycle.
+        host_tx_valid: bool = 1,
         /// PRBS generator enable (CMIS 13h:144 bit per lane).
         prbs_gen_enable: bool = 1,
         /// PRBS generator pattern ID, latched when the generator is enabled.
@@ -207,10 +211,34 @@ port_table! {
 port_table! {
     /// Outputs of one lane, as they stand after the rising edge.
     pub struct LaneOutputs {
-        /// Transmit 66-bit word to the serializer, bit 0 first on the wire.
+        /// Media transmit word (the Tx path's output, or the PRBS generator's while it is enabled), bit 0 first on the wire.
         tx_data: u128 = 66,
         /// `tx_data` holds a new word this cycle.
         tx_valid: bool = 1,
+        /// Bit-slip request to the media Rx gearbox (one cycle).
+        rx_slip: bool = 1,
+        /// Rx path output word to the host SerDes.
+        host_rx_data: u128 = 66,
+        /// `host_rx_data` holds a new word this cycle.
+        host_rx_valid: bool = 1,
+        /// Bit-slip request to the host Tx gearbox (one cycle).
+        tx_slip: bool = 1,
+        /// Tx path (host input) 64b/66b block lock.
+        tx_block_lock: bool = 1,
+        /// Rx path (media input) 64b/66b block lock.
+        rx_block_lock: bool = 1,
+        /// Tx path hi-BER (clause 49 monitor).
+        tx_hi_ber: bool = 1,
+        /// Rx path hi-BER.
+        rx_hi_ber: bool = 1,
+        /// Tx path invalid sync headers counted while locked (saturating).
+        tx_invalid_headers: u32 = 32,
+        /// Tx path errored blocks (invalid header or block type) counted while locked.
+        tx_errored_blocks: u32 = 32,
+        /// Rx path invalid sync headers counted while locked.
+        rx_invalid_headers: u32 = 32,
+        /// Rx path errored blocks counted while locked.
+        rx_errored_blocks: u32 = 32,
         /// PRBS checker is locked to the received pattern and counting.
         prbs_chk_locked: bool = 1,
         /// Bit errors counted while locked (saturating).
@@ -599,7 +627,7 @@ mod tests {
         }
         assert_eq!(l.prbs_gen_pattern, 15);
         assert_eq!(l.rx_data, (1u128 << 66) - 1);
-        assert_eq!(LaneOutputs::PORTS[3].name, "prbs_chk_error_count");
+        assert_eq!(LaneOutputs::PORTS[2].name, "rx_slip");
         assert!(!LaneOutputs::PORTS[0].doc.is_empty());
     }
 

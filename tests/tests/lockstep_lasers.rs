@@ -242,7 +242,7 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
     }
     // IntL: clear every latched flag; those whose conditions last re-latch
     // (the three faults, the on lanes' power high warning, the module
-    // temperature and Vcc warnings). Masking them, with the global masks
+    // temperature and Vcc warnings, the idle data lanes' LOS and LOL). Masking them, with the global masks
     // for the lanes, releases IntL; unmasking the lanes' alarms asserts it.
     let rc: Vec<String> = d
         .map()
@@ -257,6 +257,11 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
     assert_eq!(d.read_field("InterruptDeasserted", 0).unwrap(), 0);
     d.write_field("MTempHighWarning", 0, 1).unwrap();
     d.write_field("MVccLowWarning", 0, 1).unwrap();
+    // The data lanes came up by themselves (DPDeinit clear) with no input:
+    // their LOS and CDR LOL flags re-latch too.
+    for m in ["MTxLOS", "MTxCDRLOL", "MRxLOS", "MRxCDRLOL"] {
+        d.write_bytes(m, 0, &[0xFF]).unwrap();
+    }
     d.write_bytes("GlobalWarningMask", 0, &[0xFF]).unwrap();
     assert_eq!(
         d.read_field("InterruptDeasserted", 0).unwrap(),

@@ -44,7 +44,7 @@ fn run(
 
 #[test]
 fn three_engines_agree_on_random_i2c_and_axi_transactions() {
-    let (_, rep) = run(None, 5_000, 7, false, 300);
+    let (_, rep) = run(None, 5_000, 8, false, 300);
     assert!(rep.i2c_transactions >= 20, "{rep:?}");
     assert!(rep.i2c_aborted >= 2, "aborted I2C transfers: {rep:?}");
     assert!(rep.reads > 2_000 && rep.writes > 1_000, "{rep:?}");

@@ -12,6 +12,7 @@
 //! staged byte straight from the register block.
 
 use rust_hdl::prelude::*;
+pub use xpo_spec::data_path::DpCycles;
 
 /// CMIS state codes (11h:128 nibbles).
 mod code {
@@ -31,17 +32,6 @@ mod status {
     pub const REJECTED_INVALID_DATA_PATH: u64 = 0x4;
     pub const REJECTED_LANES_IN_USE: u64 = 0x6;
     pub const IN_PROGRESS: u64 = 0xC;
-}
-
-/// The cycles of each transient state and of a configuration check (each
-/// at least 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DpCycles {
-    pub init: u32,
-    pub deinit: u32,
-    pub tx_turn_on: u32,
-    pub tx_turn_off: u32,
-    pub config: u32,
 }
 
 /// The verdict on a staged DPConfig byte (AppSel 7:4, DataPathID 3:1):
@@ -131,7 +121,7 @@ pub struct DataPathStateMachine {
     /// This lane's staged DPConfig (10h:145 + lane).
     pub staged: Signal<In, Bits<8>>,
     /// The state's CMIS code (11h:128 nibble).
-    pub state: Signal<Out, Bits<3>>,
+    pub state: Signal<Out, Bits<4>>,
     /// A steady state was entered at the last edge (DPStateChanged).
     pub state_changed: Signal<Out, Bit>,
     pub config_status: Signal<Out, Bits<4>>,
@@ -140,7 +130,7 @@ pub struct DataPathStateMachine {
     pub init_pending: Signal<Out, Bit>,
     /// The lane is DPActivated (its outputs may pass data).
     pub activated: Signal<Out, Bit>,
-    st: DFF<Bits<3>>,
+    st: DFF<Bits<4>>,
     left: DFF<Bits<32>>,
     changed: DFF<Bit>,
     cfg_status: DFF<Bits<4>>,
@@ -151,13 +141,13 @@ pub struct DataPathStateMachine {
     chk_staged: DFF<Bits<8>>,
     chk_left: DFF<Bits<16>>,
     check: ConfigCheck,
-    s_deactivated: Constant<Bits<3>>,
-    s_init: Constant<Bits<3>>,
-    s_deinit: Constant<Bits<3>>,
-    s_activated: Constant<Bits<3>>,
-    s_tx_on: Constant<Bits<3>>,
-    s_tx_off: Constant<Bits<3>>,
-    s_initialized: Constant<Bits<3>>,
+    s_deactivated: Constant<Bits<4>>,
+    s_init: Constant<Bits<4>>,
+    s_deinit: Constant<Bits<4>>,
+    s_activated: Constant<Bits<4>>,
+    s_tx_on: Constant<Bits<4>>,
+    s_tx_off: Constant<Bits<4>>,
+    s_initialized: Constant<Bits<4>>,
     st_success: Constant<Bits<4>>,
     st_in_use: Constant<Bits<4>>,
     st_in_progress: Constant<Bits<4>>,

@@ -106,8 +106,10 @@ pub struct FlagTerm {
     /// Byte index (0..127) of the flag within its half.
     pub byte: u8,
     pub bits: u8,
-    /// Byte index of its mask, and of its ELSFP global mask.
-    pub mask: Option<u8>,
+    /// Its mask: the half and byte index (CMIS lane flags on page 11h
+    /// have their masks on page 10h of the same bank); its ELSFP global
+    /// mask's byte index in the flag's own half.
+    pub mask: Option<(usize, u8)>,
     pub global: Option<u8>,
 }
 
@@ -219,10 +221,11 @@ impl RegPlan {
                         }
                     }
                     if f.access == Access::Rc {
-                        let mask_byte = f
-                            .masked_by
-                            .as_ref()
-                            .map(|m| map.field(m).expect("mask field").instance(i).byte & 0x7f);
+                        let mask_byte = f.masked_by.as_ref().map(|m| {
+                            let mf = map.field(m).expect("mask field");
+                            let mkey = key.map(|(b, _)| (b, mf.page));
+                            (find(&halves, mkey), mf.instance(i).byte & 0x7f)
+                        });
                         let global_byte = f.global_mask.as_ref().and_then(|m| {
                             let mf = map.field(m).expect("global mask field");
                             (i < mf.count).then(|| mf.instance(i).byte & 0x7f)
@@ -264,6 +267,7 @@ impl RegPlan {
                     (0..banks).map(|b| (None, b)).collect()
                 }
                 HwScope::Laser => (0..cfg.laser_lanes).map(|g| (Some(g), 0)).collect(),
+                HwScope::Lane => (0..cfg.lanes).map(|g| (Some(g), 0)).collect(),
                 HwScope::Bank => {
                     assert!(f.count == 1 && f.len == 1, "hwif {field}");
                     (0..cfg.laser_lanes.div_ceil(8))

@@ -117,7 +117,9 @@ struct FlagTerm {
     slot: usize,
     byte: u8,
     bits: u8,
-    mask: Option<u8>,
+    /// The mask's slot and byte: the flag's own half, or (CMIS lane
+    /// flags, 11h) page 10h of the same bank.
+    mask: Option<(usize, u8)>,
     global: Option<u8>,
 }
 
@@ -544,7 +546,7 @@ impl CmisMemory {
                  global,
              }| {
                 let b = &self.store[slot];
-                let masked = mask.map_or(0, |m| b[Self::index(m)] & bits)
+                let masked = mask.map_or(0, |(ms, m)| self.store[ms][Self::index(m)] & bits)
                     | global.map_or(0, |m| b[Self::index(m)] & bits);
                 b[Self::index(byte)] & bits & !masked != 0
             },
@@ -572,7 +574,10 @@ impl CmisMemory {
                         slot: slots[&half],
                         byte: l.byte,
                         bits: l.mask(),
-                        mask: mask_field.map(|m| m.instance(i).byte),
+                        mask: mask_field.map(|m| {
+                            let mhalf = half.map(|(b, _)| (b, m.page));
+                            (slots[&mhalf], m.instance(i).byte)
+                        }),
                         global: global_field
                             .filter(|m| i < m.count)
                             .map(|m| m.instance(i).byte),

@@ -13,21 +13,175 @@ use crate::mgmt::axi_slave::AxiSlaveModel;
 use crate::mgmt::i2c_target::I2cTargetModel;
 use crate::mgmt::port::BytePortModel;
 use crate::mgmt::CmisMemory;
+use data_path::{Advertised, DataPathLane, DpConfig, DpInputs, DpState, DpTiming};
 use laser::{LaserInputs, LaserLaneModel, LaserOutputs};
 use module_state::ModuleStateModel;
 use monitors::{ModuleMonitorsModel, MonitorInputs};
 use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
+use retimer::{Direction, PathControls, PathSample, RetimerPath};
 use wiring::{HwBundles, HwWiring};
-use xpo_spec::hwif::LaserRegs;
+use xpo_spec::data_path::DpCycles;
+use xpo_spec::hwif::{DataLaneRegs, LaserRegs};
 use xpo_spec::laser::LaserParams;
 use xpo_spec::monitors::MonitorParams;
+use xpo_spec::retimer::RetimerTiming;
 use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, MgmtOutputs};
 
-/// One lane of the model.
+/// One lane of the model: the retimer's two paths, the data-path state
+/// machine gating them, and the media-side PRBS generator and checker
+/// (the lane contract is `xpo_hdl::lane`'s module comment).
 #[derive(Debug, Clone)]
 struct LaneModel {
     generator: PrbsGeneratorModel,
     checker: PrbsCheckerModel,
+    tx: RetimerPath,
+    rx: RetimerPath,
+    dp: DataPathLane,
+    /// The media output carries the generator (its enable, last edge).
+    gen_sel: bool,
+    /// The paths and the DPSM after reset, for module resets.
+    pristine: Box<(RetimerPath, RetimerPath, DataPathLane)>,
+}
+
+impl LaneModel {
+    fn new(cfg: &EngineConfig, lane: usize) -> Self {
+        let t = RetimerTiming::new(cfg);
+        let c = DpCycles::new(cfg);
+        let tx = RetimerPath::new(Direction::Tx, &t);
+        let rx = RetimerPath::new(Direction::Rx, &t);
+        let dp = DataPathLane::new(
+            DpTiming {
+                init: c.init,
+                deinit: c.deinit,
+                tx_turn_on: c.tx_turn_on,
+                tx_turn_off: c.tx_turn_off,
+                config: c.config,
+            },
+            Advertised {
+                data_path_ids: xpo_spec::data_path::allowed_data_paths(cfg, lane),
+            },
+        );
+        Self {
+            generator: PrbsGeneratorModel::default(),
+            checker: PrbsCheckerModel::new(&cfg.prbs),
+            pristine: Box::new((tx.clone(), rx.clone(), dp.clone())),
+            tx,
+            rx,
+            dp,
+            gen_sel: false,
+        }
+    }
+
+    fn activated(&self) -> bool {
+        self.dp.state() == DpState::DpActivated
+    }
+
+    /// The lane's status on its register-block port, as it stands: the
+    /// LOS/LOL levels count only while the data path is DPActivated.
+    fn status(&self, r: &mut DataLaneRegs) {
+        let (tx, rx, on) = (self.tx.outputs(), self.rx.outputs(), self.activated());
+        r.dp_state = self.dp.state().code() as u16;
+        r.dp_state_changed = self.dp.state_changed() as u16;
+        r.config_status = self.dp.config_status() as u16;
+        r.dp_config_active = self.dp.active().0 as u16;
+        r.dp_init_pending = self.dp.init_pending() as u16;
+        r.tx_output_status = tx.output_status as u16;
+        r.rx_output_status = rx.output_status as u16;
+        r.tx_los = (tx.los && on) as u16;
+        r.tx_cdr_lol = (!tx.block_lock && on) as u16;
+        r.rx_los = (rx.los && on) as u16;
+        r.rx_cdr_lol = (!rx.block_lock && on) as u16;
+    }
+
+    /// One edge: `r` holds the register block's controls before it.
+    fn step(
+        &mut self,
+        reset: bool,
+        module_ready: bool,
+        r: &DataLaneRegs,
+        i: &xpo_spec::LaneInputs,
+        o: &mut xpo_spec::LaneOutputs,
+    ) {
+        let g = self.generator.step(
+            reset,
+            i.prbs_gen_enable,
+            i.prbs_gen_pattern,
+            i.prbs_gen_invert,
+            i.tx_ready,
+        );
+        let c = self.checker.step(
+            reset,
+            prbs::CheckerInputs {
+                enable: i.prbs_chk_enable,
+                pattern: i.prbs_chk_pattern,
+                invert: i.prbs_chk_invert,
+                counter_reset: i.prbs_chk_counter_reset,
+                data: i.rx_data,
+                valid: i.rx_valid,
+            },
+        );
+        o.prbs_chk_locked = c.locked;
+        o.prbs_chk_error_count = c.error_count;
+        o.prbs_chk_bit_count = c.bit_count;
+        if reset {
+            let (tx, rx, dp) = &*self.pristine;
+            (self.tx, self.rx, self.dp, self.gen_sel) = (tx.clone(), rx.clone(), dp.clone(), false);
+        } else {
+            let on = self.activated();
+            self.tx.step(PathSample {
+                valid: i.host_tx_valid,
+                block: i.host_tx_data,
+                controls: PathControls {
+                    polarity_flip: r.tx_polarity_flip != 0,
+                    output_disable: r.tx_disable != 0,
+                    auto_squelch_disable: r.tx_squelch_disable != 0,
+                    squelch_force: r.tx_squelch_force != 0,
+                    dp_activated: on,
+                    bypass: false,
+                },
+            });
+            self.rx.step(PathSample {
+                valid: i.rx_valid,
+                block: i.rx_data,
+                controls: PathControls {
+                    polarity_flip: r.rx_polarity_flip != 0,
+                    output_disable: r.rx_disable != 0,
+                    auto_squelch_disable: r.rx_squelch_disable != 0,
+                    squelch_force: false,
+                    dp_activated: on,
+                    bypass: false,
+                },
+            });
+            self.dp.step(&DpInputs {
+                module_ready,
+                dp_deinit: r.dp_deinit != 0,
+                tx_disable: r.tx_disable != 0,
+                apply_dp_init: r.apply_dp_init != 0,
+                staged: DpConfig(r.dp_config as u8),
+            });
+            self.gen_sel = i.prbs_gen_enable;
+        }
+        let (tx, rx) = (self.tx.outputs(), self.rx.outputs());
+        if self.gen_sel {
+            o.tx_data = g.data;
+            o.tx_valid = g.valid;
+        } else {
+            o.tx_data = tx.out_block;
+            o.tx_valid = tx.out_valid;
+        }
+        o.tx_slip = tx.slip;
+        o.rx_slip = rx.slip;
+        o.host_rx_data = rx.out_block;
+        o.host_rx_valid = rx.out_valid;
+        o.tx_block_lock = tx.block_lock;
+        o.rx_block_lock = rx.block_lock;
+        o.tx_hi_ber = tx.hi_ber;
+        o.rx_hi_ber = rx.hi_ber;
+        o.tx_invalid_headers = tx.invalid_headers;
+        o.tx_errored_blocks = tx.errored_blocks;
+        o.rx_invalid_headers = rx.invalid_headers;
+        o.rx_errored_blocks = rx.errored_blocks;
+    }
 }
 
 /// The management side: the I2C target and the AXI4-Lite slave sharing the
@@ -47,7 +201,7 @@ impl Management {
     fn new(cfg: &EngineConfig) -> Self {
         let memory = CmisMemory::new(cfg);
         Self {
-            wiring: HwWiring::new(&memory, cfg.laser_lanes),
+            wiring: HwWiring::new(&memory, cfg.laser_lanes, cfg.lanes),
             port: BytePortModel::new(memory.clone()),
             pristine: memory,
             i2c: I2cTargetModel::new(cfg),
@@ -153,6 +307,9 @@ pub struct Model {
     monitors: ModuleMonitorsModel,
     monitor_params: MonitorParams,
     lane_inputs: Vec<LaserInputs>,
+    /// The data lanes' register-block controls before the edge (a scratch
+    /// buffer reused every cycle).
+    lane_controls: Vec<DataLaneRegs>,
     /// The register block's hardware ports (SoftwareReset's pulse among
     /// them: the module resets at the edge after it).
     hw: HwBundles,
@@ -162,12 +319,7 @@ impl Model {
     /// A model in its reset state; `cfg` must be valid.
     pub fn new(cfg: &EngineConfig) -> Result<Self, xpo_spec::ConfigError> {
         cfg.validate()?;
-        let lanes = (0..cfg.lanes)
-            .map(|_| LaneModel {
-                generator: PrbsGeneratorModel::default(),
-                checker: PrbsCheckerModel::new(&cfg.prbs),
-            })
-            .collect();
+        let lanes = (0..cfg.lanes).map(|l| LaneModel::new(cfg, l)).collect();
         Ok(Self {
             config: cfg.clone(),
             lanes,
@@ -178,7 +330,8 @@ impl Model {
             monitors: ModuleMonitorsModel::new(MonitorParams::new(cfg)),
             monitor_params: MonitorParams::new(cfg),
             lane_inputs: Vec::with_capacity(cfg.laser_lanes),
-            hw: HwBundles::new(cfg.laser_lanes),
+            lane_controls: vec![DataLaneRegs::default(); cfg.lanes],
+            hw: HwBundles::new(cfg.laser_lanes, cfg.lanes),
         })
     }
 }
@@ -200,10 +353,11 @@ impl Engine for Model {
         let reset =
             inputs.reset || inputs.mgmt.module_reset || self.hw.commands.software_reset != 0;
         let interlock = inputs.mgmt.interlock;
+        let mut module_ready = false;
         if inputs.reset {
             self.mgmt = Management::new(&self.config);
             self.module_state = ModuleStateModel::new(&self.config);
-            self.hw = HwBundles::new(self.config.laser_lanes);
+            self.hw = HwBundles::new(self.config.laser_lanes, self.config.lanes);
             for l in &mut self.lasers {
                 *l = LaserLaneModel::new(self.laser_params);
             }
@@ -227,6 +381,16 @@ impl Engine for Model {
                 lane_inputs.push(li);
             }
             self.monitors.drive(&mut hw.monitors);
+            module_ready = self.module_state.state() == module_state::READY;
+            for ((r, l), c) in hw
+                .data_lane
+                .iter_mut()
+                .zip(&self.lanes)
+                .zip(self.lane_controls.iter_mut())
+            {
+                l.status(r);
+                *c = *r;
+            }
             self.mgmt.step(&inputs.mgmt, reset, hw);
             if reset {
                 self.module_state = ModuleStateModel::new(&self.config);
@@ -255,35 +419,14 @@ impl Engine for Model {
         for (l, o) in self.lasers.iter().zip(outputs.lasers.iter_mut()) {
             (o.bias_dac, o.driver_enable) = l.drive(interlock);
         }
-        for ((lane, i), o) in self
+        for (g, ((lane, i), o)) in self
             .lanes
             .iter_mut()
             .zip(&inputs.lanes)
             .zip(outputs.lanes.iter_mut())
+            .enumerate()
         {
-            let g = lane.generator.step(
-                reset,
-                i.prbs_gen_enable,
-                i.prbs_gen_pattern,
-                i.prbs_gen_invert,
-                i.tx_ready,
-            );
-            o.tx_data = g.data;
-            o.tx_valid = g.valid;
-            let c = lane.checker.step(
-                reset,
-                prbs::CheckerInputs {
-                    enable: i.prbs_chk_enable,
-                    pattern: i.prbs_chk_pattern,
-                    invert: i.prbs_chk_invert,
-                    counter_reset: i.prbs_chk_counter_reset,
-                    data: i.rx_data,
-                    valid: i.rx_valid,
-                },
-            );
-            o.prbs_chk_locked = c.locked;
-            o.prbs_chk_error_count = c.error_count;
-            o.prbs_chk_bit_count = c.bit_count;
+            lane.step(reset, module_ready, &self.lane_controls[g], i, o);
         }
     }
 }

@@ -7,7 +7,9 @@
 
 use crate::mgmt::memory::FieldRef;
 use crate::mgmt::CmisMemory;
-use xpo_spec::hwif::{BundleId, CommandRegs, LaserRegs, ModuleStateRegs, MonitorRegs, BUNDLES};
+use xpo_spec::hwif::{
+    BundleId, CommandRegs, DataLaneRegs, LaserRegs, ModuleStateRegs, MonitorRegs, BUNDLES,
+};
 use xpo_spec::regmap::{Encoding, HwRole, HwScope};
 
 /// The values on every hardware port of the register block, one cycle.
@@ -17,14 +19,16 @@ pub struct HwBundles {
     pub monitors: MonitorRegs,
     pub commands: CommandRegs,
     pub laser: Vec<LaserRegs>,
+    pub data_lane: Vec<DataLaneRegs>,
     /// The memory's `host_writes` when the controls were last driven.
     driven_at: Option<u64>,
 }
 
 impl HwBundles {
-    pub fn new(laser_lanes: usize) -> Self {
+    pub fn new(laser_lanes: usize, lanes: usize) -> Self {
         Self {
             laser: vec![LaserRegs::default(); laser_lanes],
+            data_lane: vec![DataLaneRegs::default(); lanes],
             ..Default::default()
         }
     }
@@ -35,6 +39,7 @@ impl HwBundles {
             BundleId::MonitorRegs => self.monitors.get(i),
             BundleId::CommandRegs => self.commands.get(i),
             BundleId::LaserRegs => self.laser[lane].get(i),
+            BundleId::DataLaneRegs => self.data_lane[lane].get(i),
         }
     }
 
@@ -44,6 +49,7 @@ impl HwBundles {
             BundleId::MonitorRegs => self.monitors.set(i, v),
             BundleId::CommandRegs => self.commands.set(i, v),
             BundleId::LaserRegs => self.laser[lane].set(i, v),
+            BundleId::DataLaneRegs => self.data_lane[lane].set(i, v),
         }
     }
 }
@@ -79,8 +85,9 @@ pub struct HwWiring {
 }
 
 impl HwWiring {
-    /// The wires of `memory`'s map for `laser_lanes` laser lanes.
-    pub fn new(memory: &CmisMemory, laser_lanes: usize) -> Self {
+    /// The wires of `memory`'s map for `laser_lanes` laser lanes and
+    /// `lanes` data lanes.
+    pub fn new(memory: &CmisMemory, laser_lanes: usize, lanes: usize) -> Self {
         let map = memory.map();
         let mut wires = Vec::new();
         for f in &map.fields {
@@ -109,8 +116,13 @@ impl HwWiring {
                 .unwrap_or_else(|| panic!("{}: port {} in no bundle", f.name, hw.port));
             let member = BUNDLES[b].id;
             match hw.scope {
-                HwScope::Laser => {
-                    for g in 0..laser_lanes {
+                HwScope::Laser | HwScope::Lane => {
+                    let n = if hw.scope == HwScope::Laser {
+                        laser_lanes
+                    } else {
+                        lanes
+                    };
+                    for g in 0..n {
                         let (bank, k) = ((g / 8) as u8, (g % 8) as u8);
                         let instance = if bitmap || f.count == 1 { 0 } else { k };
                         wires.push(Wire {
@@ -208,8 +220,10 @@ impl HwWiring {
         let pulses = memory.take_pulses();
         for w in &self.pulses {
             let l = w.field.loc;
+            // A lane bitmap of pulses (ApplyDPInit): this lane's bit only.
+            let mask = w.bit.map_or(l.mask(), |k| 1 << k);
             let hit = pulses.iter().any(|&(half, byte, bits)| {
-                half == w.field.half && byte == l.byte && bits & l.mask() != 0
+                half == w.field.half && byte == l.byte && bits & mask != 0
             });
             if let End::Port(m, lane, i) = w.end {
                 hw.set(m, lane, i, hit as u16);
@@ -239,8 +253,8 @@ mod tests {
     fn wires_follow_the_rows() {
         let cfg = EngineConfig::default();
         let mut mem = CmisMemory::new(&cfg);
-        let w = HwWiring::new(&mem, cfg.laser_lanes);
-        let mut hw = HwBundles::new(cfg.laser_lanes);
+        let w = HwWiring::new(&mem, cfg.laser_lanes, cfg.lanes);
+        let mut hw = HwBundles::new(cfg.laser_lanes, cfg.lanes);
         mem.poke_at(mem.field_ref("LaneEnable", 0, 0), 0b0000_0100);
         w.drive(&mem, &mut hw);
         let enabled: Vec<u16> = hw.laser.iter().map(|l| l.laser_enable).collect();
@@ -265,8 +279,8 @@ mod tests {
             ..Default::default()
         };
         let mut mem = CmisMemory::new(&cfg);
-        let w = HwWiring::new(&mem, cfg.laser_lanes);
-        let mut hw = HwBundles::new(cfg.laser_lanes);
+        let w = HwWiring::new(&mem, cfg.laser_lanes, cfg.lanes);
+        let mut hw = HwBundles::new(cfg.laser_lanes, cfg.lanes);
         hw.monitors.supply_current = 12_500;
         w.sample(&mut mem, &mut hw);
         assert_eq!(mem.peek("SupplyCurrentMonitor", 0, 0), 12_500);

@@ -167,6 +167,9 @@ pub enum HwScope {
     /// `g % 8` in bank `g / 8`; a field with one instance per bank serves
     /// all eight lanes of it.
     Laser,
+    /// One port per data lane: lane `g` is instance (or bitmap bit) `g % 8`
+    /// in bank `g / 8` of pages 10h..14h.
+    Lane,
     /// One port per bank of the field's page.
     Bank,
 }
@@ -335,6 +338,16 @@ impl RegisterMap {
         self.pages.iter().find(|p| p.page == page)
     }
 
+    /// Two upper pages with the same banks: a flag on one may have its
+    /// mask on the other, bank for bank (CMIS lane flags on 11h, their
+    /// masks on 10h).
+    fn same_banks(&self, a: u8, b: u8) -> bool {
+        match (self.page(a), self.page(b)) {
+            (Some(pa), Some(pb)) => a >= 0x10 && b >= 0x10 && pa.banks == pb.banks,
+            _ => false,
+        }
+    }
+
     /// Fields on `page`'s upper half (or the lower page for `None`), by byte.
     pub fn fields_of(&self, page: Option<u8>) -> Vec<&Field> {
         let mut v: Vec<&Field> = self
@@ -460,7 +473,7 @@ impl RegisterMap {
                 match self.field(m) {
                     Some(mf)
                         if mf.access == Access::Rw
-                            && mf.page == f.page
+                            && (mf.page == f.page || self.same_banks(mf.page, f.page))
                             && mf.in_lower() == f.in_lower()
                             && mf.width == f.width
                             && mf.count == f.count
@@ -481,7 +494,7 @@ impl RegisterMap {
                 match self.field(m) {
                     Some(mf)
                         if mf.access == Access::Rw
-                            && mf.page == f.page
+                            && (mf.page == f.page || self.same_banks(mf.page, f.page))
                             && mf.encoding == Encoding::LaneBitmap
                             && f.encoding == Encoding::LaneBitmap
                             && f.access == Access::Rc => {}

@@ -57,7 +57,7 @@
 mod state;
 mod verilog;
 
-use super::hwif::{CommandRegs, HwBundle, LaserRegs, ModuleStateRegs, MonitorRegs};
+use super::hwif::{CommandRegs, DataLaneRegs, HwBundle, LaserRegs, ModuleStateRegs, MonitorRegs};
 use super::plan::{HwPort, HwRole, RegPlan};
 use rust_hdl::prelude::*;
 use state::{Port, State};
@@ -113,6 +113,7 @@ pub struct CmisRegisters {
     pub monitors: MonitorRegs,
     pub commands: CommandRegs,
     pub laser: Vec<LaserRegs>,
+    pub data_lane: Vec<DataLaneRegs>,
     state: Regs,
 }
 
@@ -146,6 +147,7 @@ impl CmisRegisters {
                 BundleId::MonitorRegs => self.monitors.get(index),
                 BundleId::CommandRegs => self.commands.get(index),
                 BundleId::LaserRegs => self.laser[lane].get(index),
+                BundleId::DataLaneRegs => self.data_lane[lane].get(index),
             },
         }
     }
@@ -171,6 +173,7 @@ impl CmisRegisters {
             BundleId::MonitorRegs => self.monitors.set(index, v),
             BundleId::CommandRegs => self.commands.set(index, v),
             BundleId::LaserRegs => self.laser[lane].set(index, v),
+            BundleId::DataLaneRegs => self.data_lane[lane].set(index, v),
         }
     }
 
@@ -196,6 +199,7 @@ impl CmisRegisters {
             monitors: Default::default(),
             commands: Default::default(),
             laser: (0..cfg.laser_lanes).map(|_| Default::default()).collect(),
+            data_lane: (0..cfg.lanes).map(|_| Default::default()).collect(),
             state: Regs(State::new(RegPlan::new(cfg))),
         }
     }
@@ -247,6 +251,9 @@ impl Logic for CmisRegisters {
         self.monitors.connect_controls();
         self.commands.connect_controls();
         for l in &mut self.laser {
+            l.connect_controls();
+        }
+        for l in &mut self.data_lane {
             l.connect_controls();
         }
     }

@@ -143,7 +143,7 @@ impl State {
                 global,
             } = *t;
             let set = self.store[h][b as usize] & bits;
-            let masked = mask.map_or(0, |m| self.store[h][m as usize] & bits)
+            let masked = mask.map_or(0, |(mh, m)| self.store[mh][m as usize] & bits)
                 | global.map_or(0, |m| self.store[h][m as usize] & bits);
             set & !masked != 0
         })
@@ -225,7 +225,12 @@ impl State {
                 }
                 HwRole::Latch => self.store[half][byte] |= ((value as u8) << lsb) & mask,
                 HwRole::Pulse => {
-                    self.pulses[i] = txn && write && !read && addr == p.byte && wdata & mask != 0;
+                    self.pulses[i] = txn
+                        && write
+                        && !read
+                        && s.half == Some(half)
+                        && addr & 0x7f == p.byte
+                        && wdata & mask != 0;
                 }
                 _ => {}
             }

@@ -233,6 +233,12 @@ pub struct MapParams {
     /// Longest ModulePwrUp / ModulePwrDn, in ns (advertised on page 01h).
     pub power_up_ns: u64,
     pub power_down_ns: u64,
+    /// Longest DPInit / DPDeinit / DPTxTurnOn / DPTxTurnOff, in ns
+    /// (advertised on page 01h).
+    pub dp_init_ns: u64,
+    pub dp_deinit_ns: u64,
+    pub tx_turn_on_ns: u64,
+    pub tx_turn_off_ns: u64,
     /// Advertised laser bias range (1Ah:132/134), µA.
     pub max_bias_ua: u64,
     pub min_bias_ua: u64,
@@ -293,6 +299,8 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         "TxBiasMonitor",
         "RxPowerMonitor",
         "ConfigStatus",
+        "DPConfigActive",
+        "DPInitPending",
         "DiagnosticsData",
         "LaneFaultSummary",
         "LaneWarningSummary",
@@ -456,6 +464,10 @@ mod tests {
             laser_lanes: 16,
             power_up_ns: 10_000,
             power_down_ns: 20_000_000,
+            dp_init_ns: 2_000,
+            dp_deinit_ns: 1_000,
+            tx_turn_on_ns: 1_000,
+            tx_turn_off_ns: 500,
             max_bias_ua: 500_000,
             min_bias_ua: 50_000,
         })

@@ -8,15 +8,15 @@ pub(super) fn page_01h(v: &mut Vec<Field>, p: &MapParams) {
         f("DPInitDuration", 1, 144)
             .bits(0, 4)
             .code()
-            .reset(4)
-            .doc("Maximum DPInit duration code (4: 100 ms)."),
+            .reset(duration_code(p.dp_init_ns) as u64)
+            .doc("Maximum DPInit duration code, from the configured duration."),
     );
     v.push(
         f("DPDeinitDuration", 1, 144)
             .bits(4, 4)
             .code()
-            .reset(2)
-            .doc("Maximum DPDeinit duration code (2: 10 ms)."),
+            .reset(duration_code(p.dp_deinit_ns) as u64)
+            .doc("Maximum DPDeinit duration code, from the configured duration."),
     );
     v.push(
         f("TxDisableSupported", 1, 155)
@@ -70,15 +70,15 @@ pub(super) fn page_01h(v: &mut Vec<Field>, p: &MapParams) {
         f("TxTurnOnDuration", 1, 168)
             .bits(0, 4)
             .code()
-            .reset(1)
-            .doc("Maximum Tx turn-on duration code (1: 5 ms)."),
+            .reset(duration_code(p.tx_turn_on_ns) as u64)
+            .doc("Maximum Tx turn-on duration code, from the configured duration."),
     );
     v.push(
         f("TxTurnOffDuration", 1, 168)
             .bits(4, 4)
             .code()
-            .reset(0)
-            .doc("Maximum Tx turn-off duration code (0: 1 ms)."),
+            .reset(duration_code(p.tx_turn_off_ns) as u64)
+            .doc("Maximum Tx turn-off duration code, from the configured duration."),
     );
     v.push(Field {
         reset: Reset::Checksum {

@@ -4,15 +4,17 @@ use super::*;
 
 /// Appends this page's fields, in byte order, to `v`.
 pub(super) fn page_11h(v: &mut Vec<Field>) {
-    v.push(f("DPState", 0x11, 128).bits(0, 4).lanes(8).code().reset(1).doc("Per lane: 1 DPDeactivated, 2 DPInit, 3 DPDeinit, 4 DPActivated, 5 DPTxTurnOn, 6 DPTxTurnOff, 7 DPInitialized."));
+    v.push(f("DPState", 0x11, 128).bits(0, 4).lanes(8).code().reset(1).hw(HwRole::Input, HwScope::Lane, "dp_state").doc("Per lane: 1 DPDeactivated, 2 DPInit, 3 DPDeinit, 4 DPActivated, 5 DPTxTurnOn, 6 DPTxTurnOff, 7 DPInitialized."));
     v.push(
         f("RxOutputStatus", 0x11, 132)
             .bitmap()
+            .hw(HwRole::Input, HwScope::Lane, "rx_output_status")
             .doc("Per lane: Rx output valid."),
     );
     v.push(
         f("TxOutputStatus", 0x11, 133)
             .bitmap()
+            .hw(HwRole::Input, HwScope::Lane, "tx_output_status")
             .doc("Per lane: Tx output valid."),
     );
     // Latched lane flags, a bitmap byte each; the level groups are
@@ -23,9 +25,13 @@ pub(super) fn page_11h(v: &mut Vec<Field>) {
         (
             136,
             "TxLOS",
-            "Tx loss of signal (no block lock on the host input)",
+            "Tx loss of signal (no block with a transition on the host input for retimer.los_ns)",
         ),
-        (137, "TxCDRLOL", "Tx CDR loss of lock"),
+        (
+            137,
+            "TxCDRLOL",
+            "Tx CDR loss of lock (no 64b/66b block lock on the host input)",
+        ),
         (
             138,
             "TxAdaptiveInputEqFail",
@@ -34,9 +40,13 @@ pub(super) fn page_11h(v: &mut Vec<Field>) {
         (
             147,
             "RxLOS",
-            "Rx loss of signal (no block lock on the media input)",
+            "Rx loss of signal (no block with a transition on the media input for retimer.los_ns)",
         ),
-        (148, "RxCDRLOL", "Rx CDR loss of lock"),
+        (
+            148,
+            "RxCDRLOL",
+            "Rx CDR loss of lock (no 64b/66b block lock on the media input)",
+        ),
     ]
     .iter()
     .map(|&(b, n, d)| (b, n.to_string(), d.to_string()))
@@ -52,12 +62,25 @@ pub(super) fn page_11h(v: &mut Vec<Field>) {
     }
     lane_flags.sort_by_key(|x| x.0);
     for (byte, name, d) in lane_flags {
-        v.push(
-            f(&format!("L{name}"), 0x11, byte)
-                .rc()
-                .bitmap()
-                .doc(&format!("Per lane, latched: {d}.")),
-        );
+        let flag = f(&format!("L{name}"), 0x11, byte)
+            .rc()
+            .bitmap()
+            .doc(&format!("Per lane, latched: {d}."));
+        // The flags this engine raises, with their masks (10h:213..227).
+        let port = match name.as_str() {
+            "DPStateChanged" => Some("dp_state_changed"),
+            "TxLOS" => Some("tx_los"),
+            "TxCDRLOL" => Some("tx_cdr_lol"),
+            "RxLOS" => Some("rx_los"),
+            "RxCDRLOL" => Some("rx_cdr_lol"),
+            _ => None,
+        };
+        v.push(match port {
+            Some(p) => flag
+                .masked_by(&format!("M{name}"))
+                .hw(HwRole::Latch, HwScope::Lane, p),
+            None => flag,
+        });
     }
     v.push(
         f("TxPowerMonitor", 0x11, 154)
@@ -80,5 +103,17 @@ pub(super) fn page_11h(v: &mut Vec<Field>) {
             .units(units::POWER_0U1W)
             .doc("Per lane Rx optical power."),
     );
-    v.push(f("ConfigStatus", 0x11, 202).bits(0, 4).lanes(8).code().doc("Per lane result of the last ApplyDPInit/ApplyImmediate: 0 undefined, 1 accepted, 2..7 rejected."));
+    v.push(f("ConfigStatus", 0x11, 202).bits(0, 4).lanes(8).code().hw(HwRole::Input, HwScope::Lane, "config_status").doc("Per lane result of the last ApplyDPInit: 0 undefined, 1 ConfigSuccess, 3 rejected (invalid AppSel), 4 rejected (invalid DataPathID), 6 rejected (lanes in use), 0Ch ConfigInProgress."));
+    v.push(
+        f("DPConfigActive", 0x11, 206)
+            .lanes(8)
+            .hw(HwRole::Input, HwScope::Lane, "dp_config_active")
+            .doc("Per lane, active set: AppSel in 7:4, DataPathID in 3:1, ExplicitControl in 0 (as 10h:145)."),
+    );
+    v.push(
+        f("DPInitPending", 0x11, 235)
+            .bitmap()
+            .hw(HwRole::Input, HwScope::Lane, "dp_init_pending")
+            .doc("Per lane: an accepted configuration waits for the next DPInit."),
+    );
 }

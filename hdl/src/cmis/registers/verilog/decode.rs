@@ -49,7 +49,7 @@ pub(super) fn window(plan: &RegPlan, n: &Names, v: &mut String) {
 fn input_stage(hw: usize, v: &mut String) {
     let _ = writeln!(
         v,
-        "always @(posedge clock) begin\n    if (reset) begin\n        a_txn <= 1'b0;\n        a_read <= 1'b0;\n        a_write <= 1'b0;\n        a_hold <= 1'b0;\n        a_addr <= 8'd0;\n        a_wdata <= 8'd0;\n        half <= {hw}'d0;\n        half_ok <= 1'b1;\n    end else begin\n        a_txn <= txn;\n        a_read <= read;\n        a_write <= write;\n        a_hold <= hold;\n        a_addr <= addr;\n        a_wdata <= wdata;\n        half <= sel_half;\n        half_ok <= sel_half_ok;\n    end\nend\n"
+        "always @(posedge clock) begin\n    if (reset) begin\n        a_txn <= 1'b0;\n        a_read <= 1'b0;\n        a_write <= 1'b0;\n        a_hold <= 1'b0;\n        a_addr <= 7'd0;\n        a_wdata <= 8'd0;\n        half <= {hw}'d0;\n        half_ok <= 1'b1;\n    end else begin\n        a_txn <= txn;\n        a_read <= read;\n        a_write <= write;\n        a_hold <= hold;\n        a_addr <= addr[6:0];\n        a_wdata <= wdata;\n        half <= sel_half;\n        half_ok <= sel_half_ok;\n    end\nend\n"
     );
 }
 

@@ -173,13 +173,14 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
             terms.join(" | ")
         );
     }
-    // One-cycle pulses after a host write of 1 to a self-clearing bit.
+    // One-cycle pulses after a host write of 1 to a self-clearing bit, in
+    // its own half (ApplyDPInit sits in every bank of page 10h).
     for p in plan.hwif.iter().filter(|p| p.role == HwRole::Pulse) {
         let _ = writeln!(
             v,
-            "        {} <= a_txn && a_write && !a_read && a_addr == 8'd{} && (a_wdata & 8'h{:02X}) != 8'd0;",
+            "        {} <= a_txn && a_write && !a_read && half_ok && {{half, a_addr[6:0]}} == {} && (a_wdata & 8'h{:02X}) != 8'd0;",
             p.port,
-            p.byte,
+            key(p.half, p.byte as usize),
             p.mask()
         );
     }

@@ -19,8 +19,9 @@ pub(super) fn intl(plan: &RegPlan, n: &Names, v: &mut String) {
     } in &plan.flags
     {
         let mut t = format!("({} & 8'h{bits:02X})", reg(h, b as usize));
-        for m in [mask, global].into_iter().flatten() {
-            t = format!("({t} & ~({} & 8'h{bits:02X}))", reg(h, m as usize));
+        let masks = [mask, global.map(|m| (h, m))];
+        for (mh, m) in masks.into_iter().flatten() {
+            t = format!("({t} & ~({} & 8'h{bits:02X}))", reg(mh, m as usize));
         }
         terms.push(t);
     }
