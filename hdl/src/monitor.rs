@@ -10,9 +10,10 @@
 //!   (`avg ± (|x - avg| >> 2)`, towards the sample). The new average is
 //!   visible after the edge.
 //! - `value` is the average through the constant ratio (`Scale`'s
-//!   arithmetic), in two registered stages: the multiply, registered at
-//!   the multiplier's output, then the rounding, shift and saturation,
-//!   registered. It shows the average as it stood [`MONITOR_LATENCY`] (2)
+//!   arithmetic), in three registered stages: the average copied beside
+//!   the multiplier, the multiply, registered at the multiplier's output,
+//!   then the rounding, shift and saturation, registered. It shows the
+//!   average as it stood [`MONITOR_LATENCY`] (3)
 //!   edges earlier: neither the multiply nor the rounding sits in front of
 //!   the comparisons and registers that read the monitor (a sample every
 //!   few hundred cycles makes the cycles invisible).
@@ -36,6 +37,10 @@ pub struct Monitor {
     pub value: Signal<Out, Bits<16>>,
     sample: Signal<Local, Bits<16>>,
     avg: DFF<Bits<16>>,
+    /// The average again, at the multiplier: only the DSP reads it, so the
+    /// placer can put it beside the DSP column however far the averaging
+    /// logic sits (the default engine's 8 ns route into a MULT18X18D).
+    avg_at_mult: DFF<Bits<16>>,
     /// The average's product, then its calibrated value.
     product_q: DFF<Bits<32>>,
     value_q: DFF<Bits<16>>,
@@ -59,6 +64,7 @@ impl Monitor {
             value: Default::default(),
             sample: Default::default(),
             avg: Default::default(),
+            avg_at_mult: Default::default(),
             product_q: Default::default(),
             value_q: Default::default(),
             offset: Constant::new((offset as u64).into()),
@@ -73,7 +79,7 @@ impl Monitor {
 impl Logic for Monitor {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, avg, product_q, value_q);
+        dff_setup!(self, clock, avg, avg_at_mult, product_q, value_q);
         if self.adc.val() > self.offset.val() {
             self.sample.next = self.adc.val() - self.offset.val();
         } else {
@@ -88,13 +94,15 @@ impl Logic for Monitor {
                 self.avg.d.next = self.avg.q.val() - ((self.avg.q.val() - self.sample.val()) >> 2);
             }
         }
-        self.cal_product.x.next = self.avg.q.val();
+        self.avg_at_mult.d.next = self.avg.q.val();
+        self.cal_product.x.next = self.avg_at_mult.q.val();
         self.product_q.d.next = self.cal_product.product.val();
         self.cal_round.product.next = self.product_q.q.val();
         self.value_q.d.next = self.cal_round.y.val();
         self.value.next = self.value_q.q.val();
         if self.reset.val() {
             self.avg.d.next = self.zero.val();
+            self.avg_at_mult.d.next = self.zero.val();
             self.product_q.d.next = self.product_zero.val();
             self.value_q.d.next = self.zero.val();
         }

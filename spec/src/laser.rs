@@ -48,7 +48,7 @@ impl Ratio {
 /// before each update and their arithmetic runs through registered stages
 /// in between, so the update divider needs at least this many cycles plus
 /// one. RTL and model both take it from here.
-pub const LOOP_LATENCY: u16 = 9;
+pub const LOOP_LATENCY: u16 = 10;
 
 /// Everything a laser lane's hardware is elaborated from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

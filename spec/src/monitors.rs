@@ -14,7 +14,7 @@ use crate::EngineConfig;
 /// Edges from an ADC monitor's average to the value it shows (the shared
 /// `Monitor` block's contract, laser and module monitors alike): the
 /// calibration multiply and its rounding are each behind a register.
-pub const MONITOR_LATENCY: usize = 2;
+pub const MONITOR_LATENCY: usize = 3;
 
 /// Everything the module monitors are elaborated from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

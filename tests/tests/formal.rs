@@ -8,32 +8,32 @@
 //! - the DAC code never exceeds the advertised maximum bias.
 //!
 //! Every input is free (setpoints, modes, enables, ADC samples, interlock)
-//! after one reset cycle. The configuration updates the loops every 10
+//! after one reset cycle. The configuration updates the loops every 11
 //! cycles (the shortest divider the loop pipeline allows) with a slew that
 //! reaches the maximum bias in two updates and a 3-update timeout, so a
-//! depth of 36 cycles walks through fiber check, ramping and regulation at
+//! depth of 40 cycles walks through fiber check, ramping and regulation at
 //! the clamp. A deliberately false property is checked the same way and
 //! must fail, so the harness cannot pass vacuously.
 //!
 //! Why ABC and not `yosys-smtbmc` with z3, as before: with the laser
 //! lane's loop pipeline (registered stages between the multipliers and the
 //! bias) z3 took over three minutes for the first step where the
-//! combinational lane took seconds; `bmc3` proves all 36 frames in about
-//! a second. (The maximum is first reached at frame 31 with the nine-cycle
-//! loop pipeline; it was within 24 frames with eight.)
+//! combinational lane took seconds; `bmc3` proves all the frames in about
+//! a second. (The maximum is first reached at frame 34 with the ten-cycle
+//! loop pipeline, 31 with nine, within 24 with eight.)
 
 use std::path::Path;
 use std::process::Command;
 use xpo_spec::laser::LaserParams;
 use xpo_spec::{EngineConfig, LaserConfig};
 
-const DEPTH: u32 = 36;
+const DEPTH: u32 = 40;
 
 fn formal_config() -> EngineConfig {
     EngineConfig {
-        // Ten cycles an update: the shortest divider the loop pipeline
+        // Eleven cycles an update: the shortest divider the loop pipeline
         // allows (LOOP_LATENCY + 1), so two updates fit in the depth.
-        clock_hz: 10_000_000,
+        clock_hz: 11_000_000,
         laser: LaserConfig {
             update_hz: 1_000_000,
             slew_ua_per_us: 260_000,
@@ -134,11 +134,11 @@ fn bmc(dir: &Path, lane: &str, props: &str) -> (bool, String) {
 }
 
 #[test]
-fn interlock_and_maximum_bias_hold_for_36_cycles_from_reset() {
+fn interlock_and_maximum_bias_hold_for_40_cycles_from_reset() {
     let cfg = formal_config();
     cfg.validate().unwrap();
     let p = LaserParams::new(&cfg);
-    assert_eq!(p.update_cycles, 10);
+    assert_eq!(p.update_cycles, xpo_spec::laser::LOOP_LATENCY + 1);
     assert!(
         p.slew_codes as u32 * 2 >= p.max_code as u32,
         "the clamp is reachable"

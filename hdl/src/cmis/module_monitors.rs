@@ -21,8 +21,8 @@
 //!    warning. Temperature compares signed, Vcc unsigned. The register
 //!    block latches them (clear on read, masked by lower byte 32) into IntL.
 //! 4. For the clock, 2 and 3 work on the averages (and validity) as they
-//!    stood `MONITOR_LATENCY` (2) edges earlier: [`Monitor`] registers its
-//!    product and its calibrated value, so a calibration multiply, an add
+//!    stood `MONITOR_LATENCY` (3) edges earlier: [`Monitor`] registers its
+//!    multiplier's operand, its product and its calibrated value, so a calibration multiply, an add
 //!    and four comparisons are not all in front of the register block in
 //!    one cycle. Monitors update every ADC
 //!    sample (microseconds), so the cycle is invisible to a host.
@@ -61,8 +61,11 @@ pub struct ModuleMonitors {
     vcc_shown_valid: DFF<Bit>,
     supply_current_shown_valid: DFF<Bit>,
     temperature_valid_1: DFF<Bit>,
+    temperature_valid_2: DFF<Bit>,
     vcc_valid_1: DFF<Bit>,
+    vcc_valid_2: DFF<Bit>,
     supply_current_valid_1: DFF<Bit>,
+    supply_current_valid_2: DFF<Bit>,
     temperature: Signal<Local, Bits<16>>,
     vcc: Signal<Local, Bits<16>>,
     zero: Constant<Bits<16>>,
@@ -93,8 +96,11 @@ impl ModuleMonitors {
             vcc_shown_valid: Default::default(),
             supply_current_shown_valid: Default::default(),
             temperature_valid_1: Default::default(),
+            temperature_valid_2: Default::default(),
             vcc_valid_1: Default::default(),
+            vcc_valid_2: Default::default(),
             supply_current_valid_1: Default::default(),
+            supply_current_valid_2: Default::default(),
             temperature: Default::default(),
             vcc: Default::default(),
             zero: Constant::new(0u64.into()),
@@ -116,8 +122,11 @@ impl Logic for ModuleMonitors {
             vcc_shown_valid,
             supply_current_shown_valid,
             temperature_valid_1,
+            temperature_valid_2,
             vcc_valid_1,
-            supply_current_valid_1
+            vcc_valid_2,
+            supply_current_valid_1,
+            supply_current_valid_2
         );
         // 1. Samples and averages (`crate::monitor`): the first sample
         // after reset loads the average.
@@ -149,9 +158,12 @@ impl Logic for ModuleMonitors {
         self.temperature_valid_1.d.next = self.temperature_valid.q.val();
         self.vcc_valid_1.d.next = self.vcc_valid.q.val();
         self.supply_current_valid_1.d.next = self.supply_current_valid.q.val();
-        self.temperature_shown_valid.d.next = self.temperature_valid_1.q.val();
-        self.vcc_shown_valid.d.next = self.vcc_valid_1.q.val();
-        self.supply_current_shown_valid.d.next = self.supply_current_valid_1.q.val();
+        self.temperature_valid_2.d.next = self.temperature_valid_1.q.val();
+        self.temperature_shown_valid.d.next = self.temperature_valid_2.q.val();
+        self.vcc_valid_2.d.next = self.vcc_valid_1.q.val();
+        self.vcc_shown_valid.d.next = self.vcc_valid_2.q.val();
+        self.supply_current_valid_2.d.next = self.supply_current_valid_1.q.val();
+        self.supply_current_shown_valid.d.next = self.supply_current_valid_2.q.val();
         if self.temperature_shown_valid.q.val() {
             self.temperature.next = self.temperature_mon.value.val() + self.temperature_zero.val();
         } else {

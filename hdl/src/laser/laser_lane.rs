@@ -18,11 +18,11 @@
 //!    `avg += (x - avg) / 4` (arithmetic shift, towards the sample). The
 //!    monitors are the averages through the calibration ratios, in two
 //!    registered stages: everything below sees the averages as they stood
-//!    `MONITOR_LATENCY` (2) edges earlier (`Monitor`'s contract). The
+//!    `MONITOR_LATENCY` (3) edges earlier (`Monitor`'s contract). The
 //!    forward-voltage monitor (1Bh:232, 15 mV) is built the same way and
 //!    saturates at 255.
 //! 2. **Updates.** A divider pulses `update` every `update_cycles` cycles;
-//!    the loops act only on update cycles. [`LOOP_LATENCY`] (9) cycles
+//!    the loops act only on update cycles. [`LOOP_LATENCY`] (10) cycles
 //!    before each update it pulses `sample`, which registers what the loops
 //!    compute from: the bias and power monitors, the bias and power
 //!    setpoints, the fiber check's power, the mode (LaserAPC), whether the
