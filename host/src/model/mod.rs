@@ -1,6 +1,7 @@
 //! The reference model of the whole engine.
 
 pub mod data_path;
+pub mod diagnostics;
 pub mod laser;
 pub mod module_state;
 pub mod monitors;
