@@ -304,7 +304,7 @@ impl ResultsPage {
             Side::Host => host[lane],
             Side::Media => media[lane],
         };
-        if k % 2 == 0 {
+        if k.is_multiple_of(2) {
             c.error_count
         } else {
             c.bit_count
@@ -369,7 +369,7 @@ mod tests {
     fn word(n: u64) -> Block {
         Block {
             valid: true,
-            data: (n as u128) * 0x1_0000_0001 | 1,
+            data: ((n as u128) * 0x1_0000_0001) | 1,
         }
     }
 
