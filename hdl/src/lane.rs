@@ -7,9 +7,12 @@
 //! are in `xpo_host::model::retimer` and `xpo_host::model::data_path`):
 //! - the paths take their CMIS controls from the register block (page
 //!   10h) and `dp_activated` from the DPSM state as it stands;
-//! - the media output carries the PRBS generator's words when the
-//!   generator enable was high at the last edge, else the Tx path's
-//!   output;
+//! - the loopbacks (13h:180..183) and the generator select follow the
+//!   diagnostics contract in `xpo_host::model::diagnostics`: registered at
+//!   every edge; the paths' inputs take the looped output as it stands
+//!   (output loopbacks); the outputs carry the generator, else the other
+//!   interface's input sampled at the edge (input loopbacks), else the
+//!   path; the media checker watches the Rx path's input;
 //! - the 11h flags are levels the register block latches: TxLOS/RxLOS are
 //!   the paths' loss of signal and TxCDRLOL/RxCDRLOL their lack of block
 //!   lock, each raised only while the lane is DPActivated (a data path
@@ -75,6 +78,26 @@ pub struct Lane {
     dp: DataPathStateMachine,
     /// The media output carries the generator (its enable, last edge).
     gen_sel: DFF<Bit>,
+    /// The loopbacks the routing uses (13h:180..183, last edge).
+    lb_media_output: DFF<Bit>,
+    lb_media_input: DFF<Bit>,
+    lb_host_output: DFF<Bit>,
+    lb_host_input: DFF<Bit>,
+    /// The interfaces' inputs sampled at the edge, for input loopbacks.
+    media_in_data: DFF<Bits<66>>,
+    media_in_valid: DFF<Bit>,
+    host_in_data: DFF<Bits<66>>,
+    host_in_valid: DFF<Bit>,
+    /// The paths' inputs after the output loopbacks.
+    tx_in_data: Signal<Local, Bits<66>>,
+    tx_in_valid: Signal<Local, Bit>,
+    rx_in_data: Signal<Local, Bits<66>>,
+    rx_in_valid: Signal<Local, Bit>,
+    /// The outputs as they stand (read back by the output loopbacks).
+    media_out_data: Signal<Local, Bits<66>>,
+    media_out_valid: Signal<Local, Bit>,
+    host_out_data: Signal<Local, Bits<66>>,
+    host_out_valid: Signal<Local, Bit>,
 }
 
 impl Lane {
@@ -124,6 +147,22 @@ impl Lane {
                 xpo_spec::data_path::allowed_data_paths(cfg, lane),
             ),
             gen_sel: Default::default(),
+            lb_media_output: Default::default(),
+            lb_media_input: Default::default(),
+            lb_host_output: Default::default(),
+            lb_host_input: Default::default(),
+            media_in_data: Default::default(),
+            media_in_valid: Default::default(),
+            host_in_data: Default::default(),
+            host_in_valid: Default::default(),
+            tx_in_data: Default::default(),
+            tx_in_valid: Default::default(),
+            rx_in_data: Default::default(),
+            rx_in_valid: Default::default(),
+            media_out_data: Default::default(),
+            media_out_valid: Default::default(),
+            host_out_data: Default::default(),
+            host_out_valid: Default::default(),
         }
     }
 }
@@ -131,7 +170,19 @@ impl Lane {
 impl Logic for Lane {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, gen_sel);
+        dff_setup!(
+            self,
+            clock,
+            gen_sel,
+            lb_media_output,
+            lb_media_input,
+            lb_host_output,
+            lb_host_input,
+            media_in_data,
+            media_in_valid,
+            host_in_data,
+            host_in_valid
+        );
         clock!(self, clock, prbs_gen, prbs_chk, tx_path, rx_path, dp);
         // The data-path state machine.
         self.dp.reset.next = self.reset.val();
@@ -146,10 +197,59 @@ impl Logic for Lane {
         self.regs.dp_config_active.next = self.dp.active.val();
         self.regs.dp_init_pending.next = self.dp.init_pending.val();
 
+        // The outputs as they stand: generator, else input loopback, else
+        // the path (the diagnostics contract, item 3).
+        if self.gen_sel.q.val() {
+            self.media_out_data.next = self.prbs_gen.data.val();
+            self.media_out_valid.next = self.prbs_gen.valid.val();
+        } else if self.lb_media_input.q.val() {
+            self.media_out_data.next = self.media_in_data.q.val();
+            self.media_out_valid.next = self.media_in_valid.q.val();
+        } else {
+            self.media_out_data.next = self.tx_path.out_block.val();
+            self.media_out_valid.next = self.tx_path.out_valid.val();
+        }
+        if self.lb_host_input.q.val() {
+            self.host_out_data.next = self.host_in_data.q.val();
+            self.host_out_valid.next = self.host_in_valid.q.val();
+        } else {
+            self.host_out_data.next = self.rx_path.out_block.val();
+            self.host_out_valid.next = self.rx_path.out_valid.val();
+        }
+        self.tx_data.next = self.media_out_data.val();
+        self.tx_valid.next = self.media_out_valid.val();
+        self.host_rx_data.next = self.host_out_data.val();
+        self.host_rx_valid.next = self.host_out_valid.val();
+        // The paths' inputs: an output loopback feeds the output back
+        // (item 2).
+        if self.lb_host_output.q.val() {
+            self.tx_in_data.next = self.host_out_data.val();
+            self.tx_in_valid.next = self.host_out_valid.val();
+        } else {
+            self.tx_in_data.next = self.host_tx_data.val();
+            self.tx_in_valid.next = self.host_tx_valid.val();
+        }
+        if self.lb_media_output.q.val() {
+            self.rx_in_data.next = self.media_out_data.val();
+            self.rx_in_valid.next = self.media_out_valid.val();
+        } else {
+            self.rx_in_data.next = self.rx_data.val();
+            self.rx_in_valid.next = self.rx_valid.val();
+        }
+        // The routing's registers (item 1) and the input-loopback samples.
+        self.lb_media_output.d.next = self.regs.media_output_loopback.val() & !self.reset.val();
+        self.lb_media_input.d.next = self.regs.media_input_loopback.val() & !self.reset.val();
+        self.lb_host_output.d.next = self.regs.host_output_loopback.val() & !self.reset.val();
+        self.lb_host_input.d.next = self.regs.host_input_loopback.val() & !self.reset.val();
+        self.media_in_data.d.next = self.rx_data.val();
+        self.media_in_valid.d.next = self.rx_valid.val();
+        self.host_in_data.d.next = self.host_tx_data.val();
+        self.host_in_valid.d.next = self.host_tx_valid.val();
+
         // Tx: host SerDes in, media out.
         self.tx_path.reset.next = self.reset.val();
-        self.tx_path.valid.next = self.host_tx_valid.val();
-        self.tx_path.block.next = self.host_tx_data.val();
+        self.tx_path.valid.next = self.tx_in_valid.val();
+        self.tx_path.block.next = self.tx_in_data.val();
         self.tx_path.polarity_flip.next = self.regs.tx_polarity_flip.val();
         self.tx_path.output_disable.next = self.regs.tx_disable.val();
         self.tx_path.auto_squelch_disable.next = self.regs.tx_squelch_disable.val();
@@ -159,8 +259,8 @@ impl Logic for Lane {
         self.tx_slip.next = self.tx_path.slip.val();
         // Rx: media in, host SerDes out.
         self.rx_path.reset.next = self.reset.val();
-        self.rx_path.valid.next = self.rx_valid.val();
-        self.rx_path.block.next = self.rx_data.val();
+        self.rx_path.valid.next = self.rx_in_valid.val();
+        self.rx_path.block.next = self.rx_in_data.val();
         self.rx_path.polarity_flip.next = self.regs.rx_polarity_flip.val();
         self.rx_path.output_disable.next = self.regs.rx_disable.val();
         self.rx_path.auto_squelch_disable.next = self.regs.rx_squelch_disable.val();
@@ -168,8 +268,6 @@ impl Logic for Lane {
         self.rx_path.dp_activated.next = self.dp.activated.val();
         self.rx_path.bypass.next = false;
         self.rx_slip.next = self.rx_path.slip.val();
-        self.host_rx_data.next = self.rx_path.out_block.val();
-        self.host_rx_valid.next = self.rx_path.out_valid.val();
         // Status and flags.
         self.tx_block_lock.next = self.tx_path.block_lock.val();
         self.rx_block_lock.next = self.rx_path.block_lock.val();
@@ -187,28 +285,22 @@ impl Logic for Lane {
         self.regs.rx_cdr_lol.next = !self.rx_path.block_lock.val() & self.dp.activated.val();
 
         // Media-side PRBS: the generator takes the media output while
-        // enabled; the checker watches the media input.
+        // enabled; the checker watches the media input after the media
+        // output loopback (the Rx path's input).
         self.prbs_gen.reset.next = self.reset.val();
         self.prbs_gen.enable.next = self.prbs_gen_enable.val();
         self.prbs_gen.pattern.next = self.prbs_gen_pattern.val();
         self.prbs_gen.invert.next = self.prbs_gen_invert.val();
         self.prbs_gen.ready.next = self.tx_ready.val();
         self.gen_sel.d.next = self.prbs_gen_enable.val() & !self.reset.val();
-        if self.gen_sel.q.val() {
-            self.tx_data.next = self.prbs_gen.data.val();
-            self.tx_valid.next = self.prbs_gen.valid.val();
-        } else {
-            self.tx_data.next = self.tx_path.out_block.val();
-            self.tx_valid.next = self.tx_path.out_valid.val();
-        }
 
         self.prbs_chk.reset.next = self.reset.val();
         self.prbs_chk.enable.next = self.prbs_chk_enable.val();
         self.prbs_chk.pattern.next = self.prbs_chk_pattern.val();
         self.prbs_chk.invert.next = self.prbs_chk_invert.val();
         self.prbs_chk.counter_reset.next = self.prbs_chk_counter_reset.val();
-        self.prbs_chk.data.next = self.rx_data.val();
-        self.prbs_chk.valid.next = self.rx_valid.val();
+        self.prbs_chk.data.next = self.rx_in_data.val();
+        self.prbs_chk.valid.next = self.rx_in_valid.val();
         self.prbs_chk_locked.next = self.prbs_chk.locked.val();
         self.prbs_chk_error_count.next = self.prbs_chk.error_count.val();
         self.prbs_chk_bit_count.next = self.prbs_chk.bit_count.val();

@@ -152,7 +152,8 @@ macro_rules! hw_bundles {
             /// state machine (DPDeinit, ApplyDPInit, the staged and active
             /// DPConfig, ConfigStatus, DPInitPending, the state and its
             /// change flag) and its retimer's controls, output status and
-            /// LOS/LOL flags, both directions.
+            /// LOS/LOL flags, both directions; and (page 13h) its four
+            /// loopbacks.
             DataLaneRegs / DataLanePort (data_lane, Lane) {
                 dp_deinit: control 1,
                 tx_polarity_flip: control 1,
@@ -164,6 +165,10 @@ macro_rules! hw_bundles {
                 rx_squelch_disable: control 1,
                 apply_dp_init: control 1,
                 dp_config: control 8,
+                media_output_loopback: control 1,
+                media_input_loopback: control 1,
+                host_output_loopback: control 1,
+                host_input_loopback: control 1,
                 dp_state: status 4,
                 rx_output_status: status 1,
                 tx_output_status: status 1,

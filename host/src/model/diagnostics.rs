@@ -61,8 +61,10 @@
 //!    generator on the host output's `host_rx_ready`: a word per ready
 //!    cycle, as `PrbsGeneratorModel` contracts.
 //!
-//! So an input loopback's latency is [`INPUT_LOOPBACK_LATENCY`] (1) edge,
-//! and an output loopback adds nothing to the two paths' own latencies.
+//! So an input loopback's latency, pin to pin, is
+//! [`INPUT_LOOPBACK_LATENCY`] (1 cycle: the output after the edge that
+//! sampled the input), and an output loopback adds nothing to the two
+//! paths' own latencies (each `RETIMED_LATENCY + 1` cycles pin to pin).
 //!
 //! # Results (page 14h)
 //!
@@ -79,7 +81,8 @@
 use super::prbs::{CheckerInputs, CheckerOutputs, PrbsCheckerModel, PrbsGeneratorModel};
 use xpo_spec::PrbsConfig;
 
-/// Edges from an input loopback's input to its output (contract item 3).
+/// Cycles from an input loopback's input pin to its output pin (contract
+/// item 3): the output after the edge that sampled the input.
 pub const INPUT_LOOPBACK_LATENCY: u64 = 1;
 
 /// One 66-bit block on an interface, with its strobe.

@@ -15,10 +15,12 @@ use crate::mgmt::i2c_target::I2cTargetModel;
 use crate::mgmt::port::BytePortModel;
 use crate::mgmt::CmisMemory;
 use data_path::{Advertised, DataPathLane, DpConfig, DpInputs, DpState, DpTiming};
+use diagnostics::{
+    Block, DiagnosticsControls, Interfaces, LaneDiagnostics, Loopbacks, PatternControl,
+};
 use laser::{LaserInputs, LaserLaneModel, LaserOutputs};
 use module_state::ModuleStateModel;
 use monitors::{ModuleMonitorsModel, MonitorInputs};
-use prbs::{PrbsCheckerModel, PrbsGeneratorModel};
 use retimer::{Direction, PathControls, PathSample, RetimerPath};
 use wiring::{HwBundles, HwWiring};
 use xpo_spec::data_path::DpCycles;
@@ -33,13 +35,11 @@ use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, Mg
 /// (the lane contract is `xpo_hdl::lane`'s module comment).
 #[derive(Debug, Clone)]
 struct LaneModel {
-    generator: PrbsGeneratorModel,
-    checker: PrbsCheckerModel,
+    /// The pattern units and the loopback routing (`diagnostics`).
+    diag: LaneDiagnostics,
     tx: RetimerPath,
     rx: RetimerPath,
     dp: DataPathLane,
-    /// The media output carries the generator (its enable, last edge).
-    gen_sel: bool,
     /// The paths and the DPSM after reset, for module resets.
     pristine: Box<(RetimerPath, RetimerPath, DataPathLane)>,
 }
@@ -63,13 +63,11 @@ impl LaneModel {
             },
         );
         Self {
-            generator: PrbsGeneratorModel::default(),
-            checker: PrbsCheckerModel::new(&cfg.prbs),
+            diag: LaneDiagnostics::new(&cfg.prbs),
             pristine: Box::new((tx.clone(), rx.clone(), dp.clone())),
             tx,
             rx,
             dp,
-            gen_sel: false,
         }
     }
 
@@ -103,35 +101,47 @@ impl LaneModel {
         i: &xpo_spec::LaneInputs,
         o: &mut xpo_spec::LaneOutputs,
     ) {
-        let g = self.generator.step(
-            reset,
-            i.prbs_gen_enable,
-            i.prbs_gen_pattern,
-            i.prbs_gen_invert,
-            i.tx_ready,
-        );
-        let c = self.checker.step(
-            reset,
-            prbs::CheckerInputs {
-                enable: i.prbs_chk_enable,
-                pattern: i.prbs_chk_pattern,
-                invert: i.prbs_chk_invert,
-                counter_reset: i.prbs_chk_counter_reset,
-                data: i.rx_data,
-                valid: i.rx_valid,
+        // The media-side generator and checker are still driven from the
+        // lane's PRBS pins; the host-side ones stay off until 13h drives
+        // them.
+        let c = DiagnosticsControls {
+            media_generator: PatternControl {
+                enable: i.prbs_gen_enable,
+                invert: i.prbs_gen_invert,
+                pattern: i.prbs_gen_pattern,
             },
-        );
-        o.prbs_chk_locked = c.locked;
-        o.prbs_chk_error_count = c.error_count;
-        o.prbs_chk_bit_count = c.bit_count;
+            media_checker: PatternControl {
+                enable: i.prbs_chk_enable,
+                invert: i.prbs_chk_invert,
+                pattern: i.prbs_chk_pattern,
+            },
+            reset_counters: i.prbs_chk_counter_reset,
+            loopbacks: Loopbacks {
+                media_output: r.media_output_loopback != 0,
+                media_input: r.media_input_loopback != 0,
+                host_output: r.host_output_loopback != 0,
+                host_input: r.host_input_loopback != 0,
+            },
+            ..Default::default()
+        };
+        let block = |valid, data| Block { valid, data };
+        let ifs = Interfaces {
+            host_input: block(i.host_tx_valid, i.host_tx_data),
+            media_input: block(i.rx_valid, i.rx_data),
+            tx_ready: i.tx_ready,
+            host_rx_ready: true,
+            tx_path_out: block(self.tx.outputs().out_valid, self.tx.outputs().out_block),
+            rx_path_out: block(self.rx.outputs().out_valid, self.rx.outputs().out_block),
+        };
+        let into = self.diag.path_inputs(&ifs);
         if reset {
             let (tx, rx, dp) = &*self.pristine;
-            (self.tx, self.rx, self.dp, self.gen_sel) = (tx.clone(), rx.clone(), dp.clone(), false);
+            (self.tx, self.rx, self.dp) = (tx.clone(), rx.clone(), dp.clone());
         } else {
             let on = self.activated();
             self.tx.step(PathSample {
-                valid: i.host_tx_valid,
-                block: i.host_tx_data,
+                valid: into.tx_path_in.valid,
+                block: into.tx_path_in.data,
                 controls: PathControls {
                     polarity_flip: r.tx_polarity_flip != 0,
                     output_disable: r.tx_disable != 0,
@@ -142,8 +152,8 @@ impl LaneModel {
                 },
             });
             self.rx.step(PathSample {
-                valid: i.rx_valid,
-                block: i.rx_data,
+                valid: into.rx_path_in.valid,
+                block: into.rx_path_in.data,
                 controls: PathControls {
                     polarity_flip: r.rx_polarity_flip != 0,
                     output_disable: r.rx_disable != 0,
@@ -160,20 +170,26 @@ impl LaneModel {
                 apply_dp_init: r.apply_dp_init != 0,
                 staged: DpConfig(r.dp_config as u8),
             });
-            self.gen_sel = i.prbs_gen_enable;
         }
         let (tx, rx) = (self.tx.outputs(), self.rx.outputs());
-        if self.gen_sel {
-            o.tx_data = g.data;
-            o.tx_valid = g.valid;
-        } else {
-            o.tx_data = tx.out_block;
-            o.tx_valid = tx.out_valid;
-        }
+        let d = self.diag.step(
+            reset,
+            &c,
+            &ifs,
+            (
+                block(tx.out_valid, tx.out_block),
+                block(rx.out_valid, rx.out_block),
+            ),
+        );
+        o.prbs_chk_locked = d.media_checker.locked;
+        o.prbs_chk_error_count = d.media_checker.error_count;
+        o.prbs_chk_bit_count = d.media_checker.bit_count;
+        o.tx_data = d.media_output.data;
+        o.tx_valid = d.media_output.valid;
+        o.host_rx_data = d.host_output.data;
+        o.host_rx_valid = d.host_output.valid;
         o.tx_slip = tx.slip;
         o.rx_slip = rx.slip;
-        o.host_rx_data = rx.out_block;
-        o.host_rx_valid = rx.out_valid;
         o.tx_block_lock = tx.block_lock;
         o.rx_block_lock = rx.block_lock;
         o.tx_hi_ber = tx.hi_ber;

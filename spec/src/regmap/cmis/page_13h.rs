@@ -5,8 +5,8 @@ use super::*;
 /// Appends this page's fields, in byte order, to `v`.
 pub(super) fn page_13h(v: &mut Vec<Field>) {
     v.push(
-        f("LoopbackCapability", 0x13, 128).reset(0x0F).doc(
-            "Bit 0 media output, 1 media input, 2 host output, 3 host input loopback supported.",
+        f("LoopbackCapability", 0x13, 128).reset(0x7F).doc(
+            "Bit 0 media output, 1 media input, 2 host output, 3 host input loopback supported; 4 per-lane host, 5 per-lane media, 6 host and media loopbacks at once.",
         ),
     );
     v.push(f("PatternCapability", 0x13, 129).reset(0x0F).doc(
@@ -117,24 +117,28 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
         f("MediaOutputLoopback", 0x13, 180)
             .rw()
             .bitmap()
+            .hw(HwRole::Control, HwScope::Lane, "media_output_loopback")
             .doc("Per lane: media-side output looped back to the media input."),
     );
     v.push(
         f("MediaInputLoopback", 0x13, 181)
             .rw()
             .bitmap()
+            .hw(HwRole::Control, HwScope::Lane, "media_input_loopback")
             .doc("Per lane: media-side input looped back to the media output."),
     );
     v.push(
         f("HostOutputLoopback", 0x13, 182)
             .rw()
             .bitmap()
+            .hw(HwRole::Control, HwScope::Lane, "host_output_loopback")
             .doc("Per lane: host-side output looped back to the host input."),
     );
     v.push(
         f("HostInputLoopback", 0x13, 183)
             .rw()
             .bitmap()
+            .hw(HwRole::Control, HwScope::Lane, "host_input_loopback")
             .doc("Per lane: host-side input looped back to the host output."),
     );
 }
