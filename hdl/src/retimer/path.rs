@@ -7,12 +7,14 @@
 //! one after it (retimed, latency 2), gated by the CMIS controls sampled
 //! with the block and the status as it stands.
 //!
-//! Designed for the clock: every path starts at a register of this block
-//! (the SerDes ports are registered in the input stage before anything
-//! looks at them), the loss-of-signal decision is one 66-bit activity
-//! test and two gates (the "one cycle from LOS" flag `near` is kept in a
-//! register rather than compared each cycle), and the counters' carries
-//! are their own (`SaturatingAdd`).
+//! Designed for the clock: the SerDes ports are registered in the input
+//! stage, and only the 66-bit activity test looks at them before it (so
+//! loss of signal, block lock and the counters' enables start at its
+//! register: in the default engine on ECP5 the test in front of them cost
+//! 11.5 ns); the loss-of-signal decision is that registered test and two
+//! gates (the "one cycle from LOS" flag `near` is kept in a register
+//! rather than compared each cycle), and the counters' carries are their
+//! own (`SaturatingAdd`).
 
 use super::{BerMonitor, BlockLock, BlockTypeCheck};
 use crate::saturating::SaturatingAdd;
@@ -58,6 +60,10 @@ pub struct RetimerPath {
     // The sample before it (the retimed mode's second stage).
     h_valid: DFF<Bit>,
     h_block: DFF<Bits<66>>,
+    /// The staged sample is active (valid, with a transition): compared
+    /// at the input, so the 66-bit test is not in front of loss of signal,
+    /// block lock and the counters' enables in one cycle.
+    in_active: DFF<Bit>,
     h_flip: DFF<Bit>,
     h_disable: DFF<Bit>,
     h_auto_off: DFF<Bit>,
@@ -144,6 +150,7 @@ impl RetimerPath {
             in_bypass: Default::default(),
             h_valid: Default::default(),
             h_block: Default::default(),
+            in_active: Default::default(),
             h_flip: Default::default(),
             h_disable: Default::default(),
             h_auto_off: Default::default(),
@@ -200,6 +207,7 @@ impl Logic for RetimerPath {
             clock,
             in_valid,
             in_block,
+            in_active,
             in_flip,
             in_disable,
             in_auto_off,
@@ -231,6 +239,9 @@ impl Logic for RetimerPath {
         // Input stage (contract 1), and the stage after it.
         self.in_valid.d.next = self.valid.val();
         self.in_block.d.next = self.block.val();
+        self.in_active.d.next = self.valid.val()
+            & (self.block.val() != self.zeros.val())
+            & (self.block.val() != self.ones.val());
         self.in_flip.d.next = self.polarity_flip.val();
         self.in_disable.d.next = self.output_disable.val();
         self.in_auto_off.d.next = self.auto_squelch_disable.val();
@@ -250,9 +261,7 @@ impl Logic for RetimerPath {
         // polarity flip is undone before them (`flip_in`); header
         // validity and activity are the same either way.
         self.flip_in.next = self.tx.val() & self.in_flip.q.val();
-        self.active.next = self.in_valid.q.val()
-            & (self.in_block.q.val() != self.zeros.val())
-            & (self.in_block.q.val() != self.ones.val());
+        self.active.next = self.in_active.q.val();
         self.los_next.next = !self.active.val() & (!self.signal.q.val() | self.near.q.val());
         self.signal.d.next = !self.los_next.val();
         self.near.d.next = !self.active.val()
@@ -351,6 +360,7 @@ impl Logic for RetimerPath {
         if self.reset.val() {
             self.in_valid.d.next = false;
             self.in_block.d.next = self.zeros.val();
+            self.in_active.d.next = false;
             self.in_flip.d.next = false;
             self.in_disable.d.next = false;
             self.in_auto_off.d.next = false;
