@@ -255,7 +255,7 @@ impl Logic for Lane {
         self.tx_path.auto_squelch_disable.next = self.regs.tx_squelch_disable.val();
         self.tx_path.squelch_force.next = self.regs.tx_squelch_force.val();
         self.tx_path.dp_activated.next = self.dp.activated.val();
-        self.tx_path.bypass.next = false;
+        self.tx_path.bypass.next = self.regs.retimer_bypass.val();
         self.tx_slip.next = self.tx_path.slip.val();
         // Rx: media in, host SerDes out.
         self.rx_path.reset.next = self.reset.val();
@@ -266,7 +266,7 @@ impl Logic for Lane {
         self.rx_path.auto_squelch_disable.next = self.regs.rx_squelch_disable.val();
         self.rx_path.squelch_force.next = false;
         self.rx_path.dp_activated.next = self.dp.activated.val();
-        self.rx_path.bypass.next = false;
+        self.rx_path.bypass.next = self.regs.retimer_bypass.val();
         self.rx_slip.next = self.rx_path.slip.val();
         // Status and flags.
         self.tx_block_lock.next = self.tx_path.block_lock.val();

@@ -152,8 +152,8 @@ macro_rules! hw_bundles {
             /// state machine (DPDeinit, ApplyDPInit, the staged and active
             /// DPConfig, ConfigStatus, DPInitPending, the state and its
             /// change flag) and its retimer's controls, output status and
-            /// LOS/LOL flags, both directions; and (page 13h) its four
-            /// loopbacks.
+            /// LOS/LOL flags, both directions; (page 13h) its four
+            /// loopbacks; (vendor page 80h) its bypass.
             DataLaneRegs / DataLanePort (data_lane, Lane) {
                 dp_deinit: control 1,
                 tx_polarity_flip: control 1,
@@ -169,6 +169,7 @@ macro_rules! hw_bundles {
                 media_input_loopback: control 1,
                 host_output_loopback: control 1,
                 host_input_loopback: control 1,
+                retimer_bypass: control 1,
                 dp_state: status 4,
                 rx_output_status: status 1,
                 tx_output_status: status 1,

@@ -208,6 +208,8 @@ const TABLE: &[Row] = &[
     ("LHostCheckerLOL", 0x14, 138, 0, 8, 1, One, 'F'),
     ("LMediaCheckerLOL", 0x14, 139, 0, 8, 1, One, 'F'),
     ("DiagnosticsData", 0x14, 192, 0, 64, 8, Bytes(8), 'F'),
+    // Vendor page 80h (xpo's own)
+    ("RetimerBypass", 0x80, 128, 0, 8, 1, One, 'X'),
     // ELSFP page 1Ah: 8 laser lanes a bank
     ("LaserMaxPower", 0x1A, 128, 0, 16, 1, One, 'E'),
     ("LaserMinPower", 0x1A, 130, 0, 16, 1, One, 'E'),

@@ -1,4 +1,5 @@
-//! The four CMIS loopbacks (13h:180..183), set over AXI on every lane of
+//! The four CMIS loopbacks (13h:180..183), and the bypass of vendor page
+//! 80h, each set over AXI on every lane of
 //! all three engines in lockstep while both directions carry 64b/66b
 //! traffic: each returns what was sent, bit for bit, with the latency the
 //! diagnostics contract (`xpo_host::model::diagnostics`) gives it.
@@ -17,7 +18,7 @@ use xpo_host::serdes::LineImpairments;
 use xpo_sim::retimer::{RetimerPlan, RetimerTraffic};
 use xpo_sim::traffic::{Both, BusTraffic};
 use xpo_sim::{Lockstep, LockstepOptions, Stimulus};
-use xpo_spec::retimer::RETIMED_LATENCY;
+use xpo_spec::retimer::{BYPASS_LATENCY, RETIMED_LATENCY};
 use xpo_spec::{EngineConfig, EngineInputs, EngineOutputs};
 use xpo_tests::{all_engines, assert_agree};
 
@@ -27,6 +28,10 @@ enum Loopback {
     MediaInput,
     HostOutput,
     HostInput,
+    /// Not a loopback: vendor page 80h's bypass, watched host → media
+    /// (Tx) and media → host (Rx), on lines that never lock.
+    BypassTx,
+    BypassRx,
 }
 
 impl Loopback {
@@ -36,6 +41,7 @@ impl Loopback {
             Loopback::MediaInput => "MediaInputLoopback",
             Loopback::HostOutput => "HostOutputLoopback",
             Loopback::HostInput => "HostInputLoopback",
+            Loopback::BypassTx | Loopback::BypassRx => "RetimerBypass",
         }
     }
 
@@ -48,6 +54,7 @@ impl Loopback {
             // sampling edge; the other path samples that output at the
             // next edge.
             Loopback::MediaOutput | Loopback::HostOutput => 2 * (RETIMED_LATENCY as usize + 1),
+            Loopback::BypassTx | Loopback::BypassRx => BYPASS_LATENCY as usize + 1,
         }
     }
 }
@@ -71,15 +78,23 @@ impl Watch {
     fn pick_in(&self, i: &xpo_spec::LaneInputs) -> Word {
         match self.lb {
             // Host traffic comes back to the host; media traffic to the media.
-            Loopback::MediaOutput | Loopback::HostInput => (i.host_tx_valid, i.host_tx_data),
-            Loopback::HostOutput | Loopback::MediaInput => (i.rx_valid, i.rx_data),
+            Loopback::MediaOutput | Loopback::HostInput | Loopback::BypassTx => {
+                (i.host_tx_valid, i.host_tx_data)
+            }
+            Loopback::HostOutput | Loopback::MediaInput | Loopback::BypassRx => {
+                (i.rx_valid, i.rx_data)
+            }
         }
     }
 
     fn pick_out(&self, o: &xpo_spec::LaneOutputs) -> Word {
         match self.lb {
-            Loopback::MediaOutput | Loopback::HostInput => (o.host_rx_valid, o.host_rx_data),
-            Loopback::HostOutput | Loopback::MediaInput => (o.tx_valid, o.tx_data),
+            Loopback::MediaOutput | Loopback::HostInput | Loopback::BypassRx => {
+                (o.host_rx_valid, o.host_rx_data)
+            }
+            Loopback::HostOutput | Loopback::MediaInput | Loopback::BypassTx => {
+                (o.tx_valid, o.tx_data)
+            }
         }
     }
 }
@@ -140,8 +155,12 @@ fn run_loopback(lb: Loopback, seed: u64) {
             strb: 1 << (addr & 3),
         },
     )];
+    let bypass = matches!(lb, Loopback::BypassTx | Loopback::BypassRx);
     let clean = LineImpairments {
         gap: 0.02,
+        // Half the headers invalid: block lock never holds, so only the
+        // bypass can pass the data.
+        header_error_ratio: if bypass { 0.5 } else { 0.0 },
         ..LineImpairments::clean()
     };
     let mut traffic = RetimerTraffic::new(
@@ -183,6 +202,12 @@ fn run_loopback(lb: Loopback, seed: u64) {
     assert!(watch.compared >= 8 * 1_900, "{lb:?}: {}", watch.compared);
     // The loop is real: the lanes' own direction would not return this.
     for (l, o) in r.last_outputs.lanes.iter().enumerate() {
+        if bypass {
+            // Data passed without lock; the monitors kept running.
+            assert!(!o.tx_block_lock && !o.rx_block_lock, "{lb:?} lane {l}");
+            assert!(o.tx_invalid_headers == 0 && o.rx_invalid_headers == 0);
+            continue;
+        }
         assert!(o.tx_block_lock, "{lb:?} lane {l} Tx lock");
         if matches!(lb, Loopback::MediaOutput | Loopback::HostOutput) {
             assert!(o.rx_block_lock, "{lb:?} lane {l} Rx lock on the loop");
@@ -208,4 +233,12 @@ fn host_output_loopback_returns_media_traffic_to_the_media() {
 #[test]
 fn host_input_loopback_returns_host_traffic_to_the_host() {
     run_loopback(Loopback::HostInput, 24);
+}
+
+/// Bypass ("linear", vendor page 80h): blocks pass both ways with the
+/// bypass latency on lines whose headers never let block lock hold.
+#[test]
+fn bypass_passes_unlockable_data_in_both_directions() {
+    run_loopback(Loopback::BypassTx, 25);
+    run_loopback(Loopback::BypassRx, 26);
 }

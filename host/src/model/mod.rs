@@ -148,7 +148,7 @@ impl LaneModel {
                     auto_squelch_disable: r.tx_squelch_disable != 0,
                     squelch_force: r.tx_squelch_force != 0,
                     dp_activated: on,
-                    bypass: false,
+                    bypass: r.retimer_bypass != 0,
                 },
             });
             self.rx.step(PathSample {
@@ -160,7 +160,7 @@ impl LaneModel {
                     auto_squelch_disable: r.rx_squelch_disable != 0,
                     squelch_force: false,
                     dp_activated: on,
-                    bypass: false,
+                    bypass: r.retimer_bypass != 0,
                 },
             });
             self.dp.step(&DpInputs {

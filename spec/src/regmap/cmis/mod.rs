@@ -20,6 +20,7 @@ mod page_13h;
 mod page_14h;
 mod page_1ah;
 mod page_1bh;
+mod page_80h;
 
 use lower::lower;
 use page_00h::page_00h;
@@ -31,6 +32,7 @@ use page_13h::page_13h;
 use page_14h::page_14h;
 use page_1ah::page_1ah;
 use page_1bh::page_1bh;
+use page_80h::page_80h;
 
 fn f(name: &str, page: u8, byte: u8) -> Field {
     Field {
@@ -283,6 +285,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     page_14h(&mut v);
     page_1ah(&mut v, p);
     page_1bh(&mut v);
+    page_80h(&mut v);
 
     // Status and monitors written by hardware; latched flags are too.
     const VOLATILE: &[&str] = &[
@@ -385,6 +388,12 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
                 laser_banks,
                 "Page1Bh",
                 "ELSFP laser setpoints and monitors (banked).",
+            ),
+            page(
+                0x80,
+                data_banks,
+                "Page80h",
+                "xpo vendor lane controls: retimer bypass (banked like 10h).",
             ),
         ],
         fields: v,
