@@ -62,6 +62,14 @@ pub fn bench_markdown(b: &BenchReport) -> String {
             a.setpoint_mw, a.overshoot_mw, a.final_mw
         );
     }
+    let _ = writeln!(
+        s,
+        "\n| lane mode | latency, cycles pin to pin ({}) |\n|---|---|",
+        b.latency_engine
+    );
+    for (mode, k) in &b.latency_cycles {
+        let _ = writeln!(s, "| {mode} | {k} |");
+    }
     if let Some(p) = &b.profile {
         let opt = |v: Option<f64>| v.map_or("-".to_string(), grouped);
         let _ = writeln!(
@@ -304,6 +312,10 @@ mod tests {
             model_over_verilator: Some(1.2064),
             lanes: 8,
             repetitions: 3,
+            latency_cycles: [("retimed".to_string(), 3), ("bypass".to_string(), 2)]
+                .into_iter()
+                .collect(),
+            latency_engine: "verilator".to_string(),
             profile: Some(Profile {
                 lanes: vec![
                     LaneProfile {
@@ -341,5 +353,7 @@ mod tests {
         assert!(md.contains("1.21 times"), "{md}");
         assert!(md.contains("| 20 | 46 | 0.07 | 20.01 |"), "{md}");
         assert!(md.contains("| 40 | never | 0.00 | 12.50 |"), "{md}");
+        assert!(md.contains("| retimed | 3 |"), "{md}");
+        assert!(md.contains("pin to pin (verilator)"), "{md}");
     }
 }

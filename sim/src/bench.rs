@@ -71,6 +71,14 @@ pub struct BenchReport {
     pub repetitions: usize,
     /// With `--profile`: speeds at 1, 8 and 16 lanes.
     pub profile: Option<Profile>,
+    /// Cycles from a lane's input pin to the output pin that returns it,
+    /// per mode (`xpo_sim::lane_modes`): retimed and bypass (host input to
+    /// media output) and each loopback — measured on every lane of
+    /// `latency_engine`, not copied from the contracts.
+    pub latency_cycles: BTreeMap<String, u64>,
+    /// The engine the latencies were measured on: Verilator when it is
+    /// installed, else the model.
+    pub latency_engine: String,
 }
 
 /// What to measure.
@@ -573,6 +581,15 @@ pub fn run_bench(cfg: &EngineConfig, opts: &BenchOptions) -> Result<BenchReport,
     } else {
         None
     };
+    let latency_kind = if have_verilator {
+        EngineKind::Verilator
+    } else {
+        EngineKind::Model
+    };
+    let latency_cycles = crate::lane_modes::measure_latencies(cfg, latency_kind, opts.seed)?
+        .into_iter()
+        .map(|(mode, k)| (mode.name().to_string(), k))
+        .collect();
     Ok(BenchReport {
         engines,
         apc,
@@ -581,6 +598,8 @@ pub fn run_bench(cfg: &EngineConfig, opts: &BenchOptions) -> Result<BenchReport,
         lanes: cfg.lanes,
         repetitions: opts.repetitions,
         profile,
+        latency_cycles,
+        latency_engine: latency_kind.name().to_string(),
     })
 }
 

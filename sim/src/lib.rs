@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod engines;
+pub mod lane_modes;
 pub mod laser;
 pub mod lockstep;
 pub mod mgmt_bus;
