@@ -16,7 +16,7 @@ mod render;
 
 use files::{write_all_or_nothing, write_file};
 use xpo_sim::bench::{run_bench, BenchOptions};
-use xpo_sim::run::{LaserScenario, RunSpec, Stimuli};
+use xpo_sim::run::{LaneTraffic, LaserScenario, RunSpec, Stimuli};
 use xpo_sim::EngineKind;
 use xpo_spec::EngineConfig;
 
@@ -165,6 +165,27 @@ struct RunArgs {
     /// soak campaign of 1.8 ms rounds each ending with the three faults.
     #[arg(long, value_enum, default_value_t = LaserArg::BringUp)]
     lasers: LaserArg,
+    /// What the data lanes carry: 64b/66b traffic through both retimer
+    /// directions (reported under `retimer`), or the media-side PRBS
+    /// generator looped to its checker (reported under `lanes`).
+    #[arg(long, value_enum, default_value_t = LaneTrafficArg::Retimer)]
+    lane_traffic: LaneTrafficArg,
+}
+
+/// The data-lane traffic of `xpo run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LaneTrafficArg {
+    Retimer,
+    Prbs,
+}
+
+impl From<LaneTrafficArg> for LaneTraffic {
+    fn from(a: LaneTrafficArg) -> Self {
+        match a {
+            LaneTrafficArg::Retimer => LaneTraffic::Retimer,
+            LaneTrafficArg::Prbs => LaneTraffic::Prbs,
+        }
+    }
 }
 
 /// The laser scenarios of `xpo run`.
@@ -234,6 +255,7 @@ fn run(a: &RunArgs) -> Result<u8> {
         cycles: a.cycles,
         stimuli: Stimuli {
             lasers: a.lasers.into(),
+            lanes: a.lane_traffic.into(),
             ..Stimuli::default()
         },
         divergence_wave: Some(a.wave.clone()),

@@ -173,10 +173,36 @@ pub fn run_summary(r: &RunReport, svg: &Path) -> String {
             let _ = writeln!(s, "  {n:>9}: {v:>12.0} cycles/s");
         }
     }
-    let _ = writeln!(
-        s,
-        "  lane  pattern            locked  bits checked   injected    counted  BER"
-    );
+    if !r.retimer.is_empty() {
+        let _ = writeln!(
+            s,
+            "  lane  dir  locked  hi-BER  blocks sent  passed    hdr err inj  counted  bit err inj  errored  state"
+        );
+        for l in &r.retimer {
+            for (dir, d) in [("tx", &l.tx), ("rx", &l.rx)] {
+                let _ = writeln!(
+                    s,
+                    "  {:>4}  {dir}   {:<6}  {:<6}  {:>11}  {:>8}  {:>11}  {:>7}  {:>11}  {:>7}  {}",
+                    l.lane,
+                    if d.block_lock { "yes" } else { "NO" },
+                    if d.hi_ber { "YES" } else { "no" },
+                    d.blocks_sent,
+                    d.blocks_passed,
+                    d.header_errors_injected,
+                    d.invalid_headers,
+                    d.bit_errors_injected,
+                    d.errored_blocks,
+                    l.dp_state
+                );
+            }
+        }
+    }
+    if !r.lanes.is_empty() {
+        let _ = writeln!(
+            s,
+            "  lane  pattern            locked  bits checked   injected    counted  BER"
+        );
+    }
     for (i, l) in r.lanes.iter().enumerate() {
         let _ = writeln!(
             s,

@@ -96,6 +96,33 @@ fn unknown_engine_and_mismatched_verilator_config_exit_2() {
 }
 
 #[test]
+fn a_prbs_run_reports_each_lanes_checker() {
+    let (code, out, err) = xpo(&[
+        "run",
+        "--cycles",
+        "3000",
+        "--seed",
+        "9",
+        "--engines",
+        "model,verilator",
+        "--lane-traffic",
+        "prbs",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["retimer"].as_array().unwrap().len(), 0);
+    let lanes = v["lanes"].as_array().unwrap();
+    assert_eq!(lanes.len(), 8);
+    for l in lanes {
+        assert_eq!(l["locked"], true, "{l}");
+        assert_eq!(l["errors_counted"], l["errors_injected"], "{l}");
+        assert!(l["bits_checked"].as_u64().unwrap() > 2500 * 66, "{l}");
+    }
+    assert!(lanes[0]["pattern"].as_str().unwrap().starts_with("PRBS31"));
+}
+
+#[test]
 fn run_json_reports_lanes_and_speeds() {
     let (code, out, err) = xpo(&["run", "--cycles", "3000", "--seed", "9", "--json"]);
     assert_eq!(code, 0, "{err}");
@@ -106,14 +133,22 @@ fn run_json_reports_lanes_and_speeds() {
     for e in ["model", "rusthdl", "verilator"] {
         assert!(v["cycles_per_second"][e].as_f64().unwrap() > 0.0, "{e}");
     }
-    let lanes = v["lanes"].as_array().unwrap();
-    assert_eq!(lanes.len(), 8);
-    for l in lanes {
-        assert_eq!(l["locked"], true, "{l}");
-        assert_eq!(l["errors_counted"], l["errors_injected"], "{l}");
-        assert!(l["bits_checked"].as_u64().unwrap() > 2500 * 66, "{l}");
+    // Retimer traffic by default: both directions of every lane locked
+    // and passing blocks, the data path up, the PRBS section empty.
+    assert_eq!(v["lanes"].as_array().unwrap().len(), 0);
+    let retimer = v["retimer"].as_array().unwrap();
+    assert_eq!(retimer.len(), 8);
+    for l in retimer {
+        assert_eq!(l["dp_state"], "DPActivated", "{l}");
+        for dir in ["tx", "rx"] {
+            let d = &l[dir];
+            assert_eq!(d["block_lock"], true, "{l}");
+            assert!(d["blocks_passed"].as_u64().unwrap() > 500, "{l}");
+            assert!(d["header_errors_injected"].is_u64(), "{l}");
+            assert!(d["invalid_headers"].is_u64(), "{l}");
+        }
     }
-    assert!(lanes[0]["pattern"].as_str().unwrap().starts_with("PRBS31"));
+    assert_eq!(v["unlocked_retimer_lanes"].as_array().unwrap().len(), 0);
     let m = &v["management"];
     assert!(m["transactions"].as_u64().unwrap() > 30, "{m}");
     assert!(m["axi_transactions"].as_u64().unwrap() > 30, "{m}");

@@ -87,6 +87,8 @@ pub struct BusTraffic {
     /// The page the I2C side last selected.
     page: u8,
     resets: bool,
+    /// Never request low power (see [`BusTraffic::holding_power`]).
+    hold_power: bool,
     low_power_pin: bool,
     /// Mean idle cycles between I2C transactions.
     i2c_idle: u32,
@@ -132,6 +134,7 @@ impl BusTraffic {
             report: TrafficReport::default(),
             page: 0,
             resets: false,
+            hold_power: false,
             low_power_pin: false,
             i2c_idle: 2_000,
             software_reset: (sr_byte, sr_mask),
@@ -203,6 +206,14 @@ impl BusTraffic {
         self
     }
 
+    /// Never set LowPwrRequestSW, in module-control writes or random ones:
+    /// the module stays (or returns to) ModuleReady, so data paths a run
+    /// brings up stay up while the rest of the map takes random traffic.
+    pub fn holding_power(mut self) -> Self {
+        self.hold_power = true;
+        self
+    }
+
     /// Mean idle cycles between I2C transactions (more: more AXI traffic).
     pub fn with_i2c_idle(mut self, cycles: u32) -> Self {
         self.i2c_idle = cycles.max(1);
@@ -236,7 +247,7 @@ impl BusTraffic {
     fn controls_value(&mut self) -> u8 {
         let (request, allow) = self.low_power_bits;
         let mut v = 0;
-        if self.rng.gen_bool(0.3) {
+        if self.rng.gen_bool(0.3) && !self.hold_power {
             v |= request;
         }
         if self.rng.gen_bool(0.5) {
@@ -251,6 +262,11 @@ impl BusTraffic {
 
     /// Keeps SoftwareReset out of writes unless resets are enabled.
     fn tame(&self, byte: u8, v: u8) -> u8 {
+        let v = if byte == self.module_controls.0 && self.hold_power {
+            v & !self.low_power_bits.0
+        } else {
+            v
+        };
         if byte == self.software_reset.0 && !self.resets {
             v & !self.software_reset.1
         } else if byte == self.page_select && self.spared.contains(&v) {

@@ -9,17 +9,20 @@ mod readback;
 mod report;
 
 pub use readback::{
-    LaserFlags, LaserReadback, LaserSummary, ModuleFlags, ModuleReadback, Readback,
+    DataLaneReadback, LaserFlags, LaserReadback, LaserSummary, ModuleFlags, ModuleReadback,
+    Readback,
 };
-pub use report::{DivergenceReport, LaserSafety, ManagementReport, RunReport};
+pub use report::{DivergenceReport, LaserSafety, ManagementReport, RetimerLaneReport, RunReport};
 
 use crate::laser;
-use crate::lockstep::{Lockstep, LockstepOptions};
+use crate::lockstep::{Lockstep, LockstepOptions, Stimulus};
+use crate::retimer::{RetimerPlan, RetimerTraffic};
 use crate::scenario::{PrbsPlan, PrbsScenario};
 use crate::traffic::{Both, BusTraffic};
 use crate::{build_engine, EngineKind, SimError, Verilated};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use xpo_host::serdes::LineImpairments;
 use xpo_spec::{Engine, EngineConfig};
 
 /// The laser scenario of a run.
@@ -35,12 +38,41 @@ pub enum LaserScenario {
     Campaign,
 }
 
+/// What the data lanes carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LaneTraffic {
+    /// 64b/66b traffic through both retimer directions of every lane
+    /// ([`RetimerTraffic`]: the SerDes line model at a random bit phase,
+    /// with [`retimer_lines`]' impairments), the data paths up as CMIS
+    /// brings them up by default; reported in `retimer`.
+    #[default]
+    Retimer,
+    /// The media-side PRBS generator looped to its checker through the
+    /// channel model on every lane (the PRBS pins); reported in `lanes`.
+    Prbs,
+}
+
+/// The lines of a run's retimer traffic: a bit error in 10^6, a header
+/// error in 10^4, 2 % `valid` gaps, no dark periods.
+pub fn retimer_lines() -> LineImpairments {
+    LineImpairments {
+        bit_error_ratio: 1e-6,
+        header_error_ratio: 1e-4,
+        gap: 0.02,
+        ..LineImpairments::clean()
+    }
+}
+
 /// What drives the engines besides the reset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stimuli {
-    /// The PRBS loopback per lane; `None`: [`PrbsPlan::default_for`] the
-    /// configuration's lanes and the run's seed.
+    #[serde(default)]
+    pub lanes: LaneTraffic,
+    /// With [`LaneTraffic::Prbs`], the PRBS loopback per lane; `None`:
+    /// [`PrbsPlan::default_for`] the configuration's lanes and the run's
+    /// seed.
     #[serde(default)]
     pub prbs: Option<PrbsPlan>,
     #[serde(default)]
@@ -58,6 +90,7 @@ fn one_microsecond() -> u64 {
 impl Default for Stimuli {
     fn default() -> Self {
         Self {
+            lanes: LaneTraffic::Retimer,
             prbs: None,
             lasers: LaserScenario::BringUp,
             laser_trace_ns: one_microsecond(),
@@ -143,11 +176,24 @@ pub fn run_with_progress(
             _ => built.push(build_engine(kind, cfg)?),
         }
     }
-    let plan = match &spec.stimuli.prbs {
-        Some(p) => p.clone(),
-        None => PrbsPlan::default_for(cfg.lanes, spec.seed),
+    let (mut prbs, mut retimer) = match spec.stimuli.lanes {
+        LaneTraffic::Prbs => {
+            let plan = match &spec.stimuli.prbs {
+                Some(p) => p.clone(),
+                None => PrbsPlan::default_for(cfg.lanes, spec.seed),
+            };
+            (Some(PrbsScenario::new(plan, cfg.lanes)?), None)
+        }
+        LaneTraffic::Retimer => {
+            let plan = RetimerPlan {
+                seed: spec.seed,
+                host: retimer_lines(),
+                media: retimer_lines(),
+                drive_reset: true,
+            };
+            (None, Some(RetimerTraffic::new(plan, cfg.lanes)?))
+        }
     };
-    let mut prbs = PrbsScenario::new(plan, cfg.lanes)?;
     let (script, mut bench, campaign) = match spec.stimuli.lasers {
         LaserScenario::BringUp => {
             let (script, bench) = laser::default_bring_up(cfg, spec.seed);
@@ -163,18 +209,33 @@ pub fn run_with_progress(
         ns => cfg.cycles_for_ns(ns).max(1),
     };
     // Random management transactions run on both buses alongside; the
-    // laser pages' writes are left to the laser host script.
+    // laser pages' writes are left to the laser host script, and with
+    // retimer traffic the lane pages' (data path, loopbacks, bypass) stay
+    // as CMIS brings the lanes up and the module is never asked into low
+    // power, so the retimer report means what it says.
+    let spared: &[u8] = match spec.stimuli.lanes {
+        LaneTraffic::Retimer => &[0x10, 0x13, 0x1A, 0x1B, 0x80],
+        LaneTraffic::Prbs => &[0x1A, 0x1B],
+    };
     let mut traffic = BusTraffic::new(cfg, spec.seed, u64::MAX)
         .with_script(script)
-        .sparing(&[0x1A, 0x1B]);
+        .sparing(spared);
+    if spec.stimuli.lanes == LaneTraffic::Retimer {
+        traffic = traffic.holding_power();
+    }
     let mut lockstep = Lockstep::new(built);
     let opts = LockstepOptions {
         cycles: spec.cycles,
         wave_path: spec.divergence_wave.clone(),
         ..Default::default()
     };
+    let lanes: &mut dyn Stimulus = match (&mut prbs, &mut retimer) {
+        (Some(p), _) => p,
+        (_, Some(r)) => r,
+        _ => unreachable!("one of the two was built above"),
+    };
     let result = lockstep.run_with_progress(
-        &mut Both(&mut Both(&mut prbs, &mut traffic), &mut bench),
+        &mut Both(&mut Both(lanes, &mut traffic), &mut bench),
         &opts,
         progress,
     );
@@ -187,7 +248,11 @@ pub fn run_with_progress(
     Ok(RunReport::new(
         spec,
         &result,
-        prbs.report(&result.last_outputs),
+        prbs.map(|p| p.report(&result.last_outputs))
+            .unwrap_or_default(),
+        retimer
+            .map(|r| r.report(&result.last_outputs))
+            .unwrap_or_default(),
         traffic.report(),
         readback,
         bench,
@@ -236,12 +301,41 @@ mod tests {
         let r = run(&spec).unwrap();
         assert_eq!(r.cycles, 4_000);
         assert!(r.divergence.is_none());
-        assert_eq!(r.lanes.len(), spec.config.lanes);
+        // Retimer traffic by default: both directions of every lane
+        // locked, the data paths up (ModuleReady, then DPInit and
+        // DPTxTurnOn), blocks passed and the line's errors counted.
+        assert!(r.lanes.is_empty());
+        assert_eq!(r.retimer.len(), spec.config.lanes);
+        assert!(r.unlocked_retimer_lanes.is_empty(), "{:?}", r.retimer);
+        for l in &r.retimer {
+            assert_eq!(l.dp_state, "DPActivated", "{l:?}");
+            for d in [l.tx, l.rx] {
+                assert!(d.blocks_sent > 3_000 && d.blocks_passed > 1_000, "{l:?}");
+                assert!(d.errored_blocks >= d.invalid_headers, "{l:?}");
+            }
+        }
         assert_eq!(r.lasers.len(), spec.config.laser_lanes);
         // 4 000 cycles is 25.6 µs: the lanes were enabled at 10 µs and are
         // in fiber check or ramping, none on yet.
         assert!(r.lasers.iter().all(|l| l.state != "on"), "{:?}", r.lasers);
         assert!(r.management.traffic.transactions > 0);
         assert_eq!(r.laser_safety.seen.interlock_cycles, 0);
+    }
+
+    #[test]
+    fn a_prbs_run_reports_the_prbs_lanes_instead() {
+        let spec = RunSpec {
+            engines: vec![EngineKind::Model],
+            cycles: 3_000,
+            stimuli: Stimuli {
+                lanes: LaneTraffic::Prbs,
+                ..Stimuli::default()
+            },
+            ..RunSpec::default()
+        };
+        let r = run(&spec).unwrap();
+        assert!(r.retimer.is_empty());
+        assert_eq!(r.lanes.len(), spec.config.lanes);
+        assert!(r.lanes.iter().all(|l| l.locked), "{:?}", r.lanes);
     }
 }

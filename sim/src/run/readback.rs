@@ -174,11 +174,46 @@ impl ModuleReadback {
     }
 }
 
+/// One data lane as the host sees it after a run (page 11h). The output
+/// status is not read: the lines are idle once the run ends, so it would
+/// report the squelch that follows, not the run (`blocks_passed` in the
+/// run's retimer report says whether data passed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataLaneReadback {
+    pub lane: usize,
+    /// DPState by its CMIS name (DPActivated, ...).
+    pub dp_state: &'static str,
+}
+
+/// CMIS 11h:128 state codes by name.
+fn dp_state_name(code: u64) -> &'static str {
+    match code {
+        1 => "DPDeactivated",
+        2 => "DPInit",
+        3 => "DPDeinit",
+        4 => "DPActivated",
+        5 => "DPTxTurnOn",
+        6 => "DPTxTurnOff",
+        7 => "DPInitialized",
+        _ => "reserved",
+    }
+}
+
+impl DataLaneReadback {
+    pub fn read(host: &mut Host, lane: usize) -> Result<Self, SimError> {
+        Ok(Self {
+            lane,
+            dp_state: dp_state_name(field(host, "DPState", lane)?),
+        })
+    }
+}
+
 /// Everything read back after a run, or why it could not be: a design
 /// whose bus hangs or refuses a field of the map is a finding of the run,
 /// not bad input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Readback {
+    pub data_lanes: Vec<DataLaneReadback>,
     pub lasers: Vec<LaserReadback>,
     pub module: Option<ModuleReadback>,
     pub error: Option<String>,
@@ -194,7 +229,11 @@ impl Readback {
     ) -> Self {
         let mut host = Driver::new(EngineAxi::attach(engine, outputs), cfg.register_map());
         let mut lasers = Vec::new();
+        let mut data_lanes = Vec::new();
         let result = (|| {
+            for l in 0..cfg.lanes {
+                data_lanes.push(DataLaneReadback::read(&mut host, l)?);
+            }
             for g in 0..cfg.laser_lanes {
                 lasers.push(LaserReadback::read(&mut host, g)?);
             }
@@ -202,11 +241,13 @@ impl Readback {
         })();
         match result {
             Ok(module) => Self {
+                data_lanes,
                 lasers,
                 module: Some(module),
                 error: None,
             },
             Err(e) => Self {
+                data_lanes,
                 lasers,
                 module: None,
                 error: Some(e.to_string()),
@@ -240,8 +281,8 @@ mod tests {
         let cfg = EngineConfig::default();
         let outputs = EngineOutputs::for_config(&cfg);
         let r = Readback::from_engine(Box::new(Stuck(cfg.clone())), outputs, &cfg);
-        assert!(r.lasers.is_empty() && r.module.is_none());
+        assert!(r.data_lanes.is_empty() && r.lasers.is_empty() && r.module.is_none());
         let e = r.error.expect("the read-back must fail");
-        assert!(e.contains("LaneState") && e.contains("hung"), "{e}");
+        assert!(e.contains("DPState") && e.contains("hung"), "{e}");
     }
 }

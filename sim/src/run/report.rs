@@ -7,6 +7,7 @@ use super::readback::{LaserReadback, ModuleReadback, Readback};
 use super::{LaserTrace, RunSpec};
 use crate::laser::{CampaignPlan, LaserBench, LaserObservations, SafetyViolation};
 use crate::lockstep::{Divergence, RunResult};
+use crate::retimer::DirectionReport;
 use crate::scenario::LaneReport;
 use crate::traffic::TrafficReport;
 use crate::EngineKind;
@@ -77,6 +78,19 @@ pub struct CampaignReport {
 }
 
 /// What a run did.
+/// One lane's retimer in a run: what its lines sent and injected, what the
+/// engine locked and counted, and its data path as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetimerLaneReport {
+    pub lane: usize,
+    /// DPState read back over AXI after the run.
+    pub dp_state: &'static str,
+    /// Host → media.
+    pub tx: DirectionReport,
+    /// Media → host.
+    pub rx: DirectionReport,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunReport {
     /// Cycles stepped on every engine.
@@ -87,8 +101,13 @@ pub struct RunReport {
     pub divergence: Option<DivergenceReport>,
     /// Each engine's cycles per second of its own stepping.
     pub cycles_per_second: BTreeMap<String, f64>,
-    /// The PRBS loopback per lane.
+    /// The PRBS loopback per lane (a `--lane-traffic prbs` run; empty
+    /// otherwise).
     pub lanes: Vec<LaneReport>,
+    /// Both retimer directions per lane (a retimer-traffic run, the
+    /// default; empty otherwise): lock, errors injected on the line and
+    /// counted by the engine, and the data-path state read back over AXI.
+    pub retimer: Vec<RetimerLaneReport>,
     pub management: ManagementReport,
     /// Every laser lane, read back over AXI after the run.
     pub lasers: Vec<LaserReadback>,
@@ -100,6 +119,9 @@ pub struct RunReport {
     /// Lanes whose checker is not locked or whose counted errors differ
     /// from the channel's injected ones.
     pub count_mismatch_lanes: Vec<usize>,
+    /// Retimer lanes with a direction not block-locked at the end (the
+    /// run's lines have no dark periods, so every path should hold lock).
+    pub unlocked_retimer_lanes: Vec<usize>,
     pub seed: u64,
     pub config: EngineConfig,
     /// The lasers' bias and power against time, per lane (for pictures).
@@ -113,6 +135,7 @@ impl RunReport {
         spec: &RunSpec,
         result: &RunResult,
         lanes: Vec<LaneReport>,
+        retimer: Vec<crate::retimer::LaneReport>,
         traffic: TrafficReport,
         readback: Readback,
         bench: LaserBench,
@@ -124,6 +147,11 @@ impl RunReport {
             .filter(|(_, l)| l.errors_counted != l.errors_injected || !l.locked)
             .map(|(i, _)| i)
             .collect();
+        let unlocked_retimer_lanes = retimer
+            .iter()
+            .filter(|l| !l.tx.block_lock || !l.rx.block_lock)
+            .map(|l| l.lane)
+            .collect();
         let divergence = result.divergence.as_ref();
         Self {
             cycles: result.cycles,
@@ -131,6 +159,18 @@ impl RunReport {
             divergences: divergence.is_some() as u32,
             divergence: divergence.map(DivergenceReport::from),
             cycles_per_second: result.cycles_per_second().into_iter().collect(),
+            retimer: retimer
+                .into_iter()
+                .map(|l| RetimerLaneReport {
+                    lane: l.lane,
+                    dp_state: readback
+                        .data_lanes
+                        .get(l.lane)
+                        .map_or("not read", |d| d.dp_state),
+                    tx: l.tx,
+                    rx: l.rx,
+                })
+                .collect(),
             lanes,
             management: ManagementReport {
                 traffic,
@@ -145,6 +185,7 @@ impl RunReport {
                 seen: bench.safety.seen,
             },
             count_mismatch_lanes,
+            unlocked_retimer_lanes,
             seed: spec.seed,
             config: spec.config.clone(),
             laser_trace: bench.trace,
@@ -152,12 +193,13 @@ impl RunReport {
     }
 
     /// Whether the run failed: a divergence, a PRBS lane not locked or
-    /// miscounting, a laser safety violation, or a read-back that could
-    /// not complete.
+    /// miscounting, a retimer path not locked, a laser safety violation,
+    /// or a read-back that could not complete.
     pub fn failed(&self) -> bool {
         self.divergence.is_some()
             || self.readback_error.is_some()
             || !self.count_mismatch_lanes.is_empty()
+            || !self.unlocked_retimer_lanes.is_empty()
             || !self.laser_safety.violations.is_empty()
     }
 }
