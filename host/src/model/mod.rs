@@ -330,6 +330,9 @@ pub struct Model {
     /// The register block's hardware ports (SoftwareReset's pulse among
     /// them: the module resets at the edge after it).
     hw: HwBundles,
+    /// The module reset of the last edge: the lanes' reset (high at
+    /// power-up).
+    lane_reset: bool,
 }
 
 impl Model {
@@ -349,6 +352,7 @@ impl Model {
             lane_inputs: Vec::with_capacity(cfg.laser_lanes),
             lane_controls: vec![DataLaneRegs::default(); cfg.lanes],
             hw: HwBundles::new(cfg.laser_lanes, cfg.lanes),
+            lane_reset: true,
         })
     }
 }
@@ -370,7 +374,24 @@ impl Engine for Model {
         let reset =
             inputs.reset || inputs.mgmt.module_reset || self.hw.commands.software_reset != 0;
         let interlock = inputs.mgmt.interlock;
-        let mut module_ready = false;
+        // The lanes reset one edge after the module (the lane contract):
+        // this edge they act on the controls and the module state as they
+        // stand, even while the module resets.
+        let lane_reset = std::mem::replace(&mut self.lane_reset, reset);
+        let module_ready = self.module_state.state() == module_state::READY;
+        {
+            let hw = &mut self.hw;
+            self.mgmt.wiring.drive(&self.mgmt.port.memory, hw);
+            for ((r, l), c) in hw
+                .data_lane
+                .iter_mut()
+                .zip(&self.lanes)
+                .zip(self.lane_controls.iter_mut())
+            {
+                l.status(r);
+                *c = *r;
+            }
+        }
         if inputs.reset {
             self.mgmt = Management::new(&self.config);
             self.module_state = ModuleStateModel::new(&self.config);
@@ -383,7 +404,6 @@ impl Engine for Model {
             // Every block sees the others' outputs from before this edge:
             // the register block's controls, then each block's status.
             let hw = &mut self.hw;
-            self.mgmt.wiring.drive(&self.mgmt.port.memory, hw);
             let sm = &mut hw.state_machine;
             sm.module_state = self.module_state.state() as u16;
             sm.module_state_changed = self.module_state.changed() as u16;
@@ -398,16 +418,6 @@ impl Engine for Model {
                 lane_inputs.push(li);
             }
             self.monitors.drive(&mut hw.monitors);
-            module_ready = self.module_state.state() == module_state::READY;
-            for ((r, l), c) in hw
-                .data_lane
-                .iter_mut()
-                .zip(&self.lanes)
-                .zip(self.lane_controls.iter_mut())
-            {
-                l.status(r);
-                *c = *r;
-            }
             self.mgmt.step(&inputs.mgmt, reset, hw);
             if reset {
                 self.module_state = ModuleStateModel::new(&self.config);
@@ -443,7 +453,7 @@ impl Engine for Model {
             .zip(outputs.lanes.iter_mut())
             .enumerate()
         {
-            lane.step(reset, module_ready, &self.lane_controls[g], i, o);
+            lane.step(lane_reset, module_ready, &self.lane_controls[g], i, o);
         }
     }
 }
