@@ -4,7 +4,7 @@ use super::*;
 
 /// Appends this page's fields, in byte order, to `v`.
 pub(super) fn page_14h(v: &mut Vec<Field>) {
-    v.push(f("DiagnosticsSelector", 0x14, 128).rw().code().doc("Result set shown in bytes 192..255: 2 host checker error counts, 3 host checker bit counts, 4 media checker error counts, 5 media checker bit counts (U64 per lane); others read 0. Our layout; CMIS leaves it to the selector table."));
+    v.push(f("DiagnosticsSelector", 0x14, 128).rw().code().doc("Result set shown in bytes 192..255, as CMIS lays out selectors 2..5: 2 host side lanes 1-4, 3 host side lanes 5-8, 4 media side lanes 1-4, 5 media side lanes 5-8, each lane its U64 error count then its U64 bit count (xpo_host::model::diagnostics); BER and SNR selectors are not implemented and read 0."));
     v.push(
         f("LHostGenLOL", 0x14, 136)
             .rc()
@@ -29,5 +29,5 @@ pub(super) fn page_14h(v: &mut Vec<Field>) {
             .bitmap()
             .doc("Per lane, latched: media checker not locked."),
     );
-    v.push(f("DiagnosticsData", 0x14, 192).len_bytes(8).lanes(8).doc("Per lane U64 of the result set chosen by DiagnosticsSelector, read coherently in one sequential read."));
+    v.push(f("DiagnosticsData", 0x14, 192).len_bytes(8).lanes(8).doc("Eight U64 of the result set chosen by DiagnosticsSelector (selectors 2..5: lane 4k+1's error count, its bit count, lane 4k+2's, ...); reading a U64's first byte snapshots it for its other seven."));
 }
