@@ -167,3 +167,64 @@ fn engines_agree_with_lane_controls_written_under_traffic() {
     let rep = mgmt.report();
     assert_eq!(rep.transactions, 1_500, "{rep:?}");
 }
+
+/// A burst of invalid headers on every line: every path loses block lock
+/// (16 invalid in a window of 64, Figure 49-14) and regains it once the
+/// line is clean (64 valid headers in a row), three engines in lockstep.
+#[test]
+fn lock_is_lost_in_a_burst_of_invalid_headers_and_regained() {
+    let cfg = EngineConfig::default();
+    let mut traffic = RetimerTraffic::new(
+        RetimerPlan {
+            seed: 17,
+            host: LineImpairments::clean(),
+            media: LineImpairments::clean(),
+            drive_reset: true,
+        },
+        cfg.lanes,
+    )
+    .unwrap();
+    let mut ls = Lockstep::new(all_engines(&cfg));
+    let mut phase = |traffic: &mut RetimerTraffic, cycles: u64| {
+        let r = ls.run(
+            traffic,
+            &LockstepOptions {
+                cycles,
+                ..Default::default()
+            },
+        );
+        assert_agree(&r);
+        traffic.report(&r.last_outputs)
+    };
+    let locked = |rep: &[xpo_sim::retimer::LaneReport]| {
+        rep.iter()
+            .flat_map(|l| [l.tx.block_lock, l.rx.block_lock])
+            .collect::<Vec<_>>()
+    };
+    let all = vec![true; 2 * cfg.lanes];
+    let none = vec![false; 2 * cfg.lanes];
+    assert_eq!(locked(&phase(&mut traffic, 3_000)), all, "locked first");
+    let burst = LineImpairments {
+        header_error_ratio: 1.0,
+        ..LineImpairments::clean()
+    };
+    traffic.set_impairments(burst, burst);
+    traffic.clear_counts();
+    let rep = phase(&mut traffic, 300);
+    assert_eq!(locked(&rep), none, "every path lost lock in the burst");
+    for l in &rep {
+        assert!(l.tx.header_errors_injected > 250, "{l:?}");
+        // While it still held lock, each path counted what it saw: at
+        // least the 16 that cost it the lock.
+        assert!(
+            l.tx.invalid_headers >= 16 && l.rx.invalid_headers >= 16,
+            "{l:?}"
+        );
+    }
+    traffic.set_impairments(LineImpairments::clean(), LineImpairments::clean());
+    assert_eq!(
+        locked(&phase(&mut traffic, 3_000)),
+        all,
+        "every path relocked"
+    );
+}
