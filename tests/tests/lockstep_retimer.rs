@@ -25,6 +25,20 @@ fn impaired() -> LineImpairments {
     }
 }
 
+/// Clean lines on every lane, the reset driven on the first cycle.
+fn clean_traffic(seed: u64, lanes: usize) -> RetimerTraffic {
+    RetimerTraffic::new(
+        RetimerPlan {
+            seed,
+            host: LineImpairments::clean(),
+            media: LineImpairments::clean(),
+            drive_reset: true,
+        },
+        lanes,
+    )
+    .unwrap()
+}
+
 /// 100,000 cycles x 8 lanes x 2 directions, three engines, every
 /// impairment on.
 #[test]
@@ -80,16 +94,7 @@ fn three_engines_agree_on_both_directions_with_every_impairment() {
 #[test]
 fn counted_errored_blocks_equal_injected_on_every_lane() {
     let cfg = EngineConfig::default();
-    let mut traffic = RetimerTraffic::new(
-        RetimerPlan {
-            seed: 9,
-            host: LineImpairments::clean(),
-            media: LineImpairments::clean(),
-            drive_reset: true,
-        },
-        cfg.lanes,
-    )
-    .unwrap();
+    let mut traffic = clean_traffic(9, cfg.lanes);
     let mut ls = Lockstep::new(all_engines(&cfg));
     let r = ls.run(
         &mut traffic,
@@ -174,16 +179,7 @@ fn engines_agree_with_lane_controls_written_under_traffic() {
 #[test]
 fn lock_is_lost_in_a_burst_of_invalid_headers_and_regained() {
     let cfg = EngineConfig::default();
-    let mut traffic = RetimerTraffic::new(
-        RetimerPlan {
-            seed: 17,
-            host: LineImpairments::clean(),
-            media: LineImpairments::clean(),
-            drive_reset: true,
-        },
-        cfg.lanes,
-    )
-    .unwrap();
+    let mut traffic = clean_traffic(17, cfg.lanes);
     let mut ls = Lockstep::new(all_engines(&cfg));
     let mut phase = |traffic: &mut RetimerTraffic, cycles: u64| {
         let r = ls.run(

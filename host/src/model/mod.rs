@@ -130,8 +130,6 @@ impl LaneModel {
             media_input: block(i.rx_valid, i.rx_data),
             tx_ready: i.tx_ready,
             host_rx_ready: true,
-            tx_path_out: block(self.tx.outputs().out_valid, self.tx.outputs().out_block),
-            rx_path_out: block(self.rx.outputs().out_valid, self.rx.outputs().out_block),
         };
         let into = self.diag.path_inputs(&ifs);
         if reset {
