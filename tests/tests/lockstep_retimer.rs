@@ -128,9 +128,11 @@ fn counted_errored_blocks_equal_injected_on_every_lane() {
             let counted = u64::from(a.invalid_headers - b.invalid_headers);
             let injected = a.header_errors_injected;
             assert!(injected > 100, "lane {} {name}: {a:?}", b_lane);
-            // Up to three blocks are on their way in at the end.
+            // Up to four blocks are on their way in at the end (the
+            // lane's input register, the path's input stage, the
+            // registered count decision, and this edge's).
             assert!(
-                (injected.saturating_sub(3)..=injected).contains(&counted),
+                (injected.saturating_sub(4)..=injected).contains(&counted),
                 "lane {} {name}: {counted} counted of {injected}",
                 b_lane
             );

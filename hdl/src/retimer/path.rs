@@ -14,7 +14,8 @@
 //! 11.5 ns); the loss-of-signal decision is that registered test and two
 //! gates (the "one cycle from LOS" flag `near` is kept in a register
 //! rather than compared each cycle), and the counters' carries are their
-//! own (`SaturatingAdd`).
+//! own (`SaturatingAdd`), and their enables are registered count
+//! decisions (the counters lag the status by one edge, per the contract).
 
 use super::{BerMonitor, BlockLock, BlockTypeCheck};
 use crate::saturating::SaturatingAdd;
@@ -80,6 +81,11 @@ pub struct RetimerPath {
     desc: DFF<Bits<27>>,
     inv_cnt: DFF<Bits<32>>,
     err_cnt: DFF<Bits<32>>,
+    /// The count decisions, registered: the counters add them one edge
+    /// later (contract 2), so their 32 enables are not at the end of the
+    /// activity -> LOS -> block lock -> tested path.
+    inv_inc: DFF<Bit>,
+    err_inc: DFF<Bit>,
     out_valid_q: DFF<Bit>,
     out_block_q: DFF<Bits<66>>,
     status_q: DFF<Bit>,
@@ -163,6 +169,8 @@ impl RetimerPath {
             desc: Default::default(),
             inv_cnt: Default::default(),
             err_cnt: Default::default(),
+            inv_inc: Default::default(),
+            err_inc: Default::default(),
             out_valid_q: Default::default(),
             out_block_q: Default::default(),
             status_q: Default::default(),
@@ -228,6 +236,8 @@ impl Logic for RetimerPath {
             desc,
             inv_cnt,
             err_cnt,
+            inv_inc,
+            err_inc,
             out_valid_q,
             out_block_q,
             status_q
@@ -301,14 +311,15 @@ impl Logic for RetimerPath {
         self.inv_add.b.next = self.one1.val();
         self.err_add.a.next = self.err_cnt.q.val();
         self.err_add.b.next = self.one1.val();
-        if self.count.val() & !self.sh_valid.val() {
-            self.inv_cnt.d.next = self.inv_add.sum.val();
-        }
-        if self.count.val()
+        self.inv_inc.d.next = self.count.val() & !self.sh_valid.val();
+        self.err_inc.d.next = self.count.val()
             & (!self.sh_valid.val()
                 | ((self.in_block.q.val().get_bit(1) ^ self.flip_in.val())
-                    & !self.type_check.valid.val()))
-        {
+                    & !self.type_check.valid.val()));
+        if self.inv_inc.q.val() {
+            self.inv_cnt.d.next = self.inv_add.sum.val();
+        }
+        if self.err_inc.q.val() {
             self.err_cnt.d.next = self.err_add.sum.val();
         }
 
@@ -381,6 +392,8 @@ impl Logic for RetimerPath {
             self.desc.d.next = self.desc_zero.val();
             self.inv_cnt.d.next = self.cnt_zero.val();
             self.err_cnt.d.next = self.cnt_zero.val();
+            self.inv_inc.d.next = false;
+            self.err_inc.d.next = false;
             self.out_valid_q.d.next = false;
             self.out_block_q.d.next = self.zeros.val();
             self.status_q.d.next = false;

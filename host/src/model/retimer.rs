@@ -44,7 +44,10 @@
 //!      is the PCS's job, not a retimer's.)
 //!
 //!    The status outputs after edge t + 1 (`block_lock`, `hi_ber`, `los`,
-//!    `slip`, the counters) include the sample of edge t.
+//!    `slip`) include the sample of edge t; the counters include it after
+//!    edge t + 2 (the count decision is registered, so the 32-bit
+//!    counters' enables are not at the end of the lock state machine's
+//!    path: it was the default engine's critical path on ECP5).
 //! 3. **Data.** The output at edge e is one sample's block: in the
 //!    retimed mode the sample of edge e − 2 (latency 2, `RETIMED_LATENCY`),
 //!    in bypass the sample of edge e − 1 (latency 1, `BYPASS_LATENCY`);
@@ -145,6 +148,9 @@ pub struct RetimerPath {
     descrambler: Scrambler,
     /// Consecutive samples without activity, saturating at `los_cycles`.
     quiet: u32,
+    /// The count decisions of the last edge (invalid header, errored
+    /// block), applied to the counters at this one.
+    pending: (bool, bool),
     out: PathOutputs,
 }
 
@@ -160,6 +166,7 @@ impl RetimerPath {
             ber: BerMonitor::new(timing.ber_window, timing.ber_threshold),
             descrambler: Scrambler::new(0),
             quiet: timing.los_cycles,
+            pending: (false, false),
             out: PathOutputs {
                 out_valid: false,
                 out_block: 0,
@@ -238,14 +245,20 @@ impl RetimerPath {
         }
         out.block_lock = self.lock.block_lock();
         out.hi_ber = self.ber.cycle(out.block_lock, tested);
-        if let (Some(h), true) = (tested, lock_before) {
-            if !sh_valid(h) {
-                out.invalid_headers = out.invalid_headers.saturating_add(1);
-            }
-            if !sh_valid(h) || (h == 0b10 && !valid_block_type(block_type)) {
-                out.errored_blocks = out.errored_blocks.saturating_add(1);
-            }
+        let (inv, err) = self.pending;
+        if inv {
+            out.invalid_headers = out.invalid_headers.saturating_add(1);
         }
+        if err {
+            out.errored_blocks = out.errored_blocks.saturating_add(1);
+        }
+        self.pending = match (tested, lock_before) {
+            (Some(h), true) => (
+                !sh_valid(h),
+                !sh_valid(h) || (h == 0b10 && !valid_block_type(block_type)),
+            ),
+            _ => (false, false),
+        };
         self.held = x;
         self.out = out;
         &self.out
@@ -404,6 +417,10 @@ mod tests {
             };
             p.step(sample(b, on()));
         }
+        // The last one (i = 63) is tested at the next edge and counted
+        // at the one after (contract 2).
+        p.step(sample(src.next_block(), on()));
+        assert_eq!(p.outputs().invalid_headers, injected - 1);
         p.step(sample(src.next_block(), on()));
         let o = *p.outputs();
         assert!(o.block_lock);
