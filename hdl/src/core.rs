@@ -83,18 +83,13 @@ pub struct XpoCore {
     pub tx_errored_blocks: Vec<Signal<Out, Bits<32>>>,
     pub rx_invalid_headers: Vec<Signal<Out, Bits<32>>>,
     pub rx_errored_blocks: Vec<Signal<Out, Bits<32>>>,
-    // PRBS control, per lane
-    pub prbs_gen_enable: Vec<Signal<In, Bit>>,
-    pub prbs_gen_pattern: Vec<Signal<In, Bits<4>>>,
-    pub prbs_gen_invert: Vec<Signal<In, Bit>>,
-    pub prbs_chk_enable: Vec<Signal<In, Bit>>,
-    pub prbs_chk_pattern: Vec<Signal<In, Bits<4>>>,
-    pub prbs_chk_invert: Vec<Signal<In, Bit>>,
-    pub prbs_chk_counter_reset: Vec<Signal<In, Bit>>,
     // PRBS status, per lane
-    pub prbs_chk_locked: Vec<Signal<Out, Bit>>,
-    pub prbs_chk_error_count: Vec<Signal<Out, Bits<64>>>,
-    pub prbs_chk_bit_count: Vec<Signal<Out, Bits<64>>>,
+    pub media_chk_locked: Vec<Signal<Out, Bit>>,
+    pub media_chk_error_count: Vec<Signal<Out, Bits<64>>>,
+    pub media_chk_bit_count: Vec<Signal<Out, Bits<64>>>,
+    pub host_chk_locked: Vec<Signal<Out, Bit>>,
+    pub host_chk_error_count: Vec<Signal<Out, Bits<64>>>,
+    pub host_chk_bit_count: Vec<Signal<Out, Bits<64>>>,
     pub lanes: Vec<Lane>,
     pub i2c: I2cTarget,
     pub axi: AxiLiteSlave,
@@ -179,16 +174,12 @@ impl XpoCore {
             tx_errored_blocks: per_lane(n),
             rx_invalid_headers: per_lane(n),
             rx_errored_blocks: per_lane(n),
-            prbs_gen_enable: per_lane(n),
-            prbs_gen_pattern: per_lane(n),
-            prbs_gen_invert: per_lane(n),
-            prbs_chk_enable: per_lane(n),
-            prbs_chk_pattern: per_lane(n),
-            prbs_chk_invert: per_lane(n),
-            prbs_chk_counter_reset: per_lane(n),
-            prbs_chk_locked: per_lane(n),
-            prbs_chk_error_count: per_lane(n),
-            prbs_chk_bit_count: per_lane(n),
+            media_chk_locked: per_lane(n),
+            media_chk_error_count: per_lane(n),
+            media_chk_bit_count: per_lane(n),
+            host_chk_locked: per_lane(n),
+            host_chk_error_count: per_lane(n),
+            host_chk_bit_count: per_lane(n),
             lanes: (0..n).map(|i| Lane::new(cfg, i)).collect(),
             i2c: I2cTarget::new(cfg),
             axi: Default::default(),
@@ -324,18 +315,14 @@ impl Logic for XpoCore {
             self.rx_invalid_headers[i].next = self.lanes[i].rx_invalid_headers.val();
             self.rx_errored_blocks[i].next = self.lanes[i].rx_errored_blocks.val();
             DataLaneRegs::join(&mut self.registers.data_lane[i], &mut self.lanes[i].regs);
-            self.lanes[i].prbs_gen_enable.next = self.prbs_gen_enable[i].val();
-            self.lanes[i].prbs_gen_pattern.next = self.prbs_gen_pattern[i].val();
-            self.lanes[i].prbs_gen_invert.next = self.prbs_gen_invert[i].val();
-            self.lanes[i].prbs_chk_enable.next = self.prbs_chk_enable[i].val();
-            self.lanes[i].prbs_chk_pattern.next = self.prbs_chk_pattern[i].val();
-            self.lanes[i].prbs_chk_invert.next = self.prbs_chk_invert[i].val();
-            self.lanes[i].prbs_chk_counter_reset.next = self.prbs_chk_counter_reset[i].val();
             self.tx_data[i].next = self.lanes[i].tx_data.val();
             self.tx_valid[i].next = self.lanes[i].tx_valid.val();
-            self.prbs_chk_locked[i].next = self.lanes[i].prbs_chk_locked.val();
-            self.prbs_chk_error_count[i].next = self.lanes[i].prbs_chk_error_count.val();
-            self.prbs_chk_bit_count[i].next = self.lanes[i].prbs_chk_bit_count.val();
+            self.media_chk_locked[i].next = self.lanes[i].media_chk_locked.val();
+            self.media_chk_error_count[i].next = self.lanes[i].media_chk_error_count.val();
+            self.media_chk_bit_count[i].next = self.lanes[i].media_chk_bit_count.val();
+            self.host_chk_locked[i].next = self.lanes[i].host_chk_locked.val();
+            self.host_chk_error_count[i].next = self.lanes[i].host_chk_error_count.val();
+            self.host_chk_bit_count[i].next = self.lanes[i].host_chk_bit_count.val();
         }
     }
 }

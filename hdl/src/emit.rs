@@ -219,8 +219,8 @@ mod tests {
         let v = &out.verilog;
         assert!(v.contains("input wire [131:0] rx_data"), "packed 2 x 66");
         assert!(v.contains(".rx_data$1(rx_data[131:66])"));
-        assert!(v.contains(".prbs_chk_locked$1(prbs_chk_locked[1])"));
-        assert!(v.contains("output wire [127:0] prbs_chk_error_count"));
+        assert!(v.contains(".media_chk_locked$1(media_chk_locked[1])"));
+        assert!(v.contains("output wire [127:0] media_chk_error_count"));
         assert!(v.contains(&format!("module {CORE_MODULE}")));
         assert!(v.contains("input wire [31:0] axi_awaddr") && v.contains(".int_l(int_l)"));
     }

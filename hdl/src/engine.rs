@@ -90,13 +90,6 @@ impl Engine for RustHdlEngine {
             c.tx_ready[i].next = l.tx_ready;
             c.host_tx_data[i].next = l.host_tx_data.to_bits();
             c.host_tx_valid[i].next = l.host_tx_valid;
-            c.prbs_gen_enable[i].next = l.prbs_gen_enable;
-            c.prbs_gen_pattern[i].next = (l.prbs_gen_pattern as u64).into();
-            c.prbs_gen_invert[i].next = l.prbs_gen_invert;
-            c.prbs_chk_enable[i].next = l.prbs_chk_enable;
-            c.prbs_chk_pattern[i].next = (l.prbs_chk_pattern as u64).into();
-            c.prbs_chk_invert[i].next = l.prbs_chk_invert;
-            c.prbs_chk_counter_reset[i].next = l.prbs_chk_counter_reset;
         }
         c.clock.next = false.into();
         self.settle();
@@ -133,9 +126,12 @@ impl Engine for RustHdlEngine {
             o.tx_errored_blocks = c.tx_errored_blocks[i].val().index() as u32;
             o.rx_invalid_headers = c.rx_invalid_headers[i].val().index() as u32;
             o.rx_errored_blocks = c.rx_errored_blocks[i].val().index() as u32;
-            o.prbs_chk_locked = c.prbs_chk_locked[i].val();
-            o.prbs_chk_error_count = c.prbs_chk_error_count[i].val().to_u64();
-            o.prbs_chk_bit_count = c.prbs_chk_bit_count[i].val().to_u64();
+            o.media_chk_locked = c.media_chk_locked[i].val();
+            o.media_chk_error_count = c.media_chk_error_count[i].val().to_u64();
+            o.media_chk_bit_count = c.media_chk_bit_count[i].val().to_u64();
+            o.host_chk_locked = c.host_chk_locked[i].val();
+            o.host_chk_error_count = c.host_chk_error_count[i].val().to_u64();
+            o.host_chk_bit_count = c.host_chk_bit_count[i].val().to_u64();
         }
     }
 }

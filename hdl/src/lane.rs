@@ -1,7 +1,7 @@
 //! `Lane`: everything one data lane owns: the retimer's two paths (Tx:
 //! host SerDes in, media out; Rx: media in, host SerDes out), the CMIS
-//! data-path state machine that gates them, and the media-side PRBS
-//! generator and checker.
+//! data-path state machine that gates them, and the four PRBS units of
+//! CMIS page 13h (a generator and a checker on each side).
 //!
 //! Cycle contract of the lane (the paths' and the DPSM's own contracts
 //! are in `xpo_host::model::retimer` and `xpo_host::model::data_path`):
@@ -14,7 +14,11 @@
 //!   every edge; the paths' inputs take the looped output as it stands
 //!   (output loopbacks); the outputs carry the generator, else the other
 //!   interface's input sampled at the edge (input loopbacks), else the
-//!   path; the media checker watches the Rx path's input;
+//!   path; the media checker watches the Rx path's input, the host
+//!   checker the Tx path's; the pattern units take their 13h controls
+//!   (enables, inverts, pattern nibbles, the bank's counter reset) from
+//!   the register block; the host generator paces on every cycle (the
+//!   host SerDes takes a word a cycle: the engine has no host-side ready);
 //! - the 11h flags are levels the register block latches: TxLOS/RxLOS are
 //!   the paths' loss of signal and TxCDRLOL/RxCDRLOL their lack of block
 //!   lock, each raised only while the lane is DPActivated (a data path
@@ -59,22 +63,21 @@ pub struct Lane {
     pub tx_errored_blocks: Signal<Out, Bits<32>>,
     pub rx_invalid_headers: Signal<Out, Bits<32>>,
     pub rx_errored_blocks: Signal<Out, Bits<32>>,
-    // PRBS control
-    pub prbs_gen_enable: Signal<In, Bit>,
-    pub prbs_gen_pattern: Signal<In, Bits<4>>,
-    pub prbs_gen_invert: Signal<In, Bit>,
-    pub prbs_chk_enable: Signal<In, Bit>,
-    pub prbs_chk_pattern: Signal<In, Bits<4>>,
-    pub prbs_chk_invert: Signal<In, Bit>,
-    pub prbs_chk_counter_reset: Signal<In, Bit>,
-    // PRBS status
-    pub prbs_chk_locked: Signal<Out, Bit>,
-    pub prbs_chk_error_count: Signal<Out, Bits<64>>,
-    pub prbs_chk_bit_count: Signal<Out, Bits<64>>,
+    // PRBS checkers' results (observation ports until page 14h reads them)
+    pub media_chk_locked: Signal<Out, Bit>,
+    pub media_chk_error_count: Signal<Out, Bits<64>>,
+    pub media_chk_bit_count: Signal<Out, Bits<64>>,
+    pub host_chk_locked: Signal<Out, Bit>,
+    pub host_chk_error_count: Signal<Out, Bits<64>>,
+    pub host_chk_bit_count: Signal<Out, Bits<64>>,
     /// To the register block: pages 10h/11h for this lane.
     pub regs: DataLanePort,
-    prbs_gen: PrbsGenerator,
-    prbs_chk: PrbsChecker,
+    media_gen: PrbsGenerator,
+    media_chk: PrbsChecker,
+    host_gen: PrbsGenerator,
+    host_chk: PrbsChecker,
+    /// The host generator's pace: every cycle.
+    host_pace: Constant<Bit>,
     tx_path: RetimerPath,
     rx_path: RetimerPath,
     dp: DataPathStateMachine,
@@ -83,8 +86,10 @@ pub struct Lane {
     /// ECP5 that net cost 9.4 ns of routing in the default engine). High
     /// at power-up.
     lane_reset: DFFWithInit<Bit>,
-    /// The media output carries the generator (its enable, last edge).
+    /// The media and host outputs carry their generator (its enable, last
+    /// edge).
     gen_sel: DFF<Bit>,
+    host_gen_sel: DFF<Bit>,
     /// The loopbacks the routing uses (13h:180..183, last edge).
     lb_media_output: DFF<Bit>,
     lb_media_input: DFF<Bit>,
@@ -134,19 +139,18 @@ impl Lane {
             tx_errored_blocks: Default::default(),
             rx_invalid_headers: Default::default(),
             rx_errored_blocks: Default::default(),
-            prbs_gen_enable: Default::default(),
-            prbs_gen_pattern: Default::default(),
-            prbs_gen_invert: Default::default(),
-            prbs_chk_enable: Default::default(),
-            prbs_chk_pattern: Default::default(),
-            prbs_chk_invert: Default::default(),
-            prbs_chk_counter_reset: Default::default(),
-            prbs_chk_locked: Default::default(),
-            prbs_chk_error_count: Default::default(),
-            prbs_chk_bit_count: Default::default(),
+            media_chk_locked: Default::default(),
+            media_chk_error_count: Default::default(),
+            media_chk_bit_count: Default::default(),
+            host_chk_locked: Default::default(),
+            host_chk_error_count: Default::default(),
+            host_chk_bit_count: Default::default(),
             regs: Default::default(),
-            prbs_gen: Default::default(),
-            prbs_chk: PrbsChecker::new(&cfg.prbs),
+            media_gen: Default::default(),
+            media_chk: PrbsChecker::new(&cfg.prbs),
+            host_gen: Default::default(),
+            host_chk: PrbsChecker::new(&cfg.prbs),
+            host_pace: Constant::new(true),
             tx_path: RetimerPath::new(true, &t),
             rx_path: RetimerPath::new(false, &t),
             dp: DataPathStateMachine::new(
@@ -155,6 +159,7 @@ impl Lane {
             ),
             lane_reset: DFFWithInit::new(true),
             gen_sel: Default::default(),
+            host_gen_sel: Default::default(),
             lb_media_output: Default::default(),
             lb_media_input: Default::default(),
             lb_host_output: Default::default(),
@@ -183,6 +188,7 @@ impl Logic for Lane {
             clock,
             lane_reset,
             gen_sel,
+            host_gen_sel,
             lb_media_output,
             lb_media_input,
             lb_host_output,
@@ -192,7 +198,7 @@ impl Logic for Lane {
             host_in_data,
             host_in_valid
         );
-        clock!(self, clock, prbs_gen, prbs_chk, tx_path, rx_path, dp);
+        clock!(self, clock, media_gen, media_chk, host_gen, host_chk, tx_path, rx_path, dp);
         self.lane_reset.d.next = self.reset.val();
         // The data-path state machine.
         self.dp.reset.next = self.lane_reset.q.val();
@@ -210,8 +216,8 @@ impl Logic for Lane {
         // The outputs as they stand: generator, else input loopback, else
         // the path (the diagnostics contract, item 3).
         if self.gen_sel.q.val() {
-            self.media_out_data.next = self.prbs_gen.data.val();
-            self.media_out_valid.next = self.prbs_gen.valid.val();
+            self.media_out_data.next = self.media_gen.data.val();
+            self.media_out_valid.next = self.media_gen.valid.val();
         } else if self.lb_media_input.q.val() {
             self.media_out_data.next = self.media_in_data.q.val();
             self.media_out_valid.next = self.media_in_valid.q.val();
@@ -219,7 +225,10 @@ impl Logic for Lane {
             self.media_out_data.next = self.tx_path.out_block.val();
             self.media_out_valid.next = self.tx_path.out_valid.val();
         }
-        if self.lb_host_input.q.val() {
+        if self.host_gen_sel.q.val() {
+            self.host_out_data.next = self.host_gen.data.val();
+            self.host_out_valid.next = self.host_gen.valid.val();
+        } else if self.lb_host_input.q.val() {
             self.host_out_data.next = self.host_in_data.q.val();
             self.host_out_valid.next = self.host_in_valid.q.val();
         } else {
@@ -297,25 +306,41 @@ impl Logic for Lane {
         self.regs.rx_los.next = self.rx_path.los.val() & self.dp.activated.val();
         self.regs.rx_cdr_lol.next = !self.rx_path.block_lock.val() & self.dp.activated.val();
 
-        // Media-side PRBS: the generator takes the media output while
-        // enabled; the checker watches the media input after the media
-        // output loopback (the Rx path's input).
-        self.prbs_gen.reset.next = self.lane_reset.q.val();
-        self.prbs_gen.enable.next = self.prbs_gen_enable.val();
-        self.prbs_gen.pattern.next = self.prbs_gen_pattern.val();
-        self.prbs_gen.invert.next = self.prbs_gen_invert.val();
-        self.prbs_gen.ready.next = self.tx_ready.val();
-        self.gen_sel.d.next = self.prbs_gen_enable.val() & !self.lane_reset.q.val();
+        // The pattern units (13h): each generator takes its side's output
+        // while enabled; each checker watches its side's input after the
+        // output loopback (the paths' inputs).
+        self.media_gen.reset.next = self.lane_reset.q.val();
+        self.media_gen.enable.next = self.regs.media_gen_enable.val();
+        self.media_gen.pattern.next = self.regs.media_gen_pattern.val();
+        self.media_gen.invert.next = self.regs.media_gen_invert.val();
+        self.media_gen.ready.next = self.tx_ready.val();
+        self.gen_sel.d.next = self.regs.media_gen_enable.val() & !self.lane_reset.q.val();
+        self.host_gen.reset.next = self.lane_reset.q.val();
+        self.host_gen.enable.next = self.regs.host_gen_enable.val();
+        self.host_gen.pattern.next = self.regs.host_gen_pattern.val();
+        self.host_gen.invert.next = self.regs.host_gen_invert.val();
+        self.host_gen.ready.next = self.host_pace.val();
+        self.host_gen_sel.d.next = self.regs.host_gen_enable.val() & !self.lane_reset.q.val();
 
-        self.prbs_chk.reset.next = self.lane_reset.q.val();
-        self.prbs_chk.enable.next = self.prbs_chk_enable.val();
-        self.prbs_chk.pattern.next = self.prbs_chk_pattern.val();
-        self.prbs_chk.invert.next = self.prbs_chk_invert.val();
-        self.prbs_chk.counter_reset.next = self.prbs_chk_counter_reset.val();
-        self.prbs_chk.data.next = self.rx_in_data.val();
-        self.prbs_chk.valid.next = self.rx_in_valid.val();
-        self.prbs_chk_locked.next = self.prbs_chk.locked.val();
-        self.prbs_chk_error_count.next = self.prbs_chk.error_count.val();
-        self.prbs_chk_bit_count.next = self.prbs_chk.bit_count.val();
+        self.media_chk.reset.next = self.lane_reset.q.val();
+        self.media_chk.enable.next = self.regs.media_chk_enable.val();
+        self.media_chk.pattern.next = self.regs.media_chk_pattern.val();
+        self.media_chk.invert.next = self.regs.media_chk_invert.val();
+        self.media_chk.counter_reset.next = self.regs.prbs_counter_reset.val();
+        self.media_chk.data.next = self.rx_in_data.val();
+        self.media_chk.valid.next = self.rx_in_valid.val();
+        self.media_chk_locked.next = self.media_chk.locked.val();
+        self.media_chk_error_count.next = self.media_chk.error_count.val();
+        self.media_chk_bit_count.next = self.media_chk.bit_count.val();
+        self.host_chk.reset.next = self.lane_reset.q.val();
+        self.host_chk.enable.next = self.regs.host_chk_enable.val();
+        self.host_chk.pattern.next = self.regs.host_chk_pattern.val();
+        self.host_chk.invert.next = self.regs.host_chk_invert.val();
+        self.host_chk.counter_reset.next = self.regs.prbs_counter_reset.val();
+        self.host_chk.data.next = self.tx_in_data.val();
+        self.host_chk.valid.next = self.tx_in_valid.val();
+        self.host_chk_locked.next = self.host_chk.locked.val();
+        self.host_chk_error_count.next = self.host_chk.error_count.val();
+        self.host_chk_bit_count.next = self.host_chk.bit_count.val();
     }
 }

@@ -112,6 +112,18 @@ impl EngineAxi {
         &self.bus.outputs
     }
 
+    /// The lanes' inputs, held between operations (a test sets a
+    /// serializer's `tx_ready`, a line's words, ...).
+    pub fn lanes_mut(&mut self) -> &mut [xpo_spec::LaneInputs] {
+        &mut self.bus.inputs.lanes
+    }
+
+    /// One cycle with the bus idle; the outputs after it.
+    pub fn step(&mut self) -> &EngineOutputs {
+        self.bus.step();
+        &self.bus.outputs
+    }
+
     /// Runs one operation to completion; an engine that does not complete
     /// it within [`OPERATION_TIMEOUT`] cycles is hung.
     pub fn run(&mut self, op: AxiOp) -> Result<xpo_host::mgmt::AxiResult, AccessError> {

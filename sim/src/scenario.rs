@@ -1,20 +1,41 @@
 //! Built-in scenarios.
 //!
-//! [`PrbsScenario`] is the PRBS loopback: each lane's generator feeds its own
-//! checker through a [`BitErrorChannel`] and a [`Gearbox`], so every word the
-//! checker sees went through the line model. When a lane's checker first
-//! locks, the scenario clears the checker's counters and the channel's tally
-//! on the same word, so afterwards `errors_counted` must equal
+//! [`PrbsScenario`] is the PRBS loopback: each lane's media-side generator
+//! feeds its media-side checker through a [`BitErrorChannel`] and a
+//! [`Gearbox`], so every word the checker sees went through the line
+//! model. The scenario controls the pattern units the way a host does:
+//! AXI4-Lite writes to page 13h (pattern nibbles and inverts first, then
+//! the enables; a counter reset is 13h:177 bit 5, which clears every
+//! checker of the bank). Once the bus has been quiet for
+//! [`SETTLE_CYCLES`] and a lane's checker is locked, the scenario takes
+//! that lane's *baseline*: the checker's counts as they stand and the
+//! channel's tally of the errors in the words those counts cover. From
+//! then on `errors_counted` (counts minus baseline) must equal
 //! `errors_injected` exactly. Scheduled [`Event`]s (reset pulses, enables,
-//! pattern changes, counter resets) let tests disturb the run.
+//! pattern changes, counter resets) let tests disturb the run; an event
+//! that touches a checker (its enable or pattern, a counter reset of its
+//! bank, a reset) drops its baseline until it is locked again.
 
 use crate::lockstep::Stimulus;
 use crate::SimError;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
+use xpo_host::mgmt::{AxiMaster, AxiOp, AxiPacing};
 use xpo_host::{BitErrorChannel, Gearbox};
 use xpo_spec::prbs::{PrbsPattern, CHECKER_DECISION_LATENCY};
-use xpo_spec::{EngineInputs, EngineOutputs};
+use xpo_spec::regmap::{linear_address, RegisterMap};
+use xpo_spec::{EngineConfig, EngineInputs, EngineOutputs};
+
+/// Cycles the AXI bus must have been idle before a baseline is taken: a
+/// write's effect (a 13h control, the counter-reset pulse) reaches the
+/// checkers' counts within a few cycles of its response.
+pub const SETTLE_CYCLES: u64 = 8;
+
+/// With the writes on another master's bus ([`PrbsScenario::script`]),
+/// whose latency the scenario cannot see: cycles after an event's writes
+/// were scheduled before a baseline may be taken (the bus takes tens of
+/// cycles a write, even behind other traffic).
+pub const EXTERNAL_SETTLE_CYCLES: u64 = 2_000;
 
 /// What one lane does in a PRBS scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +89,7 @@ pub enum Event {
         pattern: u8,
         invert: bool,
     },
+    /// 13h:177 bit 5: clears every checker of `lane`'s bank.
     CounterReset {
         lane: usize,
     },
@@ -115,13 +137,21 @@ struct PrbsLaneState {
     gen_invert: bool,
     chk_pattern: u8,
     chk_invert: bool,
-    /// The counters were cleared after lock and the channel tally with them.
-    counting: bool,
+    /// The baseline, once taken: the checker's error and bit counts and
+    /// the channel's tally of the errors they cover.
+    baseline: Option<Baseline>,
     channel: BitErrorChannel,
     /// Errors injected on each of the last `CHECKER_DECISION_LATENCY`
     /// cycles, oldest first: in flight in the checker, not yet counted.
     in_flight: VecDeque<u64>,
     gearbox: Gearbox,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Baseline {
+    errors: u64,
+    bits: u64,
+    injected: u64,
 }
 
 /// Per-lane outcome of a PRBS run.
@@ -144,6 +174,19 @@ pub struct PrbsScenario {
     lanes: Vec<PrbsLaneState>,
     events: Vec<(u64, Event)>,
     next_event: usize,
+    map: RegisterMap,
+    axi: AxiMaster,
+    /// Cycles the AXI master has been idle.
+    quiet: u64,
+    /// The writes go out on another master ([`Self::script`]): they are
+    /// collected in `outbox` (and dropped while running), and a baseline
+    /// waits [`EXTERNAL_SETTLE_CYCLES`] after the last write's cycle.
+    external: bool,
+    outbox: Vec<(u64, AxiOp)>,
+    /// The cycle writes are being queued for, and the last one that had
+    /// any.
+    now: u64,
+    last_write: Option<u64>,
 }
 
 impl PrbsScenario {
@@ -179,7 +222,7 @@ impl PrbsScenario {
                 gen_invert: l.invert,
                 chk_pattern: l.checker_pattern.unwrap_or(l.pattern),
                 chk_invert: l.checker_invert.unwrap_or(l.invert),
-                counting: false,
+                baseline: None,
                 channel,
                 in_flight: VecDeque::from(vec![0; CHECKER_DECISION_LATENCY]),
                 gearbox,
@@ -203,12 +246,188 @@ impl PrbsScenario {
             }
         }
         events.sort_by_key(|(c, _)| *c);
+        let map = EngineConfig {
+            lanes,
+            ..Default::default()
+        }
+        .register_map();
+        let seed = plan.seed;
         Ok(Self {
             plan,
             lanes: states,
             events,
             next_event: 0,
+            map,
+            axi: AxiMaster::new(seed, AxiPacing::EAGER),
+            quiet: 0,
+            external: false,
+            outbox: Vec::new(),
+            now: 0,
+            last_write: None,
         })
+    }
+
+    /// The scenario's 13h writes for another AXI master to send (`xpo run`
+    /// shares one bus between the laser host, random traffic and this):
+    /// the setup at cycle 1, each event's writes at its cycle, the setup
+    /// again after each reset. The scenario then drives no bus itself.
+    pub fn script(&mut self) -> Vec<(u64, AxiOp)> {
+        self.external = true;
+        let mut dry = self.clone();
+        dry.outbox.clear();
+        dry.now = 1;
+        dry.write_setup();
+        for &(c, e) in &self.events {
+            dry.now = c;
+            let mut reset = false;
+            dry.apply(e, &mut reset);
+            if reset {
+                dry.now = c + 1;
+                dry.write_setup();
+            }
+        }
+        dry.outbox
+    }
+
+    fn push(&mut self, op: AxiOp) {
+        self.last_write = Some(self.now);
+        if self.external {
+            self.outbox.push((self.now, op));
+        } else {
+            self.axi.push(op);
+        }
+    }
+
+    /// An event's effect on the lanes' state and the writes it takes.
+    fn apply(&mut self, e: Event, reset: &mut bool) {
+        match e {
+            Event::Reset => *reset = true,
+            Event::GeneratorEnable { lane, on } => {
+                self.lanes[lane].gen_enable = on;
+                self.write_13h(lane / 8, &["MediaGenEnable"]);
+            }
+            Event::CheckerEnable { lane, on } => {
+                self.lanes[lane].chk_enable = on;
+                self.lanes[lane].baseline = None;
+                self.write_13h(lane / 8, &["MediaCheckerEnable"]);
+            }
+            Event::GeneratorPattern {
+                lane,
+                pattern,
+                invert,
+            } => {
+                self.lanes[lane].gen_pattern = pattern;
+                self.lanes[lane].gen_invert = invert;
+                self.write_13h(lane / 8, &["MediaGenInvert", "MediaGenPatternSelect"]);
+            }
+            Event::CheckerPattern {
+                lane,
+                pattern,
+                invert,
+            } => {
+                self.lanes[lane].chk_pattern = pattern;
+                self.lanes[lane].chk_invert = invert;
+                self.lanes[lane].baseline = None;
+                self.write_13h(
+                    lane / 8,
+                    &["MediaCheckerInvert", "MediaCheckerPatternSelect"],
+                );
+            }
+            Event::CounterReset { lane } => {
+                let bank = lane / 8;
+                for s in self.lanes.iter_mut().skip(bank * 8).take(8) {
+                    s.baseline = None;
+                }
+                self.write_counter_reset(bank);
+            }
+        }
+    }
+
+    /// Queues the writes that set `fields` of page 13h for every lane of
+    /// `bank` from the lanes' state, one AXI write a 32-bit word (byte
+    /// strobes for the bytes the fields touch).
+    fn write_13h(&mut self, bank: usize, fields: &[&str]) {
+        let mut bytes: BTreeMap<u8, (u8, u8)> = BTreeMap::new(); // byte -> (value, mask)
+        for name in fields {
+            let f = self
+                .map
+                .field(name)
+                .unwrap_or_else(|| panic!("{name} is in the register map"));
+            for k in 0..8usize {
+                let Some(s) = self.lanes.get(bank * 8 + k) else {
+                    break;
+                };
+                let v: u8 = match *name {
+                    "MediaGenEnable" => s.gen_enable as u8,
+                    "MediaGenInvert" => s.gen_invert as u8,
+                    "MediaGenPatternSelect" => s.gen_pattern,
+                    "MediaCheckerEnable" => s.chk_enable as u8,
+                    "MediaCheckerInvert" => s.chk_invert as u8,
+                    "MediaCheckerPatternSelect" => s.chk_pattern,
+                    _ => unreachable!("{name}"),
+                };
+                // A lane bitmap is one byte, bit k; a per-lane field is
+                // instance k.
+                let (byte, lsb, width) = if f.count == 1 {
+                    (f.byte, k as u8, 1)
+                } else {
+                    let l = f.instance(k as u8);
+                    (l.byte, l.lsb, l.width)
+                };
+                let mask = (((1u16 << width) - 1) << lsb) as u8;
+                let e = bytes.entry(byte).or_default();
+                e.0 = (e.0 & !mask) | ((v << lsb) & mask);
+                e.1 |= mask;
+            }
+        }
+        let mut words: BTreeMap<u32, (u32, u8)> = BTreeMap::new();
+        for (byte, (v, _)) in bytes {
+            let a = linear_address(bank as u8, 0x13, byte);
+            let w = words.entry(a & !3).or_default();
+            w.0 |= u32::from(v) << (8 * (a & 3));
+            w.1 |= 1 << (a & 3);
+        }
+        for (addr, (data, strb)) in words {
+            self.push(AxiOp::Write { addr, data, strb });
+        }
+    }
+
+    /// The setup after a reset: patterns and inverts, then enables. (A
+    /// checker cannot lock before its enable, the setup's last write for
+    /// it, has landed, so the setup needs no settling time.)
+    fn write_setup(&mut self) {
+        let last = self.last_write;
+        for bank in 0..self.lanes.len().div_ceil(8) {
+            self.write_13h(
+                bank,
+                &[
+                    "MediaGenInvert",
+                    "MediaGenPatternSelect",
+                    "MediaCheckerInvert",
+                    "MediaCheckerPatternSelect",
+                ],
+            );
+            self.write_13h(bank, &["MediaGenEnable", "MediaCheckerEnable"]);
+        }
+        self.last_write = last;
+    }
+
+    /// 13h:177 bit 5 for `bank` (MeasurementRun, bit 7, stays set).
+    fn write_counter_reset(&mut self, bank: usize) {
+        let f = |n: &str| {
+            self.map
+                .field(n)
+                .unwrap_or_else(|| panic!("{n} is in the register map"))
+                .instance(0)
+        };
+        let (reset, run) = (f("ResetErrorCounters"), f("MeasurementRun"));
+        let a = linear_address(bank as u8, 0x13, reset.byte);
+        let v = reset.mask() | run.mask();
+        self.push(AxiOp::Write {
+            addr: a & !3,
+            data: u32::from(v) << (8 * (a & 3)),
+            strb: 1 << (a & 3),
+        });
     }
 
     pub fn plan(&self) -> &PrbsPlan {
@@ -222,26 +441,36 @@ impl PrbsScenario {
             .zip(&last.lanes)
             .zip(&self.plan.lanes)
             .enumerate()
-            .map(|(lane, ((s, o), p))| LaneReport {
-                lane,
-                pattern: format!(
-                    "{}{}",
-                    PrbsPattern(s.gen_pattern),
-                    if s.gen_invert { " inverted" } else { "" }
-                ),
-                bits_checked: o.prbs_chk_bit_count,
-                errors_injected: s
-                    .channel
-                    .injected()
-                    .saturating_sub(s.in_flight.iter().sum()),
-                errors_counted: o.prbs_chk_error_count,
-                locked: o.prbs_chk_locked,
-                ber_configured: p.ber,
-                ber_measured: if o.prbs_chk_bit_count == 0 {
-                    0.0
-                } else {
-                    o.prbs_chk_error_count as f64 / o.prbs_chk_bit_count as f64
-                },
+            .map(|(lane, ((s, o), p))| {
+                let (bits, counted, injected) = match s.baseline {
+                    Some(b) => (
+                        o.media_chk_bit_count.saturating_sub(b.bits),
+                        o.media_chk_error_count.saturating_sub(b.errors),
+                        s.channel
+                            .injected()
+                            .saturating_sub(s.in_flight.iter().sum())
+                            .saturating_sub(b.injected),
+                    ),
+                    None => (0, 0, 0),
+                };
+                LaneReport {
+                    lane,
+                    pattern: format!(
+                        "{}{}",
+                        PrbsPattern(s.gen_pattern),
+                        if s.gen_invert { " inverted" } else { "" }
+                    ),
+                    bits_checked: bits,
+                    errors_injected: injected,
+                    errors_counted: counted,
+                    locked: o.media_chk_locked,
+                    ber_configured: p.ber,
+                    ber_measured: if bits == 0 {
+                        0.0
+                    } else {
+                        counted as f64 / bits as f64
+                    },
+                }
             })
             .collect()
     }
@@ -250,7 +479,6 @@ impl PrbsScenario {
 impl Stimulus for PrbsScenario {
     fn drive(&mut self, cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs) {
         inputs.reset = cycle == 0;
-        let mut manual_reset = vec![false; self.lanes.len()];
         while let Some(&(c, e)) = self.events.get(self.next_event) {
             if c > cycle {
                 break;
@@ -259,42 +487,46 @@ impl Stimulus for PrbsScenario {
             if c < cycle {
                 continue;
             }
-            match e {
-                Event::Reset => inputs.reset = true,
-                Event::GeneratorEnable { lane, on } => self.lanes[lane].gen_enable = on,
-                Event::CheckerEnable { lane, on } => self.lanes[lane].chk_enable = on,
-                Event::GeneratorPattern {
-                    lane,
-                    pattern,
-                    invert,
-                } => {
-                    self.lanes[lane].gen_pattern = pattern;
-                    self.lanes[lane].gen_invert = invert;
-                }
-                Event::CheckerPattern {
-                    lane,
-                    pattern,
-                    invert,
-                } => {
-                    self.lanes[lane].chk_pattern = pattern;
-                    self.lanes[lane].chk_invert = invert;
-                }
-                Event::CounterReset { lane } => manual_reset[lane] = true,
-            }
+            self.now = cycle;
+            self.apply(e, &mut inputs.reset);
         }
-        for (i, ((s, inp), out)) in self
+        if inputs.reset {
+            // The register block resets with the engine: whatever was on
+            // the bus is lost, and 13h is written again after the reset.
+            self.axi.abandon();
+            self.quiet = 0;
+            for s in &mut self.lanes {
+                s.baseline = None;
+            }
+        } else if cycle == 1 || (cycle > 0 && self.next_event > 0 && self.reset_at(cycle - 1)) {
+            self.now = cycle;
+            self.write_setup();
+        }
+        // Writes sent by another master are in its script already.
+        self.outbox.clear();
+        // (The lanes reset one edge after the engine: `quiet` restarts at
+        // a reset, so stale outputs are never a baseline.)
+        let settled = !inputs.reset
+            && if self.external {
+                self.last_write
+                    .is_none_or(|w| cycle >= w + EXTERNAL_SETTLE_CYCLES)
+            } else {
+                self.quiet >= SETTLE_CYCLES && self.axi.idle()
+            };
+        for (s, (inp, out)) in self
             .lanes
             .iter_mut()
-            .zip(inputs.lanes.iter_mut())
-            .zip(&previous.lanes)
-            .enumerate()
+            .zip(inputs.lanes.iter_mut().zip(&previous.lanes))
         {
-            inp.prbs_gen_enable = s.gen_enable;
-            inp.prbs_gen_pattern = s.gen_pattern;
-            inp.prbs_gen_invert = s.gen_invert;
-            inp.prbs_chk_enable = s.chk_enable;
-            inp.prbs_chk_pattern = s.chk_pattern;
-            inp.prbs_chk_invert = s.chk_invert;
+            if settled && s.baseline.is_none() && out.media_chk_locked {
+                // `previous` holds the decisions on every word before the
+                // ones still in flight.
+                s.baseline = Some(Baseline {
+                    errors: out.media_chk_error_count,
+                    bits: out.media_chk_bit_count,
+                    injected: s.channel.injected() - s.in_flight.iter().sum::<u64>(),
+                });
+            }
             inp.tx_ready = s.gearbox.ready();
             // Loopback through the line: last cycle's transmit word arrives now.
             inp.rx_valid = out.tx_valid && !inputs.reset;
@@ -304,19 +536,21 @@ impl Stimulus for PrbsScenario {
             }
             s.in_flight.pop_front();
             s.in_flight.push_back(s.channel.injected() - before);
-            let auto = !s.counting && out.prbs_chk_locked;
-            inp.prbs_chk_counter_reset = auto || manual_reset[i];
-            if inp.prbs_chk_counter_reset {
-                // This word and those in flight are never counted by the
-                // checker: drop them from the tally too.
-                s.channel.clear_count();
-                s.in_flight.iter_mut().for_each(|n| *n = 0);
-                s.counting = true;
-            }
-            if inputs.reset {
-                s.counting = false;
-            }
         }
+        if !inputs.reset && !self.external {
+            self.axi.drive(&previous.mgmt, &mut inputs.mgmt);
+            self.axi.take_done();
+        }
+        self.quiet = if self.axi.idle() { self.quiet + 1 } else { 0 };
+    }
+}
+
+impl PrbsScenario {
+    /// Whether the plan pulses the reset at `cycle`.
+    fn reset_at(&self, cycle: u64) -> bool {
+        self.events
+            .iter()
+            .any(|&(c, e)| c == cycle && e == Event::Reset)
     }
 }
 
@@ -346,5 +580,71 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("lane 2"));
+    }
+
+    /// The writes for another master: page 13h of the lane's bank as
+    /// CMIS lays it out (typed here from the CMIS table: MediaGenEnable
+    /// 152, MediaGenPatternSelect 156..159 with lane 1 in bits 3:0,
+    /// MediaCheckerEnable 168, ResetErrorCounters 177 bit 5), the setup
+    /// at cycle 1 and again after a reset, an event's at its cycle.
+    #[test]
+    fn the_script_writes_page_13h_as_cmis_lays_it_out() {
+        let mut p = PrbsPlan::default_for(10, 1);
+        p.events = vec![
+            (500, Event::GeneratorEnable { lane: 9, on: false }),
+            (600, Event::Reset),
+            (700, Event::CounterReset { lane: 0 }),
+        ];
+        let script = PrbsScenario::new(p, 10).unwrap().script();
+        // The optoe linear layout: (bank * 256 + page) * 128 + byte.
+        let page13 = |bank: u32, byte: u32| (bank * 256 + 0x13) * 128 + byte;
+        let at = |cycle: u64| -> Vec<(u32, u32, u8)> {
+            script
+                .iter()
+                .filter(|(c, _)| *c == cycle)
+                .map(|(_, op)| match *op {
+                    AxiOp::Write { addr, data, strb } => (addr, data, strb),
+                    AxiOp::Read { .. } => panic!("a read"),
+                })
+                .collect()
+        };
+        let setup = at(1);
+        // Both banks; the enables (bank 1: lanes 9 and 10 only) last.
+        // The write whose strobes include `byte`.
+        let writes = |bank, byte: u32| -> Vec<usize> {
+            (0..setup.len())
+                .filter(|&i| {
+                    setup[i].0 == page13(bank, byte & !3) && setup[i].2 & 1 << (byte & 3) != 0
+                })
+                .collect()
+        };
+        let gen_enable = |bank| *writes(bank, 152).first().expect("MediaGenEnable written");
+        // Patterns and inverts go before the enables.
+        assert!(writes(0, 153)[0] < gen_enable(0) && writes(0, 156)[0] < gen_enable(0));
+        assert!(writes(0, 172)[0] < writes(0, 168)[0]);
+        let w = setup[gen_enable(1)];
+        assert_eq!((w.1 & 0xFF, w.2), (0b11, 0b0001), "{w:x?}");
+        assert_eq!(setup[gen_enable(0)].1 & 0xFF, 0xFF);
+        // Lane 1 of bank 0 sends PRBS31 (ID 1), lane 2 PRBS31 too: 0x11.
+        let nib = setup
+            .iter()
+            .find(|&&(a, _, _)| a == page13(0, 156))
+            .expect("MediaGenPatternSelect written");
+        assert_eq!(nib.1 & 0xFF, 0x11);
+        assert_eq!(nib.2, 0xF, "four bytes of nibbles in one word");
+        assert_eq!(
+            setup[writes(0, 168)[0]].1 & 0xFF,
+            0xFF,
+            "MediaCheckerEnable"
+        );
+        // Lane 10 off: bank 1 byte 152 bit 1 clear, bit 0 kept.
+        assert_eq!(at(500), vec![(page13(1, 152), 0b01, 0b0001)]);
+        assert_eq!(
+            at(601).len(),
+            setup.len(),
+            "the setup again after the reset"
+        );
+        // 13h:177: bit 5 (reset) with bit 7 (MeasurementRun) kept set.
+        assert_eq!(at(700), vec![(page13(0, 176), 0xA0 << 8, 0b0010)]);
     }
 }

@@ -1,7 +1,7 @@
 //! Waveforms of a lockstep window: every input, and every engine's outputs
 //! side by side, one VCD scope per engine, one time unit per core cycle.
-//! Open with GTKWave or Surfer and compare `model.lane3.prbs_chk_locked`
-//! against `verilator.lane3.prbs_chk_locked`, or `model.laser2.bias_dac`
+//! Open with GTKWave or Surfer and compare `model.lane3.media_chk_locked`
+//! against `verilator.lane3.media_chk_locked`, or `model.laser2.bias_dac`
 //! against `verilator.laser2.bias_dac`.
 
 use crate::lockstep::Record;

@@ -185,33 +185,19 @@ port_table! {
         rx_data: u128 = 66,
         /// `rx_data` holds a new word this cycle (gearbox gaps are low cycles).
         rx_valid: bool = 1,
-        /// The media serializer takes a PRBS generator word this cycle (retimed data follows its input's `valid` instead).
+        /// The media serializer takes a word this cycle: paces the media-side PRBS generator (retimed data follows its input's `valid` instead).
         tx_ready: bool = 1,
         /// Host SerDes gearbox word into the Tx path, bit 0 first on the wire.
         host_tx_data: u128 = 66,
         /// `host_tx_data` holds a new word this cycle.
         host_tx_valid: bool = 1,
-        /// PRBS generator enable (CMIS 13h:144 bit per lane).
-        prbs_gen_enable: bool = 1,
-        /// PRBS generator pattern ID, latched when the generator is enabled.
-        prbs_gen_pattern: u8 = 4,
-        /// Invert the generated pattern.
-        prbs_gen_invert: bool = 1,
-        /// PRBS checker enable (CMIS 13h:160 bit per lane).
-        prbs_chk_enable: bool = 1,
-        /// PRBS checker pattern ID, latched when the checker is enabled.
-        prbs_chk_pattern: u8 = 4,
-        /// Expect the inverted pattern.
-        prbs_chk_invert: bool = 1,
-        /// Clear the checker's error and bit counters (CMIS 13h:177).
-        prbs_chk_counter_reset: bool = 1,
     }
 }
 
 port_table! {
     /// Outputs of one lane, as they stand after the rising edge.
     pub struct LaneOutputs {
-        /// Media transmit word (the Tx path's output, or the PRBS generator's while it is enabled), bit 0 first on the wire.
+        /// Media transmit word (the Tx path's output, or the media-side PRBS generator's while 13h:152 enables it), bit 0 first on the wire.
         tx_data: u128 = 66,
         /// `tx_data` holds a new word this cycle.
         tx_valid: bool = 1,
@@ -239,12 +225,18 @@ port_table! {
         rx_invalid_headers: u32 = 32,
         /// Rx path errored blocks counted while locked.
         rx_errored_blocks: u32 = 32,
-        /// PRBS checker is locked to the received pattern and counting.
-        prbs_chk_locked: bool = 1,
-        /// Bit errors counted while locked (saturating).
-        prbs_chk_error_count: u64 = 64,
-        /// Bits compared while locked (saturating); BER = errors / bits.
-        prbs_chk_bit_count: u64 = 64,
+        /// Media-side PRBS checker (13h:168..175, watching the Rx path's input) is locked to the received pattern and counting. The checkers' ports observe what page 14h will report (their results page is not in the register block yet).
+        media_chk_locked: bool = 1,
+        /// Media-side checker: bit errors counted while locked (saturating).
+        media_chk_error_count: u64 = 64,
+        /// Media-side checker: bits compared while locked (saturating); BER = errors / bits.
+        media_chk_bit_count: u64 = 64,
+        /// Host-side PRBS checker (13h:160..167, watching the Tx path's input) is locked.
+        host_chk_locked: bool = 1,
+        /// Host-side checker: bit errors counted while locked (saturating).
+        host_chk_error_count: u64 = 64,
+        /// Host-side checker: bits compared while locked (saturating).
+        host_chk_bit_count: u64 = 64,
     }
 }
 
@@ -625,7 +617,7 @@ mod tests {
             l.set(i, u128::MAX);
             assert_eq!(l.get(i), width_mask(p.width), "{}", p.name);
         }
-        assert_eq!(l.prbs_gen_pattern, 15);
+        assert!(l.host_tx_valid && l.tx_ready);
         assert_eq!(l.rx_data, (1u128 << 66) - 1);
         assert_eq!(LaneOutputs::PORTS[2].name, "rx_slip");
         assert!(!LaneOutputs::PORTS[0].doc.is_empty());
@@ -646,7 +638,7 @@ mod tests {
         let mut inp = EngineInputs::new(3, 2);
         inp.reset = true;
         inp.lanes[2].rx_data = (1u128 << 65) | 5;
-        inp.lanes[1].prbs_chk_pattern = 9;
+        inp.lanes[1].host_tx_valid = true;
         let mut words = vec![0; lay.words];
         lay.pack_inputs(&inp, &mut words);
         assert_eq!(words[0], 1);
@@ -657,7 +649,7 @@ mod tests {
         out.mgmt.axi_rdata = 0xA5A5_5A5A;
         out.mgmt.int_l = true;
         out.lanes[1].tx_data = (3u128 << 64) | 1;
-        out.lanes[2].prbs_chk_bit_count = u64::MAX;
+        out.lanes[2].media_chk_bit_count = u64::MAX;
         let mut w = vec![0; out_lay.words];
         out.mgmt.visit(|p, v| w[out_lay.mgmt_offsets[p]] = v as u64);
         for (lane, l) in out.lanes.iter().enumerate() {
@@ -678,13 +670,13 @@ mod tests {
     fn differences_name_lane_and_port() {
         let a = EngineOutputs::new(3, 2);
         let mut b = a.clone();
-        b.lanes[2].prbs_chk_locked = true;
+        b.lanes[2].media_chk_locked = true;
         b.mgmt.axi_bvalid = true;
         let d = a.differences(&b);
         assert_eq!(d.len(), 2);
         assert_eq!((d[0].0, d[0].1.name), (Place::Management, "axi_bvalid"));
-        assert_eq!((d[1].0, d[1].1.name), (Place::Lane(2), "prbs_chk_locked"));
-        assert_eq!(b.value(Place::Lane(2), "prbs_chk_locked"), Some(1));
+        assert_eq!((d[1].0, d[1].1.name), (Place::Lane(2), "media_chk_locked"));
+        assert_eq!(b.value(Place::Lane(2), "media_chk_locked"), Some(1));
         assert_eq!(b.value(Place::Management, "axi_bvalid"), Some(1));
     }
 }

@@ -14,9 +14,12 @@
 //!
 //! Bit 0 of a word is the first on the wire (the leftmost character here).
 
+use xpo_host::mgmt::{AxiPacing, RegisterAccess};
+use xpo_sim::mgmt_bus::EngineAxi;
 use xpo_sim::{build_engine, EngineKind};
 use xpo_spec::prbs::PrbsPattern;
-use xpo_spec::{EngineConfig, EngineInputs, EngineOutputs};
+use xpo_spec::regmap::linear_address;
+use xpo_spec::EngineConfig;
 
 /// OEIS A011686, terms 0..=101.
 const A011686: &str = "000000100000110000101000111100100010110011101010011111010000111000100100110110101101111011000110100101";
@@ -55,24 +58,29 @@ const FIRST_WORDS: [(PrbsPattern, &str); 6] = [
     ),
 ];
 
-/// The first `words` words lane 0 sends after its generator is enabled
-/// with `pattern` (inverted if asked), as a string of bits.
+/// The first `words` words lane 0 sends after a host enables its
+/// media-side generator with `pattern` (inverted if asked) over AXI, page
+/// 13h, pattern and invert first, as a string of bits.
 fn first_bits(kind: EngineKind, pattern: PrbsPattern, invert: bool, words: usize) -> String {
     let cfg = EngineConfig::default();
-    let mut e = build_engine(kind, &cfg).unwrap();
-    e.reset();
-    let mut i = EngineInputs::for_config(&cfg);
-    let mut o = EngineOutputs::for_config(&cfg);
-    let l = &mut i.lanes[0];
-    (
-        l.tx_ready,
-        l.prbs_gen_enable,
-        l.prbs_gen_pattern,
-        l.prbs_gen_invert,
-    ) = (true, true, pattern.0, invert);
+    let map = cfg.register_map();
+    let mut e = EngineAxi::new(build_engine(kind, &cfg).unwrap(), 1, AxiPacing::EAGER);
+    let at = |name: &str| {
+        let l = map.field(name).unwrap().instance(0);
+        (linear_address(0, 0x13, l.byte), l.lsb)
+    };
+    for (name, value) in [
+        ("MediaGenPatternSelect", pattern.0),
+        ("MediaGenInvert", invert as u8),
+        ("MediaGenEnable", 1),
+    ] {
+        let (addr, lsb) = at(name);
+        e.write(addr, &[value << lsb]).unwrap();
+    }
+    e.lanes_mut()[0].tx_ready = true;
     let mut bits = String::new();
     for _ in 0..64 {
-        e.step_into(&i, &mut o);
+        let o = e.step();
         if o.lanes[0].tx_valid {
             let w = o.lanes[0].tx_data;
             bits.extend((0..66).map(|b| if w >> b & 1 == 1 { '1' } else { '0' }));

@@ -101,28 +101,35 @@ impl LaneModel {
         i: &xpo_spec::LaneInputs,
         o: &mut xpo_spec::LaneOutputs,
     ) {
-        // The media-side generator and checker are still driven from the
-        // lane's PRBS pins; the host-side ones stay off until 13h drives
-        // them.
+        // Page 13h: the four pattern units, the bank's counter reset.
         let c = DiagnosticsControls {
+            host_generator: PatternControl {
+                enable: r.host_gen_enable != 0,
+                invert: r.host_gen_invert != 0,
+                pattern: r.host_gen_pattern as u8,
+            },
             media_generator: PatternControl {
-                enable: i.prbs_gen_enable,
-                invert: i.prbs_gen_invert,
-                pattern: i.prbs_gen_pattern,
+                enable: r.media_gen_enable != 0,
+                invert: r.media_gen_invert != 0,
+                pattern: r.media_gen_pattern as u8,
+            },
+            host_checker: PatternControl {
+                enable: r.host_chk_enable != 0,
+                invert: r.host_chk_invert != 0,
+                pattern: r.host_chk_pattern as u8,
             },
             media_checker: PatternControl {
-                enable: i.prbs_chk_enable,
-                invert: i.prbs_chk_invert,
-                pattern: i.prbs_chk_pattern,
+                enable: r.media_chk_enable != 0,
+                invert: r.media_chk_invert != 0,
+                pattern: r.media_chk_pattern as u8,
             },
-            reset_counters: i.prbs_chk_counter_reset,
+            reset_counters: r.prbs_counter_reset != 0,
             loopbacks: Loopbacks {
                 media_output: r.media_output_loopback != 0,
                 media_input: r.media_input_loopback != 0,
                 host_output: r.host_output_loopback != 0,
                 host_input: r.host_input_loopback != 0,
             },
-            ..Default::default()
         };
         let block = |valid, data| Block { valid, data };
         let ifs = Interfaces {
@@ -179,9 +186,12 @@ impl LaneModel {
                 block(rx.out_valid, rx.out_block),
             ),
         );
-        o.prbs_chk_locked = d.media_checker.locked;
-        o.prbs_chk_error_count = d.media_checker.error_count;
-        o.prbs_chk_bit_count = d.media_checker.bit_count;
+        o.media_chk_locked = d.media_checker.locked;
+        o.media_chk_error_count = d.media_checker.error_count;
+        o.media_chk_bit_count = d.media_checker.bit_count;
+        o.host_chk_locked = d.host_checker.locked;
+        o.host_chk_error_count = d.host_checker.error_count;
+        o.host_chk_bit_count = d.host_checker.bit_count;
         o.tx_data = d.media_output.data;
         o.tx_valid = d.media_output.valid;
         o.host_rx_data = d.host_output.data;

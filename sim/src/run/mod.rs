@@ -213,10 +213,16 @@ pub fn run_with_progress(
     // retimer traffic the lane pages' (data path, loopbacks, bypass) stay
     // as CMIS brings the lanes up and the module is never asked into low
     // power, so the retimer report means what it says.
+    // With PRBS traffic the pattern units' page (13h) is the scenario's:
+    // its writes join the laser host's on the one AXI master.
     let spared: &[u8] = match spec.stimuli.lanes {
         LaneTraffic::Retimer => &[0x10, 0x13, 0x1A, 0x1B, 0x80],
-        LaneTraffic::Prbs => &[0x1A, 0x1B],
+        LaneTraffic::Prbs => &[0x13, 0x1A, 0x1B],
     };
+    let mut script = script;
+    if let Some(p) = prbs.as_mut() {
+        script.extend(p.script());
+    }
     let mut traffic = BusTraffic::new(cfg, spec.seed, u64::MAX)
         .with_script(script)
         .sparing(spared);

@@ -27,10 +27,11 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
     }
     // Generators and checkers share one layout: enable, invert, byte swap,
     // FEC placement, then four bytes of pattern-select nibbles.
-    for (base, side, what, inverted, fec, fec_doc) in [
+    for (base, side, port, what, inverted, fec, fec_doc) in [
         (
             144u8,
             "HostGen",
+            "host_gen",
             "host-side generator",
             "sends",
             "PreFec",
@@ -39,6 +40,7 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
         (
             152,
             "MediaGen",
+            "media_gen",
             "media-side generator",
             "sends",
             "PreFec",
@@ -47,6 +49,7 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
         (
             160,
             "HostChecker",
+            "host_chk",
             "host-side checker",
             "expects",
             "PostFec",
@@ -55,6 +58,7 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
         (
             168,
             "MediaChecker",
+            "media_chk",
             "media-side checker",
             "expects",
             "PostFec",
@@ -65,12 +69,14 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
             f(&format!("{side}Enable"), 0x13, base)
                 .rw()
                 .bitmap()
+                .hw(HwRole::Control, HwScope::Lane, &format!("{port}_enable"))
                 .doc(&format!("Per lane: {what} enabled.")),
         );
         v.push(
             f(&format!("{side}Invert"), 0x13, base + 1)
                 .rw()
                 .bitmap()
+                .hw(HwRole::Control, HwScope::Lane, &format!("{port}_invert"))
                 .doc(&format!(
                     "Per lane: {what} {inverted} the inverted pattern."
                 )),
@@ -95,6 +101,7 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
                 .lanes(8)
                 .rw()
                 .code()
+                .hw(HwRole::Control, HwScope::Lane, &format!("{port}_pattern"))
                 .doc(&format!(
                     "Per lane: {what} pattern ID (0 PRBS31Q .. 11 PRBS7)."
                 )),
@@ -104,14 +111,16 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
         f("ResetErrorCounters", 0x13, 177)
             .bits(5, 1)
             .sc()
-            .doc("Write 1: clear every checker's error and bit counters; self-clearing."),
+            // One bit a bank: every lane of the bank takes its pulse.
+            .hw(HwRole::Pulse, HwScope::Lane, "prbs_counter_reset")
+            .doc("Write 1: clear the error and bit counters of every checker of the bank; self-clearing."),
     );
     v.push(
         f("MeasurementRun", 0x13, 177)
             .bits(7, 1)
             .rw()
             .reset(1)
-            .doc("1: checkers count; 0: counters frozen (our reading of the start/stop control)."),
+            .doc("Stored only: the checkers count whenever they are locked (a stop that freezes the counters is not implemented yet; read the counters coherently through 14h instead)."),
     );
     v.push(
         f("MediaOutputLoopback", 0x13, 180)

@@ -1,39 +1,80 @@
 //! ELSFP save/restore (1Ah:184/185). A write to a bank's command byte is
-//! registered (`sr_go_*`, `sr_cmd_*`, in the accepted-write branch) and
-//! the command runs at the next edge, first in the clocked block so that
-//! edge's commit and write win over a restore, as they would have a cycle
-//! after an immediate one: the command's decode and the fan-out to every
-//! saved copy are then off the bus address path (issue 11).
+//! decoded and registered in the accepted-write branch, one strobe per
+//! command (`sr_go_<bank>_<cmd>`, and `sr_bad_<bank>` for a command that
+//! is not one), and the command runs at the next edge, first in the
+//! clocked block so that edge's commit and write win over a restore, as
+//! they would have a cycle after an immediate one: the command's decode
+//! and the fan-out to every saved copy are then off the bus address path
+//! (issue 11), and each saved byte's multiplexer sees one strobe, not the
+//! command's eight bits through a decoder (on ECP5 the decoder in front
+//! of the fan-out to every laser lane's thresholds was the default
+//! engine's critical path: 10.7 ns, 6 levels).
 
 use super::clog2;
 use crate::cmis::plan::{RegPlan, SavedByte};
 use std::fmt::Write;
 
-/// Declarations of the registered commands.
+/// The valid command codes.
+fn commands() -> Vec<u8> {
+    use xpo_spec::regmap::save_restore::decode;
+    (0..=255u8).filter(|&c| decode(c).is_some()).collect()
+}
+
+/// Every strobe of a bank: one a valid command, then `sr_bad_<bank>`.
+fn strobes(bank: u8) -> Vec<String> {
+    commands()
+        .iter()
+        .map(|c| format!("sr_go_{bank}_{c:02X}"))
+        .chain(std::iter::once(format!("sr_bad_{bank}")))
+        .collect()
+}
+
+/// Declarations of the registered command strobes.
 pub(super) fn declarations(plan: &RegPlan, v: &mut String) {
     for sb in &plan.saves {
-        let _ = writeln!(v, "reg sr_go_{0};\nreg [7:0] sr_cmd_{0};", sb.bank);
+        for s in strobes(sb.bank) {
+            let _ = writeln!(v, "reg {s};");
+        }
     }
 }
 
-/// Inside the accepted-write branch: register a write to a command byte.
+/// Inside the accepted-write branch: a write to a command byte sets the
+/// strobe of its command.
 pub(super) fn register_command(plan: &RegPlan, v: &mut String) {
     let hw = clog2(plan.halves.len());
+    let cmds = commands();
     for sb in &plan.saves {
+        let b = sb.bank;
         let _ = writeln!(
             v,
-            "                if ({{half, a_addr[6:0]}} == {{{hw}'d{h}, 7'd{c}}}) begin\n                    sr_go_{b} <= 1'b1;\n                    sr_cmd_{b} <= a_wdata;\n                end",
+            "                if ({{half, a_addr[6:0]}} == {{{hw}'d{h}, 7'd{c}}}) begin",
             h = sb.half,
             c = sb.command,
-            b = sb.bank
+        );
+        for c in &cmds {
+            let _ = writeln!(
+                v,
+                "                    sr_go_{b}_{c:02X} <= a_wdata == 8'h{c:02X};"
+            );
+        }
+        let valid: Vec<String> = cmds
+            .iter()
+            .map(|c| format!("a_wdata != 8'h{c:02X}"))
+            .collect();
+        let _ = writeln!(
+            v,
+            "                    sr_bad_{b} <= {};\n                end",
+            valid.join(" && ")
         );
     }
 }
 
-/// Reset values of the registered commands.
+/// Reset values of the registered command strobes.
 pub(super) fn reset(plan: &RegPlan, v: &mut String) {
     for sb in &plan.saves {
-        let _ = writeln!(v, "        sr_go_{} <= 1'b0;", sb.bank);
+        for s in strobes(sb.bank) {
+            let _ = writeln!(v, "        {s} <= 1'b0;");
+        }
     }
 }
 
@@ -42,19 +83,20 @@ pub(super) fn reset(plan: &RegPlan, v: &mut String) {
 pub(super) fn save_restore(plan: &RegPlan, v: &mut String) {
     use xpo_spec::regmap::save_restore::{decode, INVALID, NOTHING_SAVED, OK};
     let reg = |h: usize, b: u8| format!("s_{}_{b}", plan.halves[h].tag());
-    let commands: Vec<u8> = (0..=255u8).filter(|&c| decode(c).is_some()).collect();
     for sb in &plan.saves {
         let bank = sb.bank;
         let status = reg(sb.half, sb.status);
-        let _ = writeln!(
-            v,
-            "                sr_go_{bank} <= 1'b0;\n                if (sr_go_{bank}) begin\n                    case (sr_cmd_{bank})"
-        );
-        for &cmd in &commands {
+        for s in strobes(bank) {
+            let _ = writeln!(v, "                {s} <= 1'b0;");
+        }
+        for &cmd in &commands() {
             let (set, slot, save) = decode(cmd).expect("valid command");
             let kind = set as usize;
             let bytes = &sb.sets[kind];
-            let _ = writeln!(v, "                        8'h{cmd:02X}: begin");
+            let _ = writeln!(
+                v,
+                "                        if (sr_go_{bank}_{cmd:02X}) begin"
+            );
             if save {
                 for (
                     i,
@@ -115,7 +157,7 @@ pub(super) fn save_restore(plan: &RegPlan, v: &mut String) {
         }
         let _ = writeln!(
             v,
-            "                        default: {status} <= 8'd{INVALID};\n                    endcase\n                end"
+            "                        if (sr_bad_{bank}) {status} <= 8'd{INVALID};"
         );
     }
 }
