@@ -16,7 +16,8 @@
 //!   interface's input sampled at the edge (input loopbacks), else the
 //!   path; the media checker watches the Rx path's input, the host
 //!   checker the Tx path's; the pattern units take their 13h controls
-//!   (enables, inverts, pattern nibbles, the bank's counter reset) from
+//!   (enables, inverts, pattern nibbles, the bank's counter reset and
+//!   MeasurementRun) from
 //!   the register block; the host generator paces on every cycle (the
 //!   host SerDes takes a word a cycle: the engine has no host-side ready);
 //! - the 11h flags are levels the register block latches: TxLOS/RxLOS are
@@ -327,6 +328,7 @@ impl Logic for Lane {
         self.media_chk.pattern.next = self.regs.media_chk_pattern.val();
         self.media_chk.invert.next = self.regs.media_chk_invert.val();
         self.media_chk.counter_reset.next = self.regs.prbs_counter_reset.val();
+        self.media_chk.stopped.next = !self.regs.prbs_run.val();
         self.media_chk.data.next = self.rx_in_data.val();
         self.media_chk.valid.next = self.rx_in_valid.val();
         self.media_chk_locked.next = self.media_chk.locked.val();
@@ -337,6 +339,7 @@ impl Logic for Lane {
         self.host_chk.pattern.next = self.regs.host_chk_pattern.val();
         self.host_chk.invert.next = self.regs.host_chk_invert.val();
         self.host_chk.counter_reset.next = self.regs.prbs_counter_reset.val();
+        self.host_chk.stopped.next = !self.regs.prbs_run.val();
         self.host_chk.data.next = self.tx_in_data.val();
         self.host_chk.valid.next = self.tx_in_valid.val();
         self.host_chk_locked.next = self.host_chk.locked.val();

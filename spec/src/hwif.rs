@@ -183,6 +183,7 @@ macro_rules! hw_bundles {
                 media_chk_invert: control 1,
                 media_chk_pattern: control 4,
                 prbs_counter_reset: control 1,
+                prbs_run: control 1,
                 dp_state: status 4,
                 rx_output_status: status 1,
                 tx_output_status: status 1,

@@ -9,7 +9,7 @@
 //! words reach the host checker, and with the media-side output loopback
 //! (13h:180) the media generator's reach the media checker; both lock and
 //! count no error. A counter reset (13h:177 bit 5) clears every checker
-//! of the bank.
+//! of the bank; MeasurementRun (13h:177 bit 7) low stops them counting.
 
 use xpo_host::mgmt::AxiOp;
 use xpo_sim::traffic::BusTraffic;
@@ -83,7 +83,7 @@ fn run(ls: &mut Lockstep, script: Vec<(u64, AxiOp)>, cycles: u64) -> xpo_sim::Ru
 }
 
 #[test]
-fn each_generator_is_checked_through_its_output_loopback_and_counters_reset_per_bank() {
+fn each_generator_is_checked_through_its_output_loopback_and_the_bank_resets_and_stops_counters() {
     let cfg = EngineConfig::default();
     let map = cfg.register_map();
     let nibbles = |p: PrbsPattern| p.0 | p.0 << 4;
@@ -138,6 +138,31 @@ fn each_generator_is_checked_through_its_output_loopback_and_counters_reset_per_
             );
             assert!(after > 300 * 66, "lane {l}: {after}");
         }
+    }
+    // 13h:177 bit 7 (MeasurementRun) low: the counters stop and hold, the
+    // checkers stay locked; set again, they count on.
+    let stop = set(&map, &cfg, "MeasurementRun", 0x00, 0);
+    let stopped = run(&mut ls, stop, 300).last_outputs.lanes.clone();
+    let held = run(&mut ls, Vec::new(), 300).last_outputs.lanes.clone();
+    for (l, (h, s)) in held.iter().zip(&stopped).enumerate() {
+        assert!(h.host_chk_locked && h.media_chk_locked, "lane {l}");
+        assert_eq!(
+            (h.host_chk_bit_count, h.media_chk_bit_count),
+            (s.host_chk_bit_count, s.media_chk_bit_count),
+            "lane {l}: held while stopped"
+        );
+    }
+    let go = set(&map, &cfg, "MeasurementRun", 0x80, 0);
+    let r = run(&mut ls, go, 300);
+    for (l, (o, h)) in r.last_outputs.lanes.iter().zip(&held).enumerate() {
+        assert!(
+            o.host_chk_bit_count > h.host_chk_bit_count + 200 * 66,
+            "lane {l}"
+        );
+        assert!(
+            o.media_chk_bit_count > h.media_chk_bit_count + 200 * 66,
+            "lane {l}"
+        );
     }
 }
 

@@ -40,6 +40,10 @@ use xpo_spec::PrbsConfig;
 /// - `counter_reset` zeroes both counters on its edge; a word that arrived
 ///   on or before that edge is never counted (it still counts towards the
 ///   runs). Counters hold their value while the checker is disabled.
+/// - `stopped` (CMIS 13h:177 bit 7, MeasurementRun, low): a word that
+///   arrives while it is high is never counted (it still counts towards
+///   the runs and the lock); words already in flight still are, so the
+///   counters stop within `D` edges and hold.
 /// - Disabling the checker or `reset` drops the words in flight.
 ///
 /// Why `D` is 3: the error bits are compared on arrival and registered
@@ -57,6 +61,7 @@ pub struct PrbsChecker {
     pub pattern: Signal<In, Bits<4>>,
     pub invert: Signal<In, Bit>,
     pub counter_reset: Signal<In, Bit>,
+    pub stopped: Signal<In, Bit>,
     // Deserializer interface
     pub data: Signal<In, Bits<66>>,
     pub valid: Signal<In, Bit>,
@@ -123,6 +128,7 @@ impl PrbsChecker {
             pattern: Default::default(),
             invert: Default::default(),
             counter_reset: Default::default(),
+            stopped: Default::default(),
             data: Default::default(),
             valid: Default::default(),
             locked: Default::default(),
@@ -215,7 +221,8 @@ impl Logic for PrbsChecker {
         self.s1_mismatch.d.next = self.plain.val() ^ self.lfsr.word.val();
         self.s1_word.d.next = false;
         self.s1_judged_locked.d.next = self.lock.q.val();
-        self.s1_countable.d.next = self.lock.q.val() & !self.counter_reset.val();
+        self.s1_countable.d.next =
+            self.lock.q.val() & !self.counter_reset.val() & !self.stopped.val();
         // Stage 2: count the error bits per group.
         self.groups.word.next = self.s1_mismatch.q.val();
         self.s2_groups.d.next = self.groups.counts.val();

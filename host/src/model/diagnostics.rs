@@ -122,6 +122,8 @@ pub struct DiagnosticsControls {
     pub loopbacks: Loopbacks,
     /// 13h:177 counter reset (a pulse).
     pub reset_counters: bool,
+    /// 13h:177 bit 7 (MeasurementRun) low: the checkers stop counting.
+    pub stopped: bool,
 }
 
 /// What the lane's interfaces offer at an edge (the paths' outputs come
@@ -214,6 +216,7 @@ impl LaneDiagnostics {
             pattern: p.pattern,
             invert: p.invert,
             counter_reset: c.reset_counters,
+            stopped: c.stopped,
             data: b.data,
             valid: b.valid,
         };

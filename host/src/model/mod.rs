@@ -124,6 +124,7 @@ impl LaneModel {
                 pattern: r.media_chk_pattern as u8,
             },
             reset_counters: r.prbs_counter_reset != 0,
+            stopped: r.prbs_run == 0,
             loopbacks: Loopbacks {
                 media_output: r.media_output_loopback != 0,
                 media_input: r.media_input_loopback != 0,

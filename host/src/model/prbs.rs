@@ -215,6 +215,9 @@ pub struct CheckerInputs {
     pub pattern: u8,
     pub invert: bool,
     pub counter_reset: bool,
+    /// The measurement is stopped (13h:177 bit 7, MeasurementRun, low): a
+    /// word that arrives meanwhile is not counted.
+    pub stopped: bool,
     pub data: u128,
     pub valid: bool,
 }
@@ -348,7 +351,7 @@ impl PrbsCheckerModel {
         Some(Judgement {
             locked,
             errors: (plain ^ expected).count_ones(),
-            countable: locked,
+            countable: locked && !i.stopped,
         })
     }
 
@@ -459,6 +462,7 @@ mod tests {
                     pattern,
                     invert,
                     counter_reset,
+                    stopped: false,
                     data,
                     valid: rx.valid,
                 },
@@ -518,5 +522,55 @@ mod tests {
             assert!(!o.locked);
             rx = g.step(false, true, 9, true, true);
         }
+    }
+
+    /// MeasurementRun low (`stopped`): the words in flight (at most
+    /// `CHECKER_DECISION_LATENCY`) still count, then the counters hold
+    /// while the lock is kept; counting resumes when it is high again.
+    #[test]
+    fn a_stopped_measurement_holds_the_counters_and_keeps_lock() {
+        let cfg = PrbsConfig::default();
+        let mut g = PrbsGeneratorModel::default();
+        let mut c = PrbsCheckerModel::new(&cfg);
+        let mut rx = GeneratorOutputs::default();
+        let mut step = |stopped: bool| {
+            let o = c.step(
+                false,
+                CheckerInputs {
+                    enable: true,
+                    pattern: 1,
+                    data: rx.data,
+                    valid: rx.valid,
+                    stopped,
+                    ..Default::default()
+                },
+            );
+            rx = g.step(false, true, 1, false, true);
+            o
+        };
+        for _ in 0..100 {
+            step(false);
+        }
+        let running = step(false);
+        assert!(running.locked && running.bit_count > 0);
+        let first = step(true);
+        // The words already judged still land: at most D of them.
+        let mut held = first;
+        for _ in 0..CHECKER_DECISION_LATENCY {
+            held = step(true);
+        }
+        assert!(held.bit_count - running.bit_count <= (CHECKER_DECISION_LATENCY as u64 + 1) * 66);
+        for _ in 0..50 {
+            let o = step(true);
+            assert!(o.locked, "lock is kept while stopped");
+            assert_eq!(o.bit_count, held.bit_count, "held while stopped");
+        }
+        for _ in 0..10 {
+            step(false);
+        }
+        assert_eq!(
+            step(false).bit_count,
+            held.bit_count + 11 * 66 - (CHECKER_DECISION_LATENCY as u64) * 66
+        );
     }
 }

@@ -120,7 +120,9 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
             .bits(7, 1)
             .rw()
             .reset(1)
-            .doc("Stored only: the checkers count whenever they are locked (a stop that freezes the counters is not implemented yet; read the counters coherently through 14h instead)."),
+            // One bit a bank: every lane of the bank takes it.
+            .hw(HwRole::Control, HwScope::Lane, "prbs_run")
+            .doc("1: the checkers of the bank count; 0: a word that arrives is not counted, so the counters stop within the checker's decision latency and hold (our reading of CMIS's start/stop)."),
     );
     v.push(
         f("MediaOutputLoopback", 0x13, 180)
