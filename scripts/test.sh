@@ -9,7 +9,7 @@ XPO_RDL_PYTHON="$(scripts/deps.sh --fpga | tail -n 1)"
 export XPO_RDL_PYTHON
 # A missing Verilator must fail the build here, not quietly drop the RTL engine.
 export XPO_REQUIRE_VERILATOR=1
-# Likewise the ECP5 tools for the timing floor (tests/tests/fpga_timing.rs).
+# Likewise the ECP5 tools for the timing floor (tests/tests/verilog_checks.rs).
 export XPO_REQUIRE_FPGA=1
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --release -- -D warnings

@@ -167,7 +167,10 @@ pub struct LaneReport {
     pub ber_measured: f64,
 }
 
-/// The PRBS loopback stimulus.
+/// The PRBS loopback stimulus. It drives the AXI pins itself, unless its
+/// writes were taken with [`PrbsScenario::script`] for the stimulus that
+/// owns the bus: two stimuli cannot share the AXI pins (the later one's
+/// inputs win, and the other's writes are silently lost).
 #[derive(Debug, Clone)]
 pub struct PrbsScenario {
     plan: PrbsPlan,

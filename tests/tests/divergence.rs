@@ -70,6 +70,8 @@ fn catch(kind: EngineKind, at: u64, place: Place, port: usize, bit: u32) {
     // management traffic: every kind of output is moving.
     let mut sc = xpo_sim::scenario::PrbsScenario::new(PrbsPlan::default_for(8, 4), 8).unwrap();
     let (script, mut lasers) = xpo_sim::laser::default_bring_up(&cfg, 4);
+    let mut script = script;
+    script.extend(sc.script());
     let mut traffic = BusTraffic::new(&cfg, 4, u64::MAX).with_script(script);
     let opts = LockstepOptions {
         cycles: at + 1000,
