@@ -195,10 +195,20 @@ macro_rules! hw_bundles {
                 config_status: status 4,
                 dp_config_active: status 8,
                 dp_init_pending: status 1,
+                host_chk_lol: status 1,
+                media_chk_lol: status 1,
+                host_chk_errors: status 64,
+                host_chk_bits: status 64,
+                media_chk_errors: status 64,
+                media_chk_bits: status 64,
             }
         }
     };
 }
+
+/// The value of one port (the widest, the page 14h checker counts, are
+/// CMIS U64s).
+pub type HwValue = u64;
 
 /// `status` / `control` to [`HwDir`].
 #[doc(hidden)]
@@ -230,13 +240,13 @@ macro_rules! plain_bundles {
         $(
             $(#[$meta])*
             ///
-            /// Only `u16` ports, laid out in declaration order, so the
+            /// Only [`HwValue`] ports, laid out in declaration order, so the
             /// struct is also a slice of its ports (`ports`): the model's
             /// wiring indexes it without a call per port.
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
             #[repr(C)]
             pub struct $name {
-                $( pub $field: u16, )*
+                $( pub $field: HwValue, )*
             }
 
             impl $name {
@@ -255,25 +265,25 @@ macro_rules! plain_bundles {
                 };
                 /// The ports in declaration order.
                 #[inline]
-                pub fn ports(&self) -> &[u16] {
+                pub fn ports(&self) -> &[HwValue] {
                     bytemuck::cast_slice(std::slice::from_ref(self))
                 }
 
                 /// The ports in declaration order, writable.
                 #[inline]
-                pub fn ports_mut(&mut self) -> &mut [u16] {
+                pub fn ports_mut(&mut self) -> &mut [HwValue] {
                     bytemuck::cast_slice_mut(std::slice::from_mut(self))
                 }
 
                 /// Port `i` (in declaration order).
                 #[inline]
-                pub fn get(&self, i: usize) -> u16 {
+                pub fn get(&self, i: usize) -> HwValue {
                     self.ports()[i]
                 }
 
                 /// Sets port `i` (in declaration order).
                 #[inline]
-                pub fn set(&mut self, i: usize, v: u16) {
+                pub fn set(&mut self, i: usize, v: HwValue) {
                     self.ports_mut()[i] = v
                 }
             }
@@ -326,12 +336,21 @@ mod tests {
         let mut used = HashSet::new();
         for f in &map.fields {
             let Some(hw) = &f.hw else { continue };
-            if hw.role == HwRole::Summary {
+            if matches!(hw.role, HwRole::Summary | HwRole::Selected) {
                 assert!(
                     find(&hw.port).is_none(),
-                    "{}: summaries have no port",
+                    "{}: computed values have no port",
                     f.name
                 );
+                // A selection's sources are per-lane status ports.
+                for c in hw.selects.iter().flat_map(|s| &s.choices) {
+                    for p in &c.ports {
+                        let (b, i) = find(p).expect("a declared source");
+                        assert_eq!(BUNDLES[b].scope, BundleScope::Lane, "{p}");
+                        assert_eq!(BUNDLES[b].signals[i].dir, HwDir::Status, "{p}");
+                        used.insert(BUNDLES[b].signals[i].name);
+                    }
+                }
                 continue;
             }
             let (b, i) = find(&hw.port)

@@ -18,10 +18,16 @@
 //!   written in one transaction (committed at its end); multi-byte values
 //!   updated by hardware are frozen for the length of a transaction, so one
 //!   sequential read is coherent.
+//! - A multi-byte value selected among hardware ports (`HwRole::Selected`,
+//!   the page 14h U64 results) is coherent across transactions too: a
+//!   read of its first byte copies its other bytes, as they stand, into a
+//!   snapshot, and reads of those bytes return the snapshot (zeros until
+//!   the first such read). An AXI host reads a U64 as two words, an I2C
+//!   host may read it byte by byte.
 
 use super::save_restore::SaveRestore;
 use std::collections::HashMap;
-use xpo_spec::regmap::{Access, RegisterMap};
+use xpo_spec::regmap::{Access, HwRole, RegisterMap};
 use xpo_spec::EngineConfig;
 
 /// A refused access; the memory is unchanged.
@@ -59,6 +65,9 @@ struct ByteInfo {
     sc: u8,
     /// Part of a multi-byte writable field: (field index, instance).
     multi: Option<(usize, u8)>,
+    /// Part of a value read through a snapshot: (byte offset in the
+    /// value, its length).
+    coherent: Option<(u8, u8)>,
 }
 
 /// A half page: `None` for the lower page, `Some((bank, page))` for the
@@ -84,6 +93,9 @@ pub struct CmisMemory {
     /// indexed access (they run for every hardware input every cycle).
     held: Vec<[(u8, u8); 128]>,
     held_list: Vec<(usize, u8)>,
+    /// Per store slot, the snapshot bytes of coherent values (only their
+    /// bytes after the first are used).
+    snap: Vec<[u8; 128]>,
     /// Counts the host's writes (bytes, commits, save/restore): what the
     /// stored controls depend on. Hardware writes do not count.
     host_writes: u64,
@@ -153,6 +165,10 @@ impl CmisMemory {
                     if l.len > 1 && f.access.writable() {
                         slot.multi = Some((idx, i));
                     }
+                    let selected = f.hw.as_ref().map(|h| h.role) == Some(HwRole::Selected);
+                    if l.len > 1 && selected {
+                        slot.coherent = Some((k, l.len));
+                    }
                 }
             }
         }
@@ -172,6 +188,7 @@ impl CmisMemory {
             .expect("in the map")
             .instance(0);
         let held = vec![[(0u8, 0u8); 128]; store.len()];
+        let snap = vec![[0u8; 128]; store.len()];
         let mut m = Self {
             map,
             info_lower,
@@ -181,6 +198,7 @@ impl CmisMemory {
             pending: HashMap::new(),
             held,
             held_list: Vec::new(),
+            snap,
             host_writes: 0,
             pulses: Vec::new(),
             flag_terms,
@@ -330,7 +348,18 @@ impl CmisMemory {
         if info.any == 0 {
             return Err(AccessError::Unimplemented { page, byte });
         }
-        let stored = self.store[self.slots[&half]][Self::index(byte)];
+        let slot = self.slots[&half];
+        let i = Self::index(byte);
+        let stored = match info.coherent {
+            Some((0, len)) => {
+                let n = len as usize;
+                let (from, to) = (&self.store[slot], &mut self.snap[slot]);
+                to[i + 1..i + n].copy_from_slice(&from[i + 1..i + n]);
+                from[i]
+            }
+            Some(_) => self.snap[slot][i],
+            None => self.store[slot][i],
+        };
         let value = stored & !(info.wo | info.sc);
         if info.rc & stored != 0 {
             self.bytes_mut(half)[Self::index(byte)] &= !info.rc;
@@ -593,5 +622,40 @@ impl CmisMemory {
         let l = self.interrupt.loc;
         let slot = &mut self.bytes_mut(None)[l.byte as usize];
         *slot = (*slot & !l.mask()) | ((!asserted as u8) << l.lsb);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page 14h U64 read over two AXI words (two transactions) is one
+    /// value: the first byte's read snapshots the rest, while hardware
+    /// moves the live count on between the words.
+    #[test]
+    fn a_selected_u64_reads_coherently_across_transactions() {
+        let cfg = EngineConfig::default();
+        let mut m = CmisMemory::new(&cfg);
+        let data = m.field_ref("DiagnosticsData", 0, 0);
+        m.write_byte(127, 0x14).unwrap();
+        // Before any first-byte read the snapshot is empty.
+        m.hw_write_at(data, 0x1122_3344_5566_7788);
+        assert_eq!(m.read_byte(199), Ok(0));
+        m.hw_write_at(data, 0x00FF_FFFF_FFFF_FFFF);
+        let word = |m: &mut CmisMemory, from: u8| -> Vec<u8> {
+            m.begin();
+            let v = (from..from + 4).map(|b| m.read_byte(b).unwrap()).collect();
+            m.end_with(true);
+            v
+        };
+        let mut bytes = word(&mut m, 192);
+        m.hw_write_at(data, 0x0100_0000_0000_0000);
+        bytes.extend(word(&mut m, 196));
+        assert_eq!(
+            u64::from_be_bytes(bytes.try_into().unwrap()),
+            0x00FF_FFFF_FFFF_FFFF
+        );
+        // The next first-byte read takes the new value.
+        assert_eq!(word(&mut m, 192), [1, 0, 0, 0]);
     }
 }

@@ -264,6 +264,22 @@ impl LaneDiagnostics {
     }
 }
 
+/// A checker's loss-of-lock condition, the level behind CMIS's latched
+/// checker LOL flags (14h:138 host side, 139 media side): a checker that
+/// is enabled (13h:160 / 168) and not locked to its pattern has lost lock;
+/// a disabled checker reports nothing. The register block latches the
+/// level at every edge it stands (a clear-on-read flag set again while
+/// the condition persists), so a host that enables a checker, waits for
+/// lock and then reads the flag twice sees it set (the search for lock)
+/// then clear.
+///
+/// The generator LOL flags (14h:136/137) report a generator's clock
+/// source losing lock; xpo's generators run on the core clock, which has
+/// no lock to lose, so those flags stay 0.
+pub fn checker_lol(enabled: bool, out: &CheckerOutputs) -> bool {
+    enabled && !out.locked
+}
+
 /// Which checker and lanes a DiagnosticsSelector value shows (CMIS
 /// selectors 2..5), or `None` for a selector xpo does not implement.
 pub fn selected_counts(selector: u8) -> Option<(Side, std::ops::Range<usize>)> {
@@ -535,6 +551,37 @@ mod tests {
         }
         // The host side is untouched.
         assert_eq!(out[11].host_output, word(2));
+    }
+
+    /// A checker enabled on a looped-back pattern has lost lock until it
+    /// locks; a disabled one never reports loss of lock.
+    #[test]
+    fn checker_lol_is_enabled_and_unlocked() {
+        let mut d = lane();
+        let unit = PatternControl {
+            enable: true,
+            invert: false,
+            pattern: PRBS31,
+        };
+        let c = DiagnosticsControls {
+            media_generator: unit,
+            media_checker: unit,
+            loopbacks: Loopbacks {
+                media_output: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let out = run(&mut d, &c, std::iter::repeat_n((word(1), word(2)), 200));
+        let lol: Vec<bool> = out
+            .iter()
+            .map(|o| checker_lol(true, &o.media_checker))
+            .collect();
+        assert!(lol[0], "searching for lock at first");
+        let locked_at = lol.iter().position(|l| !l).expect("it locks");
+        assert!(lol[locked_at..].iter().all(|l| !l), "and stays locked");
+        // The host checker is disabled: no loss of lock to report.
+        assert!(out.iter().all(|o| !checker_lol(false, &o.host_checker)));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::mgmt::port::BytePortModel;
 use crate::mgmt::CmisMemory;
 use data_path::{Advertised, DataPathLane, DpConfig, DpInputs, DpState, DpTiming};
 use diagnostics::{
-    Block, DiagnosticsControls, Interfaces, LaneDiagnostics, Loopbacks, PatternControl,
+    checker_lol, Block, DiagnosticsControls, Interfaces, LaneDiagnostics, Loopbacks, PatternControl,
 };
 use laser::{LaserInputs, LaserLaneModel, LaserOutputs};
 use module_state::ModuleStateModel;
@@ -79,17 +79,25 @@ impl LaneModel {
     /// LOS/LOL levels count only while the data path is DPActivated.
     fn status(&self, r: &mut DataLaneRegs) {
         let (tx, rx, on) = (self.tx.outputs(), self.rx.outputs(), self.activated());
-        r.dp_state = self.dp.state().code() as u16;
-        r.dp_state_changed = self.dp.state_changed() as u16;
-        r.config_status = self.dp.config_status() as u16;
-        r.dp_config_active = self.dp.active().0 as u16;
-        r.dp_init_pending = self.dp.init_pending() as u16;
-        r.tx_output_status = tx.output_status as u16;
-        r.rx_output_status = rx.output_status as u16;
-        r.tx_los = (tx.los && on) as u16;
-        r.tx_cdr_lol = (!tx.block_lock && on) as u16;
-        r.rx_los = (rx.los && on) as u16;
-        r.rx_cdr_lol = (!rx.block_lock && on) as u16;
+        r.dp_state = self.dp.state().code() as u64;
+        r.dp_state_changed = self.dp.state_changed() as u64;
+        r.config_status = self.dp.config_status() as u64;
+        r.dp_config_active = self.dp.active().0 as u64;
+        r.dp_init_pending = self.dp.init_pending() as u64;
+        r.tx_output_status = tx.output_status as u64;
+        r.rx_output_status = rx.output_status as u64;
+        r.tx_los = (tx.los && on) as u64;
+        r.tx_cdr_lol = (!tx.block_lock && on) as u64;
+        r.rx_los = (rx.los && on) as u64;
+        r.rx_cdr_lol = (!rx.block_lock && on) as u64;
+        // Page 14h: the checkers' LOL levels and their counts.
+        let d = self.diag.outputs();
+        r.host_chk_lol = checker_lol(r.host_chk_enable != 0, &d.host_checker) as u64;
+        r.media_chk_lol = checker_lol(r.media_chk_enable != 0, &d.media_checker) as u64;
+        r.host_chk_errors = d.host_checker.error_count;
+        r.host_chk_bits = d.host_checker.bit_count;
+        r.media_chk_errors = d.media_checker.error_count;
+        r.media_chk_bits = d.media_checker.bit_count;
     }
 
     /// One edge: `r` holds the register block's controls before it.
@@ -273,18 +281,21 @@ impl Management {
 fn laser_inputs(r: &LaserRegs, pins: &xpo_spec::LaserInputs, interlock: bool) -> LaserInputs {
     /// 1 mW in 10 µW.
     const CHECK_POWER_PER_MW: u16 = 100;
+    // The controls are at most 16 bits wide (their ports' width).
+    let w = |v: u64| v as u16;
     LaserInputs {
         enable: r.laser_enable != 0,
         fiber_checked: r.fiber_checked != 0,
         apc: r.laser_apc != 0,
         // The RTL's Scale saturates at 16 bits.
-        check_power: r.check_power.saturating_mul(CHECK_POWER_PER_MW),
-        bias_setpoint: r.bias_setpoint,
-        power_setpoint: r.power_setpoint,
+        check_power: w(r.check_power).saturating_mul(CHECK_POWER_PER_MW),
+        bias_setpoint: w(r.bias_setpoint),
+        power_setpoint: w(r.power_setpoint),
         thresholds: [
             r.bias_ha, r.bias_la, r.bias_hw, r.bias_lw, r.power_ha, r.power_la, r.power_hw,
             r.power_lw,
-        ],
+        ]
+        .map(w),
         interlock,
         bias_adc: pins.bias_adc,
         bias_adc_valid: pins.bias_adc_valid,
@@ -298,14 +309,14 @@ fn laser_inputs(r: &LaserRegs, pins: &xpo_spec::LaserInputs, interlock: bool) ->
 /// A laser lane's status on its register-block port: the fault and warning
 /// flags are high while their codes are nonzero.
 fn laser_status(o: &LaserOutputs, r: &mut LaserRegs) {
-    r.lane_state = o.lane_state as u16;
-    r.fault_code = o.fault_code as u16;
-    r.warning_code = o.warning_code as u16;
-    r.lane_fault = (o.fault_code != 0) as u16;
-    r.lane_warning = (o.warning_code != 0) as u16;
-    r.bias_monitor = o.bias_monitor;
-    r.power_monitor = o.power_monitor;
-    r.lane_voltage = o.voltage_monitor as u16;
+    r.lane_state = o.lane_state as u64;
+    r.fault_code = o.fault_code as u64;
+    r.warning_code = o.warning_code as u64;
+    r.lane_fault = (o.fault_code != 0) as u64;
+    r.lane_warning = (o.warning_code != 0) as u64;
+    r.bias_monitor = o.bias_monitor as u64;
+    r.power_monitor = o.power_monitor as u64;
+    r.lane_voltage = o.voltage_monitor as u64;
     let flags = [
         &mut r.flag_bias_ha,
         &mut r.flag_bias_la,
@@ -317,7 +328,7 @@ fn laser_status(o: &LaserOutputs, r: &mut LaserRegs) {
         &mut r.flag_power_lw,
     ];
     for (f, &raised) in flags.into_iter().zip(&o.flags) {
-        *f = raised as u16;
+        *f = raised as u64;
     }
 }
 
@@ -414,8 +425,8 @@ impl Engine for Model {
             // the register block's controls, then each block's status.
             let hw = &mut self.hw;
             let sm = &mut hw.state_machine;
-            sm.module_state = self.module_state.state() as u16;
-            sm.module_state_changed = self.module_state.changed() as u16;
+            sm.module_state = self.module_state.state() as u64;
+            sm.module_state_changed = self.module_state.changed() as u64;
             let request = sm.low_pwr_request_sw != 0
                 || (sm.low_pwr_allow_request_hw != 0 && inputs.mgmt.low_power_pin);
             // A scratch buffer reused every cycle (no allocation per step).

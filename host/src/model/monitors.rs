@@ -95,12 +95,16 @@ impl ModuleMonitorsModel {
     /// The monitors' side of the register block: the page 02h thresholds
     /// in, the monitors and flags out.
     pub fn drive(&self, r: &mut MonitorRegs) {
-        let o = self.outputs(&[
-            r.temp_ha, r.temp_la, r.temp_hw, r.temp_lw, r.vcc_ha, r.vcc_la, r.vcc_hw, r.vcc_lw,
-        ]);
-        r.temperature = o.temperature;
-        r.vcc = o.vcc;
-        r.supply_current = o.supply_current;
+        // The thresholds are 16-bit controls (their ports' width).
+        let o = self.outputs(
+            &[
+                r.temp_ha, r.temp_la, r.temp_hw, r.temp_lw, r.vcc_ha, r.vcc_la, r.vcc_hw, r.vcc_lw,
+            ]
+            .map(|t| t as u16),
+        );
+        r.temperature = o.temperature as u64;
+        r.vcc = o.vcc as u64;
+        r.supply_current = o.supply_current as u64;
         let flags = [
             &mut r.flag_temp_ha,
             &mut r.flag_temp_la,
@@ -112,7 +116,7 @@ impl ModuleMonitorsModel {
             &mut r.flag_vcc_lw,
         ];
         for (f, &raised) in flags.into_iter().zip(&o.flags) {
-            *f = raised as u16;
+            *f = raised as u64;
         }
     }
 

@@ -8,7 +8,7 @@
 use crate::mgmt::memory::FieldRef;
 use crate::mgmt::CmisMemory;
 use xpo_spec::hwif::{
-    BundleId, CommandRegs, DataLaneRegs, LaserRegs, ModuleStateRegs, MonitorRegs, BUNDLES,
+    BundleId, CommandRegs, DataLaneRegs, HwValue, LaserRegs, ModuleStateRegs, MonitorRegs, BUNDLES,
 };
 use xpo_spec::regmap::{Encoding, HwRole, HwScope};
 
@@ -33,7 +33,7 @@ impl HwBundles {
         }
     }
 
-    fn get(&self, m: BundleId, lane: usize, i: usize) -> u16 {
+    fn get(&self, m: BundleId, lane: usize, i: usize) -> HwValue {
         match m {
             BundleId::ModuleStateRegs => self.state_machine.get(i),
             BundleId::MonitorRegs => self.monitors.get(i),
@@ -43,7 +43,7 @@ impl HwBundles {
         }
     }
 
-    fn set(&mut self, m: BundleId, lane: usize, i: usize, v: u16) {
+    fn set(&mut self, m: BundleId, lane: usize, i: usize, v: HwValue) {
         match m {
             BundleId::ModuleStateRegs => self.state_machine.set(i, v),
             BundleId::MonitorRegs => self.monitors.set(i, v),
@@ -73,6 +73,16 @@ struct Wire {
     end: End,
 }
 
+/// One instance of a selected value ([`HwRole::Selected`]): its field,
+/// its selector field, and per selector value the data lane and the
+/// `DataLaneRegs` port it shows (`None`: a lane the module does not have).
+#[derive(Debug, Clone)]
+struct SelectedWire {
+    field: FieldRef,
+    selector: FieldRef,
+    choices: Vec<(u8, Option<(usize, usize)>)>,
+}
+
 /// Every wire of the map, resolved once and grouped by role (the per-cycle
 /// loops then neither filter nor match on it).
 #[derive(Debug, Clone)]
@@ -82,6 +92,7 @@ pub struct HwWiring {
     inputs: Vec<Wire>,
     latches: Vec<Wire>,
     pulses: Vec<Wire>,
+    selected: Vec<SelectedWire>,
 }
 
 impl HwWiring {
@@ -90,9 +101,33 @@ impl HwWiring {
     pub fn new(memory: &CmisMemory, laser_lanes: usize, lanes: usize) -> Self {
         let map = memory.map();
         let mut wires = Vec::new();
+        let mut selected = Vec::new();
         for f in &map.fields {
             let Some(hw) = &f.hw else { continue };
             let bitmap = f.encoding == Encoding::LaneBitmap;
+            if let Some(sel) = &hw.selects {
+                let banks = map.page(f.page).map_or(1, |p| p.banks);
+                for bank in 0..banks {
+                    for k in 0..f.count {
+                        let choices = sel
+                            .choices
+                            .iter()
+                            .map(|c| {
+                                let (port, l) = sel.source(c.value, k).expect("a listed value");
+                                let g = 8 * bank as usize + l as usize;
+                                let (_, i) = xpo_spec::hwif::find(port).expect("a declared port");
+                                (c.value, (g < lanes).then_some((g, i)))
+                            })
+                            .collect();
+                        selected.push(SelectedWire {
+                            field: memory.field_ref(&f.name, bank, k),
+                            selector: memory.field_ref(&sel.by, bank, 0),
+                            choices,
+                        });
+                    }
+                }
+                continue;
+            }
             if hw.role == HwRole::Summary {
                 let of = hw.summarizes.as_deref().expect("a summary names its port");
                 let (b, of) = xpo_spec::hwif::find(of).expect("a declared port");
@@ -163,15 +198,16 @@ impl HwWiring {
             inputs: role(&[HwRole::Input, HwRole::Summary]),
             latches: role(&[HwRole::Latch]),
             pulses: role(&[HwRole::Pulse]),
+            selected,
         }
     }
 
-    fn value(w: &Wire, hw: &HwBundles) -> u16 {
+    fn value(w: &Wire, hw: &HwBundles) -> HwValue {
         match w.end {
             End::Port(m, lane, i) => hw.get(m, lane, i),
             End::Summary { bank, of } => {
                 let mut lanes = hw.laser.iter().skip(8 * bank).take(8);
-                lanes.any(|l| l.get(of) != 0) as u16
+                lanes.any(|l| l.get(of) != 0) as HwValue
             }
         }
     }
@@ -191,7 +227,7 @@ impl HwWiring {
                 None => v,
             };
             if let End::Port(m, lane, i) = w.end {
-                hw.set(m, lane, i, v as u16);
+                hw.set(m, lane, i, v);
             }
         }
     }
@@ -201,8 +237,18 @@ impl HwWiring {
     /// raised; then the pulse ports show whether the host wrote 1 to
     /// their bits at this edge.
     pub fn sample(&self, memory: &mut CmisMemory, hw: &mut HwBundles) {
+        for w in &self.selected {
+            let by = memory.peek_at(w.selector) as u8;
+            let value = w
+                .choices
+                .iter()
+                .find(|c| c.0 == by)
+                .and_then(|c| c.1)
+                .map_or(0, |(g, i)| hw.data_lane[g].get(i));
+            memory.hw_write_at(w.field, value);
+        }
         for w in &self.inputs {
-            let value = Self::value(w, hw) as u64;
+            let value = Self::value(w, hw);
             match w.bit {
                 None => memory.hw_write_at(w.field, value),
                 Some(k) => {
@@ -226,7 +272,7 @@ impl HwWiring {
                 half == w.field.half && byte == l.byte && bits & mask != 0
             });
             if let End::Port(m, lane, i) = w.end {
-                hw.set(m, lane, i, hit as u16);
+                hw.set(m, lane, i, hit as HwValue);
             }
         }
     }
@@ -257,7 +303,7 @@ mod tests {
         let mut hw = HwBundles::new(cfg.laser_lanes, cfg.lanes);
         mem.poke_at(mem.field_ref("LaneEnable", 0, 0), 0b0000_0100);
         w.drive(&mem, &mut hw);
-        let enabled: Vec<u16> = hw.laser.iter().map(|l| l.laser_enable).collect();
+        let enabled: Vec<HwValue> = hw.laser.iter().map(|l| l.laser_enable).collect();
         assert_eq!(enabled, [0, 0, 1, 0, 0, 0, 0, 0]);
         assert_eq!(hw.laser[5].bias_setpoint, 3000, "BiasSetpoint reset value");
         hw.laser[6].bias_monitor = 0x1234;
@@ -285,5 +331,49 @@ mod tests {
         w.sample(&mut mem, &mut hw);
         assert_eq!(mem.peek("SupplyCurrentMonitor", 0, 0), 12_500);
         assert_eq!(mem.peek("SupplyCurrentMonitor", 1, 0), 12_500);
+    }
+
+    /// Page 14h's results as the map wires them agree with the results
+    /// page written from CMIS (`diagnostics::ResultsPage`): every selector,
+    /// every byte, with the counts moving between reads (so a byte read
+    /// after its U64's first comes from the snapshot, in both).
+    #[test]
+    fn diagnostics_results_follow_the_cmis_layout() {
+        use crate::model::diagnostics::ResultsPage;
+        use crate::model::prbs::CheckerOutputs;
+        let cfg = EngineConfig::default();
+        let mut mem = CmisMemory::new(&cfg);
+        let w = HwWiring::new(&mem, cfg.laser_lanes, cfg.lanes);
+        let mut hw = HwBundles::new(cfg.laser_lanes, cfg.lanes);
+        let mut page = ResultsPage::default();
+        let mut host = [CheckerOutputs::default(); 8];
+        let mut media = [CheckerOutputs::default(); 8];
+        let mut tick = 0u64;
+        mem.write_byte(126, 0).unwrap();
+        mem.write_byte(127, 0x14).unwrap();
+        for sel in 0u8..8 {
+            mem.write_byte(128, sel).unwrap();
+            for byte in 192u8..=255 {
+                // New counts every read: lane, side and kind in the value.
+                tick += 1;
+                for l in 0..8 {
+                    let v = |kind: u64| (kind << 56) | ((l as u64) << 48) | tick << 8 | 0xA5;
+                    host[l].error_count = v(1);
+                    host[l].bit_count = v(2);
+                    media[l].error_count = v(3);
+                    media[l].bit_count = v(4);
+                    let r = &mut hw.data_lane[l];
+                    (r.host_chk_errors, r.host_chk_bits) = (v(1), v(2));
+                    (r.media_chk_errors, r.media_chk_bits) = (v(3), v(4));
+                }
+                w.sample(&mut mem, &mut hw);
+                let want = page.read(byte, sel, &host, &media);
+                assert_eq!(
+                    mem.read_byte(byte).unwrap(),
+                    want,
+                    "selector {sel} byte {byte}"
+                );
+            }
+        }
     }
 }

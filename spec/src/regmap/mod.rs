@@ -155,6 +155,43 @@ pub enum HwRole {
     /// Like `Input`, computed inside the register block: the OR over the
     /// bank's laser lanes of the port named in [`Hw::summarizes`].
     Summary,
+    /// Like `Input`, computed inside the register block: instance `k` of a
+    /// bank shows the per-lane port that [`Hw::selects`] gives for the
+    /// current value of its selector field (0 for other values). A
+    /// multi-byte value is read coherently across transactions: a read of
+    /// its first byte copies its other bytes, as sampled, into a snapshot
+    /// that their reads return (CMIS 14h results: a U64 read as two AXI
+    /// words, or byte by byte over I2C, is one value).
+    Selected,
+}
+
+/// For [`HwRole::Selected`]: what each instance of the field shows, by the
+/// value of another field of the same page and bank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// The selector field.
+    pub by: String,
+    pub choices: Vec<Choice>,
+}
+
+/// One selector value: instance `k` of bank `b` shows port
+/// `ports[k % ports.len()]` of data lane `8 b + first_lane + k / ports.len()`
+/// (0 if the module has no such lane).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: u8,
+    pub ports: Vec<String>,
+    pub first_lane: u8,
+}
+
+impl Selection {
+    /// The port and the lane within the bank that instance `k` shows when
+    /// the selector holds `value`; `None` if the value selects nothing.
+    pub fn source(&self, value: u8, k: u8) -> Option<(&str, u8)> {
+        let c = self.choices.iter().find(|c| c.value == value)?;
+        let n = c.ports.len() as u8;
+        Some((c.ports[(k % n) as usize].as_str(), c.first_lane + k / n))
+    }
 }
 
 /// How many hardware ports a field has.
@@ -170,7 +207,8 @@ pub enum HwScope {
     /// One port per data lane: lane `g` is instance (or bitmap bit) `g % 8`
     /// in bank `g / 8` of pages 10h..14h.
     Lane,
-    /// One port per bank of the field's page.
+    /// One port per bank of the field's page (per bank and instance for a
+    /// [`HwRole::Selected`] field).
     Bank,
 }
 
@@ -189,6 +227,9 @@ pub struct Hw {
     /// For [`HwRole::Summary`]: the per-laser-lane port it ORs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summarizes: Option<String>,
+    /// For [`HwRole::Selected`]: the ports its instances show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selects: Option<Selection>,
 }
 
 /// One field, possibly repeated per lane.

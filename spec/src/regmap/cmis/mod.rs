@@ -7,7 +7,8 @@
 //! stated in the field's description.
 
 use super::{
-    Access, Encoding, Field, Hw, HwRole, HwScope, IdentityKey, Page, RegisterMap, Reset, SaveSet,
+    Access, Choice, Encoding, Field, Hw, HwRole, HwScope, IdentityKey, Page, RegisterMap, Reset,
+    SaveSet, Selection,
 };
 
 mod lower;
@@ -137,6 +138,7 @@ impl Field {
             port: port.to_string(),
             port_width,
             summarizes: None,
+            selects: None,
         });
         self
     }
@@ -148,6 +150,41 @@ impl Field {
             port: port.to_string(),
             port_width: 1,
             summarizes: Some(of.to_string()),
+            selects: None,
+        });
+        self
+    }
+    /// Per bank, instance by instance, a per-data-lane port chosen by the
+    /// value of field `by`: `(value, ports, first lane)` as [`Choice`]
+    /// says.
+    fn selected(mut self, port: &str, by: &str, choices: &[(u8, &[&str], u8)]) -> Self {
+        let choices = choices
+            .iter()
+            .map(|&(value, ports, first_lane)| {
+                for p in ports {
+                    assert!(
+                        crate::hwif::signal(p).is_some(),
+                        "{}: port {p} is declared in no hwif bundle",
+                        self.name
+                    );
+                }
+                Choice {
+                    value,
+                    ports: ports.iter().map(|p| p.to_string()).collect(),
+                    first_lane,
+                }
+            })
+            .collect();
+        self.hw = Some(Hw {
+            role: HwRole::Selected,
+            scope: HwScope::Bank,
+            port: port.to_string(),
+            port_width: 8 * self.len,
+            summarizes: None,
+            selects: Some(Selection {
+                by: by.to_string(),
+                choices,
+            }),
         });
         self
     }
