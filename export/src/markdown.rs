@@ -121,6 +121,7 @@ fn hardware(f: &xpo_spec::regmap::Field) -> String {
         HwRole::Control => "control",
         HwRole::Pulse => "pulse",
         HwRole::Summary => "summary",
+        HwRole::Selected => "selected",
     };
     let per = match h.scope {
         HwScope::Module => "",
@@ -128,6 +129,28 @@ fn hardware(f: &xpo_spec::regmap::Field) -> String {
         HwScope::Lane => "[lane]",
         HwScope::Bank => "[bank]",
     };
+    if let Some(sel) = &h.selects {
+        let choices: Vec<String> = sel
+            .choices
+            .iter()
+            .map(|c| {
+                let lanes = f.count as usize / c.ports.len();
+                format!(
+                    "{}: {} of lanes {}-{}",
+                    c.value,
+                    c.ports.join("/"),
+                    c.first_lane + 1,
+                    c.first_lane as usize + lanes
+                )
+            })
+            .collect();
+        return format!(
+            "{role} {}{per} by {}: {}",
+            h.port,
+            sel.by,
+            choices.join("; ")
+        );
+    }
     match &h.summarizes {
         Some(of) => format!("{role} {}{per} = OR of {of}", h.port),
         None => format!("{role} {}{per}", h.port),

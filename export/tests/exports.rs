@@ -191,7 +191,9 @@ fn systemrdl_compiles_and_places_every_field() {
                         if let Some(hw) = &f.hw {
                             use xpo_spec::regmap::HwRole as R;
                             let (prop, want) = match hw.role {
-                                R::Input | R::Summary => ("hw", serde_json::json!("w")),
+                                R::Input | R::Summary | R::Selected => {
+                                    ("hw", serde_json::json!("w"))
+                                }
                                 R::Latch => ("hwset", serde_json::json!(true)),
                                 R::Control => ("hw", serde_json::json!("r")),
                                 R::Pulse => ("singlepulse", serde_json::json!(true)),

@@ -345,5 +345,14 @@ impl Logic for Lane {
         self.host_chk_locked.next = self.host_chk.locked.val();
         self.host_chk_error_count.next = self.host_chk.error_count.val();
         self.host_chk_bit_count.next = self.host_chk.bit_count.val();
+        // Page 14h: the checkers' counts (DiagnosticsData) and their LOL
+        // levels, enabled and not locked (latched into 14h:138/139).
+        self.regs.host_chk_errors.next = self.host_chk.error_count.val();
+        self.regs.host_chk_bits.next = self.host_chk.bit_count.val();
+        self.regs.media_chk_errors.next = self.media_chk.error_count.val();
+        self.regs.media_chk_bits.next = self.media_chk.bit_count.val();
+        self.regs.host_chk_lol.next = self.regs.host_chk_enable.val() & !self.host_chk.locked.val();
+        self.regs.media_chk_lol.next =
+            self.regs.media_chk_enable.val() & !self.media_chk.locked.val();
     }
 }

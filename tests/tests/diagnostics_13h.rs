@@ -10,8 +10,15 @@
 //! (13h:180) the media generator's reach the media checker; both lock and
 //! count no error. A counter reset (13h:177 bit 5) clears every checker
 //! of the bank; MeasurementRun (13h:177 bit 7) low stops them counting.
+//!
+//! Page 14h reads the results back as CMIS lays them out: DiagnosticsSelector
+//! (14h:128) 2..5 put four lanes' U64 error and bit counts in 192..255, a
+//! U64 read as two AXI words is one value (its first byte's read takes a
+//! snapshot), and the latched checker LOL flags (14h:138/139) report the
+//! search for lock once, then clear.
 
 use xpo_host::mgmt::AxiOp;
+use xpo_sim::mgmt_bus::EngineAxi;
 use xpo_sim::traffic::BusTraffic;
 use xpo_sim::{Lockstep, LockstepOptions, Stimulus};
 use xpo_spec::prbs::PrbsPattern;
@@ -82,10 +89,9 @@ fn run(ls: &mut Lockstep, script: Vec<(u64, AxiOp)>, cycles: u64) -> xpo_sim::Ru
     r
 }
 
-#[test]
-fn each_generator_is_checked_through_its_output_loopback_and_the_bank_resets_and_stops_counters() {
-    let cfg = EngineConfig::default();
-    let map = cfg.register_map();
+/// Both sides' generators through their output loopbacks into their
+/// checkers, every lane: the 13h writes, in the order a host makes them.
+fn both_sides_looped(map: &RegisterMap, cfg: &EngineConfig) -> Vec<(u64, AxiOp)> {
     let nibbles = |p: PrbsPattern| p.0 | p.0 << 4;
     let mut script = Vec::new();
     for (name, value) in [
@@ -104,8 +110,16 @@ fn each_generator_is_checked_through_its_output_loopback_and_the_bank_resets_and
         ("MediaGenEnable", 0xFF),
         ("MediaCheckerEnable", 0xFF),
     ] {
-        script.extend(set(&map, &cfg, name, value, 20));
+        script.extend(set(map, cfg, name, value, 20));
     }
+    script
+}
+
+#[test]
+fn each_generator_is_checked_through_its_output_loopback_and_the_bank_resets_and_stops_counters() {
+    let cfg = EngineConfig::default();
+    let map = cfg.register_map();
+    let script = both_sides_looped(&map, &cfg);
     let mut ls = Lockstep::new(all_engines(&cfg));
     let r = run(&mut ls, script, 3_000);
     let before = r.last_outputs.lanes.clone();
@@ -193,4 +207,113 @@ fn a_checker_expecting_the_other_polarity_never_locks() {
         );
         assert!(!o.media_chk_locked, "lane {l}: media checker off");
     }
+}
+
+/// One AXI read of the word holding `byte` of page `page`, bank 0: its
+/// four bytes, lowest address first.
+fn read_word(bus: &mut EngineAxi, page: u8, byte: u8) -> [u8; 4] {
+    let r = bus
+        .run(AxiOp::Read {
+            addr: linear_address(0, page, byte) & !3,
+        })
+        .unwrap();
+    assert_eq!(r.resp, 0, "page {page:02X}h byte {byte}");
+    r.data.to_le_bytes()
+}
+
+/// The U64 at `byte` (a multiple of 8) of page 14h, read as two AXI words.
+fn read_u64(bus: &mut EngineAxi, byte: u8) -> u64 {
+    let mut b = read_word(bus, 0x14, byte).to_vec();
+    b.extend(read_word(bus, 0x14, byte + 4));
+    u64::from_be_bytes(b.try_into().unwrap())
+}
+
+fn select(bus: &mut EngineAxi, selector: u8) {
+    let r = bus
+        .run(AxiOp::Write {
+            addr: linear_address(0, 0x14, 128),
+            data: selector as u32,
+            strb: 1,
+        })
+        .unwrap();
+    assert_eq!(r.resp, 0);
+}
+
+/// Page 14h on every engine after the same run: the checker LOL flags
+/// latched during the search for lock, then clear; with the counters
+/// stopped, every selector shows the counts the checkers hold, in CMIS's
+/// layout; with them running, the U64 read as two words is one value.
+#[test]
+fn page_14h_reads_the_checkers_as_cmis_lays_them_out() {
+    let cfg = EngineConfig::default();
+    let map = cfg.register_map();
+    let mut script = both_sides_looped(&map, &cfg);
+    script.extend(set(&map, &cfg, "MeasurementRun", 0x00, 2_500));
+    let mut ls = Lockstep::new(all_engines(&cfg));
+    let r = run(&mut ls, script, 3_000);
+    let held = r.last_outputs.lanes.clone();
+    for (l, o) in held.iter().enumerate() {
+        assert!(o.host_chk_locked && o.media_chk_locked, "lane {l}");
+        assert!(o.host_chk_bit_count > 1_000 * 66, "lane {l}: {o:?}");
+    }
+    let mut seen: Vec<Vec<u64>> = Vec::new();
+    for engine in ls.into_engines() {
+        let name = engine.name().to_string();
+        let mut bus = EngineAxi::attach(engine, r.last_outputs.clone());
+        // 14h:136..139: generator LOL (never: the core clock has no lock
+        // to lose), then the checkers' search for lock, latched; the read
+        // clears them and, locked, they stay clear.
+        assert_eq!(read_word(&mut bus, 0x14, 136), [0, 0, 0xFF, 0xFF], "{name}");
+        assert_eq!(read_word(&mut bus, 0x14, 136), [0, 0, 0, 0], "{name}");
+        let mut values = Vec::new();
+        for selector in [2u8, 3, 4, 5, 1, 6] {
+            select(&mut bus, selector);
+            for k in 0..8u8 {
+                let v = read_u64(&mut bus, 192 + 8 * k);
+                // CMIS: selectors 2/3 host side lanes 1-4/5-8, 4/5 media
+                // side; a lane's error count, then its bit count.
+                let lane = 4 * ((selector - 2) % 2) as usize + (k / 2) as usize;
+                let o = held[lane.min(7)];
+                let want = match (selector, k % 2) {
+                    (2 | 3, 0) => o.host_chk_error_count,
+                    (2 | 3, _) => o.host_chk_bit_count,
+                    (4 | 5, 0) => o.media_chk_error_count,
+                    (4 | 5, _) => o.media_chk_bit_count,
+                    _ => 0,
+                };
+                assert_eq!(v, want, "{name}: selector {selector} U64 {k}");
+                values.push(v);
+            }
+        }
+        // Counting again (the host side's generator sends a word a cycle):
+        // lane 1's bit count (200..207) read as two words, the second word
+        // read twice with time between, then the whole U64 again.
+        let r = bus
+            .run(AxiOp::Write {
+                addr: linear_address(0, 0x13, 177) & !3,
+                data: 0x80 << 8,
+                strb: 0b10,
+            })
+            .unwrap();
+        assert_eq!(r.resp, 0);
+        select(&mut bus, 2);
+        let high = read_word(&mut bus, 0x14, 200);
+        let low = read_word(&mut bus, 0x14, 204);
+        for _ in 0..200 {
+            bus.step();
+        }
+        assert_eq!(
+            read_word(&mut bus, 0x14, 204),
+            low,
+            "{name}: the second word reads the snapshot"
+        );
+        let first = u64::from_be_bytes([high, low].concat().try_into().unwrap());
+        let again = read_u64(&mut bus, 200);
+        assert!(
+            again > first + 200 * 66 && first > held[0].host_chk_bit_count,
+            "{name}: {first} then {again}"
+        );
+        seen.push(values);
+    }
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "engines agree");
 }

@@ -10,29 +10,29 @@
 //! follows the map rows without naming any port.
 
 use rust_hdl::prelude::*;
-use xpo_spec::hwif::BundleSpec;
+use xpo_spec::hwif::{BundleSpec, HwValue};
 
-/// A port value as the register block stores it (at most 16 bits).
+/// A port value as the register block sees it (at most 64 bits).
 pub trait HwWord: Synth {
-    fn to_word(self) -> u16;
-    fn from_word(v: u16) -> Self;
+    fn to_word(self) -> HwValue;
+    fn from_word(v: HwValue) -> Self;
 }
 
 impl HwWord for Bit {
-    fn to_word(self) -> u16 {
-        self as u16
+    fn to_word(self) -> HwValue {
+        self as HwValue
     }
-    fn from_word(v: u16) -> Self {
+    fn from_word(v: HwValue) -> Self {
         v & 1 != 0
     }
 }
 
 impl<const N: usize> HwWord for Bits<N> {
-    fn to_word(self) -> u16 {
-        self.index() as u16
+    fn to_word(self) -> HwValue {
+        self.to_u64()
     }
-    fn from_word(v: u16) -> Self {
-        (v as u64).into()
+    fn from_word(v: HwValue) -> Self {
+        v.into()
     }
 }
 
@@ -41,9 +41,9 @@ impl<const N: usize> HwWord for Bits<N> {
 pub trait HwBundle {
     const SPEC: BundleSpec;
     /// The current value of port `i`.
-    fn get(&self, i: usize) -> u16;
+    fn get(&self, i: usize) -> HwValue;
     /// Drives port `i`.
-    fn set(&mut self, i: usize, v: u16);
+    fn set(&mut self, i: usize, v: HwValue);
     /// Marks the control ports as driven by the register block (rust-hdl's
     /// connection check; the block's logic is custom, not `hdl_gen`).
     fn connect_controls(&mut self);
@@ -119,13 +119,13 @@ macro_rules! rust_hdl_bundles {
             impl HwBundle for $name {
                 const SPEC: BundleSpec = xpo_spec::hwif::$name::SPEC;
 
-                fn get(&self, i: usize) -> u16 {
-                    const GET: &[fn(&$name) -> u16] = &[$(|s| s.$field.val().to_word(),)*];
+                fn get(&self, i: usize) -> HwValue {
+                    const GET: &[fn(&$name) -> HwValue] = &[$(|s| s.$field.val().to_word(),)*];
                     GET[i](self)
                 }
 
-                fn set(&mut self, i: usize, v: u16) {
-                    const SET: &[fn(&mut $name, u16)] =
+                fn set(&mut self, i: usize, v: HwValue) {
+                    const SET: &[fn(&mut $name, HwValue)] =
                         &[$(|s, v| s.$field.next = HwWord::from_word(v),)*];
                     SET[i](self, v)
                 }

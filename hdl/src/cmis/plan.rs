@@ -25,6 +25,10 @@ pub struct ByteClass {
     pub group: Option<usize>,
     /// The byte needs a register (anything but a constant).
     pub stored: bool,
+    /// A byte after the first of a value read through a snapshot
+    /// ([`HwRole::Selected`]): it reads its snapshot register, which a read
+    /// of the value's first byte loads.
+    pub snapshot: bool,
 }
 
 /// One half page as the block sees it.
@@ -85,6 +89,22 @@ pub struct HwPort {
     pub len: u8,
     /// Width of the port.
     pub port_width: u8,
+    /// For a selected value: its selector's half and byte, and per
+    /// selector value the index in [`RegPlan::sources`] of the port it
+    /// shows (`None`: a lane the module does not have; reads 0).
+    pub selector: Option<(usize, u8)>,
+    pub choices: Vec<(u8, Option<usize>)>,
+}
+
+/// A per-data-lane status port that selected values show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcePort {
+    /// The Verilog name, `data_lane$g$base`.
+    pub port: String,
+    pub lane: usize,
+    /// The bundle's index in `xpo_spec::hwif::BUNDLES` and the port's.
+    pub bundle: (usize, usize),
+    pub width: u8,
 }
 
 impl HwPort {
@@ -153,6 +173,8 @@ pub struct RegPlan {
     pub hwif: Vec<HwPort>,
     /// Save/restore, one per bank of page 1Ah.
     pub saves: Vec<SaveBank>,
+    /// The ports selected values choose among, each once.
+    pub sources: Vec<SourcePort>,
 }
 
 impl RegPlan {
@@ -242,6 +264,7 @@ impl RegPlan {
             }
         }
         let mut hwif: Vec<HwPort> = Vec::new();
+        let mut sources: Vec<SourcePort> = Vec::new();
         for (f, hw) in map
             .fields
             .iter()
@@ -269,13 +292,69 @@ impl RegPlan {
                 HwScope::Laser => (0..cfg.laser_lanes).map(|g| (Some(g), 0)).collect(),
                 HwScope::Lane => (0..cfg.lanes).map(|g| (Some(g), 0)).collect(),
                 HwScope::Bank => {
-                    assert!(f.count == 1 && f.len == 1, "hwif {field}");
-                    (0..cfg.laser_lanes.div_ceil(8))
-                        .map(|b| (Some(b), 0))
-                        .collect()
+                    let banks = map.page(f.page).expect("declared page").banks;
+                    if role == HwRole::Selected {
+                        // (bank, instance)
+                        (0..banks)
+                            .flat_map(|b| (0..f.count).map(move |k| (Some(b as usize), k)))
+                            .collect()
+                    } else {
+                        assert!(f.count == 1 && f.len == 1, "hwif {field}");
+                        (0..banks).map(|b| (Some(b as usize), 0)).collect()
+                    }
                 }
             };
             for (lane, bank) in lanes {
+                if let Some(sel) = &hw.selects {
+                    let (b, k) = (lane.expect("per bank"), bank);
+                    let l = f.instance(k);
+                    let half = find(&halves, Some((b as u8, f.page)));
+                    let by = map.field(&sel.by).expect("selector").instance(0);
+                    let choices = sel
+                        .choices
+                        .iter()
+                        .map(|c| {
+                            let (base, lane) = sel.source(c.value, k).expect("listed");
+                            let g = 8 * b + lane as usize;
+                            let src = (g < cfg.lanes).then(|| {
+                                let bundle = xpo_spec::hwif::find(base).expect("declared");
+                                let port = format!("{}${g}${base}", BUNDLES[bundle.0].member);
+                                let width = BUNDLES[bundle.0].signals[bundle.1].width;
+                                assert_eq!(width, 8 * l.len, "{field}: source {base} width");
+                                match sources.iter().position(|s: &SourcePort| s.port == port) {
+                                    Some(i) => i,
+                                    None => {
+                                        sources.push(SourcePort {
+                                            port,
+                                            lane: g,
+                                            bundle,
+                                            width,
+                                        });
+                                        sources.len() - 1
+                                    }
+                                }
+                            });
+                            (c.value, src)
+                        })
+                        .collect();
+                    hwif.push(HwPort {
+                        base: base.to_string(),
+                        lane: Some(b),
+                        port: format!("{base}${b}${k}"),
+                        bundle: None,
+                        role,
+                        summarizes: None,
+                        half,
+                        byte: l.byte & 0x7f,
+                        lsb: 0,
+                        width: 8 * l.len,
+                        len: l.len,
+                        port_width,
+                        selector: Some((half, by.byte & 0x7f)),
+                        choices,
+                    });
+                    continue;
+                }
                 let (key, byte, lsb, width, len) = match lane {
                     None => {
                         let l = f.instance(0);
@@ -328,6 +407,8 @@ impl RegPlan {
                     width,
                     len,
                     port_width,
+                    selector: None,
+                    choices: Vec::new(),
                 });
             }
         }
@@ -374,9 +455,14 @@ impl RegPlan {
             for (b, c) in h.bytes.iter_mut().enumerate() {
                 c.reset = img[b];
                 let hw_input = hwif.iter().any(|p| {
-                    matches!(p.role, HwRole::Input | HwRole::Summary)
+                    matches!(p.role, HwRole::Input | HwRole::Summary | HwRole::Selected)
                         && p.half == hi
                         && (b as u8).wrapping_sub(p.byte) < p.len
+                });
+                c.snapshot = hwif.iter().any(|p| {
+                    p.role == HwRole::Selected
+                        && p.half == hi
+                        && (b as u8).wrapping_sub(p.byte).wrapping_sub(1) < p.len - 1
                 });
                 let save_status = saves.iter().any(|s| s.half == hi && s.status as usize == b);
                 c.stored = c.store != 0 || c.rc != 0 || hw_input || save_status;
@@ -398,6 +484,7 @@ impl RegPlan {
             pages,
             hwif,
             saves,
+            sources,
         }
     }
 

@@ -135,7 +135,7 @@ impl Block for Regs {
 
 impl CmisRegisters {
     /// The current value of hardware port `i` (inputs and latches).
-    fn hw_value(&self, i: usize) -> u16 {
+    fn hw_value(&self, i: usize) -> u64 {
         match self.state.0.slots[i] {
             None => 0,
             Some(Slot {
@@ -157,7 +157,7 @@ impl CmisRegisters {
         let s = &self.state.0;
         let v = match s.plan.hwif[i].role {
             HwRole::Control => s.control(i),
-            HwRole::Pulse => s.pulses[i] as u16,
+            HwRole::Pulse => s.pulses[i] as u64,
             _ => return,
         };
         let Some(Slot {
@@ -226,10 +226,18 @@ impl Logic for CmisRegisters {
                 // The direct decode is registered through reset too.
                 s.half_direct = s.plan.resolve(0x80, port.dbank, port.dpage);
             } else {
-                let hw: Vec<u16> = (0..self.state.0.slots.len())
+                let hw: Vec<u64> = (0..self.state.0.slots.len())
                     .map(|i| self.hw_value(i))
                     .collect();
-                self.state.0.edge(&port, &hw);
+                let src: Vec<u64> = self
+                    .state
+                    .0
+                    .plan
+                    .sources
+                    .iter()
+                    .map(|p| self.data_lane[p.lane].get(p.bundle.1))
+                    .collect();
+                self.state.0.edge(&port, &hw, &src);
             }
         }
         let s = &self.state.0;

@@ -78,6 +78,12 @@ pub(super) struct State {
     /// Save/restore sets per `plan.saves` entry: `[set kind][slot - 1]`,
     /// the saved bytes (in the entry's order) if that slot was saved.
     pub(super) saved: Vec<[[Option<Vec<u8>>; 2]; 2]>,
+    /// Per half, the snapshot registers of selected values (bytes after
+    /// their first; `ByteClass::snapshot`).
+    pub(super) snap: Vec<[u8; 128]>,
+    /// The selected values, as `(half, first byte, length)`: a read of the
+    /// first byte loads the snapshot of the others.
+    pub(super) snapshots: Vec<(usize, u8, u8)>,
 }
 
 impl State {
@@ -89,6 +95,13 @@ impl State {
             .collect();
         let n = plan.groups.len();
         let n_saves = plan.saves.len();
+        let n_halves = plan.halves.len();
+        let snapshots = plan
+            .hwif
+            .iter()
+            .filter(|p| p.role == HwRole::Selected)
+            .map(|p| (p.half, p.byte, p.len))
+            .collect();
         let slots: Vec<Option<Slot>> = plan.hwif.iter().map(Slot::of).collect();
         let sources = plan
             .hwif
@@ -117,7 +130,6 @@ impl State {
             half_window,
             half_direct: None,
             command: None,
-            plan,
             store,
             pending: vec![[0; 8]; n],
             written: vec![0; n],
@@ -130,6 +142,9 @@ impl State {
             slots,
             sources,
             saved: vec![Default::default(); n_saves],
+            plan,
+            snap: vec![[0; 128]; n_halves],
+            snapshots,
         }
     }
 
@@ -150,6 +165,9 @@ impl State {
     }
 
     pub(super) fn value(&self, h: usize, b: usize) -> u8 {
+        if self.plan.halves[h].bytes[b].snapshot {
+            return self.snap[h][b];
+        }
         let mut v = self.store[h][b];
         let (ib, bit) = self.plan.interrupt;
         if h == 0 && b == ib as usize {
@@ -159,19 +177,33 @@ impl State {
     }
 
     /// The value control port `i` shows: its field's stored bits.
-    pub(super) fn control(&self, i: usize) -> u16 {
+    pub(super) fn control(&self, i: usize) -> u64 {
         let p = &self.plan.hwif[i];
         let bytes = &self.store[p.half];
         if p.len > 1 {
-            (bytes[p.byte as usize] as u16) << 8 | bytes[p.byte as usize + 1] as u16
+            (bytes[p.byte as usize] as u64) << 8 | bytes[p.byte as usize + 1] as u64
         } else {
-            ((bytes[p.byte as usize] & p.mask()) >> p.lsb) as u16
+            ((bytes[p.byte as usize] & p.mask()) >> p.lsb) as u64
         }
     }
 
+    /// The value selected port `i` shows: the source its selector's stored
+    /// value chooses (`src`: [`RegPlan::sources`] values), else 0.
+    fn selected(&self, i: usize, src: &[u64]) -> u64 {
+        let p = &self.plan.hwif[i];
+        let (h, b) = p.selector.expect("a selected port");
+        let by = self.store[h][b as usize];
+        p.choices
+            .iter()
+            .find(|c| c.0 == by)
+            .and_then(|c| c.1)
+            .map_or(0, |k| src[k])
+    }
+
     /// One rising edge. `hw` holds the pre-edge value of every hardware
-    /// port in `plan.hwif` order (inputs and latch requests; others ignored).
-    pub(super) fn edge(&mut self, port: &Port, hw: &[u16]) {
+    /// port in `plan.hwif` order (inputs and latch requests; others
+    /// ignored), `src` of every port in `plan.sources`.
+    pub(super) fn edge(&mut self, port: &Port, hw: &[u64], src: &[u64]) {
         // The input stage takes this cycle's access, its half resolved by
         // the previous cycle's selections; this edge acts on the last one.
         let staged = Staged {
@@ -210,15 +242,17 @@ impl State {
             let p = &self.plan.hwif[i];
             let (half, byte, mask, lsb, len) = (p.half, p.byte as usize, p.mask(), p.lsb, p.len);
             let value = match p.role {
-                HwRole::Summary => self.sources[i].iter().any(|&k| hw[k] != 0) as u16,
+                HwRole::Summary => self.sources[i].iter().any(|&k| hw[k] != 0) as u64,
+                HwRole::Selected if !txn => self.selected(i, src),
                 _ => value,
             };
             match p.role {
-                HwRole::Input | HwRole::Summary if !txn => {
+                HwRole::Input | HwRole::Summary | HwRole::Selected if !txn => {
                     let bytes = &mut self.store[half];
                     if len > 1 {
-                        bytes[byte] = (value >> 8) as u8;
-                        bytes[byte + 1] = value as u8;
+                        let be = value.to_be_bytes();
+                        let len = len as usize;
+                        bytes[byte..byte + len].copy_from_slice(&be[8 - len..]);
                     } else {
                         bytes[byte] = (bytes[byte] & !mask) | (((value as u8) << lsb) & mask);
                     }
@@ -350,6 +384,14 @@ impl State {
                 if read {
                     self.rdata = self.value(h, b) & !c.read_zero;
                     self.store[h][b] &= !c.rc;
+                    if let Some(&(_, first, len)) = self
+                        .snapshots
+                        .iter()
+                        .find(|&&(sh, first, _)| sh == h && first as usize == b)
+                    {
+                        let (f, n) = (first as usize, len as usize);
+                        self.snap[h][f + 1..f + n].copy_from_slice(&self.store[h][f + 1..f + n]);
+                    }
                 } else if c.store | c.sc == 0 {
                     self.rdata = 0;
                 } else if let Some(g) = c.group {

@@ -468,7 +468,7 @@ mod tests {
                 HwRole::Control => {
                     assert!(matches!(f.access, Access::Rw | Access::Ro), "{}", f.name)
                 }
-                HwRole::Input | HwRole::Summary => {
+                HwRole::Input | HwRole::Summary | HwRole::Selected => {
                     assert_eq!(f.access, Access::Ro, "{}", f.name);
                     assert!(
                         f.volatile,
@@ -483,6 +483,11 @@ mod tests {
                 "{}",
                 f.name
             );
+            if let Some(sel) = &h.selects {
+                assert_eq!(h.role, HwRole::Selected, "{}", f.name);
+                let by = map.field(&sel.by).expect("the selector is in the map");
+                assert_eq!((by.page, by.count), (f.page, 1), "{}: selector", f.name);
+            }
             if let Some(of) = &h.summarizes {
                 assert!(
                     hw.iter()

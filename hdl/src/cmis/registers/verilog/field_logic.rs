@@ -20,6 +20,9 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
             if c.stored {
                 let _ = writeln!(v, "        {} <= 8'h{:02X};", reg(h, b), c.reset);
             }
+            if c.snapshot {
+                let _ = writeln!(v, "        {} <= 8'd0;", n.snap(h, b));
+            }
         }
     }
     for (g, grp) in plan.groups.iter().enumerate() {
@@ -123,7 +126,8 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
     // Hardware inputs, sampled only outside transactions (coherent reads);
     // one assignment per byte, however many fields share it.
     let mut input_bytes: Vec<(usize, usize)> = Vec::new();
-    let sampled = |p: &&HwPort| matches!(p.role, HwRole::Input | HwRole::Summary);
+    let sampled =
+        |p: &&HwPort| matches!(p.role, HwRole::Input | HwRole::Summary | HwRole::Selected);
     for p in plan.hwif.iter().filter(sampled) {
         for k in 0..p.len as usize {
             let at = (p.half, p.byte as usize + k);
@@ -137,10 +141,16 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
         let mut keep = 0xffu8;
         let mut terms = Vec::new();
         for p in plan.hwif.iter().filter(|p| sampled(p) && p.half == h) {
-            if p.len > 1 && (b == p.byte as usize || b == p.byte as usize + 1) {
+            let i = b.wrapping_sub(p.byte as usize);
+            if p.len > 1 && i < p.len as usize {
+                // Big-endian: the first byte is the most significant.
                 keep = 0;
-                let hi = if b == p.byte as usize { "15:8" } else { "7:0" };
-                terms.push(format!("{}[{hi}]", p.port));
+                let lo = 8 * (p.len as usize - 1 - i);
+                let value = match p.role {
+                    HwRole::Selected => n.selected(p),
+                    _ => p.port.clone(),
+                };
+                terms.push(format!("{value}[{}:{lo}]", lo + 7));
             } else if p.len == 1 && b == p.byte as usize {
                 keep &= !p.mask();
                 let value = match p.role {
@@ -172,6 +182,26 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
             "        if (!a_txn) {r} <= ({r} & 8'h{keep:02X}) | {};",
             terms.join(" | ")
         );
+    }
+    // A read of a selected value's first byte loads its other bytes, as
+    // sampled, into their snapshot registers (a coherent U64 across
+    // transactions).
+    for p in plan.hwif.iter().filter(|p| p.role == HwRole::Selected) {
+        let first = p.byte as usize;
+        let _ = writeln!(
+            v,
+            "        if (rd_hit && {{half, a_addr[6:0]}} == {}) begin",
+            key(p.half, first)
+        );
+        for b in first + 1..first + p.len as usize {
+            let _ = writeln!(
+                v,
+                "            {} <= {};",
+                n.snap(p.half, b),
+                reg(p.half, b)
+            );
+        }
+        v.push_str("        end\n");
     }
     // One-cycle pulses after a host write of 1 to a self-clearing bit, in
     // its own half (ApplyDPInit sits in every bank of page 10h).
@@ -218,4 +248,30 @@ pub(super) fn controls(plan: &RegPlan, n: &Names, v: &mut String) {
         let _ = writeln!(v, "    {} = {value};", p.port);
     }
     v.push_str("end\n");
+}
+
+/// Each selected value: the source its selector's stored byte chooses
+/// (0 for a value that selects nothing or a lane the module lacks).
+pub(super) fn selections(plan: &RegPlan, n: &Names, v: &mut String) {
+    for p in plan.hwif.iter().filter(|p| p.role == HwRole::Selected) {
+        let (sh, sb) = p.selector.expect("a selected port has a selector");
+        let sel = n.selected(p);
+        let _ = writeln!(
+            v,
+            "always @(*) begin\n    case ({})",
+            n.reg(sh, sb as usize)
+        );
+        for &(value, src) in &p.choices {
+            let from = src.map_or_else(
+                || format!("{}'d0", p.width),
+                |k| plan.sources[k].port.clone(),
+            );
+            let _ = writeln!(v, "        8'd{value}: {sel} = {from};");
+        }
+        let _ = writeln!(
+            v,
+            "        default: {sel} = {}'d0;\n    endcase\nend",
+            p.width
+        );
+    }
 }

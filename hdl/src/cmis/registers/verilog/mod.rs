@@ -9,7 +9,7 @@ mod intl;
 mod readback;
 mod save_restore;
 
-use crate::cmis::plan::RegPlan;
+use crate::cmis::plan::{HwPort, HwRole, RegPlan};
 use std::fmt::Write;
 
 /// Generated names: `hw` bits select a half page; `key` is a
@@ -25,6 +25,14 @@ impl Names<'_> {
     }
     fn reg(&self, h: usize, b: usize) -> String {
         format!("s_{}_{b}", self.plan.halves[h].tag())
+    }
+    /// The snapshot register of a byte after the first of a selected value.
+    fn snap(&self, h: usize, b: usize) -> String {
+        format!("q_{}_{b}", self.plan.halves[h].tag())
+    }
+    /// The value a selected port shows (its selector's choice).
+    fn selected(&self, p: &HwPort) -> String {
+        format!("sel_{}_{}", self.plan.halves[p.half].tag(), p.byte)
     }
 }
 
@@ -60,6 +68,7 @@ pub(super) fn verilog(plan: &RegPlan) -> String {
     readback::readback(plan, &n, &mut v);
     field_logic::clocked(plan, &n, &mut v);
     field_logic::controls(plan, &n, &mut v);
+    field_logic::selections(plan, &n, &mut v);
     v
 }
 
@@ -74,7 +83,13 @@ fn declarations(plan: &RegPlan, n: &Names, v: &mut String) {
             if c.stored {
                 let _ = writeln!(v, "reg [7:0] {};", reg(h, b));
             }
+            if c.snapshot {
+                let _ = writeln!(v, "reg [7:0] {};", n.snap(h, b));
+            }
         }
+    }
+    for p in plan.hwif.iter().filter(|p| p.role == HwRole::Selected) {
+        let _ = writeln!(v, "reg [{}:0] {};", p.width - 1, n.selected(p));
     }
     for (g, grp) in plan.groups.iter().enumerate() {
         for k in 0..grp.len {

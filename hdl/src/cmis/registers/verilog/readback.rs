@@ -19,7 +19,9 @@ pub(super) fn readback(plan: &RegPlan, n: &Names, v: &mut String) {
             if c.any == 0 {
                 continue;
             }
-            let mut value = if c.stored {
+            let mut value = if c.snapshot {
+                n.snap(h, b)
+            } else if c.stored {
                 reg(h, b)
             } else {
                 format!("8'h{:02X}", c.reset)
