@@ -122,6 +122,7 @@ fn hardware(f: &xpo_spec::regmap::Field) -> String {
         HwRole::Pulse => "pulse",
         HwRole::Summary => "summary",
         HwRole::Selected => "selected",
+        HwRole::FlagSummary => "flag summary",
     };
     let per = match h.scope {
         HwScope::Module => "",

@@ -25,7 +25,9 @@ struct Slice {
 /// `singlepulse` pulses), else from its software access.
 fn properties(a: Access, hw: Option<HwRole>) -> &'static str {
     match (hw, a) {
-        (Some(HwRole::Input | HwRole::Summary | HwRole::Selected), _) => "sw = r; hw = w;",
+        (Some(HwRole::Input | HwRole::Summary | HwRole::Selected | HwRole::FlagSummary), _) => {
+            "sw = r; hw = w;"
+        }
         (Some(HwRole::Latch), _) => "sw = r; hw = na; rclr; hwset;",
         (Some(HwRole::Control), Access::Ro) => "sw = r; hw = r;",
         (Some(HwRole::Control), _) => "sw = rw; hw = r;",

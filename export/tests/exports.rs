@@ -191,7 +191,7 @@ fn systemrdl_compiles_and_places_every_field() {
                         if let Some(hw) = &f.hw {
                             use xpo_spec::regmap::HwRole as R;
                             let (prop, want) = match hw.role {
-                                R::Input | R::Summary | R::Selected => {
+                                R::Input | R::Summary | R::Selected | R::FlagSummary => {
                                     ("hw", serde_json::json!("w"))
                                 }
                                 R::Latch => ("hwset", serde_json::json!(true)),

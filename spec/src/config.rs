@@ -737,6 +737,7 @@ impl EngineConfig {
             tx_turn_off_ns: self.data_path.tx_turn_off_ns,
             max_bias_ua: self.laser.max_bias_ua,
             min_bias_ua: self.laser.min_bias_ua,
+            application: crate::data_path::advertised_application(self),
         })
     }
 

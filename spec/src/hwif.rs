@@ -336,7 +336,10 @@ mod tests {
         let mut used = HashSet::new();
         for f in &map.fields {
             let Some(hw) = &f.hw else { continue };
-            if matches!(hw.role, HwRole::Summary | HwRole::Selected) {
+            if matches!(
+                hw.role,
+                HwRole::Summary | HwRole::Selected | HwRole::FlagSummary
+            ) {
                 assert!(
                     find(&hw.port).is_none(),
                     "{}: computed values have no port",

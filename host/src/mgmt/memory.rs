@@ -564,6 +564,19 @@ impl CmisMemory {
         v
     }
 
+    /// The store slot of a half page, if the map has it.
+    pub fn slot_of(&self, half: HalfPage) -> Option<usize> {
+        self.slots.get(&half).copied()
+    }
+
+    /// Whether any latched flag bit in store slot `slot` is set, masked or
+    /// not (CMIS's per-bank lane flag summary, lower bytes 4..7).
+    pub fn any_flag_in(&self, slot: usize) -> bool {
+        self.flag_terms
+            .iter()
+            .any(|t| t.slot == slot && self.store[slot][Self::index(t.byte)] & t.bits != 0)
+    }
+
     /// IntL asserted: an unmasked latched flag bit is set.
     pub fn intl_asserted(&self) -> bool {
         self.flag_terms.iter().any(

@@ -11,9 +11,12 @@
 //!   [`crate::bfm`]).
 //! - [`driver::Driver`]: typed accessors looked up in the register map by
 //!   field name, never by typed offset.
+//! - [`bring_up::bring_up`]: a host bringing the data paths up in the
+//!   order SONiC's CMIS state machine uses, over any transport.
 
 pub mod access;
 pub mod axi_slave;
+pub mod bring_up;
 pub mod conformance;
 pub mod driver;
 pub mod i2c_target;

@@ -93,6 +93,9 @@ pub struct HwWiring {
     latches: Vec<Wire>,
     pulses: Vec<Wire>,
     selected: Vec<SelectedWire>,
+    /// Flag summaries: the field instance and the store slot of the half
+    /// page whose flags it summarizes.
+    flag_summaries: Vec<(FieldRef, usize)>,
 }
 
 impl HwWiring {
@@ -102,9 +105,20 @@ impl HwWiring {
         let map = memory.map();
         let mut wires = Vec::new();
         let mut selected = Vec::new();
+        let mut flag_summaries = Vec::new();
         for f in &map.fields {
             let Some(hw) = &f.hw else { continue };
             let bitmap = f.encoding == Encoding::LaneBitmap;
+            if let Some(page) = hw.flags_of {
+                // Instance i summarizes bank i; a bank the page lacks
+                // keeps its reset value, 0.
+                for i in 0..f.count {
+                    if let Some(slot) = memory.slot_of(Some((i, page))) {
+                        flag_summaries.push((memory.field_ref(&f.name, 0, i), slot));
+                    }
+                }
+                continue;
+            }
             if let Some(sel) = &hw.selects {
                 let banks = map.page(f.page).map_or(1, |p| p.banks);
                 for bank in 0..banks {
@@ -199,6 +213,7 @@ impl HwWiring {
             latches: role(&[HwRole::Latch]),
             pulses: role(&[HwRole::Pulse]),
             selected,
+            flag_summaries,
         }
     }
 
@@ -246,6 +261,10 @@ impl HwWiring {
                 .and_then(|c| c.1)
                 .map_or(0, |(g, i)| hw.data_lane[g].get(i));
             memory.hw_write_at(w.field, value);
+        }
+        for &(field, slot) in &self.flag_summaries {
+            let set = memory.any_flag_in(slot) as u64;
+            memory.hw_write_at(field, set);
         }
         for w in &self.inputs {
             let value = Self::value(w, hw);
@@ -375,5 +394,43 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// CMIS lower bytes 4..7: byte 4 + n summarizes bank n, bit 0 its page
+    /// 11h lane flags, bit 2 its page 14h flags; set while any is set
+    /// (masked or not), clear once the host has read them all clear.
+    #[test]
+    fn lane_flag_summaries_follow_their_banks_flags() {
+        let cfg = EngineConfig {
+            lanes: 16,
+            ..Default::default()
+        };
+        let mut mem = CmisMemory::new(&cfg);
+        let w = HwWiring::new(&mem, cfg.laser_lanes, cfg.lanes);
+        let mut hw = HwBundles::new(cfg.laser_lanes, cfg.lanes);
+        let bytes =
+            |m: &mut CmisMemory| -> Vec<u8> { (4..8).map(|b| m.read_byte(b).unwrap()).collect() };
+        w.sample(&mut mem, &mut hw);
+        assert_eq!(bytes(&mut mem), [0, 0, 0, 0]);
+        // Lane 10 (bank 1) loses its Rx signal; lane 3 (bank 0) its media
+        // checker's lock. The summaries follow at the next sample.
+        hw.data_lane[9].rx_los = 1;
+        hw.data_lane[2].media_chk_lol = 1;
+        w.sample(&mut mem, &mut hw);
+        hw.data_lane[9].rx_los = 0;
+        hw.data_lane[2].media_chk_lol = 0;
+        w.sample(&mut mem, &mut hw);
+        assert_eq!(bytes(&mut mem), [0b100, 0b001, 0, 0]);
+        // Masked, the flag still counts; read clear, it no longer does.
+        mem.write_byte(126, 1).unwrap();
+        mem.write_byte(127, 0x10).unwrap();
+        mem.write_byte(226, 0xFF).unwrap();
+        mem.write_byte(127, 0x11).unwrap();
+        w.sample(&mut mem, &mut hw);
+        assert_eq!(bytes(&mut mem)[1], 1);
+        let rx_los = mem.map().field("LRxLOS").unwrap().byte;
+        assert_eq!(mem.read_byte(rx_los).unwrap(), 0b10);
+        w.sample(&mut mem, &mut hw);
+        assert_eq!(bytes(&mut mem), [0b100, 0, 0, 0]);
     }
 }

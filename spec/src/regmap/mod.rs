@@ -163,6 +163,11 @@ pub enum HwRole {
     /// that their reads return (CMIS 14h results: a U64 read as two AXI
     /// words, or byte by byte over I2C, is one value).
     Selected,
+    /// Like `Input`, computed inside the register block: instance `i` is 1
+    /// while any latched flag of page [`Hw::flags_of`] in bank `i` is set
+    /// (CMIS lower bytes 4..7, the per-bank lane flag summary); 0 for a
+    /// bank the page does not have.
+    FlagSummary,
 }
 
 /// For [`HwRole::Selected`]: what each instance of the field shows, by the
@@ -230,6 +235,9 @@ pub struct Hw {
     /// For [`HwRole::Selected`]: the ports its instances show.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selects: Option<Selection>,
+    /// For [`HwRole::FlagSummary`]: the page whose flags it summarizes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags_of: Option<u8>,
 }
 
 /// One field, possibly repeated per lane.

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Appends this page's fields, in byte order, to `v`.
-pub(super) fn lower(v: &mut Vec<Field>) {
+pub(super) fn lower(v: &mut Vec<Field>, p: &MapParams) {
     v.push(
         f("Identifier", 0, 0)
             .code()
@@ -41,10 +41,23 @@ pub(super) fn lower(v: &mut Vec<Field>) {
             .reset(1)
             .doc("1 while IntL is high (no unmasked latched flag set)."),
     );
+    // CMIS 5.2 lower bytes 4..7, one a bank: bit 0 page 11h, bit 1 page
+    // 12h, bit 2 page 14h, bit 3 page 2Ch (xpo has no 12h/2Ch flags).
     v.push(
-        f("BankLaneFlagSummary", 0, 4).lanes(4).doc(
-            "Per bank: bit 0 any flag on page 11h of that bank set (banks 0..3 in bytes 4..7).",
-        ),
+        f("FlagSummaryPage11h", 0, 4)
+            .bits(0, 1)
+            .lanes(4)
+            .stride(8)
+            .flag_summary("flag_summary_11h", 0x11)
+            .doc("Per bank (bytes 4..7): 1 while any latched lane flag on page 11h of the bank is set."),
+    );
+    v.push(
+        f("FlagSummaryPage14h", 0, 4)
+            .bits(2, 1)
+            .lanes(4)
+            .stride(8)
+            .flag_summary("flag_summary_14h", 0x14)
+            .doc("Per bank (bytes 4..7): 1 while any latched flag on page 14h of the bank is set."),
     );
     v.push(
         f("ModuleStateChanged", 0, 8)
@@ -131,7 +144,19 @@ pub(super) fn lower(v: &mut Vec<Field>) {
             .reset(0x02)
             .doc("Media type: 02h optical single-mode."),
     );
-    v.push(f("AppDescriptor", 0, 86).len_bytes(4).lanes(8).reset(0xFF00_0000).doc("Application descriptors 1..8 (host interface, media interface, lane counts, host lane options); FFh in the first byte ends the list."));
+    v.push(
+        f("AppDescriptor1", 0, 86)
+            .len_bytes(4)
+            .reset(p.application.descriptor() as u64)
+            .doc("Application 1 (AppSel 1): SFF-8024 host interface ID, media interface ID, host lane count (7:4) and media lane count (3:0), host lane assignment options (xpo_spec::data_path::advertised_application)."),
+    );
+    v.push(
+        f("AppDescriptor", 0, 90)
+            .len_bytes(4)
+            .lanes(7)
+            .reset(0xFF00_0000)
+            .doc("Application descriptors 2..8: host interface ID FFh ends the list after Application 1."),
+    );
     v.push(
         f("BankSelect", 0, 126)
             .rw()

@@ -139,6 +139,7 @@ impl Field {
             port_width,
             summarizes: None,
             selects: None,
+            flags_of: None,
         });
         self
     }
@@ -151,6 +152,21 @@ impl Field {
             port_width: 1,
             summarizes: Some(of.to_string()),
             selects: None,
+            flags_of: None,
+        });
+        self
+    }
+    /// Per bank (instance), 1 while any latched flag of `page` in that
+    /// bank is set.
+    fn flag_summary(mut self, port: &str, page: u8) -> Self {
+        self.hw = Some(Hw {
+            role: HwRole::FlagSummary,
+            scope: HwScope::Bank,
+            port: port.to_string(),
+            port_width: 1,
+            summarizes: None,
+            selects: None,
+            flags_of: Some(page),
         });
         self
     }
@@ -181,6 +197,7 @@ impl Field {
             port: port.to_string(),
             port_width: 8 * self.len,
             summarizes: None,
+            flags_of: None,
             selects: Some(Selection {
                 by: by.to_string(),
                 choices,
@@ -281,6 +298,9 @@ pub struct MapParams {
     /// Advertised laser bias range (1Ah:132/134), µA.
     pub max_bias_ua: u64,
     pub min_bias_ua: u64,
+    /// The Application advertised as AppSel 1 (lower page 86..89, page
+    /// 01h:176).
+    pub application: crate::data_path::Application,
 }
 
 /// CMIS duration codes (page 01h) and their upper bounds in ms.
@@ -312,7 +332,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     let data_banks = banks(p.data_lanes);
     let laser_banks = banks(p.laser_lanes);
 
-    lower(&mut v);
+    lower(&mut v, p);
     page_00h(&mut v);
     page_01h(&mut v, p);
     page_02h(&mut v);
@@ -328,7 +348,8 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     const VOLATILE: &[&str] = &[
         "ModuleState",
         "InterruptDeasserted",
-        "BankLaneFlagSummary",
+        "FlagSummaryPage11h",
+        "FlagSummaryPage14h",
         "TemperatureMonitor",
         "VccMonitor",
         "ModuleFaultCause",
@@ -468,7 +489,7 @@ mod tests {
                 HwRole::Control => {
                     assert!(matches!(f.access, Access::Rw | Access::Ro), "{}", f.name)
                 }
-                HwRole::Input | HwRole::Summary | HwRole::Selected => {
+                HwRole::Input | HwRole::Summary | HwRole::Selected | HwRole::FlagSummary => {
                     assert_eq!(f.access, Access::Ro, "{}", f.name);
                     assert!(
                         f.volatile,
@@ -521,6 +542,7 @@ mod tests {
             tx_turn_off_ns: 500,
             max_bias_ua: 500_000,
             min_bias_ua: 50_000,
+            application: crate::data_path::advertised_application(&crate::EngineConfig::default()),
         })
     }
 

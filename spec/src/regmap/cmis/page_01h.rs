@@ -80,6 +80,17 @@ pub(super) fn page_01h(v: &mut Vec<Field>, p: &MapParams) {
             .reset(duration_code(p.tx_turn_off_ns) as u64)
             .doc("Maximum Tx turn-off duration code, from the configured duration."),
     );
+    v.push(
+        f("MediaLaneAssignmentOptions1", 1, 176)
+            .reset(p.application.media_lane_options as u64)
+            .doc("Media lanes Application 1 may begin on (bit n: lane n + 1)."),
+    );
+    v.push(
+        f("MediaLaneAssignmentOptions", 1, 177)
+            .lanes(7)
+            .stride(8)
+            .doc("Media lane assignment options of Applications 2..8: none advertised."),
+    );
     v.push(Field {
         reset: Reset::Checksum {
             first: 130,

@@ -152,4 +152,17 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
             .hw(HwRole::Control, HwScope::Lane, "host_input_loopback")
             .doc("Per lane: host-side input looped back to the host output."),
     );
+    // Masks of the latched LOL flags of page 14h (136..139), as FBOSS's
+    // CmisModule field table places them (13h:210..213; 206..209 are the
+    // reference-clock and gating masks xpo has no flags for).
+    for (byte, name, unit) in [
+        (210u8, "MHostGenLOL", "host generator"),
+        (211, "MMediaGenLOL", "media generator"),
+        (212, "MHostCheckerLOL", "host checker"),
+        (213, "MMediaCheckerLOL", "media checker"),
+    ] {
+        v.push(f(name, 0x13, byte).rw().bitmap().doc(&format!(
+            "Per lane: masks the latched {unit} LOL flag (14h) from IntL."
+        )));
+    }
 }

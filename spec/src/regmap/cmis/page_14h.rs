@@ -9,18 +9,21 @@ pub(super) fn page_14h(v: &mut Vec<Field>) {
         f("LHostGenLOL", 0x14, 136)
             .rc()
             .bitmap()
+            .masked_by("MHostGenLOL")
             .doc("Per lane, latched: host generator loss of lock."),
     );
     v.push(
         f("LMediaGenLOL", 0x14, 137)
             .rc()
             .bitmap()
+            .masked_by("MMediaGenLOL")
             .doc("Per lane, latched: media generator loss of lock."),
     );
     v.push(
         f("LHostCheckerLOL", 0x14, 138)
             .rc()
             .bitmap()
+            .masked_by("MHostCheckerLOL")
             .hw(HwRole::Latch, HwScope::Lane, "host_chk_lol")
             .doc("Per lane, latched: the host checker is enabled and not locked to its pattern (xpo_host::model::diagnostics::checker_lol)."),
     );
@@ -28,6 +31,7 @@ pub(super) fn page_14h(v: &mut Vec<Field>) {
         f("LMediaCheckerLOL", 0x14, 139)
             .rc()
             .bitmap()
+            .masked_by("MMediaCheckerLOL")
             .hw(HwRole::Latch, HwScope::Lane, "media_chk_lol")
             .doc("Per lane, latched: the media checker is enabled and not locked to its pattern."),
     );
