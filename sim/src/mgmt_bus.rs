@@ -4,6 +4,7 @@
 //! runs unchanged against the model, the rust-hdl block and the Verilated
 //! RTL.
 
+use crate::lockstep::Stimulus;
 use xpo_host::mgmt::axi_slave::resp;
 use xpo_host::mgmt::conformance::Harness;
 use xpo_host::mgmt::{
@@ -16,12 +17,14 @@ use xpo_spec::{Engine, EngineInputs, EngineOutputs};
 /// declared hung (a broken handshake must fail a test, not spin forever).
 const OPERATION_TIMEOUT: u64 = 1_000_000;
 
-/// An engine out of reset with its inputs held between operations.
+/// An engine out of reset with its inputs held between operations (the
+/// lanes' inputs by an optional lane stimulus, every cycle).
 struct Driven {
     engine: Box<dyn Engine>,
     inputs: EngineInputs,
     outputs: EngineOutputs,
     cycles: u64,
+    lanes: Option<Box<dyn Stimulus>>,
 }
 
 impl Driven {
@@ -37,6 +40,7 @@ impl Driven {
             inputs,
             outputs,
             cycles: 2,
+            lanes: None,
         }
     }
 
@@ -52,6 +56,7 @@ impl Driven {
             inputs,
             outputs,
             cycles: 0,
+            lanes: None,
         };
         d.inputs.mgmt.axi_bready = true;
         d.inputs.mgmt.axi_rready = true;
@@ -70,6 +75,12 @@ impl Driven {
     }
 
     fn step(&mut self) {
+        if let Some(s) = &mut self.lanes {
+            // The stimulus owns the lanes only: the bus keeps the rest.
+            let (mgmt, reset) = (self.inputs.mgmt, self.inputs.reset);
+            s.drive(self.cycles, &self.outputs, &mut self.inputs);
+            (self.inputs.mgmt, self.inputs.reset) = (mgmt, reset);
+        }
         self.engine.step_into(&self.inputs, &mut self.outputs);
         self.cycles += 1;
     }
@@ -243,6 +254,25 @@ impl EngineI2c {
     /// Core-clock cycles stepped so far.
     pub fn cycles(&self) -> u64 {
         self.bus.cycles
+    }
+
+    /// Drives the lanes' inputs from `lanes` every cycle from now on (a
+    /// host bringing the data paths up while the line carries traffic);
+    /// the stimulus's management and reset inputs are ignored.
+    pub fn with_lanes(mut self, lanes: Box<dyn Stimulus>) -> Self {
+        self.bus.lanes = Some(lanes);
+        self
+    }
+
+    /// The engine's outputs after the last cycle.
+    pub fn outputs(&self) -> &EngineOutputs {
+        &self.bus.outputs
+    }
+
+    /// One cycle with the bus idle; the outputs after it.
+    pub fn step(&mut self) -> &EngineOutputs {
+        self.bus.step();
+        &self.bus.outputs
     }
 
     /// The master's SCL rate.

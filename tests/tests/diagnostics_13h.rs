@@ -263,8 +263,13 @@ fn page_14h_reads_the_checkers_as_cmis_lays_them_out() {
         // 14h:136..139: generator LOL (never: the core clock has no lock
         // to lose), then the checkers' search for lock, latched; the read
         // clears them and, locked, they stay clear.
+        // Lower byte 4 (bank 0's flag summary) bit 2: page 14h has a flag
+        // set, until the read clears them.
+        let summary = |bus: &mut EngineAxi| read_word(bus, 0x00, 4)[0] >> 2 & 1;
+        assert_eq!(summary(&mut bus), 1, "{name}");
         assert_eq!(read_word(&mut bus, 0x14, 136), [0, 0, 0xFF, 0xFF], "{name}");
         assert_eq!(read_word(&mut bus, 0x14, 136), [0, 0, 0, 0], "{name}");
+        assert_eq!(summary(&mut bus), 0, "{name}");
         let mut values = Vec::new();
         for selector in [2u8, 3, 4, 5, 1, 6] {
             select(&mut bus, selector);

@@ -263,7 +263,16 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
     d.write_field("MVccLowWarning", 0, 1).unwrap();
     // The data lanes came up by themselves (DPDeinit clear) with no input:
     // their LOS and CDR LOL flags re-latch too.
-    for m in ["MTxLOS", "MTxCDRLOL", "MRxLOS", "MRxCDRLOL"] {
+    // The PRBS scenario's checkers on lanes whose pattern is not looped
+    // back search for lock: their latched LOL flags (14h) re-latch too.
+    for m in [
+        "MTxLOS",
+        "MTxCDRLOL",
+        "MRxLOS",
+        "MRxCDRLOL",
+        "MHostCheckerLOL",
+        "MMediaCheckerLOL",
+    ] {
         d.write_bytes(m, 0, &[0xFF]).unwrap();
     }
     d.write_bytes("GlobalWarningMask", 0, &[0xFF]).unwrap();

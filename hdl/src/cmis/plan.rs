@@ -94,6 +94,8 @@ pub struct HwPort {
     /// shows (`None`: a lane the module does not have; reads 0).
     pub selector: Option<(usize, u8)>,
     pub choices: Vec<(u8, Option<usize>)>,
+    /// For a flag summary: the half whose latched flags it ORs.
+    pub flags_of: Option<usize>,
 }
 
 /// A per-data-lane status port that selected values show.
@@ -292,8 +294,14 @@ impl RegPlan {
                 HwScope::Laser => (0..cfg.laser_lanes).map(|g| (Some(g), 0)).collect(),
                 HwScope::Lane => (0..cfg.lanes).map(|g| (Some(g), 0)).collect(),
                 HwScope::Bank => {
-                    let banks = map.page(f.page).expect("declared page").banks;
-                    if role == HwRole::Selected {
+                    let banks = map.page(f.page).map_or(1, |p| p.banks);
+                    if let Some(page) = hw.flags_of {
+                        // Instance i for bank i of the summarized page.
+                        let of = map.page(page).expect("declared page").banks;
+                        (0..f.count.min(of))
+                            .map(|i| (Some(i as usize), i))
+                            .collect()
+                    } else if role == HwRole::Selected {
                         // (bank, instance)
                         (0..banks)
                             .flat_map(|b| (0..f.count).map(move |k| (Some(b as usize), k)))
@@ -305,6 +313,27 @@ impl RegPlan {
                 }
             };
             for (lane, bank) in lanes {
+                if let Some(page) = hw.flags_of {
+                    let (b, l) = (bank, f.instance(bank));
+                    hwif.push(HwPort {
+                        base: base.to_string(),
+                        lane,
+                        port: format!("{base}${b}"),
+                        bundle: None,
+                        role,
+                        summarizes: None,
+                        half: 0,
+                        byte: l.byte,
+                        lsb: l.lsb,
+                        width: 1,
+                        len: 1,
+                        port_width,
+                        selector: None,
+                        choices: Vec::new(),
+                        flags_of: Some(find(&halves, Some((b, page)))),
+                    });
+                    continue;
+                }
                 if let Some(sel) = &hw.selects {
                     let (b, k) = (lane.expect("per bank"), bank);
                     let l = f.instance(k);
@@ -352,6 +381,7 @@ impl RegPlan {
                         port_width,
                         selector: Some((half, by.byte & 0x7f)),
                         choices,
+                        flags_of: None,
                     });
                     continue;
                 }
@@ -409,6 +439,7 @@ impl RegPlan {
                     port_width,
                     selector: None,
                     choices: Vec::new(),
+                    flags_of: None,
                 });
             }
         }
@@ -455,8 +486,10 @@ impl RegPlan {
             for (b, c) in h.bytes.iter_mut().enumerate() {
                 c.reset = img[b];
                 let hw_input = hwif.iter().any(|p| {
-                    matches!(p.role, HwRole::Input | HwRole::Summary | HwRole::Selected)
-                        && p.half == hi
+                    matches!(
+                        p.role,
+                        HwRole::Input | HwRole::Summary | HwRole::Selected | HwRole::FlagSummary
+                    ) && p.half == hi
                         && (b as u8).wrapping_sub(p.byte) < p.len
                 });
                 c.snapshot = hwif.iter().any(|p| {

@@ -238,16 +238,33 @@ impl State {
         self.access(&s);
         self.half_window = window;
         self.half_direct = self.plan.resolve(0x80, port.dbank, port.dpage);
+        // Flag summaries OR the flags as they stood before this edge.
+        let flagged: Vec<bool> = self
+            .plan
+            .hwif
+            .iter()
+            .map(|p| {
+                p.flags_of.is_some_and(|h| {
+                    self.plan
+                        .flags
+                        .iter()
+                        .any(|t| t.half == h && self.store[h][t.byte as usize] & t.bits != 0)
+                })
+            })
+            .collect();
         for (i, &value) in hw.iter().enumerate().take(self.plan.hwif.len()) {
             let p = &self.plan.hwif[i];
             let (half, byte, mask, lsb, len) = (p.half, p.byte as usize, p.mask(), p.lsb, p.len);
             let value = match p.role {
                 HwRole::Summary => self.sources[i].iter().any(|&k| hw[k] != 0) as u64,
                 HwRole::Selected if !txn => self.selected(i, src),
+                HwRole::FlagSummary => flagged[i] as u64,
                 _ => value,
             };
             match p.role {
-                HwRole::Input | HwRole::Summary | HwRole::Selected if !txn => {
+                HwRole::Input | HwRole::Summary | HwRole::Selected | HwRole::FlagSummary
+                    if !txn =>
+                {
                     let bytes = &mut self.store[half];
                     if len > 1 {
                         let be = value.to_be_bytes();

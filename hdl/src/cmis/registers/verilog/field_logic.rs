@@ -126,8 +126,12 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
     // Hardware inputs, sampled only outside transactions (coherent reads);
     // one assignment per byte, however many fields share it.
     let mut input_bytes: Vec<(usize, usize)> = Vec::new();
-    let sampled =
-        |p: &&HwPort| matches!(p.role, HwRole::Input | HwRole::Summary | HwRole::Selected);
+    let sampled = |p: &&HwPort| {
+        matches!(
+            p.role,
+            HwRole::Input | HwRole::Summary | HwRole::Selected | HwRole::FlagSummary
+        )
+    };
     for p in plan.hwif.iter().filter(sampled) {
         for k in 0..p.len as usize {
             let at = (p.half, p.byte as usize + k);
@@ -166,6 +170,26 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
                             .map(|q| q.port.as_str())
                             .collect();
                         format!("({})", ors.join(" | "))
+                    }
+                    HwRole::FlagSummary => {
+                        let h = p.flags_of.expect("a flag summary's half");
+                        let any: Vec<String> = plan
+                            .flags
+                            .iter()
+                            .filter(|t| t.half == h)
+                            .map(|t| {
+                                format!(
+                                    "(({} & 8'h{:02X}) != 8'd0)",
+                                    reg(h, t.byte as usize),
+                                    t.bits
+                                )
+                            })
+                            .collect();
+                        if any.is_empty() {
+                            "1'b0".to_string()
+                        } else {
+                            format!("({})", any.join(" || "))
+                        }
                     }
                     _ => p.port.clone(),
                 };
