@@ -77,6 +77,13 @@ enum Cmd {
         /// `docs/measurements.md`).
         #[arg(long)]
         markdown: Option<PathBuf>,
+        /// Also synthesise the engine with Yosys `synth_xilinx` in this
+        /// directory and add `qor` to the JSON: LUTs, flip-flops and block
+        /// RAMs of the whole engine and of one data lane, and the logic
+        /// levels and ends of the longest path (minutes: `xpo fpga
+        /// --no-ecp5` does the same alone).
+        #[arg(long)]
+        qor: Option<PathBuf>,
         /// Keep the recorded stimulus (INPUT_WORDS little-endian u64 words
         /// per cycle) here: another build's C++ harness
         /// (`xpo-verilator-bench FILE`) replays exactly these cycles.
@@ -287,6 +294,7 @@ fn run(a: &RunArgs) -> Result<u8> {
 
 fn bench(
     json_path: &Path,
+    qor_dir: Option<&Path>,
     opts: BenchOptions,
     config: Option<&Path>,
     markdown: Option<&Path>,
@@ -295,8 +303,23 @@ fn bench(
     if opts.cycles == 0 || opts.rusthdl_cycles == 0 || opts.repetitions == 0 {
         bail!("--cycles, --rusthdl-cycles and --repetitions must be at least 1");
     }
+    // The tools are looked for before any measurement runs.
+    if qor_dir.is_some() {
+        xpo_fpga::xilinx::tool()?;
+    }
     let report = run_bench(&cfg, &opts)?;
-    let text = serde_json::to_string_pretty(&report)? + "\n";
+    let mut value = serde_json::to_value(&report)?;
+    if let Some(dir) = qor_dir {
+        let opts = xpo_fpga::QorOptions {
+            ecp5: false,
+            xilinx: true,
+            ..Default::default()
+        };
+        let qor = xpo_fpga::run_qor(&cfg, &opts, dir)?;
+        eprint!("{}", render::qor_summary(&qor));
+        value["qor"] = serde_json::to_value(qor.xilinx)?;
+    }
+    let text = serde_json::to_string_pretty(&value)? + "\n";
     write_file(json_path, text.clone()).context("--json")?;
     if let Some(md) = markdown {
         write_file(md, render::bench_markdown(&report)).context("--markdown")?;
@@ -366,10 +389,12 @@ fn main() -> ExitCode {
             repetitions,
             config,
             markdown,
+            qor,
             save_stimulus,
             profile,
         } => bench(
             json,
+            qor.as_deref(),
             BenchOptions {
                 cycles: *cycles,
                 rusthdl_cycles: *rusthdl_cycles,

@@ -145,11 +145,22 @@ pub fn qor_summary(q: &xpo_fpga::Qor) -> String {
         }
     }
     if let Some(x) = &q.xilinx {
+        let t = &x.total;
         let _ = writeln!(
             s,
-            "  Xilinx (synth_xilinx): {} LUTs, {} flip-flops, {} logic levels on the longest path, {:.0} s",
-            x.luts, x.flip_flops, x.logic_levels, x.seconds
+            "  Xilinx (synth_xilinx): {} LUTs, {} flip-flops, {} block RAMs, {} logic levels on the longest path, {:.0} s",
+            t.luts, t.flip_flops, t.block_rams, x.logic_levels, x.seconds
         );
+        if let Some(l) = &x.per_lane {
+            let _ = writeln!(
+                s,
+                "    one data lane: {} LUTs, {} flip-flops, {} block RAMs",
+                l.luts, l.flip_flops, l.block_rams
+            );
+        }
+        if let Some((from, to)) = &x.longest_path {
+            let _ = writeln!(s, "    longest path: {from} -> {to}");
+        }
     }
     s
 }

@@ -299,3 +299,29 @@ fn fpga_refuses_bad_input_and_missing_tools_before_writing() {
     assert!(err.contains("not found") && err.contains("yowasp"), "{err}");
     assert!(!work.exists() && !json.exists(), "nothing written");
 }
+
+/// `xpo bench --qor` looks for Yosys before measuring anything: without
+/// it, exit 2 naming the tool, and no JSON written.
+#[test]
+fn bench_qor_names_a_missing_yosys_before_measuring() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_xpo"))
+        .args([
+            "bench",
+            "--json",
+            json.to_str().unwrap(),
+            "--qor",
+            dir.path().join("qor").to_str().unwrap(),
+            "--cycles",
+            "10",
+        ])
+        .env("XPO_YOSYS", dir.path().join("no-yosys"))
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("yosys"), "{err}");
+    assert!(!json.exists(), "nothing written");
+}
