@@ -195,6 +195,7 @@ macro_rules! hw_bundles {
                 config_status: status 4,
                 dp_config_active: status 8,
                 dp_init_pending: status 1,
+                tx_fault: status 1,
                 host_chk_lol: status 1,
                 media_chk_lol: status 1,
                 host_chk_errors: status 64,

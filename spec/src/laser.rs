@@ -144,9 +144,33 @@ impl LaserParams {
     }
 }
 
+/// The ELSFP laser lane that feeds data lane `lane` (its modulator's
+/// light source): the lasers are shared evenly, in order — eight lasers
+/// feed eight lanes one each, two feed lanes 0..3 and 4..7. A data lane's
+/// CMIS TxFault (11h:135) reports that laser's fault.
+pub fn laser_for_lane(cfg: &crate::EngineConfig, lane: usize) -> usize {
+    lane * cfg.laser_lanes / cfg.lanes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lasers_are_shared_evenly_in_order() {
+        let cfg = |lanes, laser_lanes| crate::EngineConfig {
+            lanes,
+            laser_lanes,
+            ..Default::default()
+        };
+        let map = |c: &crate::EngineConfig| -> Vec<usize> {
+            (0..c.lanes).map(|l| laser_for_lane(c, l)).collect()
+        };
+        assert_eq!(map(&cfg(8, 8)), [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(map(&cfg(8, 2)), [0, 0, 0, 0, 1, 1, 1, 1]);
+        assert_eq!(map(&cfg(4, 1)), [0, 0, 0, 0]);
+        assert_eq!(map(&cfg(16, 8))[..4], [0, 0, 1, 1]);
+    }
 
     #[test]
     fn ratios_are_within_one_part_in_32768() {

@@ -138,6 +138,7 @@ const TABLE: &[Row] = &[
     ("CdrEnableTx", 0x10, 160, 0, 8, 1, One, 'S'),
     ("CdrEnableRx", 0x10, 161, 0, 8, 1, One, 'S'),
     ("MDPStateChanged", 0x10, 213, 0, 8, 1, One, 'E'),
+    ("MTxFault", 0x10, 214, 0, 8, 1, One, 'E'),
     ("MTxLOS", 0x10, 215, 0, 8, 1, One, 'E'),
     ("MTxCDRLOL", 0x10, 216, 0, 8, 1, One, 'E'),
     ("MRxLOS", 0x10, 226, 0, 8, 1, One, 'E'),

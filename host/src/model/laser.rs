@@ -155,6 +155,11 @@ impl LaserLaneModel {
         self.state
     }
 
+    /// Whether the lane is in a fault (its fault code is nonzero).
+    pub fn faulted(&self) -> bool {
+        self.fault != 0
+    }
+
     /// The outputs for the current state and this cycle's inputs (the
     /// interlock gates the driver, the thresholds the flags and the mode
     /// the warning code, combinationally).

@@ -76,8 +76,10 @@ impl LaneModel {
     }
 
     /// The lane's status on its register-block port, as it stands: the
-    /// LOS/LOL levels count only while the data path is DPActivated.
-    fn status(&self, r: &mut DataLaneRegs) {
+    /// LOS/LOL and fault levels count only while the data path is
+    /// DPActivated. `laser_fault`: the feeding laser lane's fault level
+    /// (`xpo_spec::laser::laser_for_lane`) as it stands.
+    fn status(&self, r: &mut DataLaneRegs, laser_fault: bool) {
         let (tx, rx, on) = (self.tx.outputs(), self.rx.outputs(), self.activated());
         r.dp_state = self.dp.state().code() as u64;
         r.dp_state_changed = self.dp.state_changed() as u64;
@@ -90,6 +92,7 @@ impl LaneModel {
         r.tx_cdr_lol = (!tx.block_lock && on) as u64;
         r.rx_los = (rx.los && on) as u64;
         r.rx_cdr_lol = (!rx.block_lock && on) as u64;
+        r.tx_fault = (laser_fault && on) as u64;
         // Page 14h: the checkers' LOL levels and their counts.
         let d = self.diag.outputs();
         r.host_chk_lol = checker_lol(r.host_chk_enable != 0, &d.host_checker) as u64;
@@ -353,6 +356,8 @@ pub struct Model {
     /// The module reset of the last edge: the lanes' reset (high at
     /// power-up).
     lane_reset: bool,
+    /// Per data lane, the laser lane that feeds it.
+    lane_laser: Vec<usize>,
 }
 
 impl Model {
@@ -373,6 +378,9 @@ impl Model {
             lane_controls: vec![DataLaneRegs::default(); cfg.lanes],
             hw: HwBundles::new(cfg.laser_lanes, cfg.lanes),
             lane_reset: true,
+            lane_laser: (0..cfg.lanes)
+                .map(|l| xpo_spec::laser::laser_for_lane(cfg, l))
+                .collect(),
         })
     }
 }
@@ -402,13 +410,14 @@ impl Engine for Model {
         {
             let hw = &mut self.hw;
             self.mgmt.wiring.drive(&self.mgmt.port.memory, hw);
-            for ((r, l), c) in hw
+            for (((r, l), c), &g) in hw
                 .data_lane
                 .iter_mut()
                 .zip(&self.lanes)
                 .zip(self.lane_controls.iter_mut())
+                .zip(&self.lane_laser)
             {
-                l.status(r);
+                l.status(r, self.lasers[g].faulted());
                 *c = *r;
             }
         }
@@ -475,5 +484,33 @@ impl Engine for Model {
         {
             lane.step(lane_reset, module_ready, &self.lane_controls[g], i, o);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CMIS TxFault (11h:135) is a transmitter fault on a data path in
+    /// use: the feeding laser's fault shows on the lane's port only while
+    /// the lane is DPActivated.
+    #[test]
+    fn tx_fault_follows_the_feeding_laser_while_activated() {
+        let cfg = EngineConfig::default();
+        let mut lane = LaneModel::new(&cfg, 0);
+        let (mut r, i) = (DataLaneRegs::default(), xpo_spec::LaneInputs::default());
+        let mut o = xpo_spec::LaneOutputs::default();
+        lane.status(&mut r, true);
+        assert_eq!(r.tx_fault, 0, "DPDeactivated: no fault to report");
+        // DPDeinit and OutputDisableTx clear: DPInit, DPTxTurnOn, then
+        // DPActivated within the configured durations.
+        for _ in 0..2_000 {
+            lane.step(false, true, &DataLaneRegs::default(), &i, &mut o);
+        }
+        assert!(lane.activated());
+        lane.status(&mut r, true);
+        assert_eq!(r.tx_fault, 1);
+        lane.status(&mut r, false);
+        assert_eq!(r.tx_fault, 0);
     }
 }

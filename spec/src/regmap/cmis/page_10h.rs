@@ -94,6 +94,7 @@ pub(super) fn page_10h(v: &mut Vec<Field>) {
     // that lane's flag from asserting IntL.
     for (byte, flag) in [
         (213u8, "DPStateChanged"),
+        (214, "TxFault"),
         (215, "TxLOS"),
         (216, "TxCDRLOL"),
         (226, "RxLOS"),

@@ -21,7 +21,11 @@ pub(super) fn page_11h(v: &mut Vec<Field>) {
     // consecutive bytes in CMIS level order.
     let mut lane_flags: Vec<(u8, String, String)> = [
         (134, "DPStateChanged", "data path state changed"),
-        (135, "TxFault", "Tx fault"),
+        (
+            135,
+            "TxFault",
+            "Tx fault (the ELSFP laser lane that feeds this lane, xpo_spec::laser::laser_for_lane, is in a fault)",
+        ),
         (
             136,
             "TxLOS",
@@ -69,6 +73,7 @@ pub(super) fn page_11h(v: &mut Vec<Field>) {
         // The flags this engine raises, with their masks (10h:213..227).
         let port = match name.as_str() {
             "DPStateChanged" => Some("dp_state_changed"),
+            "TxFault" => Some("tx_fault"),
             "TxLOS" => Some("tx_los"),
             "TxCDRLOL" => Some("tx_cdr_lol"),
             "RxLOS" => Some("rx_los"),
