@@ -7,6 +7,7 @@
 
 use crate::cmis::hwif::{DataLaneRegs, LaserRegs, ModuleStateRegs, MonitorRegs};
 use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleMonitors, ModuleStateMachine};
+use crate::fanout::LaserFaultFanout;
 use crate::lane::Lane;
 use crate::laser::LaserLane;
 use rust_hdl::prelude::*;
@@ -100,6 +101,8 @@ pub struct XpoCore {
     /// Engine reset, the module reset pin, or SoftwareReset: the whole
     /// module returns to its reset state.
     reset_all: Signal<Local, Bit>,
+    /// Each data lane's view of its laser's fault (CMIS TxFault).
+    pub laser_faults: LaserFaultFanout,
     /// The module state machine is in ModuleReady (its code, CMIS 3).
     module_ready: Signal<Local, Bit>,
     ready_code: Constant<Bits<3>>,
@@ -190,6 +193,7 @@ impl XpoCore {
                 .map(|_| LaserLane::new(&LaserParams::new(cfg)))
                 .collect(),
             reset_all: Default::default(),
+            laser_faults: LaserFaultFanout::new(cfg),
             module_ready: Default::default(),
             ready_code: Constant::new(3u64.into()),
         }
@@ -290,6 +294,7 @@ impl Logic for XpoCore {
             self.bias_dac[g].next = self.lasers[g].dac.val();
             self.driver_enable[g].next = self.lasers[g].driver_enable.val();
             LaserRegs::join(&mut self.registers.laser[g], &mut self.lasers[g].regs);
+            self.laser_faults.laser_fault[g].next = self.lasers[g].regs.lane_fault.val();
         }
         self.module_ready.next =
             self.registers.state_machine.module_state.val() == self.ready_code.val();
@@ -297,6 +302,7 @@ impl Logic for XpoCore {
             self.lanes[i].clock.next = self.clock.val();
             self.lanes[i].reset.next = self.reset_all.val();
             self.lanes[i].module_ready.next = self.module_ready.val();
+            self.lanes[i].laser_fault.next = self.laser_faults.lane_fault[i].val();
             self.lanes[i].rx_data.next = self.rx_data[i].val();
             self.lanes[i].rx_valid.next = self.rx_valid[i].val();
             self.lanes[i].tx_ready.next = self.tx_ready[i].val();

@@ -42,6 +42,9 @@ pub struct Lane {
     pub reset: Signal<In, Bit>,
     /// The module state machine is in ModuleReady.
     pub module_ready: Signal<In, Bit>,
+    /// The ELSFP laser lane feeding this lane is in a fault (CMIS TxFault,
+    /// `xpo_spec::laser::laser_for_lane`).
+    pub laser_fault: Signal<In, Bit>,
     // Media SerDes: Rx input, Tx output.
     pub rx_data: Signal<In, Bits<66>>,
     pub rx_valid: Signal<In, Bit>,
@@ -121,6 +124,7 @@ impl Lane {
             clock: Default::default(),
             reset: Default::default(),
             module_ready: Default::default(),
+            laser_fault: Default::default(),
             rx_data: Default::default(),
             rx_valid: Default::default(),
             rx_slip: Default::default(),
@@ -306,6 +310,7 @@ impl Logic for Lane {
         self.regs.tx_cdr_lol.next = !self.tx_path.block_lock.val() & self.dp.activated.val();
         self.regs.rx_los.next = self.rx_path.los.val() & self.dp.activated.val();
         self.regs.rx_cdr_lol.next = !self.rx_path.block_lock.val() & self.dp.activated.val();
+        self.regs.tx_fault.next = self.laser_fault.val() & self.dp.activated.val();
 
         // The pattern units (13h): each generator takes its side's output
         // while enabled; each checker watches its side's input after the

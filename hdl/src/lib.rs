@@ -12,6 +12,7 @@
 //! - [`cmis::CmisRegisters`]: the CMIS management memory behind a byte
 //!   port, generated from the register map;
 //! - [`lane::Lane`]: everything one lane owns;
+//! - [`fanout::LaserFaultFanout`]: each lane's view of its laser's fault;
 //! - [`core::XpoCore`]: the top, N lanes.
 //!
 //! [`emit`] turns the top into Verilog (plus a clean-named wrapper), and
@@ -22,6 +23,7 @@ pub mod cmis;
 pub mod core;
 pub mod emit;
 pub mod engine;
+pub mod fanout;
 pub mod join;
 pub mod lane;
 pub mod laser;

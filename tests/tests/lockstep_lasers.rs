@@ -208,6 +208,25 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
         }
         assert_eq!(d.read_field("LaserWarningCode", g).unwrap(), 0, "{g}");
     }
+    // CMIS TxFault (11h:135) on the data lanes the faulted lasers feed
+    // (one laser a lane on the default engine; the one-lane build's lane
+    // is fed by laser 0), re-latching while the faults hold, on the lanes
+    // that are DPActivated (the random traffic wrote page 10h's DPDeinit
+    // and OutputDisableTx too). The run left at least one faulted lane's
+    // data path up.
+    let mut seen = 0;
+    for l in 0..cfg.lanes {
+        let fed = xpo_spec::laser::laser_for_lane(cfg, l);
+        let up = d.read_field("DPState", l).unwrap() == 4;
+        let faulted = ([3, 4, 5].contains(&fed) && up) as u64;
+        seen += faulted;
+        for _ in 0..2 {
+            assert_eq!(d.read_field("LTxFault", l).unwrap(), faulted, "lane {l}");
+        }
+    }
+    if cfg.lanes == 8 {
+        assert!(seen > 0, "no faulted lane's data path was up");
+    }
     assert_eq!(d.read_field("LaneWarningFlags", 5).unwrap(), 1);
     assert_eq!(d.read_field("LaneWarningFlags", 5).unwrap(), 0, "gone");
     assert_eq!(d.read_field("LaneFaultSummary", 0).unwrap(), 1);
@@ -245,8 +264,9 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
         assert_eq!(d.read_field(flag, 0).unwrap(), set, "{flag}");
     }
     // IntL: clear every latched flag; those whose conditions last re-latch
-    // (the three faults, the on lanes' power high warning, the module
-    // temperature and Vcc warnings, the idle data lanes' LOS and LOL). Masking them, with the global masks
+    // (the three faults and the TxFault of the data lanes they feed, the on
+    // lanes' power high warning, the module temperature and Vcc warnings,
+    // the idle data lanes' LOS and LOL). Masking them, with the global masks
     // for the lanes, releases IntL; unmasking the lanes' alarms asserts it.
     let rc: Vec<String> = d
         .map()
@@ -266,6 +286,7 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
     // The PRBS scenario's checkers on lanes whose pattern is not looped
     // back search for lock: their latched LOL flags (14h) re-latch too.
     for m in [
+        "MTxFault",
         "MTxLOS",
         "MTxCDRLOL",
         "MRxLOS",

@@ -1,0 +1,91 @@
+//! `LaserFaultFanout`: each data lane's view of the fault of the ELSFP
+//! laser lane that feeds it (`xpo_spec::laser::laser_for_lane`: the lasers
+//! shared evenly, in order), for CMIS TxFault (11h:135).
+//!
+//! A leaf of plain wires because `#[hdl_gen]` cannot index one `Vec` of
+//! children by a table computed from the configuration.
+
+use rust_hdl::prelude::*;
+use xpo_spec::EngineConfig;
+
+#[derive(LogicBlock)]
+pub struct LaserFaultFanout {
+    /// Per laser lane: its fault level.
+    pub laser_fault: Vec<Signal<In, Bit>>,
+    /// Per data lane: the fault of its laser.
+    pub lane_fault: Vec<Signal<Out, Bit>>,
+    feeds: Feeds,
+}
+
+/// Per data lane, the laser lane feeding it (no signals: an opaque member).
+struct Feeds(Vec<usize>);
+
+impl Logic for Feeds {
+    fn update(&mut self) {}
+}
+
+impl Block for Feeds {
+    fn connect_all(&mut self) {}
+    fn update_all(&mut self) {}
+    fn has_changed(&self) -> bool {
+        false
+    }
+    fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
+}
+
+impl LaserFaultFanout {
+    pub fn new(cfg: &EngineConfig) -> Self {
+        Self {
+            laser_fault: (0..cfg.laser_lanes).map(|_| Default::default()).collect(),
+            lane_fault: (0..cfg.lanes).map(|_| Default::default()).collect(),
+            feeds: Feeds(
+                (0..cfg.lanes)
+                    .map(|l| xpo_spec::laser::laser_for_lane(cfg, l))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl Logic for LaserFaultFanout {
+    fn update(&mut self) {
+        for (l, &g) in self.feeds.0.iter().enumerate() {
+            self.lane_fault[l].next = self.laser_fault[g].val();
+        }
+    }
+
+    fn connect(&mut self) {
+        for s in &mut self.lane_fault {
+            s.connect();
+        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        let mut v = String::from("always @(*) begin\n");
+        for (l, g) in self.feeds.0.iter().enumerate() {
+            v.push_str(&format!("    lane_fault${l} = laser_fault${g};\n"));
+        }
+        v.push_str("end\n");
+        Verilog::Custom(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two lasers for eight lanes: lanes 0..3 see laser 0, 4..7 laser 1.
+    #[test]
+    fn each_lane_sees_its_laser() {
+        let cfg = EngineConfig {
+            laser_lanes: 2,
+            ..Default::default()
+        };
+        let mut f = LaserFaultFanout::new(&cfg);
+        f.connect_all();
+        f.laser_fault[1].next = true;
+        assert!(simulate(&mut f, 10));
+        let seen: Vec<bool> = f.lane_fault.iter().map(|s| s.val()).collect();
+        assert_eq!(seen, [false, false, false, false, true, true, true, true]);
+    }
+}
