@@ -5,6 +5,7 @@
 //! A leaf of plain wires because `#[hdl_gen]` cannot index one `Vec` of
 //! children by a table computed from the configuration.
 
+use crate::opaque::Opaque;
 use rust_hdl::prelude::*;
 use xpo_spec::EngineConfig;
 
@@ -14,23 +15,8 @@ pub struct LaserFaultFanout {
     pub laser_fault: Vec<Signal<In, Bit>>,
     /// Per data lane: the fault of its laser.
     pub lane_fault: Vec<Signal<Out, Bit>>,
-    feeds: Feeds,
-}
-
-/// Per data lane, the laser lane feeding it (no signals: an opaque member).
-struct Feeds(Vec<usize>);
-
-impl Logic for Feeds {
-    fn update(&mut self) {}
-}
-
-impl Block for Feeds {
-    fn connect_all(&mut self) {}
-    fn update_all(&mut self) {}
-    fn has_changed(&self) -> bool {
-        false
-    }
-    fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
+    /// Per data lane, the laser lane feeding it.
+    feeds: Opaque<Vec<usize>>,
 }
 
 impl LaserFaultFanout {
@@ -38,7 +24,7 @@ impl LaserFaultFanout {
         Self {
             laser_fault: (0..cfg.laser_lanes).map(|_| Default::default()).collect(),
             lane_fault: (0..cfg.lanes).map(|_| Default::default()).collect(),
-            feeds: Feeds(
+            feeds: Opaque(
                 (0..cfg.lanes)
                     .map(|l| xpo_spec::laser::laser_for_lane(cfg, l))
                     .collect(),

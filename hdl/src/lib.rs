@@ -28,6 +28,7 @@ pub mod join;
 pub mod lane;
 pub mod laser;
 pub mod monitor;
+pub mod opaque;
 pub mod popcount;
 pub mod prbs;
 pub mod retimer;

@@ -12,6 +12,7 @@
 //! slip in either the Verilog or the ratio arithmetic shows up between
 //! the rust-hdl engine and the model.
 
+use crate::opaque::Opaque;
 use rust_hdl::prelude::*;
 use xpo_spec::laser::Ratio;
 
@@ -90,27 +91,14 @@ impl Datapath {
 }
 
 /// The datapath as an opaque member (rust-hdl sees no signals in it).
-struct Fixed(Datapath);
-
-impl Logic for Fixed {
-    fn update(&mut self) {}
-}
-
-impl Block for Fixed {
-    fn connect_all(&mut self) {}
-    fn update_all(&mut self) {}
-    fn has_changed(&self) -> bool {
-        false
-    }
-    fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
-}
+type Fixed = Opaque<Datapath>;
 
 impl Scale {
     pub fn new(ratio: Ratio) -> Self {
         Self {
             x: Default::default(),
             y: Default::default(),
-            datapath: Fixed(Datapath::new(ratio)),
+            datapath: Opaque(Datapath::new(ratio)),
         }
     }
 }
@@ -149,7 +137,7 @@ impl ScaleProduct {
         Self {
             x: Default::default(),
             product: Default::default(),
-            datapath: Fixed(Datapath::new(ratio)),
+            datapath: Opaque(Datapath::new(ratio)),
         }
     }
 }
@@ -187,7 +175,7 @@ impl ScaleRound {
         Self {
             product: Default::default(),
             y: Default::default(),
-            datapath: Fixed(Datapath::new(ratio)),
+            datapath: Opaque(Datapath::new(ratio)),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `PrbsSequence`: the next 66 bits of a PRBS from its 31-bit state.
 
 use super::masks::{diagonals, word_masks};
+use crate::opaque::Opaque;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 use xpo_spec::prbs::{PrbsPattern, WORD_BITS};
@@ -35,7 +36,7 @@ pub struct PrbsSequence {
 
 /// Parity masks per CMIS pattern ID; `None` where unsupported. Elaboration
 /// data, not a signal: invisible to rust-hdl's probes.
-struct MaskTable([Option<[u32; WORD_BITS]>; 16]);
+type MaskTable = Opaque<[Option<[u32; WORD_BITS]>; 16]>;
 
 impl Default for PrbsSequence {
     fn default() -> Self {
@@ -44,24 +45,11 @@ impl Default for PrbsSequence {
             pattern: Default::default(),
             word: Default::default(),
             supported: Default::default(),
-            masks: MaskTable(std::array::from_fn(|id| {
+            masks: Opaque(std::array::from_fn(|id| {
                 PrbsPattern(id as u8).polynomial().map(word_masks)
             })),
         }
     }
-}
-
-impl Logic for MaskTable {
-    fn update(&mut self) {}
-}
-
-impl Block for MaskTable {
-    fn connect_all(&mut self) {}
-    fn update_all(&mut self) {}
-    fn has_changed(&self) -> bool {
-        false
-    }
-    fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
 }
 
 impl Logic for PrbsSequence {

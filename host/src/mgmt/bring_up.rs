@@ -19,6 +19,7 @@
 
 use super::access::RegisterAccess;
 use super::driver::{Driver, DriverError, ModuleState};
+use xpo_spec::data_path::Application;
 
 /// CMIS DPState codes (11h:128..131).
 pub mod dp_state {
@@ -31,17 +32,6 @@ pub mod dp_state {
 pub mod config_status {
     pub const SUCCESS: u64 = 1;
     pub const IN_PROGRESS: u64 = 0x0C;
-}
-
-/// The first Application as a host reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Advertised {
-    pub host_interface: u8,
-    pub media_interface: u8,
-    pub host_lanes: u8,
-    pub media_lanes: u8,
-    pub host_lane_options: u8,
-    pub media_lane_options: u8,
 }
 
 /// Why the bring-up stopped.
@@ -67,7 +57,8 @@ pub enum BringUpError {
 /// took.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BringUpReport {
-    pub application: Advertised,
+    /// Application 1 as the module advertises it.
+    pub application: Application,
     /// `(step, polls)` in order.
     pub waits: Vec<(&'static str, u32)>,
 }
@@ -81,7 +72,7 @@ pub fn bring_up<A: RegisterAccess>(
 ) -> Result<BringUpReport, BringUpError> {
     let app = d.read_bytes("AppDescriptor1", 0)?;
     let media_lane_options = d.read_field("MediaLaneAssignmentOptions1", 0)? as u8;
-    let application = Advertised {
+    let application = Application {
         host_interface: app[0],
         media_interface: app[1],
         host_lanes: app[2] >> 4,

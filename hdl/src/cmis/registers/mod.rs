@@ -59,6 +59,7 @@ mod verilog;
 
 use super::hwif::{CommandRegs, DataLaneRegs, HwBundle, LaserRegs, ModuleStateRegs, MonitorRegs};
 use super::plan::{HwPort, HwRole, RegPlan};
+use crate::opaque::Opaque;
 use rust_hdl::prelude::*;
 use state::{Port, State};
 use xpo_spec::hwif::{BundleId, BUNDLES};
@@ -114,23 +115,8 @@ pub struct CmisRegisters {
     pub commands: CommandRegs,
     pub laser: Vec<LaserRegs>,
     pub data_lane: Vec<DataLaneRegs>,
-    state: Regs,
-}
-
-/// The state as an opaque member (rust-hdl sees no signals in it).
-struct Regs(State);
-
-impl Logic for Regs {
-    fn update(&mut self) {}
-}
-
-impl Block for Regs {
-    fn connect_all(&mut self) {}
-    fn update_all(&mut self) {}
-    fn has_changed(&self) -> bool {
-        false
-    }
-    fn accept(&self, _name: &str, _probe: &mut dyn Probe) {}
+    /// The state (rust-hdl sees no signals in it).
+    state: Opaque<State>,
 }
 
 impl CmisRegisters {
@@ -200,7 +186,7 @@ impl CmisRegisters {
             commands: Default::default(),
             laser: (0..cfg.laser_lanes).map(|_| Default::default()).collect(),
             data_lane: (0..cfg.lanes).map(|_| Default::default()).collect(),
-            state: Regs(State::new(RegPlan::new(cfg))),
+            state: Opaque(State::new(RegPlan::new(cfg))),
         }
     }
 }
