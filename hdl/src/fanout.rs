@@ -52,6 +52,19 @@ impl Logic for LaserFaultFanout {
             v.push_str(&format!("    lane_fault${l} = laser_fault${g};\n"));
         }
         v.push_str("end\n");
+        // Lasers that feed no data lane in this configuration (more lasers
+        // than lanes): consumed by a net Verilator's default
+        // `-unused-regexp` (`*unused*`) expects to be unused.
+        let spare: Vec<String> = (0..self.laser_fault.len())
+            .filter(|g| !self.feeds.0.contains(g))
+            .map(|g| format!("laser_fault${g}"))
+            .collect();
+        if !spare.is_empty() {
+            v.push_str(&format!(
+                "wire unused_lasers = &{{1'b0, {}}};\n",
+                spare.join(", ")
+            ));
+        }
         Verilog::Custom(v)
     }
 }
