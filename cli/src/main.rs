@@ -16,7 +16,7 @@ mod render;
 
 use files::{write_all_or_nothing, write_file};
 use xpo_sim::bench::{run_bench, BenchOptions};
-use xpo_sim::run::{LaneTraffic, LaserScenario, RunSpec, Stimuli};
+use xpo_sim::run::{DataPathHost, LaneTraffic, LaserScenario, RunSpec, Stimuli};
 use xpo_sim::EngineKind;
 use xpo_spec::EngineConfig;
 
@@ -143,7 +143,7 @@ struct FpgaArgs {
 #[derive(clap::Args)]
 struct RunArgs {
     /// Cycles to run.
-    #[arg(long, default_value_t = 120_000)]
+    #[arg(long, default_value_t = xpo_sim::run::DEFAULT_RUN_CYCLES)]
     cycles: u64,
     /// Seed of the line models (bit errors, gearbox gaps).
     #[arg(long, default_value_t = 1)]
@@ -177,6 +177,27 @@ struct RunArgs {
     /// generator looped to its checker (reported under `lanes`).
     #[arg(long, value_enum, default_value_t = LaneTrafficArg::Retimer)]
     lane_traffic: LaneTrafficArg,
+    /// Who brings the data paths up under retimer traffic: a CMIS host
+    /// over I2C in SONiC's order (reported under `data_path_bring_up`),
+    /// or nobody (the reset values bring them up).
+    #[arg(long, value_enum, default_value_t = DataPathArg::CmisI2c)]
+    data_path: DataPathArg,
+}
+
+/// Who brings the data paths up in `xpo run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DataPathArg {
+    CmisI2c,
+    Reset,
+}
+
+impl From<DataPathArg> for DataPathHost {
+    fn from(a: DataPathArg) -> Self {
+        match a {
+            DataPathArg::CmisI2c => DataPathHost::CmisI2c,
+            DataPathArg::Reset => DataPathHost::Reset,
+        }
+    }
 }
 
 /// The data-lane traffic of `xpo run`.
@@ -263,6 +284,7 @@ fn run(a: &RunArgs) -> Result<u8> {
         stimuli: Stimuli {
             lasers: a.lasers.into(),
             lanes: a.lane_traffic.into(),
+            data_path: a.data_path.into(),
             ..Stimuli::default()
         },
         divergence_wave: Some(a.wave.clone()),

@@ -184,6 +184,32 @@ pub fn run_summary(r: &RunReport, svg: &Path) -> String {
             let _ = writeln!(s, "  {n:>9}: {v:>12.0} cycles/s");
         }
     }
+    if let Some(b) = &r.data_path_bring_up {
+        match (&b.error, b.ended_at_cycle, &b.application) {
+            (None, Some(at), Some(app)) => {
+                let waits: Vec<String> = b
+                    .waits
+                    .iter()
+                    .map(|(w, n)| format!("{w} ({n} polls)"))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "  data paths: brought up over I2C by a CMIS host on Application 1 (host interface {:#04x}, media interface {:#04x}, {}+{} lanes), done at cycle {at}: {}",
+                    app.host_interface,
+                    app.media_interface,
+                    app.host_lanes,
+                    app.media_lanes,
+                    waits.join(" -> ")
+                );
+            }
+            (Some(e), _, _) => {
+                let _ = writeln!(s, "  data paths: the CMIS host's bring-up FAILED: {e}");
+            }
+            _ => {
+                let _ = writeln!(s, "  data paths: the CMIS host's bring-up did not finish");
+            }
+        }
+    }
     if !r.retimer.is_empty() {
         let _ = writeln!(
             s,

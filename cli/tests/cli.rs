@@ -124,8 +124,29 @@ fn a_prbs_run_reports_each_lanes_checker() {
 
 #[test]
 fn run_json_reports_lanes_and_speeds() {
-    let (code, out, err) = xpo(&["run", "--cycles", "3000", "--seed", "9", "--json"]);
+    // 3,000 cycles is too short for the CMIS host's I2C bring-up: the
+    // lanes come up from their reset values here (`--data-path reset`);
+    // a default run with too few cycles fails saying so.
+    let (code, out, _) = xpo(&["run", "--cycles", "3000", "--engines", "model", "--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let b = &v["data_path_bring_up"];
+    assert!(b["error"].as_str().unwrap().contains("run ended"), "{b}");
+    assert!(b["ended_at_cycle"].is_null(), "{b}");
+    let (code, out, err) = xpo(&[
+        "run",
+        "--cycles",
+        "3000",
+        "--seed",
+        "9",
+        "--data-path",
+        "reset",
+        "--json",
+    ]);
     assert_eq!(code, 0, "{err}");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["data_path_bring_up"].is_null()
+    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["cycles"], 3000);
     assert_eq!(v["divergences"], 0);

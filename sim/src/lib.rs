@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod engines;
+pub mod host_program;
 pub mod lane_modes;
 pub mod laser;
 pub mod lockstep;

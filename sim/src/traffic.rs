@@ -14,11 +14,19 @@
 //! strobes, read-only bytes, unimplemented pages and banks, addresses
 //! outside the map, and writes to the select bytes and module controls
 //! that change what the I2C side sees.
+//!
+//! A host program ([`crate::host_program`], e.g. the CMIS data-path
+//! bring-up) can own the I2C side first: its operations go out one after
+//! another at the fastest SCL the target follows, and random I2C traffic
+//! starts when it has ended.
 
+use crate::host_program::I2cHost;
 use crate::lockstep::Stimulus;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
 use xpo_host::mgmt::axi_slave::resp;
 use xpo_host::mgmt::{AxiMaster, AxiOp, AxiPacing, I2cMaster, I2cOp};
 use xpo_spec::regmap::{linear_address, RegisterMap};
@@ -46,6 +54,8 @@ pub struct TrafficReport {
     pub module_faults: u64,
     /// Of the AXI transactions: scripted host operations.
     pub scripted: u64,
+    /// Of the I2C transactions: a host program's operations.
+    pub hosted: u64,
     /// ModuleState values read back, in order of first appearance.
     pub module_states: Vec<String>,
 }
@@ -93,8 +103,9 @@ pub struct BusTraffic {
     /// Mean idle cycles between I2C transactions.
     i2c_idle: u32,
     software_reset: (u8, u8),
-    /// Lower-page byte of PageSelect.
+    /// Lower-page bytes of PageSelect and BankSelect.
     page_select: u8,
+    bank_select: u8,
     module_state: (u8, u8, u8),
     module_controls: (u8, u8),
     low_power_bits: (u8, u8),
@@ -107,6 +118,10 @@ pub struct BusTraffic {
     /// `(page, first byte)` of the spared pages' words that hold latched
     /// flags, which random reads leave alone too (resolved once).
     spared_flag_words: Vec<(u8, u8)>,
+    /// The host program that owns the I2C side until it ends.
+    i2c_host: Option<Rc<RefCell<dyn I2cHost>>>,
+    /// The I2C operation in flight is the host program's.
+    i2c_hosted: bool,
 }
 
 impl BusTraffic {
@@ -139,6 +154,7 @@ impl BusTraffic {
             i2c_idle: 2_000,
             software_reset: (sr_byte, sr_mask),
             page_select: locate(&map, "PageSelect").0,
+            bank_select: locate(&map, "BankSelect").0,
             module_state: locate(&map, "ModuleState"),
             module_controls: (sr_byte, controls),
             low_power_bits: (
@@ -149,6 +165,8 @@ impl BusTraffic {
             script_next: 0,
             spared: Vec::new(),
             spared_flag_words: Vec::new(),
+            i2c_host: None,
+            i2c_hosted: false,
             map,
         }
     }
@@ -211,6 +229,24 @@ impl BusTraffic {
     /// brings up stay up while the rest of the map takes random traffic.
     pub fn holding_power(mut self) -> Self {
         self.hold_power = true;
+        self
+    }
+
+    /// The I2C side is `host`'s until it ends (see the module text); until
+    /// then random AXI writes leave BankSelect and PageSelect alone, so
+    /// the window stays where the host put it.
+    pub fn with_i2c_host(mut self, host: Rc<RefCell<dyn I2cHost>>) -> Self {
+        self.i2c_host = Some(host);
+        self
+    }
+
+    /// No random I2C transactions at all (a host program still runs): for
+    /// scenarios timed to microseconds, which an I2C transaction holding
+    /// the register block for its whole START..STOP (up to ~200 µs at
+    /// 400 kHz) would delay.
+    pub fn without_i2c(mut self) -> Self {
+        self.i2c_gap = u32::MAX;
+        self.i2c_idle = u32::MAX / 4;
         self
     }
 
@@ -425,7 +461,9 @@ impl BusTraffic {
                     strb: 1 << (byte & 3),
                 }
             }
-            // BankSelect and PageSelect (the I2C window moves under it).
+            // BankSelect and PageSelect (the I2C window moves under it),
+            // unless a host program owns the window.
+            1 if self.i2c_host.is_some() => AxiOp::Read { addr: 124 },
             1 => {
                 let pages: Vec<u8> = self
                     .map
@@ -458,6 +496,14 @@ impl BusTraffic {
                 }
                 // Keep SoftwareReset out unless resets are enabled, and the
                 // window off spared pages.
+                let mut strb = strb;
+                if word < 128 && self.i2c_host.is_some() {
+                    for b in [self.bank_select, self.page_select] {
+                        if b as u32 & !3 == word {
+                            strb &= !(1 << (b & 3));
+                        }
+                    }
+                }
                 if word < 128 {
                     let mut bytes = data.to_le_bytes();
                     for (k, b) in bytes.iter_mut().enumerate() {
@@ -562,7 +608,22 @@ impl Stimulus for BusTraffic {
         // I2C: the line is low when the master or the target pulls it.
         let target_low = previous.mgmt.i2c_sda_low;
         let line = self.i2c_sda && !target_low;
-        if self.i2c.idle() {
+        if self.i2c.idle() && self.i2c_host.is_some() {
+            let host = self.i2c_host.clone().expect("checked");
+            let next = host.borrow_mut().next_op(cycle);
+            match next {
+                Some(op) => {
+                    self.i2c = I2cMaster::new(&self.cfg, u64::MAX);
+                    self.i2c.push(op);
+                    self.i2c_hosted = true;
+                }
+                None => {
+                    // The program left the window on bank 0, page 0.
+                    self.i2c_host = None;
+                    self.page = 0;
+                }
+            }
+        } else if self.i2c.idle() {
             if self.i2c_gap > 0 {
                 self.i2c_gap -= 1;
             } else if self.started < self.limit {
@@ -575,6 +636,12 @@ impl Stimulus for BusTraffic {
         let (scl, sda) = self.i2c.step(line);
         for (op, r) in self.i2c.take_done() {
             self.account_i2c(&op, &r.data);
+            if std::mem::take(&mut self.i2c_hosted) {
+                self.report.hosted += 1;
+                if let Some(h) = &self.i2c_host {
+                    h.borrow_mut().complete(r);
+                }
+            }
         }
         self.i2c_sda = sda;
         m.i2c_scl = scl;
@@ -585,6 +652,7 @@ impl Stimulus for BusTraffic {
     /// Every transaction started has completed.
     fn finished(&self) -> bool {
         self.started >= self.limit
+            && self.i2c_host.is_none()
             && self.script_next == self.script.len()
             && self.i2c.idle()
             && self.axi.idle()

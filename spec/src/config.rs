@@ -782,9 +782,10 @@ impl EngineConfig {
     /// target's new SDA drive: two synchronizer flops, the filter, the
     /// event register, a wait for the AXI slave to release the register
     /// block ([`AXI_MAX_HOLD_CYCLES`]), the read, the register block's
-    /// input stage and the capture, and the output flop.
+    /// input stage and its two read-back stages, the capture, and the
+    /// output flop.
     pub fn i2c_response_cycles(&self) -> u64 {
-        2 + self.i2c_filter_cycles() as u64 + 1 + AXI_MAX_HOLD_CYCLES + 3 + 1
+        2 + self.i2c_filter_cycles() as u64 + 1 + AXI_MAX_HOLD_CYCLES + 4 + 1
     }
 
     /// The fastest SCL (50 % duty) the I2C target follows at this core

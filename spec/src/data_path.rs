@@ -42,7 +42,7 @@ pub fn allowed_data_paths(_cfg: &EngineConfig, _lane: usize) -> Vec<Vec<u8>> {
 /// 86 + 4 (AppSel - 1) .. (host interface ID, media interface ID, lane
 /// counts, host lane assignment options) and its media lane assignment
 /// options on page 01h (176 + AppSel - 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Application {
     /// SFF-8024 host electrical interface code.
     pub host_interface: u8,

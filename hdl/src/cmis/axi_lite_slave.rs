@@ -28,8 +28,9 @@
 //!    written) and raises `bvalid`: OKAY, or SLVERR when nothing was
 //!    written. A read probes its first byte (`page_ok`, three cycles),
 //!    reads the four bytes in one transaction (each byte's `rdata` arrives
-//!    two cycles after its strobe, so the last two are taken in two closing
-//!    cycles), and raises `rvalid`: OKAY with the data, or SLVERR with 0
+//!    three cycles after its strobe: the register block's input stage and
+//!    its two read-back stages; so the last three are taken in three
+//!    closing cycles), and raises `rvalid`: OKAY with the data, or SLVERR with 0
 //!    (after one closing cycle) for an unimplemented page, bank or address.
 //!    Reserved bytes of an implemented page read 0 with OKAY.
 //! 4. At most [`xpo_spec::AXI_MAX_HOLD_CYCLES`] cycles pass from start to
@@ -135,7 +136,8 @@ pub struct AxiLiteSlave {
     index_last: Constant<Bits<8>>,
     index_probed: Constant<Bits<8>>,
     index_answered: Constant<Bits<8>>,
-    index_tail: Constant<Bits<8>>,
+    index_read_back: Constant<Bits<8>>,
+    index_done: Constant<Bits<8>>,
     word_bytes: Constant<Bits<8>>,
     upper_half: Constant<Bits<8>>,
     first_banked: Constant<Bits<8>>,
@@ -226,8 +228,11 @@ impl Default for AxiLiteSlave {
             // Probe answers arrive two cycles after the byte was shown.
             index_answered: konst(2),
             index_probed: konst(5),
-            // The index a read enters its closing cycles with.
-            index_tail: konst(4),
+            // A read byte arrives three cycles after its strobe.
+            index_read_back: konst(3),
+            // The index a read's last closing cycle has (it enters them
+            // with 4 and takes a byte in each).
+            index_done: konst(6),
             word_bytes: konst(0x7C),
             upper_half: konst(0x80),
             first_banked: konst(0x10),
@@ -401,7 +406,7 @@ impl Logic for AxiLiteSlave {
                 self.phase.d.next = self.p_close.val();
             }
             if self.is_read.q.val() {
-                if self.index.q.val() >= self.index_answered.val() {
+                if self.index.q.val() >= self.index_read_back.val() {
                     self.r_bytes[3].d.next = self.port_rdata.val();
                     self.r_bytes[2].d.next = self.r_bytes[3].q.val();
                     self.r_bytes[1].d.next = self.r_bytes[2].q.val();
@@ -413,9 +418,10 @@ impl Logic for AxiLiteSlave {
             }
         } else if self.is_read.q.val()
             & !self.err.q.val()
-            & (self.index.q.val() == self.index_tail.val())
+            & (self.index.q.val() != self.index_done.val())
         {
-            // A read's first closing cycle: the third byte arrives.
+            // A read's first two closing cycles: the second and third
+            // bytes arrive.
             self.index.d.next = self.index.q.val() + self.index_one.val();
             self.r_bytes[3].d.next = self.port_rdata.val();
             self.r_bytes[2].d.next = self.r_bytes[3].q.val();

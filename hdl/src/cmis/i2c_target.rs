@@ -11,9 +11,10 @@
 //! 2. Byte-port requests are served first at each edge: a pending read or
 //!    write strobe is taken by the register block at an edge where the AXI
 //!    slave does not hold it (`grant`), and the byte pointer then
-//!    increments (255 wraps to 0). Two cycles after a read is taken (the
-//!    register block's input stage, then its read), the target loads the
-//!    byte from `rdata`, drives its MSB and starts sending.
+//!    increments (255 wraps to 0). Three cycles after a read is taken (the
+//!    register block's input stage, then its two read-back stages), the
+//!    target loads the byte from `rdata`, drives its MSB and starts
+//!    sending.
 //! 3. START (also a repeated one) and STOP end the open transaction and
 //!    drop any pending request; START then receives an address byte, STOP
 //!    waits for the next START.
@@ -93,6 +94,8 @@ pub struct I2cTarget {
     write_byte: DFF<Bits<8>>,
     /// A read was taken; the register block acts on it at the next edge.
     fetching: DFF<Bit>,
+    /// The register block acted on the read; its read-back takes a cycle.
+    reading_back: DFF<Bit>,
     /// The read byte is on `rdata`.
     fetched: DFF<Bit>,
     master_acked: DFF<Bit>,
@@ -153,6 +156,7 @@ impl I2cTarget {
             write_request: Default::default(),
             write_byte: Default::default(),
             fetching: Default::default(),
+            reading_back: Default::default(),
             fetched: Default::default(),
             master_acked: Default::default(),
             drive: Default::default(),
@@ -193,6 +197,7 @@ impl Logic for I2cTarget {
             write_request,
             write_byte,
             fetching,
+            reading_back,
             fetched,
             master_acked,
             drive
@@ -235,6 +240,10 @@ impl Logic for I2cTarget {
         }
         if self.fetching.q.val() {
             self.fetching.d.next = false;
+            self.reading_back.d.next = true;
+        }
+        if self.reading_back.q.val() {
+            self.reading_back.d.next = false;
             self.fetched.d.next = true;
         }
         if self.fetched.q.val() {
@@ -250,6 +259,7 @@ impl Logic for I2cTarget {
             self.read_request.d.next = false;
             self.write_request.d.next = false;
             self.fetching.d.next = false;
+            self.reading_back.d.next = false;
             self.fetched.d.next = false;
             self.drive.d.next = false;
             self.bits.d.next = self.bits_zero.val();
@@ -350,6 +360,7 @@ impl Logic for I2cTarget {
             self.write_request.d.next = false;
             self.write_byte.d.next = self.byte_zero.val();
             self.fetching.d.next = false;
+            self.reading_back.d.next = false;
             self.fetched.d.next = false;
             self.master_acked.d.next = false;
             self.drive.d.next = false;

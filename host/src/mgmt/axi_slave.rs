@@ -185,9 +185,9 @@ impl AxiSlaveModel {
                     if q.index == 3 {
                         self.phase = Some(Phase::Close);
                     }
-                    // A byte's rdata arrives two cycles after its strobe.
+                    // A byte's rdata arrives three cycles after its strobe.
                     if q.is_read {
-                        if q.index >= 2 {
+                        if q.index >= 3 {
                             self.shift_in(&q, rdata);
                         }
                     } else {
@@ -195,9 +195,10 @@ impl AxiSlaveModel {
                         self.w_data = q.w_data >> 8;
                     }
                 }
-                // A read's first closing cycle takes its third byte.
-                Phase::Close if q.is_read && !q.err && q.index == 4 => {
-                    self.index = 5;
+                // A read's first two closing cycles take its second and
+                // third bytes.
+                Phase::Close if q.is_read && !q.err && q.index != 6 => {
+                    self.index = q.index + 1;
                     self.shift_in(&q, rdata);
                 }
                 Phase::Close => {

@@ -90,8 +90,12 @@ pub fn bring_up<A: RegisterAccess>(
         });
     }
     let mut waits = Vec::new();
+    // Lane registers are written for all lanes at once (a bitmap byte by
+    // read-modify-write, the staged DPConfig bytes in one write) and read
+    // at once, as `sonic_xcvr`'s `set_datapath_deinit(channel_mask)` and
+    // `get_datapath_state()` do.
     let all = |d: &mut Driver<A>, name: &str, v: u64| -> Result<(), DriverError> {
-        (0..lanes).try_for_each(|l| d.write_field(name, l, v))
+        d.write_lanes(name, 0..lanes, v)
     };
     // DP_DEINIT
     all(d, "DPDeinit", 1)?;
@@ -115,9 +119,7 @@ pub fn bring_up<A: RegisterAccess>(
     // DP_INIT
     let mut status = Vec::new();
     let polls = poll(max_polls, "ConfigSuccess", || {
-        status = (0..lanes)
-            .map(|l| d.read_field("ConfigStatus", l))
-            .collect::<Result<_, _>>()?;
+        status = d.read_lanes("ConfigStatus", 0..lanes)?;
         Ok((
             status
                 .iter()
@@ -177,9 +179,7 @@ fn wait_states<A: RegisterAccess>(
     want: u64,
 ) -> Result<u32, BringUpError> {
     poll(max, step, || {
-        let s: Vec<u64> = (0..lanes)
-            .map(|l| d.read_field("DPState", l))
-            .collect::<Result<_, _>>()?;
+        let s = d.read_lanes("DPState", 0..lanes)?;
         Ok((s.iter().all(|&x| x == want), format!("DPState {s:?}")))
     })
 }

@@ -6,6 +6,7 @@
 
 use super::access::RegisterAccess;
 use super::memory::AccessError;
+use std::ops::Range;
 use xpo_spec::regmap::{linear_address, Encoding, Field, RegisterMap};
 
 /// Why a driver call failed.
@@ -62,6 +63,59 @@ struct Target {
     len: usize,
     lsb: u8,
     width: u8,
+}
+
+impl Target {
+    /// The value at the start of `bytes` (the target's first byte).
+    fn extract(&self, name: &str, bytes: &[u8]) -> Result<u64, DriverError> {
+        if self.width > 64 {
+            return Err(DriverError::NotAnInteger {
+                field: name.into(),
+                width: self.width,
+            });
+        }
+        Ok(if self.len > 1 {
+            bytes[..self.len]
+                .iter()
+                .fold(0u64, |a, &b| a << 8 | b as u64)
+        } else {
+            ((bytes[0] >> self.lsb) as u64) & ((1u64 << self.width) - 1)
+        })
+    }
+
+    /// Puts `value` into `bytes` (from the target's first byte), leaving
+    /// the other bits of a shared byte as they are.
+    fn place(&self, name: &str, value: u64, bytes: &mut [u8]) -> Result<(), DriverError> {
+        if self.width > 64 {
+            return Err(DriverError::NotAnInteger {
+                field: name.into(),
+                width: self.width,
+            });
+        }
+        if self.width < 64 && value >> self.width != 0 {
+            return Err(DriverError::TooWide {
+                field: name.into(),
+                value,
+                width: self.width,
+            });
+        }
+        if self.len > 1 {
+            for (k, b) in bytes[..self.len].iter_mut().enumerate() {
+                *b = (value >> (8 * (self.len - 1 - k))) as u8;
+            }
+        } else {
+            let mask = (((1u16 << self.width) - 1) << self.lsb) as u8;
+            bytes[0] = (bytes[0] & !mask) | (((value as u8) << self.lsb) & mask);
+        }
+        Ok(())
+    }
+}
+
+/// Consecutive bytes on one page holding some lanes' values.
+struct Run {
+    addr: u32,
+    len: usize,
+    targets: Vec<(usize, Target)>,
 }
 
 /// Typed management access over any [`RegisterAccess`].
@@ -193,6 +247,71 @@ impl<A: RegisterAccess> Driver<A> {
         Ok(())
     }
 
+    /// The targets of `lanes`, as runs of consecutive bytes on one page:
+    /// `(first linear address, length, the targets in it)`.
+    fn runs(&self, name: &str, lanes: Range<usize>) -> Result<Vec<Run>, DriverError> {
+        let mut ts = lanes
+            .map(|l| self.target(name, l).map(|t| (l, t)))
+            .collect::<Result<Vec<_>, _>>()?;
+        ts.sort_by_key(|(_, t)| t.addr);
+        let mut runs: Vec<Run> = Vec::new();
+        for (lane, t) in ts {
+            let end = t.addr + t.len as u32;
+            match runs.last_mut() {
+                // Linear addresses 128 apart are different pages.
+                Some(r) if t.addr <= r.addr + r.len as u32 && t.addr / 128 == r.addr / 128 => {
+                    r.len = r.len.max((end - r.addr) as usize);
+                    r.targets.push((lane, t));
+                }
+                _ => runs.push(Run {
+                    addr: t.addr,
+                    len: t.len,
+                    targets: vec![(lane, t)],
+                }),
+            }
+        }
+        Ok(runs)
+    }
+
+    /// Reads lanes `lanes` of an integer field with one read per run of
+    /// consecutive bytes (as a host reads every lane's DPState at once);
+    /// the values in lane order.
+    pub fn read_lanes(&mut self, name: &str, lanes: Range<usize>) -> Result<Vec<u64>, DriverError> {
+        let first = lanes.start;
+        let mut out = vec![0; lanes.len()];
+        for r in self.runs(name, lanes)? {
+            let mut buf = vec![0u8; r.len];
+            self.access.read(r.addr, &mut buf)?;
+            for (lane, t) in r.targets {
+                out[lane - first] = t.extract(name, &buf[(t.addr - r.addr) as usize..])?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes `value` to lanes `lanes` of an integer field with one write
+    /// per run of consecutive bytes (as a host sets a lane bitmap at once);
+    /// runs holding sub-byte fields are read first and modified (see
+    /// [`Self::write_field`] on why the read clears nothing).
+    pub fn write_lanes(
+        &mut self,
+        name: &str,
+        lanes: Range<usize>,
+        value: u64,
+    ) -> Result<(), DriverError> {
+        for r in self.runs(name, lanes)? {
+            let mut buf = vec![0u8; r.len];
+            if r.targets.iter().any(|(_, t)| t.len == 1 && t.width < 8) {
+                self.access.read(r.addr, &mut buf)?;
+            }
+            for (_, t) in &r.targets {
+                t.place(name, value, &mut buf[(t.addr - r.addr) as usize..])?;
+            }
+            self.access.write(r.addr, &buf)?;
+        }
+        Ok(())
+    }
+
     /// ModuleState.
     pub fn module_state(&mut self) -> Result<ModuleState, DriverError> {
         Ok(self.read_field("ModuleState", 0)?.into())
@@ -251,5 +370,80 @@ impl<A: RegisterAccess> Driver<A> {
     /// Reads (and so clears) a lane's latched flag.
     pub fn take_flag(&mut self, name: &str, lane: usize) -> Result<bool, DriverError> {
         Ok(self.read_field(name, lane)? != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mgmt::{CmisMemory, WindowAccess};
+    use xpo_spec::EngineConfig;
+
+    /// The model, counting the transactions a driver makes.
+    struct Counted(CmisMemory, usize);
+
+    impl WindowAccess for Counted {
+        fn selected(&mut self) -> (u8, u8) {
+            self.0.selected()
+        }
+        fn select(&mut self, bank: u8, page: u8) -> Result<(), AccessError> {
+            self.1 += 1;
+            self.0.select(bank, page)
+        }
+        fn read_run(&mut self, byte: u8, buf: &mut [u8]) -> Result<(), AccessError> {
+            self.1 += 1;
+            self.0.read_run(byte, buf)
+        }
+        fn write_run(&mut self, byte: u8, data: &[u8]) -> Result<(), AccessError> {
+            self.1 += 1;
+            self.0.write_run(byte, data)
+        }
+    }
+
+    fn driver() -> Driver<Counted> {
+        let cfg = EngineConfig::default();
+        Driver::new(Counted(CmisMemory::new(&cfg), 0), cfg.register_map())
+    }
+
+    /// A lane bitmap for 8 lanes is one byte: one read and one write, and
+    /// the lanes outside the range keep their bits.
+    #[test]
+    fn a_lane_bitmap_is_set_with_one_read_modify_write() {
+        let mut d = driver();
+        d.write_field("DPDeinit", 7, 1).unwrap();
+        // (Page 10h is selected now: the count is of the accesses alone.)
+        d.access_mut().1 = 0;
+        d.write_lanes("DPDeinit", 0..4, 1).unwrap();
+        assert_eq!(d.access_mut().1, 2, "one read, one write");
+        let v = d.read_lanes("DPDeinit", 0..8).unwrap();
+        assert_eq!(v, [1, 1, 1, 1, 0, 0, 0, 1]);
+        assert_eq!(d.access_mut().1, 3, "and one read for all eight");
+    }
+
+    /// Whole-byte fields on consecutive bytes (the staged DPConfig) go out
+    /// in one write, with nothing read; each lane reads back its value.
+    #[test]
+    fn consecutive_byte_fields_go_out_in_one_write() {
+        let mut d = driver();
+        // (Page 10h selected first: the count is of the accesses alone.)
+        d.read_field("DPConfig", 0).unwrap();
+        d.access_mut().1 = 0;
+        d.write_lanes("DPConfig", 0..8, 0x10).unwrap();
+        assert_eq!(d.access_mut().1, 1);
+        for l in 0..8 {
+            assert_eq!(d.read_field("DPConfig", l).unwrap(), 0x10, "lane {l}");
+        }
+        assert_eq!(
+            d.write_lanes("DPConfig", 0..8, 0x100),
+            Err(DriverError::TooWide {
+                field: "DPConfig".into(),
+                value: 0x100,
+                width: 8
+            })
+        );
+        assert!(matches!(
+            d.read_lanes("DPConfig", 0..9),
+            Err(DriverError::LaneOutOfRange { lane: 8, .. })
+        ));
     }
 }

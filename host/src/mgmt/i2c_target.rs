@@ -94,6 +94,8 @@ pub struct I2cTargetModel {
     write_byte: u8,
     /// A read was taken; the register block acts on it at the next edge.
     fetching: bool,
+    /// The register block acted on the read; its read-back takes a cycle.
+    reading_back: bool,
     /// The read byte is on `rdata`.
     fetched: bool,
     master_acked: bool,
@@ -120,6 +122,7 @@ impl I2cTargetModel {
             write_request: false,
             write_byte: 0,
             fetching: false,
+            reading_back: false,
             fetched: false,
             master_acked: false,
             drive: false,
@@ -176,6 +179,10 @@ impl I2cTargetModel {
         }
         if q.fetching {
             self.fetching = false;
+            self.reading_back = true;
+        }
+        if q.reading_back {
+            self.reading_back = false;
             self.fetched = true;
         }
         if q.fetched {
@@ -191,6 +198,7 @@ impl I2cTargetModel {
             self.read_request = false;
             self.write_request = false;
             self.fetching = false;
+            self.reading_back = false;
             self.fetched = false;
             self.drive = false;
             self.bits = 0;

@@ -8,7 +8,8 @@
 //! writes stay pending); while `txn` is high a `read` or `write` strobe
 //! accesses byte `addr` of the window, or of page `direct` when set; a
 //! refused access changes nothing and reads 0; `rdata` holds the last byte
-//! read; the probes `(page_ok, writable)` for a request's address are
+//! read, one edge after the read acted (the read-back's second stage); the
+//! probes `(page_ok, writable)` for a request's address are
 //! registered where it acts (two edges after it was shown); a save/restore
 //! command runs at the edge after its write acted, before that edge's
 //! commit and access.
@@ -43,8 +44,12 @@ pub struct BytePortModel {
     txn_prev: bool,
     /// The input stage: the request taken at the last edge.
     staged: PortRequest,
-    /// The byte read by the last read strobe (0 after a refused one).
+    /// The byte read by the last read strobe (0 after a refused one), from
+    /// the edge after the read acted.
     pub rdata: u8,
+    /// The read-back's first stage: the byte the last edge read (or 0 for
+    /// a refusal), shown on `rdata` at the next edge.
+    read_back: Option<u8>,
     /// The probes `(page_ok, writable)` for the address of the request that
     /// acted at the last edge (shown two cycles before they are read).
     pub probed: (bool, bool),
@@ -58,6 +63,7 @@ impl BytePortModel {
             txn_prev: false,
             staged: PortRequest::default(),
             rdata: 0,
+            read_back: None,
             probed: (false, false),
         }
     }
@@ -68,6 +74,9 @@ impl BytePortModel {
     pub fn step(&mut self, p: &PortRequest) {
         let p = &std::mem::replace(&mut self.staged, *p);
         self.probed = self.memory.probe(p.direct, p.addr);
+        if let Some(v) = self.read_back.take() {
+            self.rdata = v;
+        }
         self.memory.run_deferred();
         let prev = std::mem::replace(&mut self.txn_prev, p.txn);
         if p.txn && !prev {
@@ -80,12 +89,12 @@ impl BytePortModel {
             let r = if p.read {
                 self.memory
                     .read_byte_in(p.direct, p.addr)
-                    .map(|v| self.rdata = v)
+                    .map(|v| self.read_back = Some(v))
             } else {
                 self.memory.write_byte_in(p.direct, p.addr, p.wdata)
             };
             if r.is_err() {
-                self.rdata = 0;
+                self.read_back = Some(0);
             }
         }
     }

@@ -12,8 +12,11 @@ pub use readback::{
     DataLaneReadback, LaserFlags, LaserReadback, LaserSummary, ModuleFlags, ModuleReadback,
     Readback,
 };
-pub use report::{DivergenceReport, LaserSafety, ManagementReport, RetimerLaneReport, RunReport};
+pub use report::{
+    BringUpSummary, DivergenceReport, LaserSafety, ManagementReport, RetimerLaneReport, RunReport,
+};
 
+use crate::host_program::HostProgram;
 use crate::laser;
 use crate::lockstep::{Lockstep, LockstepOptions, Stimulus};
 use crate::retimer::{RetimerPlan, RetimerTraffic};
@@ -21,7 +24,11 @@ use crate::scenario::{PrbsPlan, PrbsScenario};
 use crate::traffic::{Both, BusTraffic};
 use crate::{build_engine, EngineKind, SimError, Verilated};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
+use xpo_host::mgmt::bring_up::{bring_up, BringUpError, BringUpReport};
+use xpo_host::mgmt::{DriverError, WindowAccess};
 use xpo_host::serdes::LineImpairments;
 use xpo_spec::{Engine, EngineConfig};
 
@@ -44,14 +51,33 @@ pub enum LaserScenario {
 pub enum LaneTraffic {
     /// 64b/66b traffic through both retimer directions of every lane
     /// ([`RetimerTraffic`]: the SerDes line model at a random bit phase,
-    /// with [`retimer_lines`]' impairments), the data paths up as CMIS
-    /// brings them up by default; reported in `retimer`.
+    /// with [`retimer_lines`]' impairments), the data paths brought up as
+    /// [`Stimuli::data_path`] says; reported in `retimer`.
     #[default]
     Retimer,
     /// The media-side PRBS generator looped to its checker through the
     /// channel model on every lane (the PRBS pins); reported in `lanes`.
     Prbs,
 }
+
+/// Who brings the data paths up in a retimer-traffic run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataPathHost {
+    /// A CMIS host over I2C, in SONiC's order
+    /// ([`xpo_host::mgmt::bring_up`]): DPDeinit on every lane, AppSel 1
+    /// staged, ApplyDPInit, DPDeinit cleared, Tx outputs enabled, each
+    /// step awaited by polling. The lanes first come up by themselves
+    /// (DPDeinit is clear at reset), so the run sees them go down and up.
+    #[default]
+    CmisI2c,
+    /// Nobody: the lanes come up from the reset values alone.
+    Reset,
+}
+
+/// The most polls each wait of the run's data-path bring-up takes before
+/// it gives up (each is an I2C read of a few microseconds).
+pub const BRING_UP_POLLS: u32 = 200;
 
 /// The lines of a run's retimer traffic: a bit error in 10^6, a header
 /// error in 10^4, 2 % `valid` gaps, no dark periods.
@@ -77,6 +103,9 @@ pub struct Stimuli {
     pub prbs: Option<PrbsPlan>,
     #[serde(default)]
     pub lasers: LaserScenario,
+    /// With [`LaneTraffic::Retimer`], who brings the data paths up.
+    #[serde(default)]
+    pub data_path: DataPathHost,
     /// Record the lasers' bias and power every this many nanoseconds (for
     /// the bring-up picture); 0: never.
     #[serde(default = "one_microsecond")]
@@ -93,6 +122,7 @@ impl Default for Stimuli {
             lanes: LaneTraffic::Retimer,
             prbs: None,
             lasers: LaserScenario::BringUp,
+            data_path: DataPathHost::CmisI2c,
             laser_trace_ns: one_microsecond(),
         }
     }
@@ -118,16 +148,22 @@ pub struct RunSpec {
     pub trace: Option<PathBuf>,
 }
 
+/// Cycles of the default `xpo run`: 1.024 ms at 156.25 MHz, room for the
+/// laser bring-up, the interlock and the re-enable, and for the CMIS
+/// host's data-path bring-up over I2C (about 30 transactions at the
+/// fastest SCL the target follows, 112 024 cycles with seed 1) with
+/// traffic passing after it.
+pub const DEFAULT_RUN_CYCLES: u64 = 160_000;
+
 impl Default for RunSpec {
-    /// The default `xpo run`: 120 000 cycles (768 µs at 156.25 MHz, room
-    /// for the laser bring-up, the interlock and the re-enable) on all
-    /// three engines, seed 1.
+    /// The default `xpo run`: [`DEFAULT_RUN_CYCLES`] on all three engines,
+    /// seed 1.
     fn default() -> Self {
         Self {
             config: EngineConfig::default(),
             engines: EngineKind::ALL.to_vec(),
             seed: 1,
-            cycles: 120_000,
+            cycles: DEFAULT_RUN_CYCLES,
             stimuli: Stimuli::default(),
             divergence_wave: None,
             trace: None,
@@ -229,6 +265,12 @@ pub fn run_with_progress(
     if spec.stimuli.lanes == LaneTraffic::Retimer {
         traffic = traffic.holding_power();
     }
+    let host = (spec.stimuli.lanes == LaneTraffic::Retimer
+        && spec.stimuli.data_path == DataPathHost::CmisI2c)
+        .then(|| Rc::new(RefCell::new(data_path_host(cfg))));
+    if let Some(h) = &host {
+        traffic = traffic.with_i2c_host(h.clone());
+    }
     let mut lockstep = Lockstep::new(built);
     let opts = LockstepOptions {
         cycles: spec.cycles,
@@ -251,6 +293,7 @@ pub fn run_with_progress(
         .next()
         .expect("validated: at least one engine");
     let readback = Readback::from_engine(reference, result.last_outputs.clone(), cfg);
+    let bring_up = host.map(|h| BringUpSummary::of(h.borrow_mut().finish()));
     Ok(RunReport::new(
         spec,
         &result,
@@ -263,7 +306,25 @@ pub fn run_with_progress(
         readback,
         bench,
         campaign,
+        bring_up,
     ))
+}
+
+/// The bring-up's result and the window selection it left.
+type BringUpOutcome = Result<BringUpReport, BringUpError>;
+
+/// The run's CMIS host: [`bring_up`] over I2C, then the window back on
+/// bank 0, page 0 for the random traffic after it.
+fn data_path_host(cfg: &EngineConfig) -> HostProgram<BringUpOutcome> {
+    let lanes = cfg.lanes;
+    HostProgram::start(cfg.register_map(), move |d| {
+        let r = bring_up(d, lanes, BRING_UP_POLLS);
+        let w = d.access_mut();
+        if w.selected() != (0, 0) {
+            w.select(0, 0).map_err(DriverError::from)?;
+        }
+        r
+    })
 }
 
 /// The bench's recorded laser samples, for pictures, kept out of the
@@ -297,11 +358,76 @@ mod tests {
         assert!(!std::path::Path::new("x.vcd").exists());
     }
 
+    /// The default run's CMIS host brings every lane down and up again
+    /// over I2C, in SONiC's order, each wait answered; traffic then passes
+    /// on every lane. (The model alone: the three engines run it in
+    /// `xpo run` and the lockstep tests.)
+    #[test]
+    fn the_cmis_host_brings_the_data_paths_up_over_i2c() {
+        let spec = RunSpec {
+            engines: vec![EngineKind::Model],
+            ..RunSpec::default()
+        };
+        let r = run(&spec).unwrap();
+        assert!(!r.failed(), "{r:#?}");
+        let b = r
+            .data_path_bring_up
+            .as_ref()
+            .expect("the default has a host");
+        assert_eq!(b.error, None);
+        let at = b.ended_at_cycle.expect("finished");
+        assert!(
+            at < spec.cycles - 10_000,
+            "done at {at}, too late for traffic after"
+        );
+        let waits: Vec<&str> = b.waits.iter().map(|w| w.0).collect();
+        assert_eq!(
+            waits,
+            [
+                "ModuleReady",
+                "DPDeactivated",
+                "ConfigSuccess",
+                "DPInitialized",
+                "DPActivated"
+            ]
+        );
+        assert_eq!(
+            b.application.map(|a| (a.host_lanes, a.media_lanes)),
+            Some((8, 8))
+        );
+        // Every I2C operation of the bring-up went over the pins.
+        assert!(r.management.traffic.hosted >= 20, "{:?}", r.management);
+        for l in &r.retimer {
+            assert_eq!(l.dp_state, "DPActivated", "{l:?}");
+            assert!(l.tx.block_lock && l.rx.block_lock, "{l:?}");
+        }
+    }
+
+    /// Too short a run for the host: the report says the bring-up did not
+    /// finish, and the run failed.
+    #[test]
+    fn a_run_too_short_for_the_bring_up_fails_saying_so() {
+        let spec = RunSpec {
+            engines: vec![EngineKind::Model],
+            cycles: 20_000,
+            ..RunSpec::default()
+        };
+        let r = run(&spec).unwrap();
+        let b = r.data_path_bring_up.as_ref().unwrap();
+        assert_eq!(b.ended_at_cycle, None);
+        assert!(b.error.as_ref().unwrap().contains("run ended"), "{b:?}");
+        assert!(r.failed());
+    }
+
     #[test]
     fn a_short_model_run_reports_what_it_counted() {
         let spec = RunSpec {
             engines: vec![EngineKind::Model],
             cycles: 4_000,
+            stimuli: Stimuli {
+                data_path: DataPathHost::Reset,
+                ..Stimuli::default()
+            },
             ..RunSpec::default()
         };
         let r = run(&spec).unwrap();

@@ -77,7 +77,66 @@ pub struct CampaignReport {
     pub plan: CampaignPlan,
 }
 
-/// What a run did.
+/// The run's CMIS host bringing the data paths up over I2C.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BringUpSummary {
+    /// The cycle the host finished (`None`: the run ended first).
+    pub ended_at_cycle: Option<u64>,
+    /// Application 1 as the module advertised it.
+    pub application: Option<xpo_spec::data_path::Application>,
+    /// Each wait, in order: the state awaited and the polls it took.
+    pub waits: Vec<(&'static str, u32)>,
+    /// Why it stopped, if it did not complete.
+    pub error: Option<String>,
+}
+
+impl BringUpSummary {
+    pub(super) fn of(
+        r: Result<
+            (
+                Result<
+                    xpo_host::mgmt::bring_up::BringUpReport,
+                    xpo_host::mgmt::bring_up::BringUpError,
+                >,
+                Option<u64>,
+            ),
+            String,
+        >,
+    ) -> Self {
+        match r {
+            Ok((Ok(rep), ended)) => Self {
+                ended_at_cycle: ended,
+                application: Some(rep.application),
+                waits: rep.waits,
+                error: None,
+            },
+            Ok((Err(e), None)) => Self {
+                ended_at_cycle: None,
+                application: None,
+                waits: Vec::new(),
+                error: Some(format!("the run ended before the bring-up did ({e})")),
+            },
+            Ok((Err(e), ended)) => Self {
+                ended_at_cycle: ended,
+                application: None,
+                waits: Vec::new(),
+                error: Some(e.to_string()),
+            },
+            Err(panic) => Self {
+                ended_at_cycle: None,
+                application: None,
+                waits: Vec::new(),
+                error: Some(format!("the host program panicked: {panic}")),
+            },
+        }
+    }
+
+    /// Completed, with every lane brought up.
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none() && self.ended_at_cycle.is_some()
+    }
+}
+
 /// One lane's retimer in a run: what its lines sent and injected, what the
 /// engine locked and counted, and its data path as read back.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -108,6 +167,9 @@ pub struct RunReport {
     /// default; empty otherwise): lock, errors injected on the line and
     /// counted by the engine, and the data-path state read back over AXI.
     pub retimer: Vec<RetimerLaneReport>,
+    /// The CMIS host's data-path bring-up over I2C (a retimer-traffic run
+    /// with `data_path = "cmis-i2c"`, the default).
+    pub data_path_bring_up: Option<BringUpSummary>,
     pub management: ManagementReport,
     /// Every laser lane, read back over AXI after the run.
     pub lasers: Vec<LaserReadback>,
@@ -140,6 +202,7 @@ impl RunReport {
         readback: Readback,
         bench: LaserBench,
         campaign: Option<CampaignPlan>,
+        data_path_bring_up: Option<BringUpSummary>,
     ) -> Self {
         let count_mismatch_lanes = lanes
             .iter()
@@ -172,6 +235,7 @@ impl RunReport {
                 })
                 .collect(),
             lanes,
+            data_path_bring_up,
             management: ManagementReport {
                 traffic,
                 divergences: divergence.is_some_and(|d| d.place == Place::Management) as u32,
@@ -193,10 +257,15 @@ impl RunReport {
     }
 
     /// Whether the run failed: a divergence, a PRBS lane not locked or
-    /// miscounting, a retimer path not locked, a laser safety violation,
-    /// or a read-back that could not complete.
+    /// miscounting, a retimer path not locked, a data-path bring-up that
+    /// did not complete, a laser safety violation, or a read-back that
+    /// could not complete.
     pub fn failed(&self) -> bool {
         self.divergence.is_some()
+            || self
+                .data_path_bring_up
+                .as_ref()
+                .is_some_and(|b| !b.succeeded())
             || self.readback_error.is_some()
             || !self.count_mismatch_lanes.is_empty()
             || !self.unlocked_retimer_lanes.is_empty()

@@ -36,12 +36,15 @@
 //!   stage, then a register), whether that byte reaches an implemented
 //!   page and whether a write to it would be accepted: the AXI slave
 //!   checks a whole word before touching any byte.
-//! - Two cycles after the port showed a read (the edge it acts at) `rdata`
-//!   holds the byte (write-only and self-clearing bits read 0) and latched
-//!   flags in it are cleared; after a refused access (unimplemented page,
-//!   bank or byte, or a write to a byte without writable bits) `rdata` is 0
-//!   and nothing changed. (The buses learn of refusals from the probes,
-//!   before they access anything.)
+//! - At the edge a read acts, latched flags in its byte are cleared, and
+//!   one edge later (three cycles after the port showed it) `rdata` holds
+//!   the byte as it was before that clear (write-only and self-clearing
+//!   bits read 0): the read-back is two registered stages, a byte per half
+//!   page and then the half, since the flat multiplexer over every byte was
+//!   the engine's critical path. After a refused access (unimplemented
+//!   page, bank or byte, or a write to a byte without writable bits)
+//!   `rdata` is 0, on the same schedule, and nothing changed. (The buses
+//!   learn of refusals from the probes, before they access anything.)
 //! - Hardware inputs are sampled at edges where the acting `txn` is low.
 //! - A write to a save/restore command byte (1Ah:184 of a bank) runs the
 //!   command at the next edge, before that edge's commit and access (they
@@ -274,9 +277,11 @@ mod tests {
     }
 
     /// A read of `addr` in an open transaction: the strobe's cycle, then a
-    /// cycle for the input stage; `rdata` after the second edge.
+    /// cycle for the input stage and one for the first read-back stage;
+    /// `rdata` after the third edge.
     fn read(b: &mut CmisRegisters, addr: u8) -> u64 {
         edge(b, (true, true, false, addr, 0));
+        edge(b, (true, false, false, addr, 0));
         edge(b, (true, false, false, addr, 0));
         b.rdata.val().index() as u64
     }

@@ -59,6 +59,10 @@ pub(super) struct State {
     /// The input stage: the access presented on the previous cycle.
     pub(super) staged: Staged,
     pub(super) rdata: u8,
+    /// The read-back pipeline's first stage: `Some(byte)` when the last
+    /// edge acted on a read (or refused an access), shown on `rdata` at
+    /// the next edge.
+    pub(super) read_back: Option<u8>,
     pub(super) page_ok: bool,
     pub(super) writable: bool,
     /// The upper half PageSelect/BankSelect selected on the previous cycle
@@ -136,6 +140,7 @@ impl State {
             txn_prev: false,
             staged: Staged::default(),
             rdata: 0,
+            read_back: None,
             page_ok: false,
             writable: false,
             pulses: vec![false; slots.len()],
@@ -232,6 +237,9 @@ impl State {
             lower[self.plan.page_select as usize],
         );
         (self.page_ok, self.writable) = self.probe(&s);
+        if let Some(v) = self.read_back.take() {
+            self.rdata = v;
+        }
         if let Some((k, cmd)) = self.command.take() {
             self.save_restore(k, cmd);
         }
@@ -399,7 +407,7 @@ impl State {
         match (half, class) {
             (Some(h), Some(c)) if c.any != 0 => {
                 if read {
-                    self.rdata = self.value(h, b) & !c.read_zero;
+                    self.read_back = Some(self.value(h, b) & !c.read_zero);
                     self.store[h][b] &= !c.rc;
                     if let Some(&(_, first, len)) = self
                         .snapshots
@@ -410,7 +418,7 @@ impl State {
                         self.snap[h][f + 1..f + n].copy_from_slice(&self.store[h][f + 1..f + n]);
                     }
                 } else if c.store | c.sc == 0 {
-                    self.rdata = 0;
+                    self.read_back = Some(0);
                 } else if let Some(g) = c.group {
                     let k = b - self.plan.groups[g].first as usize;
                     self.pending[g][k] = wdata;
@@ -428,7 +436,7 @@ impl State {
                 }
             }
             _ => {
-                self.rdata = 0;
+                self.read_back = Some(0);
             }
         }
     }

@@ -14,7 +14,7 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
     let key = |h: usize, b: usize| n.key(h, b);
     let reg = |h: usize, b: usize| n.reg(h, b);
     // Clocked behaviour.
-    v.push_str("always @(posedge clock) begin\n    txn_prev <= a_txn;\n    page_ok <= half_ok;\n    writable <= half_ok && c_any != 8'd0 && (c_store | c_sc) != 8'd0;\n    if (reset) begin\n        txn_prev <= 1'b0;\n        rdata <= 8'd0;\n        page_ok <= 1'b0;\n        writable <= 1'b0;\n");
+    v.push_str("always @(posedge clock) begin\n    txn_prev <= a_txn;\n    page_ok <= half_ok;\n    writable <= half_ok && c_any != 8'd0 && (c_store | c_sc) != 8'd0;\n    if (reset) begin\n        txn_prev <= 1'b0;\n        page_ok <= 1'b0;\n        writable <= 1'b0;\n");
     for (h, half) in plan.halves.iter().enumerate() {
         for (b, c) in half.bytes.iter().enumerate() {
             if c.stored {
@@ -61,13 +61,14 @@ pub(super) fn clocked(plan: &RegPlan, n: &Names, v: &mut String) {
             grp.len
         );
     }
-    v.push_str("        end\n        if (a_txn && a_read) begin\n            if (!half_ok || c_any == 8'd0) begin\n                rdata <= 8'd0;\n            end else begin\n                rdata <= rval & ~c_rzero;\n");
-    // Writes. Only writable bytes have a label below, and a label matches
-    // only with `half_ok` (an unimplemented page selects no half), so the
-    // refusal test (`c_any`, `c_store`: the read-back mux over every byte)
-    // decides `rdata` alone and stays off every write enable (issue 11).
-    v.push_str("            end\n        end else if (a_txn && a_write) begin\n");
-    v.push_str("            if (!half_ok || c_any == 8'd0 || (c_store | c_sc) == 8'd0) begin\n                rdata <= 8'd0;\n            end\n            if (half_ok) begin\n");
+    // Writes (reads change no stored byte here: `rdata` is the read-back
+    // pipeline's, and clear-on-read is with the latched flags below). Only
+    // writable bytes have a label below, and a label matches only with
+    // `half_ok` (an unimplemented page selects no half), so the refusal
+    // test (`c_any`, `c_store`) decides `rdata` alone and stays off every
+    // write enable (issue 11).
+    v.push_str("        end\n        if (a_txn && !a_read && a_write) begin\n");
+    v.push_str("            if (half_ok) begin\n");
     let _ = writeln!(v, "                case ({{half, a_addr[6:0]}})");
     for (h, half) in plan.halves.iter().enumerate() {
         for (b, c) in half.bytes.iter().enumerate() {
