@@ -9,7 +9,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use xpo_spec::retimer::VALID_BLOCK_TYPES;
+use xpo_spec::retimer::{SYNC_CONTROL, SYNC_DATA, VALID_BLOCK_TYPES};
 
 /// Bits in a 64b/66b block.
 pub const BLOCK_BITS: u32 = 66;
@@ -89,10 +89,10 @@ impl BlockSource {
     /// no errored block on a clean line.
     pub fn next_block(&mut self) -> u128 {
         let (header, data) = if self.rng.gen_bool(0.9) {
-            (0b01, self.rng.gen::<u64>())
+            (SYNC_DATA, self.rng.gen::<u64>())
         } else {
             let t = VALID_BLOCK_TYPES[self.rng.gen_range(0..VALID_BLOCK_TYPES.len())];
-            (0b10, self.rng.gen::<u64>() & !0xFF | u64::from(t))
+            (SYNC_CONTROL, self.rng.gen::<u64>() & !0xFF | u64::from(t))
         };
         block(header, self.scrambler.scramble(data))
     }
@@ -378,9 +378,9 @@ mod tests {
     #[test]
     fn gearbox_cuts_at_the_phase_and_slips_one_bit() {
         let blocks = [
-            block(0b01, 0xdead_beef_0123_4567),
-            block(0b10, 0x0f0f_f0f0_1111_2222),
-            block(0b01, 3),
+            block(SYNC_DATA, 0xdead_beef_0123_4567),
+            block(SYNC_CONTROL, 0x0f0f_f0f0_1111_2222),
+            block(SYNC_DATA, 3),
         ];
         let stream = |i: u32| -> u128 {
             // Bit i of the serialised stream.

@@ -14,6 +14,20 @@ pub const RETIMED_LATENCY: u32 = 2;
 /// status as it stood before the block was tested.
 pub const BYPASS_LATENCY: u32 = 1;
 
+/// The sync header of a data block, as the engine holds a block: bits 1:0
+/// with bit 0 first on the wire. IEEE 802.3 49.2.4.3 and Figure 49-7 write
+/// the data header `01` in transmission order (bit 0 = 0, bit 1 = 1), so as
+/// a number it is `0b10`; verilog-ethernet (`SYNC_DATA = 2'b10`, same bit
+/// order) agrees. (Until issue 13 the project had the two swapped: numeric
+/// `0b01` as data. Block lock cannot tell, both headers being valid, but
+/// the errored-block test decodes block types on control blocks only, so
+/// it judged real data blocks by their first payload byte.)
+pub const SYNC_DATA: u8 = 0b10;
+
+/// The sync header of a control block: `10` in transmission order, bit 0
+/// = 1, as a number `0b01` (verilog-ethernet's `SYNC_CTRL = 2'b01`).
+pub const SYNC_CONTROL: u8 = 0b01;
+
 /// The block type fields a control block (sync header `10`) may carry,
 /// IEEE 802.3 Figure 49-7 (2022 edition): idle/control, the ordered-set
 /// and start combinations, and the eight terminate types. Any other value
@@ -57,6 +71,20 @@ impl RetimerTiming {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 49.2.4.3 and Figure 49-7: the sync header is `01` for data blocks
+    /// and `10` for control blocks, written in transmission order (bit 0,
+    /// sent first, on the left). The engine holds bit 0 in the LSB.
+    #[test]
+    fn sync_headers_in_transmission_order() {
+        let from_wire = |s: &str| {
+            s.chars()
+                .enumerate()
+                .fold(0u8, |v, (i, c)| v | u8::from(c == '1') << i)
+        };
+        assert_eq!(SYNC_DATA, from_wire("01"));
+        assert_eq!(SYNC_CONTROL, from_wire("10"));
+    }
 
     #[test]
     fn clause_49_defaults_at_the_prototype_clock() {

@@ -312,9 +312,12 @@ impl Logic for RetimerPath {
         self.err_add.a.next = self.err_cnt.q.val();
         self.err_add.b.next = self.one1.val();
         self.inv_inc.d.next = self.count.val() & !self.sh_valid.val();
+        // A control block (sync header `10` on the wire: bit 0, sent first,
+        // set; `xpo_spec::retimer::SYNC_CONTROL`) with a type field
+        // outside Figure 49-7 is an errored block.
         self.err_inc.d.next = self.count.val()
             & (!self.sh_valid.val()
-                | ((self.in_block.q.val().get_bit(1) ^ self.flip_in.val())
+                | ((self.in_block.q.val().get_bit(0) ^ self.flip_in.val())
                     & !self.type_check.valid.val()));
         if self.inv_inc.q.val() {
             self.inv_cnt.d.next = self.inv_add.sum.val();

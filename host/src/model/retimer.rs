@@ -69,7 +69,7 @@
 
 use crate::model::pcs::{sh_valid, BerMonitor, BlockLock};
 use crate::serdes::Scrambler;
-use xpo_spec::retimer::{valid_block_type, RetimerTiming};
+use xpo_spec::retimer::{valid_block_type, RetimerTiming, SYNC_CONTROL};
 
 /// A 66-bit block of all ones.
 pub const ALL_ONES: u128 = (1 << 66) - 1;
@@ -255,7 +255,7 @@ impl RetimerPath {
         self.pending = match (tested, lock_before) {
             (Some(h), true) => (
                 !sh_valid(h),
-                !sh_valid(h) || (h == 0b10 && !valid_block_type(block_type)),
+                !sh_valid(h) || (h == SYNC_CONTROL && !valid_block_type(block_type)),
             ),
             _ => (false, false),
         };
@@ -272,6 +272,7 @@ mod tests {
     //! contract's edges, counted by hand.
     use super::*;
     use crate::serdes::{block, BlockSource, Scrambler, SlipGearbox, BLOCK_BITS};
+    use xpo_spec::retimer::SYNC_DATA;
 
     fn timing() -> RetimerTiming {
         RetimerTiming {
@@ -444,18 +445,18 @@ mod tests {
         // sync the descrambler first with one block.
         let mut tx = Scrambler::new(0);
         let data = [
-            (0b10u8, 0x1Eu64), // idle: fine
-            (0b10, 0x00),      // type 00: undefined
-            (0b01, 0x00),      // data block: anything goes
-            (0b10, 0x1F),      // undefined
-            (0b10, 0xFF),      // terminate, 7 data bytes: fine
+            (0b10u8, 0x1Eu64),    // idle: fine
+            (SYNC_CONTROL, 0x00), // type 00: undefined
+            (SYNC_DATA, 0x00),    // data block: anything goes
+            (SYNC_CONTROL, 0x1F), // undefined
+            (SYNC_CONTROL, 0xFF), // terminate, 7 data bytes: fine
         ];
-        p.step(sample(block(0b01, tx.scramble(0x55)), on()));
+        p.step(sample(block(SYNC_DATA, tx.scramble(0x55)), on()));
         let before = p.outputs().errored_blocks;
         for (h, d) in data {
             p.step(sample(block(h, tx.scramble(d)), on()));
         }
-        p.step(sample(block(0b01, tx.scramble(0)), on()));
+        p.step(sample(block(SYNC_DATA, tx.scramble(0)), on()));
         // The first data block resynchronised the descrambler (64 >= 58
         // line bits), so exactly the two undefined types counted.
         assert_eq!(p.outputs().errored_blocks - before, 2);
