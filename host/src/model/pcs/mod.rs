@@ -1,6 +1,9 @@
 //! The receive side of a 64b/66b PCS lane, as IEEE 802.3 clause 49 states
 //! it: block lock (Figure 49-14, `block_lock.rs`) and the hi-BER monitor
-//! (Figure 49-15, `ber_monitor.rs`). Written from the standard's state
+//! (Figure 49-15, `ber_monitor.rs`); and across lanes, as clause 82 states
+//! it: alignment markers and BIP-8 (Tables 82-2 and 82-3,
+//! `alignment_marker.rs`) and alignment-marker lock (Figure 82-11,
+//! `am_lock.rs`; issue 13). Written from the standard's state
 //! diagrams, in their terms, before any RTL (issue 12's rule); the RTL will
 //! be checked against these, not the other way round.
 //!
@@ -30,6 +33,8 @@
 //!   achieved, the BER monitor starts to count", Intel 10GBASE-R PHY
 //!   user guide, 1.4.1.7).
 
+pub mod alignment_marker;
+pub mod am_lock;
 pub mod ber_monitor;
 pub mod block_lock;
 

@@ -1,0 +1,230 @@
+//! Alignment markers and BIP-8, as IEEE 802.3 clause 82 defines them
+//! (82.2.7 alignment marker insertion, Table 82-2 marker encodings,
+//! 82.2.8 BIP calculations, Table 82-3 BIP bit assignments). Written from
+//! the standard's tables, in their terms, before any RTL (issue 13).
+//!
+//! A block is a `u128` holding 66 bits, bit 0 first on the wire: the sync
+//! header in bits 0..1, the payload in bits 2..65, payload byte k in bits
+//! `2 + 8k ..= 9 + 8k` (LSB first), as the rest of the model has it.
+//!
+//! # The project's lane profile
+//!
+//! Clause 82 defines 66-bit markers for 4 lanes (40GBASE-R) and 20 PCS
+//! lanes (100GBASE-R); nothing defines 8 or 16 lanes of 66-bit blocks (the
+//! 200G..800G clauses use 257-bit transcoding and 120-bit markers). An
+//! engine of N lanes uses the first N of the 20 100GBASE-R markers: lane
+//! `l` carries Table 82-2's PCS lane `l` marker. This is the project's
+//! profile, not a clause of the standard.
+
+/// Table 82-2: M0, M1, M2 of 100GBASE-R PCS lanes 0..19.
+pub const MARKERS_100G: [[u8; 3]; 20] = [
+    [0xC1, 0x68, 0x21],
+    [0x9D, 0x71, 0x8E],
+    [0x59, 0x4B, 0xE8],
+    [0x4D, 0x95, 0x7B],
+    [0xF5, 0x07, 0x09],
+    [0xDD, 0x14, 0xC2],
+    [0x9A, 0x4A, 0x26],
+    [0x7B, 0x45, 0x66],
+    [0xA0, 0x24, 0x76],
+    [0x68, 0xC9, 0xFB],
+    [0xFD, 0x6C, 0x99],
+    [0xB9, 0x91, 0x55],
+    [0x5C, 0xB9, 0xB2],
+    [0x1A, 0xF8, 0xBD],
+    [0x83, 0xC7, 0xCA],
+    [0x35, 0x36, 0xCD],
+    [0xC4, 0x31, 0x4C],
+    [0xAD, 0xD6, 0xB7],
+    [0x5F, 0x66, 0x2A],
+    [0xC0, 0xF0, 0xE5],
+];
+
+/// The most lanes the profile has markers for.
+pub const MAX_LANES: usize = MARKERS_100G.len();
+
+/// The control sync header `10` (bit 0 first on the wire: bit 0 = 1,
+/// bit 1 = 0), which every alignment marker carries (82.2.7).
+pub const CONTROL_HEADER: u8 = xpo_spec::retimer::SYNC_CONTROL;
+
+/// The eight payload bytes of PCS lane `lane`'s marker, in transmit order:
+/// M0 M1 M2 BIP3 M4 M5 M6 BIP7, with M4..M6 the complements of M0..M2
+/// and BIP7 the complement of BIP3 (82.2.7, Figure 82-9).
+pub fn marker_bytes(lane: usize, bip3: u8) -> [u8; 8] {
+    let [m0, m1, m2] = MARKERS_100G[lane];
+    [m0, m1, m2, bip3, !m0, !m1, !m2, !bip3]
+}
+
+/// The 66-bit marker block of PCS lane `lane` with BIP3 = `bip3`.
+pub fn marker_block(lane: usize, bip3: u8) -> u128 {
+    marker_bytes(lane, bip3)
+        .iter()
+        .enumerate()
+        .fold(CONTROL_HEADER as u128, |b, (k, &byte)| {
+            b | (byte as u128) << (2 + 8 * k)
+        })
+}
+
+/// Payload byte `k` (0..8) of a block.
+pub fn payload_byte(block: u128, k: usize) -> u8 {
+    (block >> (2 + 8 * k)) as u8
+}
+
+/// What a received block is, as a marker: the PCS lane whose M0..M2 and
+/// M4..M6 it carries (with the control header), and its BIP3 and BIP7.
+/// `None` if it is no lane's marker. The BIP bytes are not judged here:
+/// a marker with a bad BIP is still a marker (82.2.18.2.2 counts BIP
+/// errors; AM lock looks at M0..M2 and M4..M6 only).
+pub fn decode_marker(block: u128, lanes: usize) -> Option<(usize, u8, u8)> {
+    if (block & 3) as u8 != CONTROL_HEADER {
+        return None;
+    }
+    let p: [u8; 8] = std::array::from_fn(|k| payload_byte(block, k));
+    MARKERS_100G[..lanes.min(MAX_LANES)]
+        .iter()
+        .position(|m| m[..] == p[0..3] && m.iter().zip(&p[4..7]).all(|(&a, &b)| a == !b))
+        .map(|lane| (lane, p[3], p[7]))
+}
+
+/// Table 82-3: which block bits (0 = first on the wire) BIP bit `i` is
+/// the even parity of. Bit i covers payload bits 2+i, 10+i, …, 58+i, and
+/// bits 3 and 4 also cover the sync header's bits 0 and 1.
+pub fn bip_bits(i: usize) -> Vec<usize> {
+    let mut bits: Vec<usize> = (0..8).map(|k| 2 + i + 8 * k).collect();
+    match i {
+        3 => bits.insert(0, 0),
+        4 => bits.insert(0, 1),
+        _ => {}
+    }
+    bits
+}
+
+/// The running BIP-8 of one PCS lane (82.2.8): over every block from the
+/// previous marker (included) to the current one (excluded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bip8 {
+    value: u8,
+}
+
+impl Bip8 {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The BIP over the blocks given since the last [`Self::restart`].
+    pub fn value(&self) -> u8 {
+        self.value
+    }
+
+    /// Folds one block in (Table 82-3).
+    pub fn block(&mut self, block: u128) {
+        for i in 0..8 {
+            let parity = bip_bits(i)
+                .iter()
+                .fold(0u8, |p, &b| p ^ ((block >> b) & 1) as u8);
+            self.value ^= parity << i;
+        }
+    }
+
+    /// Starts a new marker period with the marker block itself (the
+    /// marker is the first block of the period it begins).
+    pub fn restart(&mut self, marker: u128) {
+        self.value = 0;
+        self.block(marker);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Table 82-2, lane 0 and lane 19, typed from the table; and the
+    /// 40GBASE-R lane 0 marker as CESNET's am_gen_4 lists its bytes
+    /// (90 76 47 BIP3 6F 89 B8 BIP7): the complement rule of 82.2.7.
+    #[test]
+    fn markers_follow_table_82_2_and_the_complement_rule() {
+        assert_eq!(
+            marker_bytes(0, 0x5A),
+            [0xC1, 0x68, 0x21, 0x5A, 0x3E, 0x97, 0xDE, 0xA5]
+        );
+        assert_eq!(
+            marker_bytes(19, 0x00),
+            [0xC0, 0xF0, 0xE5, 0x00, 0x3F, 0x0F, 0x1A, 0xFF]
+        );
+        let forty = [0x90u8, 0x76, 0x47];
+        let m: Vec<u8> = forty.iter().map(|b| !b).collect();
+        assert_eq!(m, [0x6F, 0x89, 0xB8]);
+    }
+
+    /// Every marker differs from every other (a lane's identity is its
+    /// marker), and a marker block decodes to its lane and BIP bytes.
+    #[test]
+    fn each_marker_decodes_to_its_own_lane() {
+        for (lane, m) in MARKERS_100G.iter().enumerate() {
+            let b = marker_block(lane, 0x3C);
+            assert_eq!(b >> 66, 0, "66 bits");
+            assert_eq!(b & 3, 1, "control header 10: bit 0 = 1 on the wire");
+            assert_eq!(payload_byte(b, 0), m[0]);
+            assert_eq!(decode_marker(b, MAX_LANES), Some((lane, 0x3C, 0xC3)));
+            // Beyond the engine's lanes it is no marker of its.
+            assert_eq!(decode_marker(b, lane), None);
+        }
+        // A data header, or one flipped marker bit, is no marker.
+        let b = marker_block(3, 0);
+        assert_eq!(decode_marker(b ^ 3, 20), None);
+        assert_eq!(decode_marker(b ^ 1 << 40, 20), None);
+    }
+
+    /// Table 82-3 as CESNET's am_check_4 reproduces it: bit 0 covers 2,
+    /// 10, …, 58; bit 3 covers 0, 5, 13, …, 61; bit 4 covers 1, 6, …, 62;
+    /// bit 7 covers 9, 17, …, 65. Together they cover all 66 bits once.
+    #[test]
+    fn bip_bit_assignments_follow_table_82_3() {
+        assert_eq!(bip_bits(0), [2, 10, 18, 26, 34, 42, 50, 58]);
+        assert_eq!(bip_bits(3), [0, 5, 13, 21, 29, 37, 45, 53, 61]);
+        assert_eq!(bip_bits(4), [1, 6, 14, 22, 30, 38, 46, 54, 62]);
+        assert_eq!(bip_bits(7), [9, 17, 25, 33, 41, 49, 57, 65]);
+        let mut all: Vec<usize> = (0..8).flat_map(bip_bits).collect();
+        all.sort();
+        assert_eq!(all, (0..66).collect::<Vec<_>>());
+    }
+
+    /// BIP-8 of typed blocks, worked by hand from Table 82-3: a zero
+    /// control block (header bits 1, 0) sets only bit 3; a zero data block
+    /// (header bits 0, 1) only bit 4; a data block with every payload bit
+    /// set has eight ones under each bit (even) and the header's one under
+    /// bit 4; payload bit 2 (the first) alone sets bit 0. Over a sequence
+    /// the BIP is the XOR.
+    #[test]
+    fn bip8_of_typed_blocks() {
+        let bip = |blocks: &[u128]| {
+            let mut b = Bip8::new();
+            blocks.iter().for_each(|&x| b.block(x));
+            b.value()
+        };
+        let control_zero = 0b01u128;
+        let data_zero = 0b10u128;
+        let data_ones = 0b10u128 | (u64::MAX as u128) << 2;
+        let first_payload_bit = 0b10u128 | 1 << 2;
+        assert_eq!(bip(&[control_zero]), 0x08);
+        assert_eq!(bip(&[data_zero]), 0x10);
+        assert_eq!(bip(&[data_ones]), 0x10);
+        assert_eq!(bip(&[first_payload_bit]), 0x11);
+        assert_eq!(bip(&[control_zero, data_zero]), 0x18);
+        assert_eq!(bip(&[control_zero, data_zero, data_zero]), 0x08);
+        // Payload byte 0 = 0xFF: bits 2..9, one under each BIP bit.
+        assert_eq!(bip(&[0b10u128 | 0xFF << 2]), 0xFF ^ 0x10);
+    }
+
+    /// A period starts with its marker: restart folds the marker in.
+    #[test]
+    fn a_period_starts_with_its_marker() {
+        let m = marker_block(0, 0);
+        let mut b = Bip8::new();
+        b.block(0b10);
+        b.restart(m);
+        let mut fresh = Bip8::new();
+        fresh.block(m);
+        assert_eq!(b, fresh);
+    }
+}
