@@ -18,7 +18,7 @@
 
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread::JoinHandle;
-use xpo_host::mgmt::{AccessError, Driver, I2cOp, I2cResult, WindowAccess};
+use xpo_host::mgmt::{AccessError, Driver, I2cOp, I2cResult, I2cTransport};
 use xpo_spec::regmap::RegisterMap;
 
 /// The I2C side of a host program, as the bus stimulus sees it.
@@ -39,8 +39,8 @@ pub struct ChannelWindow {
     selected: (u8, u8),
 }
 
-impl ChannelWindow {
-    fn run(&mut self, op: I2cOp) -> Result<I2cResult, AccessError> {
+impl I2cTransport for ChannelWindow {
+    fn run_op(&mut self, op: I2cOp) -> Result<I2cResult, AccessError> {
         // Either side gone means the run ended first.
         let ended = AccessError::Hung {
             bus: "I2C (the run ended before the host program)",
@@ -49,45 +49,9 @@ impl ChannelWindow {
         self.ops.send(op).map_err(|_| ended)?;
         self.results.recv().map_err(|_| ended)
     }
-}
 
-impl WindowAccess for ChannelWindow {
-    fn reports_errors(&self) -> bool {
-        false
-    }
-
-    fn selected(&mut self) -> (u8, u8) {
-        self.selected
-    }
-
-    fn select(&mut self, bank: u8, page: u8) -> Result<(), AccessError> {
-        self.write_run(126, &[bank, page])
-    }
-
-    fn read_run(&mut self, byte: u8, buf: &mut [u8]) -> Result<(), AccessError> {
-        let r = self.run(I2cOp::Read {
-            addr: byte,
-            n: buf.len(),
-        })?;
-        buf.copy_from_slice(&r.data);
-        Ok(())
-    }
-
-    fn write_run(&mut self, byte: u8, data: &[u8]) -> Result<(), AccessError> {
-        let mut d = vec![byte];
-        d.extend_from_slice(data);
-        let r = self.run(I2cOp::Write { data: d })?;
-        if !r.acks.iter().all(|&a| a) {
-            return Err(AccessError::Nack { byte });
-        }
-        for (k, &v) in data.iter().enumerate() {
-            match byte.wrapping_add(k as u8) {
-                126 => self.selected.0 = v,
-                127 => self.selected.1 = v,
-                _ => {}
-            }
-        }
-        Ok(())
+    fn selection(&mut self) -> &mut (u8, u8) {
+        &mut self.selected
     }
 }
 

@@ -9,7 +9,7 @@ use xpo_host::mgmt::axi_slave::resp;
 use xpo_host::mgmt::conformance::Harness;
 use xpo_host::mgmt::{
     AccessError, AxiMaster, AxiOp, AxiPacing, CmisMemory, I2cMaster, I2cOp, I2cResult,
-    RegisterAccess, WindowAccess,
+    I2cTransport, RegisterAccess,
 };
 use xpo_spec::{Engine, EngineInputs, EngineOutputs};
 
@@ -311,43 +311,13 @@ impl EngineI2c {
     }
 }
 
-impl WindowAccess for EngineI2c {
-    fn reports_errors(&self) -> bool {
-        false
+impl I2cTransport for EngineI2c {
+    fn run_op(&mut self, op: I2cOp) -> Result<I2cResult, AccessError> {
+        self.run(op)
     }
 
-    fn selected(&mut self) -> (u8, u8) {
-        self.selected
-    }
-
-    fn select(&mut self, bank: u8, page: u8) -> Result<(), AccessError> {
-        self.write_run(126, &[bank, page])
-    }
-
-    fn read_run(&mut self, byte: u8, buf: &mut [u8]) -> Result<(), AccessError> {
-        let r = self.run(I2cOp::Read {
-            addr: byte,
-            n: buf.len(),
-        })?;
-        buf.copy_from_slice(&r.data);
-        Ok(())
-    }
-
-    fn write_run(&mut self, byte: u8, data: &[u8]) -> Result<(), AccessError> {
-        let mut d = vec![byte];
-        d.extend_from_slice(data);
-        let r = self.run(I2cOp::Write { data: d })?;
-        if !r.acks.iter().all(|&a| a) {
-            return Err(AccessError::Nack { byte });
-        }
-        for (k, &v) in data.iter().enumerate() {
-            match byte.wrapping_add(k as u8) {
-                126 => self.selected.0 = v,
-                127 => self.selected.1 = v,
-                _ => {}
-            }
-        }
-        Ok(())
+    fn selection(&mut self) -> &mut (u8, u8) {
+        &mut self.selected
     }
 }
 

@@ -2,6 +2,7 @@
 //! over any transport that can select a page and move a run of bytes.
 
 use super::memory::{AccessError, CmisMemory};
+use crate::bfm::{I2cOp, I2cResult};
 
 /// Splits a linear address into `(bank, page, byte)`; the lower page is
 /// bank 0, page 0, bytes 0..127.
@@ -86,6 +87,58 @@ impl<W: WindowAccess> RegisterAccess for W {
 
     fn reports_errors(&self) -> bool {
         WindowAccess::reports_errors(self)
+    }
+}
+
+/// A transport that carries whole I2C operations to a CMIS target (a
+/// bit-level master on some engine's pins, or a host program's channel to
+/// one): the window over it, at address 50h, with the BankSelect and
+/// PageSelect it last wrote remembered rather than read back.
+pub trait I2cTransport {
+    /// Runs one operation to completion.
+    fn run_op(&mut self, op: I2cOp) -> Result<I2cResult, AccessError>;
+    /// The `(bank, page)` this transport last selected.
+    fn selection(&mut self) -> &mut (u8, u8);
+}
+
+/// I2C reports no refusals: a refused byte reads 0 or is ignored.
+impl<T: I2cTransport> WindowAccess for T {
+    fn reports_errors(&self) -> bool {
+        false
+    }
+
+    fn selected(&mut self) -> (u8, u8) {
+        *self.selection()
+    }
+
+    fn select(&mut self, bank: u8, page: u8) -> Result<(), AccessError> {
+        self.write_run(126, &[bank, page])
+    }
+
+    fn read_run(&mut self, byte: u8, buf: &mut [u8]) -> Result<(), AccessError> {
+        let r = self.run_op(I2cOp::Read {
+            addr: byte,
+            n: buf.len(),
+        })?;
+        buf.copy_from_slice(&r.data);
+        Ok(())
+    }
+
+    fn write_run(&mut self, byte: u8, data: &[u8]) -> Result<(), AccessError> {
+        let mut d = vec![byte];
+        d.extend_from_slice(data);
+        let r = self.run_op(I2cOp::Write { data: d })?;
+        if !r.acks.iter().all(|&a| a) {
+            return Err(AccessError::Nack { byte });
+        }
+        for (k, &v) in data.iter().enumerate() {
+            match byte.wrapping_add(k as u8) {
+                126 => self.selection().0 = v,
+                127 => self.selection().1 = v,
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
 
