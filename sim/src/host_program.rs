@@ -97,14 +97,7 @@ impl<R: Send + 'static> HostProgram<R> {
     /// access failed). A program that panicked is reported as `Err` with
     /// the panic's message.
     pub fn finish(&mut self) -> Result<(R, Option<u64>), String> {
-        // Dropping our ends fails the program's pending access, if any.
-        self.results = None;
-        let thread = self
-            .thread
-            .take()
-            .ok_or("the host program was already finished")?;
-        while self.ops.recv().is_ok() {}
-        match thread.join() {
+        match self.stop().ok_or("the host program was already finished")? {
             Ok(r) => Ok((r, self.ended_at)),
             Err(p) => Err(p
                 .downcast_ref::<&str>()
@@ -112,6 +105,18 @@ impl<R: Send + 'static> HostProgram<R> {
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "the host program panicked".into())),
         }
+    }
+}
+
+impl<R> HostProgram<R> {
+    /// Ends the program: dropping our ends fails its pending access, if
+    /// any, and its remaining operations are drained until it returns.
+    /// `None` if it was stopped before.
+    fn stop(&mut self) -> Option<std::thread::Result<R>> {
+        self.results = None;
+        let thread = self.thread.take()?;
+        while self.ops.recv().is_ok() {}
+        Some(thread.join())
     }
 }
 
@@ -139,11 +144,7 @@ impl<R> I2cHost for HostProgram<R> {
 
 impl<R> Drop for HostProgram<R> {
     fn drop(&mut self) {
-        self.results = None;
-        while self.ops.recv().is_ok() {}
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        let _ = self.stop();
     }
 }
 

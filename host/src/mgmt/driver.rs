@@ -66,26 +66,8 @@ struct Target {
 }
 
 impl Target {
-    /// The value at the start of `bytes` (the target's first byte).
-    fn extract(&self, name: &str, bytes: &[u8]) -> Result<u64, DriverError> {
-        if self.width > 64 {
-            return Err(DriverError::NotAnInteger {
-                field: name.into(),
-                width: self.width,
-            });
-        }
-        Ok(if self.len > 1 {
-            bytes[..self.len]
-                .iter()
-                .fold(0u64, |a, &b| a << 8 | b as u64)
-        } else {
-            ((bytes[0] >> self.lsb) as u64) & ((1u64 << self.width) - 1)
-        })
-    }
-
-    /// Puts `value` into `bytes` (from the target's first byte), leaving
-    /// the other bits of a shared byte as they are.
-    fn place(&self, name: &str, value: u64, bytes: &mut [u8]) -> Result<(), DriverError> {
+    /// The field is an integer of at most 64 bits, and `value` fits it.
+    fn check(&self, name: &str, value: u64) -> Result<(), DriverError> {
         if self.width > 64 {
             return Err(DriverError::NotAnInteger {
                 field: name.into(),
@@ -99,6 +81,25 @@ impl Target {
                 width: self.width,
             });
         }
+        Ok(())
+    }
+
+    /// The value at the start of `bytes` (the target's first byte).
+    fn extract(&self, name: &str, bytes: &[u8]) -> Result<u64, DriverError> {
+        self.check(name, 0)?;
+        Ok(if self.len > 1 {
+            bytes[..self.len]
+                .iter()
+                .fold(0u64, |a, &b| a << 8 | b as u64)
+        } else {
+            ((bytes[0] >> self.lsb) as u64) & ((1u64 << self.width) - 1)
+        })
+    }
+
+    /// Puts `value` into `bytes` (from the target's first byte), leaving
+    /// the other bits of a shared byte as they are.
+    fn place(&self, name: &str, value: u64, bytes: &mut [u8]) -> Result<(), DriverError> {
+        self.check(name, value)?;
         if self.len > 1 {
             for (k, b) in bytes[..self.len].iter_mut().enumerate() {
                 *b = (value >> (8 * (self.len - 1 - k))) as u8;
@@ -199,19 +200,10 @@ impl<A: RegisterAccess> Driver<A> {
     /// Reads one lane's value of a field (lane 0 for scalar fields).
     pub fn read_field(&mut self, name: &str, lane: usize) -> Result<u64, DriverError> {
         let t = self.target(name, lane)?;
-        if t.width > 64 {
-            return Err(DriverError::NotAnInteger {
-                field: name.into(),
-                width: t.width,
-            });
-        }
+        t.check(name, 0)?;
         let mut buf = vec![0u8; t.len];
         self.access.read(t.addr, &mut buf)?;
-        if t.len > 1 {
-            Ok(buf.iter().fold(0u64, |a, &b| a << 8 | b as u64))
-        } else {
-            Ok(((buf[0] >> t.lsb) as u64) & ((1u64 << t.width) - 1))
-        }
+        t.extract(name, &buf)
     }
 
     /// Writes one lane's value of a field. Sub-byte fields are written by
@@ -219,32 +211,13 @@ impl<A: RegisterAccess> Driver<A> {
     /// latched flags with writable bits, so the read clears nothing).
     pub fn write_field(&mut self, name: &str, lane: usize, value: u64) -> Result<(), DriverError> {
         let t = self.target(name, lane)?;
-        if t.width > 64 {
-            return Err(DriverError::NotAnInteger {
-                field: name.into(),
-                width: t.width,
-            });
+        t.check(name, value)?;
+        let mut buf = vec![0u8; t.len];
+        if t.len == 1 {
+            self.access.read(t.addr, &mut buf)?;
         }
-        if t.width < 64 && value >> t.width != 0 {
-            return Err(DriverError::TooWide {
-                field: name.into(),
-                value,
-                width: t.width,
-            });
-        }
-        if t.len > 1 {
-            let bytes: Vec<u8> = (0..t.len)
-                .map(|k| (value >> (8 * (t.len - 1 - k))) as u8)
-                .collect();
-            self.access.write(t.addr, &bytes)?;
-        } else {
-            let mask = (((1u16 << t.width) - 1) << t.lsb) as u8;
-            let mut b = [0u8];
-            self.access.read(t.addr, &mut b)?;
-            let v = (b[0] & !mask) | (((value as u8) << t.lsb) & mask);
-            self.access.write(t.addr, &[v])?;
-        }
-        Ok(())
+        t.place(name, value, &mut buf)?;
+        Ok(self.access.write(t.addr, &buf)?)
     }
 
     /// The targets of `lanes`, as runs of consecutive bytes on one page:
