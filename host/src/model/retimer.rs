@@ -61,11 +61,19 @@
 //!    driver) when the output is squelched. Squelched is: output disable,
 //!    or the data path not DPActivated, or (Tx only) squelch force, or,
 //!    unless automatic squelch is disabled, LOS or, in the retimed mode,
-//!    no block lock. The controls are the output sample's; LOS and block
-//!    lock are the status as it stands before edge e, which in the
-//!    retimed mode includes the output block's own header test and in
-//!    bypass does not. `output_status` (11h:132/133) after edge e is the
-//!    negation of the gate used at edge e.
+//!    no block lock. The gate used at edge e is *decided one edge ahead*,
+//!    at edge e − 1 (it is registered: the 66 output flip-flops' clear
+//!    then comes straight from a flip-flop; decided in the same cycle it
+//!    was the default engine's critical path on ECP5, lock → squelch →
+//!    clear at 91.8 MHz). At edge e − 1 it takes the controls of the
+//!    sample of edge e − 2 (in the retimed mode the output sample's own;
+//!    in bypass the sample one block before the output's, so a control
+//!    reaches a bypass output one block after the data it was sampled
+//!    with) and LOS and block lock as they stood before edge e − 1 (so the
+//!    output after edge E + 2 is the first squelched one when the status
+//!    after edge E is the first to show LOS or a lost lock). The gate
+//!    is squelched after reset. `output_status` (11h:132/133) after edge
+//!    e is the negation of the gate used at edge e.
 
 use crate::model::pcs::{sh_valid, BerMonitor, BlockLock};
 use crate::serdes::Scrambler;
@@ -151,6 +159,8 @@ pub struct RetimerPath {
     /// The count decisions of the last edge (invalid header, errored
     /// block), applied to the counters at this one.
     pending: (bool, bool),
+    /// The gate decided at the last edge, used at this one (contract 4).
+    gate_squelched: bool,
     out: PathOutputs,
 }
 
@@ -167,6 +177,7 @@ impl RetimerPath {
             descrambler: Scrambler::new(0),
             quiet: timing.los_cycles,
             pending: (false, false),
+            gate_squelched: true,
             out: PathOutputs {
                 out_valid: false,
                 out_block: 0,
@@ -201,7 +212,8 @@ impl RetimerPath {
 
         // Data (contract 3 and 4).
         let src = if x.controls.bypass { x } else { self.held };
-        let squelched = self.squelched(&src.controls, before.los, before.block_lock);
+        let next_gate = self.squelched(&x.controls, before.los, before.block_lock);
+        let squelched = std::mem::replace(&mut self.gate_squelched, next_gate);
         let flip = if src.controls.polarity_flip {
             ALL_ONES
         } else {
@@ -391,9 +403,12 @@ mod tests {
         // A constant line with `valid` high is no signal either.
         let (mut p, mut src) = locked(Direction::Tx, on());
         p.step(sample(src.next_block(), on()));
-        let los: Vec<bool> = (1..=10).map(|_| p.step(sample(0, on())).los).collect();
-        assert_eq!(los.iter().position(|&l| l), Some(8));
-        // The squelch follows one edge later: zeros out, status down.
+        let o: Vec<PathOutputs> = (0..=10).map(|_| *p.step(sample(0, on()))).collect();
+        assert_eq!(o.iter().position(|o| o.los), Some(8));
+        // The squelch follows two edges later (the gate is decided one
+        // edge ahead, contract 4, from the status before that edge):
+        // status down from edge 10, and zeros out.
+        assert_eq!(o.iter().position(|o| !o.output_status), Some(10));
         let o = p.step(sample(ALL_ONES, on()));
         assert!(o.los && o.out_block == 0 && !o.output_status);
         // The first active sample clears LOS at the edge after it.
@@ -488,7 +503,11 @@ mod tests {
 
     #[test]
     fn squelch_disable_force_and_data_path_gate_the_output() {
+        // Four edges: a control sampled at the first decides the gate at
+        // the second for the third's output; a fresh path's LOS, cleared
+        // at the second edge, reaches the gate used at the fourth.
         let b = |p: &mut RetimerPath, src: &mut BlockSource, c| {
+            p.step(sample(src.next_block(), c));
             p.step(sample(src.next_block(), c));
             p.step(sample(src.next_block(), c));
             *p.step(sample(src.next_block(), c))
