@@ -66,11 +66,6 @@ pub struct RetimerPath {
     /// block lock and the counters' enables in one cycle.
     in_active: DFF<Bit>,
     h_flip: DFF<Bit>,
-    h_disable: DFF<Bit>,
-    h_auto_off: DFF<Bit>,
-    h_force: DFF<Bit>,
-    h_dp: DFF<Bit>,
-    h_bypass: DFF<Bit>,
     // Loss of signal: `signal` is !LOS (so reset means LOS); while it is
     // high, `quiet` counts inactive samples and `near` is quiet = L - 1.
     signal: DFF<Bit>,
@@ -89,6 +84,10 @@ pub struct RetimerPath {
     out_valid_q: DFF<Bit>,
     out_block_q: DFF<Bits<66>>,
     status_q: DFF<Bit>,
+    /// The squelch gate for the next edge's output, decided one edge ahead
+    /// (contract 4): the 66 output flip-flops' clear comes straight from
+    /// this flip-flop instead of from block lock through the squelch terms.
+    gate_q: DFF<Bit>,
     lock: BlockLock,
     ber: BerMonitor,
     type_check: BlockTypeCheck,
@@ -103,11 +102,6 @@ pub struct RetimerPath {
     src_valid: Signal<Local, Bit>,
     src_block: Signal<Local, Bits<66>>,
     src_flip: Signal<Local, Bit>,
-    src_disable: Signal<Local, Bit>,
-    src_auto_off: Signal<Local, Bit>,
-    src_force: Signal<Local, Bit>,
-    src_dp: Signal<Local, Bit>,
-    src_bypass: Signal<Local, Bit>,
     squelched: Signal<Local, Bit>,
     tx: Constant<Bit>,
     ones: Constant<Bits<66>>,
@@ -158,11 +152,6 @@ impl RetimerPath {
             h_block: Default::default(),
             in_active: Default::default(),
             h_flip: Default::default(),
-            h_disable: Default::default(),
-            h_auto_off: Default::default(),
-            h_force: Default::default(),
-            h_dp: Default::default(),
-            h_bypass: Default::default(),
             signal: Default::default(),
             near: Default::default(),
             quiet: Default::default(),
@@ -174,6 +163,7 @@ impl RetimerPath {
             out_valid_q: Default::default(),
             out_block_q: Default::default(),
             status_q: Default::default(),
+            gate_q: Default::default(),
             lock: BlockLock::new(t.slip_wait),
             ber: BerMonitor::new(t.ber_window, t.ber_threshold),
             type_check: Default::default(),
@@ -187,11 +177,6 @@ impl RetimerPath {
             src_valid: Default::default(),
             src_block: Default::default(),
             src_flip: Default::default(),
-            src_disable: Default::default(),
-            src_auto_off: Default::default(),
-            src_force: Default::default(),
-            src_dp: Default::default(),
-            src_bypass: Default::default(),
             squelched: Default::default(),
             tx: Constant::new(tx),
             ones: Constant::new(Bits::<66>::mask()),
@@ -225,11 +210,6 @@ impl Logic for RetimerPath {
             h_valid,
             h_block,
             h_flip,
-            h_disable,
-            h_auto_off,
-            h_force,
-            h_dp,
-            h_bypass,
             signal,
             near,
             quiet,
@@ -240,7 +220,8 @@ impl Logic for RetimerPath {
             err_inc,
             out_valid_q,
             out_block_q,
-            status_q
+            status_q,
+            gate_q
         );
         clock!(self, clock, lock, ber);
         self.lock.reset.next = self.reset.val();
@@ -261,11 +242,6 @@ impl Logic for RetimerPath {
         self.h_valid.d.next = self.in_valid.q.val();
         self.h_block.d.next = self.in_block.q.val();
         self.h_flip.d.next = self.in_flip.q.val();
-        self.h_disable.d.next = self.in_disable.q.val();
-        self.h_auto_off.d.next = self.in_auto_off.q.val();
-        self.h_force.d.next = self.in_force.q.val();
-        self.h_dp.d.next = self.in_dp.q.val();
-        self.h_bypass.d.next = self.in_bypass.q.val();
 
         // Monitors on the staged sample (contract 2). The Tx input's
         // polarity flip is undone before them (`flip_in`); header
@@ -331,29 +307,22 @@ impl Logic for RetimerPath {
             self.src_valid.next = self.in_valid.q.val();
             self.src_block.next = self.in_block.q.val();
             self.src_flip.next = self.in_flip.q.val();
-            self.src_disable.next = self.in_disable.q.val();
-            self.src_auto_off.next = self.in_auto_off.q.val();
-            self.src_force.next = self.in_force.q.val();
-            self.src_dp.next = self.in_dp.q.val();
-            self.src_bypass.next = true;
         } else {
             self.src_valid.next = self.h_valid.q.val();
             self.src_block.next = self.h_block.q.val();
             self.src_flip.next = self.h_flip.q.val();
-            self.src_disable.next = self.h_disable.q.val();
-            self.src_auto_off.next = self.h_auto_off.q.val();
-            self.src_force.next = self.h_force.q.val();
-            self.src_dp.next = self.h_dp.q.val();
-            self.src_bypass.next = self.h_bypass.q.val();
         }
-        self.squelched.next = self.src_disable.val()
-            | !self.src_dp.val()
-            | (self.tx.val() & self.src_force.val())
-            | (!self.src_auto_off.val()
-                & (!self.signal.q.val() | (!self.src_bypass.val() & !self.lock.block_lock.val())));
+        // The gate for the next edge, from the staged sample's controls and
+        // the status as it stands (contract 4).
+        self.squelched.next = self.in_disable.q.val()
+            | !self.in_dp.q.val()
+            | (self.tx.val() & self.in_force.q.val())
+            | (!self.in_auto_off.q.val()
+                & (!self.signal.q.val() | (!self.in_bypass.q.val() & !self.lock.block_lock.val())));
+        self.gate_q.d.next = self.squelched.val();
         self.out_valid_q.d.next = self.src_valid.val();
-        self.status_q.d.next = !self.squelched.val();
-        if self.squelched.val() {
+        self.status_q.d.next = !self.gate_q.q.val();
+        if self.gate_q.q.val() {
             self.out_block_q.d.next = self.zeros.val();
         } else if self.src_flip.val() {
             self.out_block_q.d.next = self.src_block.val() ^ self.ones.val();
@@ -384,11 +353,6 @@ impl Logic for RetimerPath {
             self.h_valid.d.next = false;
             self.h_block.d.next = self.zeros.val();
             self.h_flip.d.next = false;
-            self.h_disable.d.next = false;
-            self.h_auto_off.d.next = false;
-            self.h_force.d.next = false;
-            self.h_dp.d.next = false;
-            self.h_bypass.d.next = false;
             self.signal.d.next = false;
             self.near.d.next = false;
             self.quiet.d.next = self.quiet_zero.val();
@@ -400,6 +364,7 @@ impl Logic for RetimerPath {
             self.out_valid_q.d.next = false;
             self.out_block_q.d.next = self.zeros.val();
             self.status_q.d.next = false;
+            self.gate_q.d.next = true;
         }
     }
 }
