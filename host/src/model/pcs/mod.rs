@@ -37,6 +37,7 @@ pub mod alignment_marker;
 pub mod am_lock;
 pub mod ber_monitor;
 pub mod block_lock;
+pub mod deskew;
 
 pub use ber_monitor::{BerMonitor, BerState};
 pub use block_lock::{BlockLock, LockState};
