@@ -48,11 +48,16 @@
 //!    measured:
 //!    - `skew_blocks` = its `since` (the latest lane 0): the rows the
 //!      lane's marker arrived before the latest lane's;
-//!    - `skew_bits`: with `A` = 66 × (−`since`) + the lane's bit phase
-//!      (its slips since reset modulo 66: each slip drops a bit, so the
-//!      lane's block boundary sits that many bits later in its words),
-//!      `skew_bits` = max over lanes of `A` − the lane's `A`: the bits the
-//!      lane's marker arrived before the latest one's.
+//!    - `skew_bits`: the bits the lane's marker arrived before the latest
+//!      one's. A lane's bit phase φ (its slips since reset modulo 66)
+//!      places its block boundary φ bits later in the stream than its
+//!      word boundary; with the gearbox contract (`model::pcs`: a slip
+//!      cuts the next word one bit later, and a word is delivered once
+//!      its last bit has arrived), a block delivered on a row completed
+//!      (66 − φ) mod 66 bits before the end of that row's word time. So
+//!      with `A` = −66 × `since` − ((66 − φ) mod 66), the lane's marker
+//!      arrival in bits on a common time line, `skew_bits` = max over
+//!      lanes of `A` − the lane's `A`.
 //!
 //!    A complete instant with every `skew_blocks` ≤ `max_skew` acquires
 //!    alignment (ALIGN_ACQUIRED, `align_status` true) on that row. One
@@ -339,7 +344,10 @@ impl Deskew {
                 let arrival: Vec<i64> = since
                     .iter()
                     .zip(lanes)
-                    .map(|(&d, l)| -BLOCK_BITS * i64::from(d) + i64::from(l.bit_phase))
+                    .map(|(&d, l)| {
+                        -BLOCK_BITS * i64::from(d)
+                            - (BLOCK_BITS - i64::from(l.bit_phase)).rem_euclid(BLOCK_BITS)
+                    })
                     .collect();
                 let latest = *arrival.iter().max().expect("at least one lane");
                 let mut in_range = true;
@@ -609,10 +617,10 @@ mod tests {
     }
 
     #[test]
-    fn bit_skew_adds_the_bit_phase() {
-        // Lane 0 is 3 blocks early; lane 1's block boundary sits 5 bits
-        // later in its words (5 slips) than lane 0's (0): lane 1 arrived
-        // 5 bits later, so lane 0 is 3 * 66 + 5 bits early.
+    fn bit_skew_counts_where_in_its_row_a_block_completed() {
+        // Lane 1's marker completes 3 rows after lane 0's; its bit phase
+        // 5 says it completed 66 - 5 = 61 bits before the end of its row:
+        // lane 0 is 3 * 66 - 61 = 137 bits early.
         let mut d = Deskew::new(cfg(2, 8));
         let mut link = Link::new(2);
         let mut ch = Channel::new(&[0, 1], &[0, 3]);
@@ -621,10 +629,12 @@ mod tests {
             s[1].bit_phase = 5;
             d.step(&s);
         }
-        assert_eq!(d.lanes()[0].skew_bits, Some(3 * 66 + 5));
+        assert_eq!(d.lanes()[0].skew_blocks, Some(3));
+        assert_eq!(d.lanes()[0].skew_bits, Some(137));
         assert_eq!(d.lanes()[1].skew_bits, Some(0));
-        // Lane 1 with a boundary 60 bits later and 1 block early: it
-        // arrived 66 - 60 = 6 bits before lane 0.
+        // Lane 1 one row early, completing 66 - 60 = 6 bits before the
+        // end of its row: 72 bits before lane 0 (bit phase 0: at the end
+        // of its row).
         let mut d = Deskew::new(cfg(2, 8));
         let mut link = Link::new(2);
         let mut ch = Channel::new(&[0, 1], &[1, 0]);
@@ -634,7 +644,7 @@ mod tests {
             d.step(&s);
         }
         assert_eq!(d.lanes()[1].skew_blocks, Some(1));
-        assert_eq!(d.lanes()[1].skew_bits, Some(6));
+        assert_eq!(d.lanes()[1].skew_bits, Some(72));
         assert_eq!(d.lanes()[0].skew_bits, Some(0));
     }
 
