@@ -15,6 +15,7 @@
 pub mod bfm;
 pub mod channel;
 pub mod laser_physics;
+pub mod link;
 pub mod mgmt;
 pub mod model;
 pub mod serdes;

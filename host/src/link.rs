@@ -1,0 +1,479 @@
+//! A multi-lane link's transmitter and channel, as stimulus for the
+//! receive alignment (issue 13): N PCS lanes of scrambled 64b/66b traffic
+//! ([`BlockSource`]) with clause 82 alignment markers every `period` data
+//! blocks, each carrying the BIP-8 of the period before it
+//! ([`MarkerInserter`]); then per physical lane the channel: which PCS
+//! lane it carries (any permutation), a skew of whole blocks and of bits,
+//! and bit errors in the BIP-covered bits of data blocks (markers are left
+//! intact, so alignment-marker lock is not what is under test); one gap
+//! pattern for the whole link (one transmitter, one SerDes reference
+//! clock: the deskew contract's rows, `model::pcs::deskew`); and each
+//! physical lane through its own slipping gearbox ([`SlipGearbox`],
+//! initial phase 0: the bit skew is the line's only bit offset). It counts
+//! what it injected: bit errors, and the BIP-8s that will be in error.
+//!
+//! The skews a receiver must measure follow from the delays: a lane
+//! delayed by D = 66 q + b bits has its blocks complete D bits after an
+//! undelayed lane's, on the row ⌈D / 66⌉ later ([`LinkChannel::expected_skew`]).
+
+use crate::model::pcs::alignment_marker::{decode_marker, Bip8, MarkerInserter, MAX_LANES};
+use crate::serdes::{BlockSource, SlipGearbox, BLOCK_BITS};
+use crate::BitErrorChannel;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::VecDeque;
+
+const MASK66: u128 = (1 << 66) - 1;
+
+/// What a link's channel does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkPlan {
+    /// PCS lanes (and physical lanes).
+    pub lanes: usize,
+    /// Data blocks between markers.
+    pub period: u32,
+    /// Physical lane x carries PCS lane `permutation[x]`.
+    pub permutation: Vec<usize>,
+    /// Per physical lane: whole blocks of delay.
+    pub skew_blocks: Vec<u32>,
+    /// Per physical lane: bits of delay, below 66.
+    pub skew_bits: Vec<u32>,
+    /// Bit errors per bit of data blocks, independent per physical lane.
+    pub bit_error_ratio: f64,
+    /// Fraction of cycles without a word, on every lane at once.
+    pub gap: f64,
+    pub seed: u64,
+}
+
+impl LinkPlan {
+    /// A straight, clean link of `lanes` lanes.
+    pub fn straight(lanes: usize, period: u32, seed: u64) -> Self {
+        Self {
+            lanes,
+            period,
+            permutation: (0..lanes).collect(),
+            skew_blocks: vec![0; lanes],
+            skew_bits: vec![0; lanes],
+            bit_error_ratio: 0.0,
+            gap: 0.0,
+            seed,
+        }
+    }
+
+    /// Why the plan cannot be run, naming the field.
+    pub fn check(&self) -> Result<(), String> {
+        let n = self.lanes;
+        if n == 0 || n > MAX_LANES {
+            return Err(format!("link lanes {n}: 1 to {MAX_LANES} have markers"));
+        }
+        for (name, len) in [
+            ("permutation", self.permutation.len()),
+            ("skew_blocks", self.skew_blocks.len()),
+            ("skew_bits", self.skew_bits.len()),
+        ] {
+            if len != n {
+                return Err(format!("link {name} has {len} entries for {n} lanes"));
+            }
+        }
+        let mut seen = vec![false; n];
+        for &k in &self.permutation {
+            if k >= n || std::mem::replace(&mut seen[k], true) {
+                return Err(format!(
+                    "link permutation {:?} is not a permutation of 0..{n}",
+                    self.permutation
+                ));
+            }
+        }
+        if let Some(b) = self.skew_bits.iter().find(|&&b| b >= BLOCK_BITS) {
+            return Err(format!("link skew_bits {b} is not below 66"));
+        }
+        if !(0.0..0.99).contains(&self.gap) {
+            return Err(format!("link gap {} is not in 0..0.99", self.gap));
+        }
+        Ok(())
+    }
+}
+
+/// A skew in blocks (rows) and in bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Skew {
+    pub blocks: u32,
+    pub bits: u32,
+}
+
+/// What one physical lane's channel injected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkLaneCounts {
+    /// Words delivered by the gearbox.
+    pub words: u64,
+    pub bit_errors: u64,
+    /// Markers sent after the first whose BIP-8 will not match at the
+    /// receiver (an odd count of errors under some BIP bit in the period
+    /// the marker closes).
+    pub bip_errors: u64,
+    /// Markers that left the channel after the first: BIP checks a
+    /// receiver could make.
+    pub markers: u64,
+    pub slips: u64,
+}
+
+/// One physical lane of the channel.
+#[derive(Debug, Clone)]
+struct PhysicalLane {
+    /// Whole-block delay: the blocks in flight.
+    line: VecDeque<u128>,
+    bit_skew: u32,
+    /// The last block into the bit delay.
+    previous: u128,
+    errors: BitErrorChannel,
+    /// The BIP bits the errors since the last marker flipped.
+    flipped: Bip8,
+    seen_marker: bool,
+    gearbox: SlipGearbox,
+    counts: LinkLaneCounts,
+}
+
+/// The link: transmitter, channel and receive gearboxes. One call of
+/// [`LinkChannel::cycle`] per core-clock cycle.
+#[derive(Debug, Clone)]
+pub struct LinkChannel {
+    plan: LinkPlan,
+    sources: Vec<BlockSource>,
+    inserters: Vec<MarkerInserter>,
+    /// A data block a marker displaced, waiting for the next slot.
+    waiting: Vec<Option<u128>>,
+    physical: Vec<PhysicalLane>,
+    rng: ChaCha8Rng,
+    /// Bit errors held off ([`LinkChannel::set_errors`]).
+    error_free: bool,
+}
+
+impl LinkChannel {
+    pub fn new(plan: LinkPlan) -> Result<Self, String> {
+        plan.check()?;
+        let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
+        let n = plan.lanes;
+        let sources = (0..n).map(|_| BlockSource::new(rng.gen())).collect();
+        let inserters = (0..n)
+            .map(|k| MarkerInserter::new(k, plan.period))
+            .collect();
+        let mut physical = Vec::new();
+        for x in 0..n {
+            physical.push(PhysicalLane {
+                // The line starts dark (zeros) for its delay.
+                line: (0..plan.skew_blocks[x]).map(|_| 0).collect(),
+                bit_skew: plan.skew_bits[x],
+                previous: 0,
+                errors: BitErrorChannel::new(plan.bit_error_ratio, rng.gen())?,
+                flipped: Bip8::new(),
+                seen_marker: false,
+                gearbox: SlipGearbox::new(0),
+                counts: LinkLaneCounts::default(),
+            });
+        }
+        Ok(Self {
+            waiting: vec![None; n],
+            plan,
+            sources,
+            inserters,
+            physical,
+            rng,
+            error_free: false,
+        })
+    }
+
+    pub fn plan(&self) -> &LinkPlan {
+        &self.plan
+    }
+
+    /// Per physical lane.
+    pub fn counts(&self) -> Vec<LinkLaneCounts> {
+        self.physical.iter().map(|p| p.counts).collect()
+    }
+
+    /// Stops (or resumes) injecting bit errors: a test lets the markers
+    /// that close the errored periods reach the receiver.
+    pub fn set_errors(&mut self, on: bool) {
+        self.error_free = !on;
+    }
+
+    /// The skew a receiver must measure on each physical lane: the bits
+    /// and rows its blocks arrive before the latest lane's.
+    pub fn expected_skew(&self) -> Vec<Skew> {
+        let delay: Vec<u32> = (0..self.plan.lanes)
+            .map(|x| BLOCK_BITS * self.plan.skew_blocks[x] + self.plan.skew_bits[x])
+            .collect();
+        let rows: Vec<u32> = delay.iter().map(|d| d.div_ceil(BLOCK_BITS)).collect();
+        let (dmax, rmax) = (
+            *delay.iter().max().expect("lanes"),
+            *rows.iter().max().expect("lanes"),
+        );
+        (0..self.plan.lanes)
+            .map(|x| Skew {
+                blocks: rmax - rows[x],
+                bits: dmax - delay[x],
+            })
+            .collect()
+    }
+
+    /// One cycle: obeys each lane's slip request shown after the last
+    /// edge, and returns this cycle's `(valid, word)` per physical lane.
+    pub fn cycle(&mut self, slips: &[bool]) -> Vec<(bool, u128)> {
+        assert_eq!(slips.len(), self.plan.lanes, "one slip request per lane");
+        for (p, &s) in self.physical.iter_mut().zip(slips) {
+            if s {
+                p.gearbox.slip();
+                p.counts.slips += 1;
+            }
+        }
+        if self.plan.gap > 0.0 && self.rng.gen_bool(self.plan.gap) {
+            return vec![(false, 0); self.plan.lanes];
+        }
+        // The transmitter: one block on every PCS lane.
+        let sent: Vec<u128> = (0..self.plan.lanes)
+            .map(|k| {
+                let data = match self.waiting[k].take() {
+                    Some(d) => d,
+                    None => self.sources[k].next_block(),
+                };
+                let (block, marker) = self.inserters[k].next(data);
+                if marker {
+                    self.waiting[k] = Some(data);
+                }
+                block
+            })
+            .collect();
+        let lanes = self.plan.lanes;
+        let error_free = self.error_free;
+        self.physical
+            .iter_mut()
+            .zip(&self.plan.permutation)
+            .map(|(p, &k)| {
+                p.line.push_back(sent[k]);
+                let mut b = p.line.pop_front().expect("one in, one out");
+                if decode_marker(b, lanes).is_some() {
+                    if p.seen_marker {
+                        p.counts.markers += 1;
+                        if p.flipped.value() != 0 {
+                            p.counts.bip_errors += 1;
+                        }
+                    }
+                    p.seen_marker = true;
+                    p.flipped = Bip8::new();
+                } else if !error_free {
+                    let before = p.errors.injected();
+                    let e = p.errors.transmit(b);
+                    if e != b {
+                        p.counts.bit_errors += p.errors.injected() - before;
+                        p.flipped.block(e ^ b);
+                        b = e;
+                    }
+                }
+                // The bit delay: the line runs `bit_skew` bits behind.
+                let s = p.bit_skew;
+                let out = if s == 0 {
+                    b
+                } else {
+                    ((b << s) | (p.previous >> (BLOCK_BITS - s))) & MASK66
+                };
+                p.previous = b;
+                match p.gearbox.push(out) {
+                    Some(w) => {
+                        p.counts.words += 1;
+                        (true, w)
+                    }
+                    None => (false, 0),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The link through a receiver built from the standard's models
+    //! (block lock per lane, then `model::pcs::deskew`): what the channel
+    //! injected is what the receiver measures.
+    use super::*;
+    use crate::model::pcs::deskew::{Deskew, DeskewConfig, LaneSample};
+    use crate::model::pcs::BlockLock;
+
+    /// Block lock per lane (slip wait 0: the gearbox cuts the next word at
+    /// the new boundary) and the link's deskew.
+    struct Receiver {
+        locks: Vec<BlockLock>,
+        slips: Vec<bool>,
+        deskew: Deskew,
+    }
+
+    impl Receiver {
+        fn new(cfg: DeskewConfig) -> Self {
+            Self {
+                locks: (0..cfg.lanes).map(|_| BlockLock::new(0)).collect(),
+                slips: vec![false; cfg.lanes],
+                deskew: Deskew::new(cfg),
+            }
+        }
+
+        /// One cycle; returns whether the output row had markers, all in
+        /// logical order (`Some(true)`), or not aligned (`Some(false)`).
+        fn cycle(&mut self, link: &mut LinkChannel) -> Option<bool> {
+            let words = link.cycle(&self.slips);
+            let mut samples = Vec::new();
+            for (x, (valid, w)) in words.into_iter().enumerate() {
+                self.slips[x] = false;
+                if valid {
+                    self.slips[x] = self.locks[x].block((w & 3) as u8).slip;
+                }
+                samples.push(LaneSample {
+                    valid,
+                    block: w,
+                    block_lock: self.locks[x].block_lock(),
+                    bit_phase: (self.locks[x].slips() % 66) as u8,
+                });
+            }
+            let n = samples.len();
+            let out = self.deskew.step(&samples);
+            let markers: Vec<Option<usize>> = out
+                .blocks
+                .iter()
+                .map(|&b| decode_marker(b, n).map(|m| m.0))
+                .collect();
+            markers
+                .iter()
+                .any(|m| m.is_some())
+                .then(|| markers.iter().enumerate().all(|(k, m)| *m == Some(k)))
+        }
+    }
+
+    fn deskew_cfg(lanes: usize, period: u32) -> DeskewConfig {
+        DeskewConfig {
+            lanes,
+            period,
+            max_skew: 12,
+        }
+    }
+
+    #[test]
+    fn measured_skew_equals_injected_in_blocks_and_bits() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for case in 0..12 {
+            let lanes = 8;
+            let mut perm: Vec<usize> = (0..lanes).collect();
+            for i in (1..lanes).rev() {
+                perm.swap(i, rng.gen_range(0..=i));
+            }
+            let plan = LinkPlan {
+                lanes,
+                period: 200,
+                permutation: perm.clone(),
+                skew_blocks: (0..lanes).map(|_| rng.gen_range(0..=10)).collect(),
+                skew_bits: (0..lanes).map(|_| rng.gen_range(0..66)).collect(),
+                bit_error_ratio: 0.0,
+                gap: if case % 2 == 0 { 0.0 } else { 1.0 / 33.0 },
+                seed: case,
+            };
+            let mut link = LinkChannel::new(plan.clone()).unwrap();
+            let mut rx = Receiver::new(deskew_cfg(lanes, 200));
+            let mut marker_rows = 0;
+            for _ in 0..2_000 {
+                if let Some(in_order) = rx.cycle(&mut link) {
+                    if rx.deskew.align_status() {
+                        assert!(in_order, "case {case}: a marker row out of order");
+                        marker_rows += 1;
+                    }
+                }
+            }
+            assert!(rx.deskew.align_status(), "case {case}: {plan:?}");
+            assert!(
+                marker_rows >= 5,
+                "case {case}: {marker_rows} aligned marker rows"
+            );
+            let want = link.expected_skew();
+            for (x, l) in rx.deskew.lanes().iter().enumerate() {
+                assert_eq!(l.lane_number, Some(perm[x]), "case {case} lane {x}");
+                assert_eq!(
+                    (l.skew_blocks, l.skew_bits),
+                    (Some(want[x].blocks), Some(want[x].bits)),
+                    "case {case} lane {x}: {plan:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bip_errors_counted_equal_injected_per_lane() {
+        let lanes = 4;
+        let plan = LinkPlan {
+            permutation: vec![3, 1, 0, 2],
+            skew_blocks: vec![2, 0, 5, 1],
+            skew_bits: vec![10, 0, 40, 65],
+            bit_error_ratio: 2e-5,
+            ..LinkPlan::straight(lanes, 100, 3)
+        };
+        let mut link = LinkChannel::new(plan).unwrap();
+        link.set_errors(false);
+        let mut rx = Receiver::new(deskew_cfg(lanes, 100));
+        for _ in 0..600 {
+            rx.cycle(&mut link);
+        }
+        assert!(rx.deskew.align_status());
+        link.set_errors(true);
+        for _ in 0..40_000 {
+            rx.cycle(&mut link);
+        }
+        // Quiet again: the markers closing the errored periods arrive.
+        link.set_errors(false);
+        for _ in 0..400 {
+            rx.cycle(&mut link);
+        }
+        let counts = link.counts();
+        let mut total = 0;
+        for (x, l) in rx.deskew.lanes().iter().enumerate() {
+            assert_eq!(u64::from(l.bip_errors), counts[x].bip_errors, "lane {x}");
+            total += counts[x].bip_errors;
+            assert!(counts[x].bit_errors >= counts[x].bip_errors);
+        }
+        assert!(total > 20, "errors were injected: {counts:?}");
+        assert!(rx.deskew.align_status());
+    }
+
+    #[test]
+    fn bad_plans_are_refused_naming_the_field() {
+        let ok = LinkPlan::straight(4, 100, 1);
+        assert!(ok.check().is_ok());
+        for (plan, what) in [
+            (
+                LinkPlan {
+                    permutation: vec![0, 1, 1, 3],
+                    ..ok.clone()
+                },
+                "permutation",
+            ),
+            (
+                LinkPlan {
+                    skew_bits: vec![0, 66, 0, 0],
+                    ..ok.clone()
+                },
+                "skew_bits",
+            ),
+            (
+                LinkPlan {
+                    skew_blocks: vec![0; 3],
+                    ..ok.clone()
+                },
+                "skew_blocks",
+            ),
+            (
+                LinkPlan {
+                    lanes: 21,
+                    ..ok.clone()
+                },
+                "lanes",
+            ),
+        ] {
+            let e = LinkChannel::new(plan).unwrap_err();
+            assert!(e.contains(what), "{e}");
+        }
+    }
+}
