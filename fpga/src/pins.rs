@@ -27,7 +27,9 @@ fn ports(lanes: usize, lasers: usize) -> (Vec<Port>, Vec<Port>) {
     let all = xpo_spec::top_ports(lanes, lasers);
     let of = |input: bool| {
         all.iter()
-            .filter(|p| p.input == input && p.name != "clock")
+            // Probes are simulation-only: not pins of the engine FPGA
+            // projects instantiate.
+            .filter(|p| p.input == input && p.name != "clock" && !p.probe)
             .map(|p| (p.name, p.width))
             .collect()
     };

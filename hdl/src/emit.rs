@@ -13,7 +13,7 @@ use rust_hdl::prelude::*;
 use std::fmt::Write;
 use xpo_spec::{
     ConfigError, EngineConfig, LaneInputs, LaneOutputs, LaserInputs, LaserOutputs, MgmtInputs,
-    MgmtOutputs, PortSpec,
+    MgmtOutputs, PortSpec, PROBES_DEFINE,
 };
 
 /// Name of the emitted top module.
@@ -109,13 +109,37 @@ fn bus(lanes: usize, p: &PortSpec) -> String {
     }
 }
 
+/// The Verilog slice of lane `lane` of a packed bus of `lanes` ports of
+/// `width` bits (nothing for a one-bit bus).
+fn slice(lanes: usize, width: usize, lane: usize) -> String {
+    if lanes * width == 1 {
+        String::new()
+    } else if width == 1 {
+        format!("[{lane}]")
+    } else {
+        format!("[{}:{}]", (lane + 1) * width - 1, lane * width)
+    }
+}
+
+/// `xpo_engine`. Simulation probe ports ([`PortSpec::probe`]) are declared
+/// only under `` `ifdef XPO_SIM_PROBES ``; otherwise the core's probe
+/// outputs go to `unused_probe_*` wires (Verilator's lint ignores unused
+/// signals named so), and synthesis keeps nothing of them that the
+/// register block does not read.
 fn wrapper(lanes: usize, lasers: usize) -> String {
     let mut v = String::new();
     let _ = writeln!(
         v,
         "\n// {TOP_MODULE}: {CORE_MODULE} with one packed bus per per-lane port,"
     );
-    let _ = writeln!(v, "// lane 0 in the least significant bits.");
+    let _ = writeln!(
+        v,
+        "// lane 0 in the least significant bits. Ports marked as probes"
+    );
+    let _ = writeln!(
+        v,
+        "// exist only with `define {PROBES_DEFINE} (simulation; not pins)."
+    );
     let _ = writeln!(v, "module {TOP_MODULE} (");
     let mut decls = vec![
         "    // Clock and synchronous reset\n    input wire clock".to_string(),
@@ -131,17 +155,14 @@ fn wrapper(lanes: usize, lasers: usize) -> String {
             ));
         }
     }
-    for p in LaneInputs::PORTS {
+    for (dir, p) in LaneInputs::PORTS
+        .iter()
+        .map(|p| ("input", p))
+        .chain(LaneOutputs::PORTS.iter().map(|p| ("output", p)))
+        .filter(|(_, p)| !p.probe)
+    {
         decls.push(format!(
-            "    // {}\n    input wire {}{}",
-            p.doc,
-            bus(lanes, p),
-            p.name
-        ));
-    }
-    for p in LaneOutputs::PORTS {
-        decls.push(format!(
-            "    // {}\n    output wire {}{}",
+            "    // {}\n    {dir} wire {}{}",
             p.doc,
             bus(lanes, p),
             p.name
@@ -160,7 +181,46 @@ fn wrapper(lanes: usize, lasers: usize) -> String {
             ));
         }
     }
-    let _ = writeln!(v, "{}\n);", decls.join(",\n"));
+    let _ = write!(v, "{}", decls.join(",\n"));
+    let probes: Vec<&PortSpec> = LaneOutputs::PORTS.iter().filter(|p| p.probe).collect();
+    let _ = writeln!(v, "\n`ifdef {PROBES_DEFINE}");
+    for p in &probes {
+        let _ = writeln!(
+            v,
+            "    // {}\n    , output wire {}{}",
+            p.doc,
+            bus(lanes, p),
+            p.name
+        );
+    }
+    let _ = writeln!(v, "`endif\n);");
+    let _ = writeln!(v, "`ifndef {PROBES_DEFINE}");
+    for p in &probes {
+        let _ = writeln!(v, "    wire {}unused_probe_{};", bus(lanes, p), p.name);
+    }
+    let _ = writeln!(v, "`endif");
+    let _ = writeln!(v, "    {CORE_MODULE} core (");
+    // Probe connections first, each with its comma, so the ifdef keeps
+    // the list well formed.
+    for (define, prefix) in [("ifdef", ""), ("else", "unused_probe_")] {
+        if define == "ifdef" {
+            let _ = writeln!(v, "`ifdef {PROBES_DEFINE}");
+        } else {
+            let _ = writeln!(v, "`else");
+        }
+        for p in &probes {
+            for lane in 0..lanes {
+                let _ = writeln!(
+                    v,
+                    "        .{}${lane}({prefix}{}{}),",
+                    p.name,
+                    p.name,
+                    slice(lanes, p.width, lane)
+                );
+            }
+        }
+    }
+    let _ = writeln!(v, "`endif");
     let mut conns = vec![
         "        .clock(clock)".to_string(),
         "        .reset(reset)".to_string(),
@@ -171,6 +231,7 @@ fn wrapper(lanes: usize, lasers: usize) -> String {
     for (p, lanes) in LaneInputs::PORTS
         .iter()
         .chain(LaneOutputs::PORTS)
+        .filter(|p| !p.probe)
         .map(|p| (p, lanes))
         .chain(
             LaserInputs::PORTS
@@ -180,17 +241,15 @@ fn wrapper(lanes: usize, lasers: usize) -> String {
         )
     {
         for lane in 0..lanes {
-            let slice = if lanes * p.width == 1 {
-                String::new()
-            } else if p.width == 1 {
-                format!("[{lane}]")
-            } else {
-                format!("[{}:{}]", (lane + 1) * p.width - 1, lane * p.width)
-            };
-            conns.push(format!("        .{}${lane}({}{slice})", p.name, p.name));
+            conns.push(format!(
+                "        .{}${lane}({}{})",
+                p.name,
+                p.name,
+                slice(lanes, p.width, lane)
+            ));
         }
     }
-    let _ = writeln!(v, "    {CORE_MODULE} core (\n{}\n    );", conns.join(",\n"));
+    let _ = writeln!(v, "{}\n    );", conns.join(",\n"));
     let _ = writeln!(v, "endmodule");
     v
 }
@@ -219,8 +278,14 @@ mod tests {
         let v = &out.verilog;
         assert!(v.contains("input wire [131:0] rx_data"), "packed 2 x 66");
         assert!(v.contains(".rx_data$1(rx_data[131:66])"));
-        assert!(v.contains(".media_chk_locked$1(media_chk_locked[1])"));
-        assert!(v.contains("output wire [127:0] media_chk_error_count"));
+        // Probes: ports only under the define, else unused wires.
+        let (with, without) = v.split_once("`ifndef XPO_SIM_PROBES").unwrap();
+        let ports = with.rsplit_once("`ifdef XPO_SIM_PROBES").unwrap().1;
+        assert!(ports.contains(", output wire [127:0] media_chk_error_count"));
+        assert!(!with.contains("output wire [127:0] media_chk_error_count,"));
+        assert!(without.contains("wire [127:0] unused_probe_media_chk_error_count;"));
+        assert!(without.contains(".media_chk_locked$1(media_chk_locked[1]),"));
+        assert!(without.contains(".media_chk_locked$1(unused_probe_media_chk_locked[1]),"));
         assert!(v.contains(&format!("module {CORE_MODULE}")));
         assert!(v.contains("input wire [31:0] axi_awaddr") && v.contains(".int_l(int_l)"));
     }

@@ -76,6 +76,8 @@ impl Toolchain {
         if variant == Variant::Traced {
             cmd.arg("--trace");
         }
+        // The lockstep compares the simulation probes every cycle.
+        cmd.arg(format!("-D{}", xpo_spec::PROBES_DEFINE));
         cmd.args(["-Wno-DECLFILENAME", "--Mdir"])
             .arg(obj)
             .arg(vfile);

@@ -25,6 +25,6 @@ pub use engine::Engine;
 pub use ports::top_ports;
 pub use ports::{
     EngineInputs, EngineOutputs, LaneInputs, LaneOutputs, LaserInputs, LaserOutputs, MgmtInputs,
-    MgmtOutputs, Place, PortSpec, TopPort, WordLayout,
+    MgmtOutputs, Place, PortSpec, TopPort, WordLayout, PROBES_DEFINE,
 };
 pub use prbs::{PrbsPattern, PrbsPolynomial};

@@ -20,7 +20,17 @@ pub struct PortSpec {
     pub width: usize,
     /// What it carries.
     pub doc: &'static str,
+    /// A simulation probe, not a pin: internal state the lockstep compares
+    /// every cycle, which a host reads over the management bus instead.
+    /// `xpo_engine` declares probe ports only when [`PROBES_DEFINE`] is
+    /// defined (the Verilator build does; FPGA projects do not), so the
+    /// engine an FPGA project instantiates has no such pins.
+    pub probe: bool,
 }
+
+/// The Verilog macro that gives `xpo_engine` its simulation probe ports
+/// ([`PortSpec::probe`]).
+pub const PROBES_DEFINE: &str = "XPO_SIM_PROBES";
 
 /// A Rust field type that carries a port value of up to 128 bits.
 pub trait PortValue: Copy {
@@ -59,6 +69,8 @@ pub struct TopPort {
     /// Total width: bits per lane times the lanes it spans.
     pub width: usize,
     pub input: bool,
+    /// Declared only under [`PROBES_DEFINE`] ([`PortSpec::probe`]).
+    pub probe: bool,
 }
 
 /// Every port of `xpo_engine` for `lanes` data lanes and `lasers` laser
@@ -71,11 +83,13 @@ pub fn top_ports(lanes: usize, lasers: usize) -> Vec<TopPort> {
             name: "clock",
             width: 1,
             input: true,
+            probe: false,
         },
         TopPort {
             name: "reset",
             width: 1,
             input: true,
+            probe: false,
         },
     ];
     for (table, n, input) in [
@@ -90,6 +104,7 @@ pub fn top_ports(lanes: usize, lasers: usize) -> Vec<TopPort> {
             name: p.name,
             width: p.width * n,
             input,
+            probe: p.probe,
         }));
     }
     v
@@ -105,10 +120,12 @@ pub fn width_mask(width: usize) -> u128 {
 }
 
 macro_rules! port_table {
+    (@probe) => { false };
+    (@probe probe) => { true };
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
-            $( #[doc = $doc:literal] $field:ident : $ty:ty = $width:literal, )*
+            $( #[doc = $doc:literal] $(#[$probe:ident])? $field:ident : $ty:ty = $width:literal, )*
         }
     ) => {
         $(#[$meta])*
@@ -120,7 +137,12 @@ macro_rules! port_table {
         impl $name {
             /// The ports in declaration order, which is also the packing order.
             pub const PORTS: &'static [PortSpec] = &[
-                $( PortSpec { name: stringify!($field), width: $width, doc: $doc.trim_ascii() }, )*
+                $( PortSpec {
+                    name: stringify!($field),
+                    width: $width,
+                    doc: $doc.trim_ascii(),
+                    probe: port_table!(@probe $($probe)?),
+                }, )*
             ];
 
             /// Calls `f(port index, value)` for every port, in table order.
@@ -225,17 +247,23 @@ port_table! {
         rx_invalid_headers: u32 = 32,
         /// Rx path errored blocks counted while locked.
         rx_errored_blocks: u32 = 32,
-        /// Media-side PRBS checker (13h:168..175, watching the Rx path's input) is locked to the received pattern and counting. The checkers' ports observe what page 14h will report (their results page is not in the register block yet).
+        /// Probe: the media-side PRBS checker (13h:168..175, watching the Rx path's input) is locked to the received pattern and counting. A host reads the checkers on page 14h; the probes let the lockstep compare them every cycle.
+        #[probe]
         media_chk_locked: bool = 1,
-        /// Media-side checker: bit errors counted while locked (saturating).
+        /// Probe: media-side checker bit errors counted while locked (saturating; 14h DiagnosticsSelector 4/5).
+        #[probe]
         media_chk_error_count: u64 = 64,
-        /// Media-side checker: bits compared while locked (saturating); BER = errors / bits.
+        /// Probe: media-side checker bits compared while locked (saturating); BER = errors / bits.
+        #[probe]
         media_chk_bit_count: u64 = 64,
-        /// Host-side PRBS checker (13h:160..167, watching the Tx path's input) is locked.
+        /// Probe: the host-side PRBS checker (13h:160..167, watching the Tx path's input) is locked.
+        #[probe]
         host_chk_locked: bool = 1,
-        /// Host-side checker: bit errors counted while locked (saturating).
+        /// Probe: host-side checker bit errors counted while locked (saturating; 14h DiagnosticsSelector 2/3).
+        #[probe]
         host_chk_error_count: u64 = 64,
-        /// Host-side checker: bits compared while locked (saturating).
+        /// Probe: host-side checker bits compared while locked (saturating).
+        #[probe]
         host_chk_bit_count: u64 = 64,
     }
 }

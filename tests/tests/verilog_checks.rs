@@ -40,7 +40,9 @@ fn emitted(cfg: &EngineConfig) -> (tempfile::TempDir, std::path::PathBuf, &'stat
 
 #[test]
 fn verilator_lint_wall_is_clean() {
-    for lanes in [1, 8] {
+    // As FPGA projects see it, and with the simulation probes the
+    // Verilator build turns on.
+    for (lanes, probes) in [(1, false), (8, false), (8, true)] {
         let cfg = EngineConfig {
             lanes,
             ..Default::default()
@@ -48,6 +50,9 @@ fn verilator_lint_wall_is_clean() {
         let (_dir, path, top) = emitted(&cfg);
         let mut cmd = Command::new("verilator");
         cmd.args(["--lint-only", "-Wall", "--top-module", top]);
+        if probes {
+            cmd.arg(format!("-D{}", xpo_spec::PROBES_DEFINE));
+        }
         for (w, _why) in VERILATOR_LINT_WAIVERS {
             cmd.arg(format!("-Wno-{w}"));
         }
@@ -58,11 +63,11 @@ fn verilator_lint_wall_is_clean() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             out.status.success(),
-            "lint failed for {lanes} lanes:\n{stderr}"
+            "lint failed for {lanes} lanes (probes {probes}):\n{stderr}"
         );
         assert!(
             !stderr.contains("%Warning"),
-            "warnings for {lanes} lanes:\n{stderr}"
+            "warnings for {lanes} lanes (probes {probes}):\n{stderr}"
         );
     }
 }
