@@ -28,6 +28,45 @@ pub const SYNC_DATA: u8 = 0b10;
 /// = 1, as a number `0b01` (verilog-ethernet's `SYNC_CTRL = 2'b01`).
 pub const SYNC_CONTROL: u8 = 0b01;
 
+/// IEEE 802.3 Table 82-3: which block bits (0 = first on the wire) BIP bit `i` is
+/// the even parity of. Bit i covers payload bits 2+i, 10+i, …, 58+i, and
+/// bits 3 and 4 also cover the sync header's bits 0 and 1.
+pub fn bip_bits(i: usize) -> Vec<usize> {
+    let mut bits: Vec<usize> = (0..8).map(|k| 2 + i + 8 * k).collect();
+    match i {
+        3 => bits.insert(0, 0),
+        4 => bits.insert(0, 1),
+        _ => {}
+    }
+    bits
+}
+
+/// IEEE 802.3 Table 82-2: M0, M1, M2 of the 100GBASE-R PCS lanes 0..19.
+/// An engine of N lanes uses the first N (the project's profile:
+/// `xpo_host::model::pcs::alignment_marker`).
+pub const ALIGNMENT_MARKERS: [[u8; 3]; 20] = [
+    [0xC1, 0x68, 0x21],
+    [0x9D, 0x71, 0x8E],
+    [0x59, 0x4B, 0xE8],
+    [0x4D, 0x95, 0x7B],
+    [0xF5, 0x07, 0x09],
+    [0xDD, 0x14, 0xC2],
+    [0x9A, 0x4A, 0x26],
+    [0x7B, 0x45, 0x66],
+    [0xA0, 0x24, 0x76],
+    [0x68, 0xC9, 0xFB],
+    [0xFD, 0x6C, 0x99],
+    [0xB9, 0x91, 0x55],
+    [0x5C, 0xB9, 0xB2],
+    [0x1A, 0xF8, 0xBD],
+    [0x83, 0xC7, 0xCA],
+    [0x35, 0x36, 0xCD],
+    [0xC4, 0x31, 0x4C],
+    [0xAD, 0xD6, 0xB7],
+    [0x5F, 0x66, 0x2A],
+    [0xC0, 0xF0, 0xE5],
+];
+
 /// The block type fields a control block (sync header `10`) may carry,
 /// IEEE 802.3 Figure 49-7 (2022 edition): idle/control, the ordered-set
 /// and start combinations, and the eight terminate types. Any other value

@@ -2,7 +2,7 @@
 //! rising edge, outputs after it. For block-level cross-checks against the
 //! host model (`tests/tests/retimer_path.rs`).
 
-use super::RetimerPath;
+use super::{AmLane, RetimerPath};
 use rust_hdl::prelude::*;
 use xpo_spec::retimer::RetimerTiming;
 
@@ -76,6 +76,60 @@ impl RetimerPathStepper {
             output_status: p.output_status.val(),
             invalid_headers: p.invalid_headers.val().index() as u32,
             errored_blocks: p.errored_blocks.val().index() as u32,
+        }
+    }
+}
+
+/// The outputs of an `AmLane` after an edge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AmLaneSense {
+    pub am_lock: bool,
+    /// With `am_lock` only (the register is meaningless without it).
+    pub lane_number: Option<usize>,
+    pub good_marker: bool,
+    pub bip_errors: u32,
+    pub last_bip_mismatch: u8,
+}
+
+/// An `AmLane` on its own, stepped like the engines.
+pub struct AmLaneStepper {
+    lane: AmLane,
+}
+
+impl AmLaneStepper {
+    /// A lane of a `lanes`-lane link, `period` blocks between markers,
+    /// reset on its first edge.
+    pub fn new(lanes: usize, period: u32) -> Self {
+        let mut lane = AmLane::new(lanes, period);
+        lane.connect_all();
+        let mut s = Self { lane };
+        s.lane.reset.next = true;
+        s.edge();
+        s.lane.reset.next = false;
+        s
+    }
+
+    fn edge(&mut self) {
+        let l = &mut self.lane;
+        l.clock.next = false.into();
+        assert!(simulate(l, 100), "AM lane settles");
+        l.clock.next = true.into();
+        assert!(simulate(l, 100), "AM lane settles");
+    }
+
+    /// One edge with these inputs; the outputs after it.
+    pub fn step(&mut self, valid: bool, block: u128, block_lock: bool) -> AmLaneSense {
+        self.lane.valid.next = valid;
+        self.lane.block.next = block.to_bits();
+        self.lane.block_lock.next = block_lock;
+        self.edge();
+        let l = &self.lane;
+        AmLaneSense {
+            am_lock: l.am_lock.val(),
+            lane_number: l.am_lock.val().then(|| l.lane_number.val().index()),
+            good_marker: l.good_marker.val(),
+            bip_errors: l.bip_errors.val().index() as u32,
+            last_bip_mismatch: l.last_bip_mismatch.val().index() as u8,
         }
     }
 }

@@ -16,29 +16,10 @@
 //! `l` carries Table 82-2's PCS lane `l` marker. This is the project's
 //! profile, not a clause of the standard.
 
-/// Table 82-2: M0, M1, M2 of 100GBASE-R PCS lanes 0..19.
-pub const MARKERS_100G: [[u8; 3]; 20] = [
-    [0xC1, 0x68, 0x21],
-    [0x9D, 0x71, 0x8E],
-    [0x59, 0x4B, 0xE8],
-    [0x4D, 0x95, 0x7B],
-    [0xF5, 0x07, 0x09],
-    [0xDD, 0x14, 0xC2],
-    [0x9A, 0x4A, 0x26],
-    [0x7B, 0x45, 0x66],
-    [0xA0, 0x24, 0x76],
-    [0x68, 0xC9, 0xFB],
-    [0xFD, 0x6C, 0x99],
-    [0xB9, 0x91, 0x55],
-    [0x5C, 0xB9, 0xB2],
-    [0x1A, 0xF8, 0xBD],
-    [0x83, 0xC7, 0xCA],
-    [0x35, 0x36, 0xCD],
-    [0xC4, 0x31, 0x4C],
-    [0xAD, 0xD6, 0xB7],
-    [0x5F, 0x66, 0x2A],
-    [0xC0, 0xF0, 0xE5],
-];
+/// Table 82-2: M0, M1, M2 of 100GBASE-R PCS lanes 0..19 (one table in
+/// `xpo_spec`, shared with the RTL's marker decoder; the known-answer
+/// tests below type lanes 0 and 19 from the standard again).
+pub const MARKERS_100G: [[u8; 3]; 20] = xpo_spec::retimer::ALIGNMENT_MARKERS;
 
 /// The most lanes the profile has markers for.
 pub const MAX_LANES: usize = MARKERS_100G.len();
@@ -87,17 +68,10 @@ pub fn decode_marker(block: u128, lanes: usize) -> Option<(usize, u8, u8)> {
 }
 
 /// Table 82-3: which block bits (0 = first on the wire) BIP bit `i` is
-/// the even parity of. Bit i covers payload bits 2+i, 10+i, …, 58+i, and
-/// bits 3 and 4 also cover the sync header's bits 0 and 1.
-pub fn bip_bits(i: usize) -> Vec<usize> {
-    let mut bits: Vec<usize> = (0..8).map(|k| 2 + i + 8 * k).collect();
-    match i {
-        3 => bits.insert(0, 0),
-        4 => bits.insert(0, 1),
-        _ => {}
-    }
-    bits
-}
+/// the even parity of (one table in `xpo_spec`, shared with the RTL; the
+/// known-answer tests below check it covers every block bit once, with
+/// the sync header under bits 3 and 4, as the table prints it).
+pub use xpo_spec::retimer::bip_bits;
 
 /// The running BIP-8 of one PCS lane (82.2.8): over every block from the
 /// previous marker (included) to the current one (excluded).

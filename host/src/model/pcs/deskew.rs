@@ -174,12 +174,82 @@ pub struct DeskewOutput {
     pub blocks: Vec<u128>,
 }
 
+/// One lane's part of rule 2: its alignment-marker lock and BIP check,
+/// one call per edge. The RTL's `AmLane` is checked against this.
+#[derive(Debug, Clone)]
+pub struct AmLane {
+    am: AmLock,
+    bip: BipCheck,
+    bip_errors: u32,
+    last_bip_mismatch: u8,
+}
+
+impl AmLane {
+    /// A lane recognising the markers of `lanes` lanes, `period` data
+    /// blocks apart.
+    pub fn new(lanes: usize, period: u32) -> Self {
+        Self {
+            am: AmLock::new(lanes, period),
+            bip: BipCheck::new(),
+            bip_errors: 0,
+            last_bip_mismatch: 0,
+        }
+    }
+
+    pub fn am_lock(&self) -> bool {
+        self.am.am_lock()
+    }
+
+    /// The PCS lane number learned from the marker (with `am_lock`).
+    pub fn lane_number(&self) -> Option<usize> {
+        self.am.lane_mapping()
+    }
+
+    /// BIP-8s in error, saturating.
+    pub fn bip_errors(&self) -> u32 {
+        self.bip_errors
+    }
+
+    /// The BIP bits in error at the last BIP error.
+    pub fn last_bip_mismatch(&self) -> u8 {
+        self.last_bip_mismatch
+    }
+
+    /// One edge's sample; returns whether its block was a good marker.
+    pub fn step(&mut self, valid: bool, block: u128, block_lock: bool) -> bool {
+        if !block_lock {
+            self.am.lose_block_lock();
+            self.bip = BipCheck::new();
+            return false;
+        }
+        if !valid {
+            return false;
+        }
+        let was_locked = self.am.am_lock();
+        let comp_am = self.am.state() == AmLockState::CompAm;
+        let step = self.am.block(block);
+        let at_marker = (comp_am && step.tested) || (step.locked_now && step.good);
+        if was_locked || step.locked_now {
+            let mismatch = self.bip.block(block, at_marker);
+            if let (Some(m), true) = (mismatch, step.good) {
+                if m != 0 {
+                    self.bip_errors = self.bip_errors.saturating_add(1);
+                    self.last_bip_mismatch = m;
+                }
+            }
+        }
+        if !self.am.am_lock() {
+            self.bip = BipCheck::new();
+        }
+        step.good
+    }
+}
+
 /// The receive alignment of one link.
 #[derive(Debug, Clone)]
 pub struct Deskew {
     cfg: DeskewConfig,
-    am: Vec<AmLock>,
-    bip: Vec<BipCheck>,
+    lanes: Vec<AmLane>,
     status: Vec<LaneStatus>,
     since: Vec<Option<u32>>,
     /// The lane numbers alignment was acquired with.
@@ -199,8 +269,7 @@ impl Deskew {
         let n = cfg.lanes;
         Self {
             cfg,
-            am: vec![AmLock::new(n, cfg.period); n],
-            bip: vec![BipCheck::new(); n],
+            lanes: vec![AmLane::new(n, cfg.period); n],
             status: vec![LaneStatus::default(); n],
             since: vec![None; n],
             aligned_map: None,
@@ -239,7 +308,7 @@ impl Deskew {
     /// `all_locked` with distinct lane numbers (rule 3): the lane numbers
     /// by physical lane.
     fn lane_map(&self) -> Option<Vec<usize>> {
-        let map: Option<Vec<usize>> = self.am.iter().map(|a| a.lane_mapping()).collect();
+        let map: Option<Vec<usize>> = self.lanes.iter().map(|a| a.lane_number()).collect();
         let map = map?;
         let mut seen = vec![false; self.cfg.lanes];
         for &k in &map {
@@ -265,53 +334,33 @@ impl Deskew {
         let row = valid == n;
         let mismatch = valid != 0 && !row;
         let before: Vec<(bool, Option<usize>)> = self
-            .am
+            .lanes
             .iter()
-            .map(|a| (a.am_lock(), a.lane_mapping()))
+            .map(|a| (a.am_lock(), a.lane_number()))
             .collect();
 
         // Rule 2: per lane, AM lock and the BIP check.
         let mut good_marker = vec![false; n];
-        for (x, s) in lanes.iter().enumerate() {
-            if !s.block_lock {
-                self.am[x].lose_block_lock();
-                self.bip[x] = BipCheck::new();
-                continue;
-            }
-            if !s.valid {
-                continue;
-            }
-            let was_locked = self.am[x].am_lock();
-            let comp_am = self.am[x].state() == AmLockState::CompAm;
-            let step = self.am[x].block(s.block);
-            good_marker[x] = step.good;
-            let at_marker = (comp_am && step.tested) || (step.locked_now && step.good);
-            if was_locked || step.locked_now {
-                let mismatch_bits = self.bip[x].block(s.block, at_marker);
-                if let (Some(m), true) = (mismatch_bits, step.good) {
-                    if m != 0 {
-                        let st = &mut self.status[x];
-                        st.bip_errors = st.bip_errors.saturating_add(1);
-                        st.last_bip_mismatch = m;
-                    }
-                }
-            }
-            if !self.am[x].am_lock() {
-                self.bip[x] = BipCheck::new();
-            }
+        for ((lane, s), g) in self.lanes.iter_mut().zip(lanes).zip(&mut good_marker) {
+            *g = lane.step(s.valid, s.block, s.block_lock);
         }
         let map = self.lane_map();
-        for (x, st) in self.status.iter_mut().enumerate() {
-            st.am_lock = self.am[x].am_lock();
-            st.lane_number = self.am[x].lane_mapping();
+        for (st, lane) in self.status.iter_mut().zip(&self.lanes) {
+            st.am_lock = lane.am_lock();
+            st.lane_number = lane.lane_number();
+            st.bip_errors = lane.bip_errors();
+            st.last_bip_mismatch = lane.last_bip_mismatch();
         }
 
         // Rule 5: alignment holds only with the same lanes, locked, no
         // mismatch; rule 4: the measurement restarts on the same events (a
         // lane gaining lock is none of them: its marker started its count).
-        let lost = before.iter().zip(&self.am).any(|(&(locked, number), a)| {
-            (locked && !a.am_lock()) || (number.is_some() && a.lane_mapping() != number)
-        });
+        let lost = before
+            .iter()
+            .zip(&self.lanes)
+            .any(|(&(locked, number), a)| {
+                (locked && !a.am_lock()) || (number.is_some() && a.lane_number() != number)
+            });
         if mismatch || lost || (self.state == AlignState::AlignAcquired && map.is_none()) {
             self.lose_alignment();
         }

@@ -1,0 +1,152 @@
+//! One lane's alignment-marker lock and BIP check in rust-hdl (`AmLane`)
+//! against its model (`xpo_host::model::pcs::deskew::AmLane`, written
+//! first from Figure 82-11 and 82.2.8), cycle by cycle. The stimulus is
+//! the link channel model (markers with their BIP-8, swapped and skewed
+//! lanes, bit errors, gaps) through a slipping gearbox and the model's
+//! block lock, with marker blocks corrupted in bursts (so INVALID_AM and
+//! lock loss after four happen) and block lock forced off now and then.
+//! The RTL acts one edge after a sample (its input stage), so its outputs
+//! after edge t + 1 are compared with the model's after sample t.
+
+use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use xpo_hdl::retimer::{AmLaneSense, AmLaneStepper};
+use xpo_host::link::{LinkChannel, LinkPlan};
+use xpo_host::model::pcs::alignment_marker::decode_marker;
+use xpo_host::model::pcs::deskew::AmLane;
+use xpo_host::model::pcs::BlockLock;
+
+fn sense(m: &AmLane, good: bool) -> AmLaneSense {
+    AmLaneSense {
+        am_lock: m.am_lock(),
+        lane_number: m.lane_number(),
+        good_marker: good,
+        bip_errors: m.bip_errors(),
+        last_bip_mismatch: m.last_bip_mismatch(),
+    }
+}
+
+/// What the run saw, for the checks that the stimulus reached every arc.
+#[derive(Debug, Default)]
+struct Seen {
+    locks: u64,
+    lost: u64,
+    bip_errors: u64,
+    good_markers: u64,
+}
+
+fn run(seed: u64, cycles: u64) -> Seen {
+    let lanes = 4;
+    let period = 60;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut perm: Vec<usize> = (0..lanes).collect();
+    for i in (1..lanes).rev() {
+        perm.swap(i, rng.gen_range(0..=i));
+    }
+    let plan = LinkPlan {
+        lanes,
+        period,
+        permutation: perm,
+        skew_blocks: (0..lanes).map(|_| rng.gen_range(0..8)).collect(),
+        skew_bits: (0..lanes).map(|_| rng.gen_range(0..66)).collect(),
+        bit_error_ratio: 3e-5,
+        gap: 0.03,
+        seed,
+    };
+    let mut link = LinkChannel::new(plan.clone()).unwrap();
+    let mut locks: Vec<BlockLock> = (0..lanes).map(|_| BlockLock::new(0)).collect();
+    let mut models: Vec<AmLane> = (0..lanes).map(|_| AmLane::new(lanes, period)).collect();
+    let mut rtls: Vec<AmLaneStepper> = (0..lanes)
+        .map(|_| AmLaneStepper::new(lanes, period))
+        .collect();
+    let mut previous: Vec<AmLaneSense> = models.iter().map(|m| sense(m, false)).collect();
+    let mut slips = vec![false; lanes];
+    let mut corrupt_left = vec![0u32; lanes];
+    let mut unlocked_left = vec![0u32; lanes];
+    let mut seen = Seen::default();
+    for c in 0..cycles {
+        let words = link.cycle(&slips);
+        for (x, (valid, mut w)) in words.into_iter().enumerate() {
+            slips[x] = false;
+            if valid && decode_marker(w, lanes).is_some() {
+                // Bursts of corrupted markers: 1 to 5 in a row.
+                if corrupt_left[x] == 0 && rng.gen_bool(0.04) {
+                    corrupt_left[x] = rng.gen_range(1..=5);
+                }
+                if corrupt_left[x] > 0 {
+                    corrupt_left[x] -= 1;
+                    w ^= 1 << rng.gen_range(2..26);
+                }
+            }
+            if valid {
+                slips[x] = locks[x].block((w & 3) as u8).slip;
+            }
+            if unlocked_left[x] == 0 && rng.gen_bool(1e-4) {
+                unlocked_left[x] = rng.gen_range(1..20);
+            }
+            let block_lock = locks[x].block_lock() && unlocked_left[x] == 0;
+            unlocked_left[x] = unlocked_left[x].saturating_sub(1);
+            let got = rtls[x].step(valid, w, block_lock);
+            assert_eq!(
+                got, previous[x],
+                "seed {seed}, cycle {c}, lane {x}: RTL after the edge vs model after the sample before ({plan:?})"
+            );
+            let was_locked = models[x].am_lock();
+            let good = models[x].step(valid, w, block_lock);
+            seen.good_markers += u64::from(good);
+            match (was_locked, models[x].am_lock()) {
+                (false, true) => seen.locks += 1,
+                (true, false) => seen.lost += 1,
+                _ => {}
+            }
+            previous[x] = sense(&models[x], good);
+        }
+    }
+    seen.bip_errors = models.iter().map(|m| u64::from(m.bip_errors())).sum();
+    seen
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+    #[test]
+    fn rtl_agrees_with_the_model_every_cycle(seed in any::<u64>()) {
+        let seen = run(seed, 30_000);
+        // The stimulus reached lock, its loss, good markers and BIP errors.
+        prop_assert!(seen.locks >= 4, "{seen:?}");
+        prop_assert!(seen.lost >= 1, "{seen:?}");
+        prop_assert!(seen.good_markers > 100, "{seen:?}");
+        prop_assert!(seen.bip_errors >= 1, "{seen:?}");
+    }
+}
+
+/// The block's Verilog is lint-clean under `verilator --lint-only -Wall`
+/// (with the one project-wide waiver), for 8 and for 20 lanes.
+#[test]
+fn verilog_is_lint_clean() {
+    for lanes in [8, 20] {
+        let v = xpo_hdl::emit::emit_am_lane(lanes, 16383).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("am_lane.v");
+        std::fs::write(&path, v).unwrap();
+        let mut cmd = std::process::Command::new("verilator");
+        cmd.args([
+            "--lint-only",
+            "-Wall",
+            "--top-module",
+            xpo_hdl::emit::AM_LANE_MODULE,
+        ]);
+        for (w, _why) in xpo_hdl::emit::VERILATOR_LINT_WAIVERS {
+            cmd.arg(format!("-Wno-{w}"));
+        }
+        let out = cmd
+            .arg(&path)
+            .output()
+            .expect("verilator is installed (scripts/deps.sh)");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && !stderr.contains("%Warning"),
+            "{lanes} lanes:\n{stderr}"
+        );
+    }
+}
