@@ -101,11 +101,37 @@ impl BerMonitor {
     /// One core-clock cycle: `header` when a block arrived (`ber_test_sh`).
     /// Returns `hi_ber` after the cycle.
     pub fn cycle(&mut self, block_lock: bool, header: Option<u8>) -> bool {
+        match header {
+            Some(h) => self.cycle_headers(block_lock, &[h]),
+            None => self.cycle_headers(block_lock, &[]),
+        }
+    }
+
+    /// One core-clock cycle of a multi-lane receiver (clause 82's BER
+    /// monitor, 82.2.18.3, which counts the invalid sync headers of every
+    /// PCS lane in one window): the timer advances once, then each header
+    /// that arrived in the cycle is tested in turn, lane order, as
+    /// `ber_test_sh` would present the aggregate's blocks one after
+    /// another. `block_lock` is every lane's (clause 82: all lanes locked).
+    /// Returns `hi_ber` after the cycle.
+    pub fn cycle_headers(&mut self, block_lock: bool, headers: &[u8]) -> bool {
         if !block_lock {
             self.init();
             return self.hi_ber;
         }
         self.timer_left = self.timer_left.saturating_sub(1);
+        if headers.is_empty() {
+            self.act(None);
+        }
+        for &h in headers {
+            self.act(Some(h));
+        }
+        self.hi_ber
+    }
+
+    /// The diagram's step for one header (or none) at the timer as it
+    /// stands.
+    fn act(&mut self, header: Option<u8>) {
         let done = self.timer_left == 0;
         match self.state {
             BerState::StartTimer => {
@@ -139,7 +165,6 @@ impl BerMonitor {
             }
             BerState::BerMtInit | BerState::GoodBer => unreachable!("transient states"),
         }
-        self.hi_ber
     }
 }
 
@@ -258,5 +283,39 @@ mod tests {
         assert!(m.hi_ber(), "no header, no GOOD_BER");
         // The first header tests valid with the timer long done: GOOD_BER.
         assert!(!m.cycle(true, Some(GOOD)));
+    }
+
+    /// Clause 82 (82.2.18.3, 100GBASE-R: 97 invalid sync headers in
+    /// 500 µs over all PCS lanes): eight lanes' headers in one window add
+    /// up; 96 spread over lanes and cycles do not raise hi_ber, the 97th
+    /// does, even when several arrive in one cycle.
+    #[test]
+    fn a_links_invalid_headers_add_up_across_lanes() {
+        let mut m = BerMonitor::new(10_000, 97);
+        let mut bad = 0;
+        let mut c = 0;
+        while bad < 96 {
+            // Cycle c: lane (c % 8) invalid, the others valid; on every
+            // tenth cycle two more lanes invalid.
+            let mut h = [GOOD; 8];
+            h[c % 8] = BAD;
+            bad += 1;
+            if c % 10 == 9 && bad + 2 <= 96 {
+                h[(c + 3) % 8] = BAD;
+                h[(c + 5) % 8] = BAD;
+                bad += 2;
+            }
+            assert!(!m.cycle_headers(true, &h), "{bad} invalid headers");
+            c += 1;
+        }
+        assert_eq!(bad, 96);
+        // One cycle with the 97th and 98th on two lanes.
+        let mut h = [GOOD; 8];
+        h[2] = BAD;
+        h[6] = BAD;
+        assert!(m.cycle_headers(true, &h));
+        assert_eq!(m.state(), BerState::HiBer);
+        // Any lane without lock: BER_MT_INIT.
+        assert!(!m.cycle_headers(false, &h));
     }
 }
