@@ -45,11 +45,16 @@ pub(super) fn window(plan: &RegPlan, n: &Names, v: &mut String) {
 /// acts on them at the next edge (after reset: no access, at lower byte 0,
 /// as the host model's idle request). The read-back mux and the write decode
 /// then start at registers local to the block instead of behind the bus
-/// masters' address logic and the page select (issue 11).
+/// masters' address logic and the page select (issue 11). `a_grp` is the
+/// address's 16-byte group, one-hot (always `1 << a_addr[6:4]`): the
+/// read-back's first stage selects a byte within each group and ORs the
+/// groups, four logic levels where the flat 128-way case was eight, which
+/// was the default engine's critical path on ECP5 once the squelch was
+/// registered.
 fn input_stage(hw: usize, v: &mut String) {
     let _ = writeln!(
         v,
-        "always @(posedge clock) begin\n    if (reset) begin\n        a_txn <= 1'b0;\n        a_read <= 1'b0;\n        a_write <= 1'b0;\n        a_hold <= 1'b0;\n        a_addr <= 7'd0;\n        a_wdata <= 8'd0;\n        half <= {hw}'d0;\n        half_ok <= 1'b1;\n    end else begin\n        a_txn <= txn;\n        a_read <= read;\n        a_write <= write;\n        a_hold <= hold;\n        a_addr <= addr[6:0];\n        a_wdata <= wdata;\n        half <= sel_half;\n        half_ok <= sel_half_ok;\n    end\nend\n"
+        "always @(posedge clock) begin\n    if (reset) begin\n        a_txn <= 1'b0;\n        a_read <= 1'b0;\n        a_write <= 1'b0;\n        a_hold <= 1'b0;\n        a_addr <= 7'd0;\n        a_grp <= 8'd1;\n        a_wdata <= 8'd0;\n        half <= {hw}'d0;\n        half_ok <= 1'b1;\n    end else begin\n        a_txn <= txn;\n        a_read <= read;\n        a_write <= write;\n        a_hold <= hold;\n        a_addr <= addr[6:0];\n        a_grp <= 8'd1 << addr[6:4];\n        a_wdata <= wdata;\n        half <= sel_half;\n        half_ok <= sel_half_ok;\n    end\nend\n"
     );
 }
 
