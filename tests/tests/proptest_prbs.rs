@@ -68,7 +68,7 @@ fn plan(lanes: usize) -> impl Strategy<Value = PrbsPlan> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     /// Model, rust-hdl and Verilator agree on every output, every cycle.
     #[test]
@@ -94,7 +94,7 @@ fn config() -> impl Strategy<Value = EngineConfig> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     /// Model and rust-hdl agree on random configurations and scenarios.
     #[test]
