@@ -38,3 +38,23 @@ pub fn assert_agree(r: &RunResult) {
         panic!("{d}");
     }
 }
+
+/// `verilator --lint-only -Wall` on `path` (top module `top`) with the
+/// project's waivers (`xpo_hdl::emit::VERILATOR_LINT_WAIVERS`) and `extra`
+/// arguments (defines): whether it exited cleanly, and its stderr.
+pub fn verilator_lint(path: &std::path::Path, top: &str, extra: &[String]) -> (bool, String) {
+    let mut cmd = std::process::Command::new("verilator");
+    cmd.args(["--lint-only", "-Wall", "--top-module", top]);
+    cmd.args(extra);
+    for (w, _why) in xpo_hdl::emit::VERILATOR_LINT_WAIVERS {
+        cmd.arg(format!("-Wno-{w}"));
+    }
+    let out = cmd
+        .arg(path)
+        .output()
+        .expect("verilator is installed (scripts/deps.sh)");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -129,23 +129,9 @@ fn verilog_is_lint_clean() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("am_lane.v");
         std::fs::write(&path, v).unwrap();
-        let mut cmd = std::process::Command::new("verilator");
-        cmd.args([
-            "--lint-only",
-            "-Wall",
-            "--top-module",
-            xpo_hdl::emit::AM_LANE_MODULE,
-        ]);
-        for (w, _why) in xpo_hdl::emit::VERILATOR_LINT_WAIVERS {
-            cmd.arg(format!("-Wno-{w}"));
-        }
-        let out = cmd
-            .arg(&path)
-            .output()
-            .expect("verilator is installed (scripts/deps.sh)");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let (ok, stderr) = xpo_tests::verilator_lint(&path, xpo_hdl::emit::AM_LANE_MODULE, &[]);
         assert!(
-            out.status.success() && !stderr.contains("%Warning"),
+            ok && !stderr.contains("%Warning"),
             "{lanes} lanes:\n{stderr}"
         );
     }

@@ -48,21 +48,14 @@ fn verilator_lint_wall_is_clean() {
             ..Default::default()
         };
         let (_dir, path, top) = emitted(&cfg);
-        let mut cmd = Command::new("verilator");
-        cmd.args(["--lint-only", "-Wall", "--top-module", top]);
-        if probes {
-            cmd.arg(format!("-D{}", xpo_spec::PROBES_DEFINE));
-        }
-        for (w, _why) in VERILATOR_LINT_WAIVERS {
-            cmd.arg(format!("-Wno-{w}"));
-        }
-        let out = cmd
-            .arg(&path)
-            .output()
-            .expect("verilator is installed (scripts/deps.sh)");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let extra: Vec<String> = if probes {
+            vec![format!("-D{}", xpo_spec::PROBES_DEFINE)]
+        } else {
+            Vec::new()
+        };
+        let (ok, stderr) = xpo_tests::verilator_lint(&path, top, &extra);
         assert!(
-            out.status.success(),
+            ok,
             "lint failed for {lanes} lanes (probes {probes}):\n{stderr}"
         );
         assert!(
