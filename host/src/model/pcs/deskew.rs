@@ -84,6 +84,16 @@
 //!    one). The row that acquires alignment is the first aligned output
 //!    row; the edge that loses it outputs zeros. Status (`align_status`,
 //!    skews, lane numbers, counters) is as it stands after the edge.
+//! 7. **Reporting lags.** The RTL shows a row's status some edges after
+//!    the row, by what it is computed from; the model's status after
+//!    row t is the RTL's after edge t + the lag ([`LANE_REPORT_LAG`] and
+//!    the next two): a lane's
+//!    AM lock, lane number and BIP counters 1 (its input stage), the
+//!    link's `align_status`, `skew_blocks` and deskew errors 2 (decided
+//!    from the lanes' registered results), `skew_bits` 3 (a multiply by
+//!    66 and a subtraction after the measurement). A latched deskew error
+//!    cleared at edge e is one the model takes before row e − 2; a row's
+//!    new error wins over a clear on the same edge.
 
 use super::alignment_marker::BipCheck;
 use super::am_lock::{AmLock, AmLockState};
@@ -93,10 +103,23 @@ use std::collections::VecDeque;
 const BLOCK_BITS: i64 = 66;
 
 /// Edges from an input row to its output row (rule 6): one to register
-/// the row and the lanes' read positions, one for the deskew buffer's
-/// registered read. Fixed here before the RTL so it can be built from
-/// block RAM with registered addresses and outputs.
-pub const DESKEW_LATENCY: usize = 2;
+/// the row (the lanes' marker decode and BIP fold on the way in), one in
+/// which the lanes' AM lock acts on it and the buffers write it, one for
+/// the deskew buffer's registered read at the row's read position; the
+/// reorder then selects among the buffers' outputs into the output
+/// register, so no logic follows a block RAM's clock-to-out. Fixed here
+/// before the RTL (it was 2 before the RTL was planned: that left the
+/// lane reorder and the skew decision in front of the RAM's address).
+pub const DESKEW_LATENCY: usize = 3;
+
+/// Rule 7: edges from a row to the RTL's report of a lane's `am_lock`,
+/// lane number, BIP error count and last mismatch.
+pub const LANE_REPORT_LAG: usize = 1;
+/// Rule 7: to the RTL's `align_status`, `skew_blocks` and latched deskew
+/// errors.
+pub const LINK_REPORT_LAG: usize = 2;
+/// Rule 7: to the RTL's `skew_bits`.
+pub const SKEW_BITS_REPORT_LAG: usize = 3;
 
 /// Figure 82-12's two states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
