@@ -90,8 +90,9 @@
 //!    the next two): a lane's
 //!    AM lock, lane number and BIP counters 1 (its input stage), the
 //!    link's `align_status`, `skew_blocks` and deskew errors 2 (decided
-//!    from the lanes' registered results), `skew_bits` 3 (a multiply by
-//!    66 and a subtraction after the measurement). A latched deskew error
+//!    from the lanes' registered results), `skew_bits` 4 (the least bit
+//!    offset among the lanes whose marker completed the instant gets a
+//!    cycle of its own, then the multiply by 66 and the subtraction). A latched deskew error
 //!    cleared at edge e is one the model takes before row e − 2; a row's
 //!    new error wins over a clear on the same edge.
 
@@ -119,7 +120,7 @@ pub const LANE_REPORT_LAG: usize = 1;
 /// errors.
 pub const LINK_REPORT_LAG: usize = 2;
 /// Rule 7: to the RTL's `skew_bits`.
-pub const SKEW_BITS_REPORT_LAG: usize = 3;
+pub const SKEW_BITS_REPORT_LAG: usize = 4;
 
 /// Figure 82-12's two states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
