@@ -2,14 +2,21 @@
 //! contract and its model are `xpo_host::model::retimer` (written first,
 //! from IEEE 802.3 clause 49 and CMIS); the blocks here are named after
 //! the standard's state diagrams. Across lanes (issue 13, in progress):
-//! `AmLane`, a lane's alignment-marker lock and BIP check, whose model is
-//! `xpo_host::model::pcs::deskew::AmLane` (the link's alignment, deskew
-//! and reorder are modelled there; their RTL is to come).
+//! `AmLane`, a lane's alignment-marker lock and BIP check,
+//! `LaneAlignment`, a link's alignment status and skew measurement (the
+//! transmit side's monitor), and `Deskew`, that plus the deskew buffers
+//! and reorder (the receive side), whose
+//! model and contract are `xpo_host::model::pcs::deskew` (not yet in the
+//! engine's lanes).
 
+mod align_leaves;
 mod am_lane;
 mod ber_monitor;
 mod block_lock;
 mod block_type;
+mod deskew;
+mod deskew_buffer;
+mod lane_alignment;
 mod path;
 mod stepper;
 
@@ -17,5 +24,11 @@ pub use am_lane::{AmLane, BipFold, MarkerDecode};
 pub use ber_monitor::BerMonitor;
 pub use block_lock::BlockLock;
 pub use block_type::BlockTypeCheck;
+pub use deskew::Deskew;
+pub use deskew_buffer::DeskewBuffer;
+pub use lane_alignment::LaneAlignment;
 pub use path::RetimerPath;
-pub use stepper::{AmLaneSense, AmLaneStepper, PathDrive, PathSense, RetimerPathStepper};
+pub use stepper::{
+    AmLaneSense, AmLaneStepper, DeskewDrive, DeskewSense, DeskewStepper, PathDrive, PathSense,
+    RetimerPathStepper,
+};

@@ -2,7 +2,7 @@
 //! rising edge, outputs after it. For block-level cross-checks against the
 //! host model (`tests/tests/retimer_path.rs`).
 
-use super::{AmLane, RetimerPath};
+use super::{AmLane, Deskew, LaneAlignment, RetimerPath};
 use rust_hdl::prelude::*;
 use xpo_spec::retimer::RetimerTiming;
 
@@ -130,6 +130,136 @@ impl AmLaneStepper {
             good_marker: l.good_marker.val(),
             bip_errors: l.bip_errors.val().index() as u32,
             last_bip_mismatch: l.last_bip_mismatch.val().index() as u8,
+        }
+    }
+}
+
+/// One edge's inputs to a `Deskew`, per physical lane.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskewDrive {
+    pub valid: Vec<bool>,
+    pub block: Vec<u128>,
+    pub block_lock: Vec<bool>,
+    pub bit_phase: Vec<u8>,
+    pub clear_deskew_error: Vec<bool>,
+}
+
+/// A `Deskew`'s outputs after an edge.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskewSense {
+    pub out_valid: bool,
+    /// By logical lane (empty on the transmit side).
+    pub out_block: Vec<u128>,
+    pub align_status: bool,
+    /// Per physical lane.
+    pub lanes: Vec<AmLaneSense>,
+    pub skew_measured: bool,
+    pub skew_blocks: Vec<u32>,
+    pub skew_bits: Vec<u32>,
+    pub deskew_error: Vec<bool>,
+}
+
+enum Link {
+    /// The receive side: `Deskew`.
+    Receive(Box<Deskew>),
+    /// The transmit side: `LaneAlignment` alone.
+    Transmit(Box<LaneAlignment>),
+}
+
+/// The ports `Deskew` and `LaneAlignment` share, set and read alike.
+macro_rules! link_ports {
+    ($l:expr, $d:expr) => {{
+        for x in 0..$l.valid.len() {
+            $l.valid[x].next = $d.valid[x];
+            $l.block[x].next = $d.block[x].to_bits();
+            $l.block_lock[x].next = $d.block_lock[x];
+            $l.bit_phase[x].next = u64::from($d.bit_phase[x]).into();
+            $l.clear_deskew_error[x].next = $d.clear_deskew_error[x];
+        }
+        $l.clock.next = false.into();
+        assert!(simulate(&mut **$l, 200), "deskew settles");
+        $l.clock.next = true.into();
+        assert!(simulate(&mut **$l, 200), "deskew settles");
+        DeskewSense {
+            out_valid: false,
+            out_block: Vec::new(),
+            align_status: $l.align_status.val(),
+            lanes: (0..$l.valid.len())
+                .map(|x| AmLaneSense {
+                    am_lock: $l.am_lock[x].val(),
+                    lane_number: $l.am_lock[x].val().then(|| $l.lane_number[x].val().index()),
+                    // Not a port of the link: the lane's good marker is
+                    // internal to its decision.
+                    good_marker: false,
+                    bip_errors: $l.bip_errors[x].val().index() as u32,
+                    last_bip_mismatch: $l.last_bip_mismatch[x].val().index() as u8,
+                })
+                .collect(),
+            skew_measured: $l.skew_measured.val(),
+            skew_blocks: $l
+                .skew_blocks
+                .iter()
+                .map(|s| s.val().index() as u32)
+                .collect(),
+            skew_bits: $l
+                .skew_bits
+                .iter()
+                .map(|s| s.val().index() as u32)
+                .collect(),
+            deskew_error: $l.deskew_error.iter().map(|s| s.val()).collect(),
+        }
+    }};
+}
+
+/// A link's alignment on its own (`Deskew` when `buffered`, else
+/// `LaneAlignment`), stepped like the engines.
+pub struct DeskewStepper {
+    link: Link,
+}
+
+impl DeskewStepper {
+    /// A link reset on its first edge (arguments as `Deskew::new`).
+    pub fn new(lanes: usize, period: u32, max_skew: u32, buffered: bool) -> Self {
+        let link = if buffered {
+            let mut l = Box::new(Deskew::new(lanes, period, max_skew));
+            l.connect_all();
+            Link::Receive(l)
+        } else {
+            let mut l = Box::new(LaneAlignment::new(lanes, period, max_skew));
+            l.connect_all();
+            Link::Transmit(l)
+        };
+        let mut s = Self { link };
+        s.set_reset(true);
+        let idle = DeskewDrive {
+            valid: vec![false; lanes],
+            block: vec![0; lanes],
+            block_lock: vec![false; lanes],
+            bit_phase: vec![0; lanes],
+            clear_deskew_error: vec![false; lanes],
+        };
+        s.step(&idle);
+        s.set_reset(false);
+        s
+    }
+
+    fn set_reset(&mut self, on: bool) {
+        match &mut self.link {
+            Link::Receive(l) => l.reset.next = on,
+            Link::Transmit(l) => l.reset.next = on,
+        }
+    }
+
+    /// One edge with these inputs; the outputs after it.
+    pub fn step(&mut self, d: &DeskewDrive) -> DeskewSense {
+        match &mut self.link {
+            Link::Receive(l) => {
+                let mut sense = link_ports!(l, d);
+                sense.out_valid = l.out_valid.val();
+                sense.out_block = l.out_block.iter().map(|b| b.val().to_u128()).collect();
+                sense
+            }
+            Link::Transmit(l) => link_ports!(l, d),
         }
     }
 }

@@ -323,6 +323,11 @@ impl Deskew {
         &self.status
     }
 
+    /// The latched deskew errors (rule 4), as they stand.
+    pub fn deskew_errors(&self) -> &[bool] {
+        &self.deskew_error
+    }
+
     /// The latched deskew errors (rule 4), cleared by the read.
     pub fn take_deskew_errors(&mut self) -> Vec<bool> {
         let n = self.cfg.lanes;

@@ -1,0 +1,179 @@
+//! `DeskewBuffer`: rule 5 of the deskew contract — each lane's deskew
+//! buffer, the read position that delays it by its measured skew, and the
+//! lane reorder into logical order — in `Deskew`'s pipeline:
+//!
+//! - edge t: the row on the inputs is written at `wp` (block RAM, one a
+//!   lane) and its address staged;
+//! - edge t + 2, after the link decided on the row in the cycle before:
+//!   each lane's buffer reads the row's block `skew` rows back. A lane's
+//!   read position is kept, not computed: at the row that acquires
+//!   alignment it is the address of the lane's last good marker (which
+//!   lies exactly `skew_blocks` rows back, as the skew is counted from
+//!   it), and it advances one a row after that. So no subtraction and no
+//!   skew sits in front of the RAM's address, only a two-way choice;
+//! - edge t + 3: the reorder (an AND-OR under registered one-hot
+//!   selections) into the output register, zeros when not aligned.
+//!
+//! The buffers are `2^abits` rows deep with `2^abits >= max_skew + 2`: a
+//! read `max_skew` back never meets the row being written on the same
+//! edge. Block RAM, not flip-flops: 66 × 128 bits a lane at the default
+//! `max_skew` is 8,448 flip-flops a lane and a 128-way multiplexer in
+//! front of the read, against two DP16KD (the measurements are in
+//! `docs/measurements.md`).
+
+use super::align_leaves::{per_lane, BlockRam, Reorder};
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct DeskewBuffer {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// Every lane's `valid` on the inputs: the row is written.
+    pub row_in: Signal<In, Bit>,
+    pub block: Vec<Signal<In, Bits<66>>>,
+    /// The row the link is deciding on (two edges after it was written).
+    pub row: Signal<In, Bit>,
+    /// Per lane, that row was the lane's good marker.
+    pub good: Vec<Signal<In, Bit>>,
+    pub acquire: Signal<In, Bit>,
+    pub aligned_next: Signal<In, Bit>,
+    pub select: Vec<Signal<In, Bits<16>>>,
+    pub out_valid: Signal<Out, Bit>,
+    /// By logical lane.
+    pub out_block: Vec<Signal<Out, Bits<66>>>,
+    rams: Vec<BlockRam>,
+    reorder: Reorder,
+    wp: DFF<Bits<12>>,
+    s1_ptr: DFF<Bits<12>>,
+    s2_ptr: DFF<Bits<12>>,
+    /// Per lane, the address of its last good marker.
+    mp: Vec<DFF<Bits<12>>>,
+    /// Per lane, the next aligned read.
+    ra: Vec<DFF<Bits<12>>>,
+    p3_row: DFF<Bit>,
+    p3_use: DFF<Bit>,
+    p3_select: Vec<DFF<Bits<16>>>,
+    o_valid: DFF<Bit>,
+    o_block: Vec<DFF<Bits<66>>>,
+    one12: Constant<Bits<12>>,
+    zero12: Constant<Bits<12>>,
+    zero16: Constant<Bits<16>>,
+    zero66: Constant<Bits<66>>,
+}
+
+impl DeskewBuffer {
+    /// Buffers for `lanes` lanes absorbing up to `max_skew` rows.
+    pub fn new(lanes: usize, max_skew: u32) -> Self {
+        let abits = Self::address_bits(max_skew);
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            row_in: Default::default(),
+            block: per_lane(lanes),
+            row: Default::default(),
+            good: per_lane(lanes),
+            acquire: Default::default(),
+            aligned_next: Default::default(),
+            select: per_lane(lanes),
+            out_valid: Default::default(),
+            out_block: per_lane(lanes),
+            rams: (0..lanes).map(|_| BlockRam::new(abits)).collect(),
+            reorder: Reorder::new(lanes),
+            wp: Default::default(),
+            s1_ptr: Default::default(),
+            s2_ptr: Default::default(),
+            mp: per_lane(lanes),
+            ra: per_lane(lanes),
+            p3_row: Default::default(),
+            p3_use: Default::default(),
+            p3_select: per_lane(lanes),
+            o_valid: Default::default(),
+            o_block: per_lane(lanes),
+            one12: Constant::new(1u64.into()),
+            zero12: Constant::new(0u64.into()),
+            zero16: Constant::new(0u64.into()),
+            zero66: Constant::new(0u64.into()),
+        }
+    }
+
+    /// Address bits of a buffer for `max_skew`: `2^bits >= max_skew + 2`.
+    pub fn address_bits(max_skew: u32) -> usize {
+        let depth = (u64::from(max_skew) + 2).next_power_of_two();
+        let bits = depth.trailing_zeros() as usize;
+        assert!(bits <= 12, "max_skew {max_skew} needs more than 4096 rows");
+        bits.max(1)
+    }
+}
+
+impl Logic for DeskewBuffer {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, wp, s1_ptr, s2_ptr, p3_row, p3_use, o_valid);
+        for x in 0..self.rams.len() {
+            self.mp[x].clock.next = self.clock.val();
+            self.ra[x].clock.next = self.clock.val();
+            self.p3_select[x].clock.next = self.clock.val();
+            self.o_block[x].clock.next = self.clock.val();
+            self.rams[x].clock.next = self.clock.val();
+            self.mp[x].d.next = self.mp[x].q.val();
+            self.ra[x].d.next = self.ra[x].q.val();
+        }
+        // Edge t: the row is written.
+        self.wp.d.next = self.wp.q.val();
+        if self.row_in.val() {
+            self.wp.d.next = self.wp.q.val() + self.one12.val();
+        }
+        self.s1_ptr.d.next = self.wp.q.val();
+        self.s2_ptr.d.next = self.s1_ptr.q.val();
+        for x in 0..self.rams.len() {
+            self.rams[x].write.next = self.row_in.val();
+            self.rams[x].write_address.next = self.wp.q.val();
+            self.rams[x].write_data.next = self.block[x].val();
+        }
+        // Edge t + 2: the read positions.
+        for x in 0..self.rams.len() {
+            if self.row.val() & self.good[x].val() {
+                self.mp[x].d.next = self.s2_ptr.q.val();
+            }
+            if self.acquire.val() {
+                self.rams[x].read_address.next = self.mp[x].d.val();
+            } else {
+                self.rams[x].read_address.next = self.ra[x].q.val();
+            }
+            if self.row.val() & self.aligned_next.val() {
+                self.ra[x].d.next = self.rams[x].read_address.val() + self.one12.val();
+            }
+            self.p3_select[x].d.next = self.select[x].val();
+        }
+        self.p3_row.d.next = self.row.val();
+        self.p3_use.d.next = self.row.val() & self.aligned_next.val();
+        // Edge t + 3: the reorder into the output register.
+        for x in 0..self.rams.len() {
+            self.reorder.data[x].next = self.rams[x].read_data.val();
+            self.reorder.select[x].next = self.p3_select[x].q.val();
+            if self.p3_use.q.val() {
+                self.o_block[x].d.next = self.reorder.out[x].val();
+            } else {
+                self.o_block[x].d.next = self.zero66.val();
+            }
+            self.out_block[x].next = self.o_block[x].q.val();
+        }
+        self.o_valid.d.next = self.p3_row.q.val();
+        self.out_valid.next = self.o_valid.q.val();
+
+        if self.reset.val() {
+            self.wp.d.next = self.zero12.val();
+            self.s1_ptr.d.next = self.zero12.val();
+            self.s2_ptr.d.next = self.zero12.val();
+            self.p3_row.d.next = false;
+            self.p3_use.d.next = false;
+            self.o_valid.d.next = false;
+            for x in 0..self.rams.len() {
+                self.mp[x].d.next = self.zero12.val();
+                self.ra[x].d.next = self.zero12.val();
+                self.p3_select[x].d.next = self.zero16.val();
+                self.o_block[x].d.next = self.zero66.val();
+            }
+        }
+    }
+}
