@@ -105,13 +105,16 @@ const BLOCK_BITS: i64 = 66;
 
 /// Edges from an input row to its output row (rule 6): one to register
 /// the row (the lanes' marker decode and BIP fold on the way in), one in
-/// which the lanes' AM lock acts on it and the buffers write it, one for
-/// the deskew buffer's registered read at the row's read position; the
+/// which the lanes' AM lock acts on it and the buffers write it, one in
+/// which the link decides on it and registers each lane's read position,
+/// one for the deskew buffer's registered read at that position; the
 /// reorder then selects among the buffers' outputs into the output
-/// register, so no logic follows a block RAM's clock-to-out. Fixed here
-/// before the RTL (it was 2 before the RTL was planned: that left the
-/// lane reorder and the skew decision in front of the RAM's address).
-pub const DESKEW_LATENCY: usize = 3;
+/// register. So neither the decision nor any logic after a block RAM's
+/// clock-to-out is on a RAM port's path. Fixed here before the RTL's
+/// timing was measured at 2, then 3; an 8-lane receive side placed on
+/// ECP5 at 3 (the read position chosen by the decision in front of the
+/// RAM's address) reached 89 MHz, its path all routing to the RAMs.
+pub const DESKEW_LATENCY: usize = 4;
 
 /// Rule 7: edges from a row to the RTL's report of a lane's `am_lock`,
 /// lane number, BIP error count and last mismatch.
