@@ -58,21 +58,31 @@ impl Logic for RowCheck {
 /// the row is measured, whether it completes a marker instant, whether
 /// that instant acquires alignment; and the reorder's selections.
 ///
-/// Per lane the inputs are the lane's `am_lock`, lane number and good
-/// marker after acting on the row, the lock and number before it, and the
-/// lane's measurement state: `known` (it has a marker since the last
+/// Per lane the inputs are the lane's `am_lock` and good marker after
+/// acting on the row, its lock before it, its lane number one-hot, and
+/// its measurement state: `known` (it has a marker since the last
 /// restart), `le_half1` (its count + 1 is at most half the period) and
 /// `le_max1` (its count + 1 is at most `max_skew`).
+///
+/// Written for the clock from two facts of `AmLane`: a lane's number is
+/// set before its lock rises and does not change while it is locked, so
+/// (a) a lane's number changing is its lock falling (rule 5's "the lane
+/// numbers change" needs no comparison), and (b) while aligned the map
+/// stays whole unless a lock falls (no map test in the loss decision);
+/// and the one-hot may be registered from the number one edge later. A
+/// measured row's readiness is then two reductions from registers and a
+/// two-way choice on the loss: with a loss this edge only lanes whose
+/// marker is on this row count, otherwise a lane counts with its marker
+/// here or an earlier one within half a period.
 #[derive(LogicBlock)]
 pub struct AlignDecide {
     pub row: Signal<In, Bit>,
     pub mismatch: Signal<In, Bit>,
     pub aligned: Signal<In, Bit>,
     pub lock: Vec<Signal<In, Bit>>,
-    pub number: Vec<Signal<In, Bits<5>>>,
+    pub onehot: Vec<Signal<In, Bits<16>>>,
     pub good: Vec<Signal<In, Bit>>,
     pub prev_lock: Vec<Signal<In, Bit>>,
-    pub prev_number: Vec<Signal<In, Bits<5>>>,
     pub known: Vec<Signal<In, Bit>>,
     pub le_half1: Vec<Signal<In, Bit>>,
     pub le_max1: Vec<Signal<In, Bit>>,
@@ -102,10 +112,9 @@ impl AlignDecide {
             mismatch: Default::default(),
             aligned: Default::default(),
             lock: per_lane(lanes),
-            number: per_lane(lanes),
+            onehot: per_lane(lanes),
             good: per_lane(lanes),
             prev_lock: per_lane(lanes),
-            prev_number: per_lane(lanes),
             known: per_lane(lanes),
             le_half1: per_lane(lanes),
             le_max1: per_lane(lanes),
@@ -123,26 +132,21 @@ impl AlignDecide {
 impl Logic for AlignDecide {
     fn update(&mut self) {
         let n = self.lock.len();
-        let num = |x: usize| self.number[x].val().index();
-        let lost = (0..n).any(|x| {
-            self.prev_lock[x].val()
-                && (!self.lock[x].val() || self.number[x].val() != self.prev_number[x].val())
-        });
-        let seen = (0..n).fold(0usize, |m, x| m | 1 << num(x));
-        let map_ok = (0..n).all(|x| self.lock[x].val()) && seen == (1 << n) - 1;
-        let lose = self.mismatch.val() || lost || (self.aligned.val() && !map_ok);
+        let mask = (1usize << n) - 1;
+        let g = |x: usize| self.good[x].val();
+        let lose =
+            self.mismatch.val() || (0..n).any(|x| self.prev_lock[x].val() && !self.lock[x].val());
         let stay = self.aligned.val() && !lose;
         let measuring = self.row.val() && !stay;
-        let any_good = (0..n).any(|x| self.good[x].val());
-        let ready = (0..n).all(|x| {
-            let g = self.good[x].val();
-            let known = (measuring && g) || (self.known[x].val() && !lose);
-            known && (g || self.le_half1[x].val())
-        });
-        let complete = measuring && map_ok && any_good && ready;
-        let in_range: Vec<bool> = (0..n)
-            .map(|x| self.good[x].val() || self.le_max1[x].val())
-            .collect();
+        let seen = (0..n).fold(0usize, |m, x| m | self.onehot[x].val().index());
+        let map_ok = (0..n).all(|x| self.lock[x].val()) && seen & mask == mask;
+        let ready = if lose {
+            (0..n).all(g)
+        } else {
+            (0..n).all(|x| g(x) || (self.known[x].val() && self.le_half1[x].val()))
+        };
+        let complete = measuring && map_ok && (0..n).any(g) && ready;
+        let in_range: Vec<bool> = (0..n).map(|x| g(x) || self.le_max1[x].val()).collect();
         let acquire = complete && in_range.iter().all(|&r| r);
         self.lose.next = lose;
         self.measuring.next = measuring;
@@ -154,7 +158,7 @@ impl Logic for AlignDecide {
         }
         for k in 0..n {
             let m = (0..n)
-                .filter(|&x| num(x) == k)
+                .filter(|&x| self.onehot[x].val().index() >> k & 1 == 1)
                 .fold(0u64, |m, x| m | 1 << x);
             self.select[k].next = m.into();
         }
@@ -181,69 +185,133 @@ impl Logic for AlignDecide {
         };
         let mut v = String::new();
         v.push_str(&format!(
-            "wire [{}:0] seen = {};\n",
-            n - 1,
-            all(&|x| format!("({n}'d1 << number${x})"), " | ")
+            "wire [15:0] seen = {};
+",
+            all(&|x| format!("onehot${x}"), " | ")
         ));
         v.push_str(&format!(
-            "wire map_ok = ({}) && (&seen);\n",
-            all(&|x| format!("lock${x}"), " && ")
+            "wire map_ok = ({}) && (&seen[{}:0]);
+",
+            all(&|x| format!("lock${x}"), " && "),
+            n - 1
         ));
+        if n < 16 {
+            v.push_str(&format!(
+                "wire unused_seen = |seen[15:{n}];
+"
+            ));
+        }
         v.push_str(&format!(
-            "wire lost = {};\n",
-            all(
-                &|x| format!("(prev_lock${x} && (!lock${x} || number${x} != prev_number${x}))"),
-                " || "
-            )
+            "wire lose_w = mismatch || {};
+",
+            all(&|x| format!("(prev_lock${x} && !lock${x})"), " || ")
         ));
-        v.push_str("wire lose_w = mismatch || lost || (aligned && !map_ok);\n");
-        v.push_str("wire stay = aligned && !lose_w;\n");
-        v.push_str("wire measuring_w = row && !stay;\n");
+        v.push_str(
+            "wire stay = aligned && !lose_w;
+",
+        );
+        v.push_str(
+            "wire measuring_w = row && !stay;
+",
+        );
         v.push_str(&format!(
-            "wire any_good = {};\n",
+            "wire any_good = {};
+",
             all(&|x| format!("good${x}"), " || ")
         ));
         v.push_str(&format!(
-            "wire ready = {};\n",
+            "wire all_good = {};
+",
+            all(&|x| format!("good${x}"), " && ")
+        ));
+        v.push_str(&format!(
+            "wire ready_kept = {};
+",
             all(
-                &|x| format!(
-                    "(((measuring_w && good${x}) || (known${x} && !lose_w)) && (good${x} || le_half1${x}))"
-                ),
+                &|x| format!("(good${x} || (known${x} && le_half1${x}))"),
                 " && "
             )
         ));
-        v.push_str("wire complete_w = measuring_w && map_ok && any_good && ready;\n");
+        v.push_str("wire complete_w = measuring_w && map_ok && any_good && (lose_w ? all_good : ready_kept);
+");
         v.push_str(&format!(
-            "wire in_range = {};\n",
+            "wire in_range = {};
+",
             all(&|x| format!("(good${x} || le_max1${x})"), " && ")
         ));
-        v.push_str("always @(*) begin\n");
         v.push_str(
-            "    lose = lose_w;\n    measuring = measuring_w;\n    complete = complete_w;\n",
+            "always @(*) begin
+",
         );
-        v.push_str("    acquire = complete_w && in_range;\n    aligned_next = stay || (complete_w && in_range);\n");
+        v.push_str(
+            "    lose = lose_w;
+    measuring = measuring_w;
+    complete = complete_w;
+",
+        );
+        v.push_str(
+            "    acquire = complete_w && in_range;
+    aligned_next = stay || (complete_w && in_range);
+",
+        );
         for x in 0..n {
             v.push_str(&format!(
-                "    out_of_range${x} = complete_w && !(good${x} || le_max1${x});\n"
+                "    out_of_range${x} = complete_w && !(good${x} || le_max1${x});
+"
             ));
         }
         for k in 0..n {
-            let bits: Vec<String> = (0..n)
-                .rev()
-                .map(|x| format!("(number${x} == 5'd{k})"))
-                .collect();
+            let bits: Vec<String> = (0..n).rev().map(|x| format!("onehot${x}[{k}]")).collect();
             if n < 16 {
                 v.push_str(&format!(
-                    "    select${k} = {{{}'d0, {}}};\n",
+                    "    select${k} = {{{}'d0, {}}};
+",
                     16 - n,
                     bits.join(", ")
                 ));
             } else {
-                v.push_str(&format!("    select${k} = {{{}}};\n", bits.join(", ")));
+                v.push_str(&format!(
+                    "    select${k} = {{{}}};
+",
+                    bits.join(", ")
+                ));
             }
         }
-        v.push_str("end\n");
+        v.push_str(
+            "end
+",
+        );
         Verilog::Custom(v)
+    }
+}
+
+/// A lane number, one-hot (`number` below 16).
+#[derive(LogicBlock, Default)]
+pub struct LaneDecode {
+    pub number: Signal<In, Bits<5>>,
+    pub onehot: Signal<Out, Bits<16>>,
+}
+
+impl Logic for LaneDecode {
+    fn update(&mut self) {
+        let k = self.number.val().index();
+        self.onehot.next = if k < 16 {
+            (1u64 << k).into()
+        } else {
+            0u64.into()
+        };
+    }
+
+    fn connect(&mut self) {
+        self.onehot.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(
+            "always @(*) onehot = number[4] ? 16'd0 : (16'd1 << number[3:0]);
+"
+            .into(),
+        )
     }
 }
 

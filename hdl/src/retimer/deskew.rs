@@ -2,7 +2,7 @@
 //! (AM lock, BIP, skew measurement, `align_status`) and the deskew
 //! buffers with the lane reorder (`DeskewBuffer`; 82.2.12, 82.2.13), in
 //! the cycle contract of `xpo_host::model::pcs::deskew`. The output row of
-//! the row sampled at edge t leaves after edge t + `DESKEW_LATENCY` (3),
+//! the row sampled at edge t leaves after edge t + `DESKEW_LATENCY` (4),
 //! in logical lane order, zeros while not aligned. The status ports are
 //! `LaneAlignment`'s, forwarded.
 

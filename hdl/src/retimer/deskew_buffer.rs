@@ -4,19 +4,22 @@
 //!
 //! - edge t: the row on the inputs is written at `wp` (block RAM, one a
 //!   lane) and its address staged;
-//! - edge t + 2, after the link decided on the row in the cycle before:
-//!   each lane's buffer reads the row's block `skew` rows back. A lane's
-//!   read position is kept, not computed: at the row that acquires
-//!   alignment it is the address of the lane's last good marker (which
-//!   lies exactly `skew_blocks` rows back, as the skew is counted from
-//!   it), and it advances one a row after that. So no subtraction and no
-//!   skew sits in front of the RAM's address, only a two-way choice;
-//! - edge t + 3: the reorder (an AND-OR under registered one-hot
-//!   selections) into the output register, zeros when not aligned.
+//! - edge t + 2, as the link decides on the row: each lane's read
+//!   position for it is registered. A lane's read position is kept, not
+//!   computed: at the row that acquires alignment it is the address of
+//!   the lane's last good marker (which lies exactly `skew_blocks` rows
+//!   back, as the skew is counted from it), and it advances one a row
+//!   after that (the next one, and each marker address + 1, are kept in
+//!   registers too). So no subtraction and no skew is on the way, only a
+//!   two-way choice into a register;
+//! - edge t + 3: each RAM reads at its registered position;
+//! - edge t + 4 (`DESKEW_LATENCY`): the reorder (an AND-OR under
+//!   registered one-hot selections) into the output register, zeros when
+//!   not aligned.
 //!
-//! The buffers are `2^abits` rows deep with `2^abits >= max_skew + 2`: a
-//! read `max_skew` back never meets the row being written on the same
-//! edge. Block RAM, not flip-flops: 66 × 128 bits a lane at the default
+//! The buffers are `2^abits` rows deep with `2^abits >= max_skew + 4`: a
+//! read `max_skew` back never meets the row written on the same edge.
+//! Block RAM, not flip-flops: 66 × 128 bits a lane at the default
 //! `max_skew` is 8,448 flip-flops a lane and a 128-way multiplexer in
 //! front of the read, against two DP16KD (the measurements are in
 //! `docs/measurements.md`).
@@ -46,13 +49,22 @@ pub struct DeskewBuffer {
     wp: DFF<Bits<12>>,
     s1_ptr: DFF<Bits<12>>,
     s2_ptr: DFF<Bits<12>>,
+    /// `s2_ptr + 1`, and each `mp + 1`, kept: the next read position is
+    /// a choice among registers, so no carry chain follows the decision.
+    s2_ptr1: DFF<Bits<12>>,
     /// Per lane, the address of its last good marker.
     mp: Vec<DFF<Bits<12>>>,
+    mp1: Vec<DFF<Bits<12>>>,
     /// Per lane, the next aligned read.
     ra: Vec<DFF<Bits<12>>>,
+    /// Per lane, the read position chosen for the row (the RAM's address).
+    raddr: Vec<DFF<Bits<12>>>,
     p3_row: DFF<Bit>,
     p3_use: DFF<Bit>,
     p3_select: Vec<DFF<Bits<16>>>,
+    p4_row: DFF<Bit>,
+    p4_use: DFF<Bit>,
+    p4_select: Vec<DFF<Bits<16>>>,
     o_valid: DFF<Bit>,
     o_block: Vec<DFF<Bits<66>>>,
     one12: Constant<Bits<12>>,
@@ -82,11 +94,17 @@ impl DeskewBuffer {
             wp: Default::default(),
             s1_ptr: Default::default(),
             s2_ptr: Default::default(),
+            s2_ptr1: Default::default(),
             mp: per_lane(lanes),
+            mp1: per_lane(lanes),
             ra: per_lane(lanes),
+            raddr: per_lane(lanes),
             p3_row: Default::default(),
             p3_use: Default::default(),
             p3_select: per_lane(lanes),
+            p4_row: Default::default(),
+            p4_use: Default::default(),
+            p4_select: per_lane(lanes),
             o_valid: Default::default(),
             o_block: per_lane(lanes),
             one12: Constant::new(1u64.into()),
@@ -96,9 +114,11 @@ impl DeskewBuffer {
         }
     }
 
-    /// Address bits of a buffer for `max_skew`: `2^bits >= max_skew + 2`.
+    /// Address bits of a buffer for `max_skew`: `2^bits >= max_skew + 4`
+    /// (a row is read three edges after it is written, up to `max_skew`
+    /// rows back, while three more rows have been written).
     pub fn address_bits(max_skew: u32) -> usize {
-        let depth = (u64::from(max_skew) + 2).next_power_of_two();
+        let depth = (u64::from(max_skew) + 4).next_power_of_two();
         let bits = depth.trailing_zeros() as usize;
         assert!(bits <= 12, "max_skew {max_skew} needs more than 4096 rows");
         bits.max(1)
@@ -108,14 +128,20 @@ impl DeskewBuffer {
 impl Logic for DeskewBuffer {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, wp, s1_ptr, s2_ptr, p3_row, p3_use, o_valid);
+        dff_setup!(
+            self, clock, wp, s1_ptr, s2_ptr, s2_ptr1, p3_row, p3_use, p4_row, p4_use, o_valid
+        );
         for x in 0..self.rams.len() {
             self.mp[x].clock.next = self.clock.val();
+            self.mp1[x].clock.next = self.clock.val();
             self.ra[x].clock.next = self.clock.val();
             self.p3_select[x].clock.next = self.clock.val();
+            self.p4_select[x].clock.next = self.clock.val();
+            self.raddr[x].clock.next = self.clock.val();
             self.o_block[x].clock.next = self.clock.val();
             self.rams[x].clock.next = self.clock.val();
             self.mp[x].d.next = self.mp[x].q.val();
+            self.mp1[x].d.next = self.mp1[x].q.val();
             self.ra[x].d.next = self.ra[x].q.val();
         }
         // Edge t: the row is written.
@@ -125,6 +151,7 @@ impl Logic for DeskewBuffer {
         }
         self.s1_ptr.d.next = self.wp.q.val();
         self.s2_ptr.d.next = self.s1_ptr.q.val();
+        self.s2_ptr1.d.next = self.s1_ptr.q.val() + self.one12.val();
         for x in 0..self.rams.len() {
             self.rams[x].write.next = self.row_in.val();
             self.rams[x].write_address.next = self.wp.q.val();
@@ -134,44 +161,62 @@ impl Logic for DeskewBuffer {
         for x in 0..self.rams.len() {
             if self.row.val() & self.good[x].val() {
                 self.mp[x].d.next = self.s2_ptr.q.val();
+                self.mp1[x].d.next = self.s2_ptr1.q.val();
             }
             if self.acquire.val() {
-                self.rams[x].read_address.next = self.mp[x].d.val();
+                self.raddr[x].d.next = self.mp[x].d.val();
             } else {
-                self.rams[x].read_address.next = self.ra[x].q.val();
+                self.raddr[x].d.next = self.ra[x].q.val();
             }
             if self.row.val() & self.aligned_next.val() {
-                self.ra[x].d.next = self.rams[x].read_address.val() + self.one12.val();
+                if self.acquire.val() {
+                    self.ra[x].d.next = self.mp1[x].d.val();
+                } else {
+                    self.ra[x].d.next = self.ra[x].q.val() + self.one12.val();
+                }
             }
             self.p3_select[x].d.next = self.select[x].val();
         }
         self.p3_row.d.next = self.row.val();
         self.p3_use.d.next = self.row.val() & self.aligned_next.val();
-        // Edge t + 3: the reorder into the output register.
+        // Edge t + 3: the read.
+        self.p4_row.d.next = self.p3_row.q.val();
+        self.p4_use.d.next = self.p3_use.q.val();
+        for x in 0..self.rams.len() {
+            self.rams[x].read_address.next = self.raddr[x].q.val();
+            self.p4_select[x].d.next = self.p3_select[x].q.val();
+        }
+        // Edge t + 4: the reorder into the output register.
         for x in 0..self.rams.len() {
             self.reorder.data[x].next = self.rams[x].read_data.val();
-            self.reorder.select[x].next = self.p3_select[x].q.val();
-            if self.p3_use.q.val() {
+            self.reorder.select[x].next = self.p4_select[x].q.val();
+            if self.p4_use.q.val() {
                 self.o_block[x].d.next = self.reorder.out[x].val();
             } else {
                 self.o_block[x].d.next = self.zero66.val();
             }
             self.out_block[x].next = self.o_block[x].q.val();
         }
-        self.o_valid.d.next = self.p3_row.q.val();
+        self.o_valid.d.next = self.p4_row.q.val();
         self.out_valid.next = self.o_valid.q.val();
 
         if self.reset.val() {
             self.wp.d.next = self.zero12.val();
             self.s1_ptr.d.next = self.zero12.val();
             self.s2_ptr.d.next = self.zero12.val();
+            self.s2_ptr1.d.next = self.zero12.val();
             self.p3_row.d.next = false;
             self.p3_use.d.next = false;
+            self.p4_row.d.next = false;
+            self.p4_use.d.next = false;
             self.o_valid.d.next = false;
             for x in 0..self.rams.len() {
                 self.mp[x].d.next = self.zero12.val();
+                self.mp1[x].d.next = self.zero12.val();
                 self.ra[x].d.next = self.zero12.val();
                 self.p3_select[x].d.next = self.zero16.val();
+                self.p4_select[x].d.next = self.zero16.val();
+                self.raddr[x].d.next = self.zero12.val();
                 self.o_block[x].d.next = self.zero66.val();
             }
         }

@@ -14,16 +14,17 @@
 //! - t + 1: the AM locks act on it (their status: `LANE_REPORT_LAG`);
 //! - t + 2: the link decides from the lanes' registered results — loss,
 //!   measurement, completion, acquisition — and registers it
-//!   (`LINK_REPORT_LAG`); `Deskew`'s buffers read;
-//! - t + 3: `Deskew`'s output row (`DESKEW_LATENCY`); the least bit offset over
+//!   (`LINK_REPORT_LAG`), and `Deskew`'s read positions;
+//! - t + 3: `Deskew`'s buffers read; the least bit offset over
 //!   the completing lanes, and 66 × blocks + offset per lane;
-//! - t + 4: `skew_bits` (`SKEW_BITS_REPORT_LAG`).
+//! - t + 4: `skew_bits` (`SKEW_BITS_REPORT_LAG`); `Deskew`'s output row
+//!   (`DESKEW_LATENCY`).
 //!
 //! A lane's count of rows since its last good marker (`since`, rule 4)
 //! carries two flags computed when it is written, `since + 1 <= period/2`
 //! and `since + 1 <= max_skew`, so the decision compares nothing wide.
 
-use super::align_leaves::{per_lane, AlignDecide, MinOffset, RowCheck, Times66Plus};
+use super::align_leaves::{per_lane, AlignDecide, LaneDecode, MinOffset, RowCheck, Times66Plus};
 use super::AmLane;
 use crate::saturating::SaturatingAdd;
 use rust_hdl::prelude::*;
@@ -73,7 +74,10 @@ pub struct LaneAlignment {
     s2_mismatch: DFF<Bit>,
     s2_p: Vec<DFF<Bits<7>>>,
     prev_lock: Vec<DFF<Bit>>,
-    prev_number: Vec<DFF<Bits<5>>>,
+    /// Each lane's number one-hot, one edge after the number (valid
+    /// whenever its lock is: see `AlignDecide`).
+    onehot: Vec<DFF<Bits<16>>>,
+    decode: Vec<LaneDecode>,
     aligned: DFF<Bit>,
     known: Vec<DFF<Bit>>,
     since: Vec<DFF<Bits<16>>>,
@@ -95,7 +99,6 @@ pub struct LaneAlignment {
     max_pos: Constant<Bit>,
     c66: Constant<Bits<7>>,
     one1: Constant<Bits<1>>,
-    zero5: Constant<Bits<5>>,
     zero7: Constant<Bits<7>>,
     zero16: Constant<Bits<16>>,
     zero24: Constant<Bits<24>>,
@@ -150,7 +153,8 @@ impl LaneAlignment {
             s2_mismatch: Default::default(),
             s2_p: per_lane(lanes),
             prev_lock: per_lane(lanes),
-            prev_number: per_lane(lanes),
+            onehot: per_lane(lanes),
+            decode: per_lane(lanes),
             aligned: Default::default(),
             known: per_lane(lanes),
             since: per_lane(lanes),
@@ -172,7 +176,6 @@ impl LaneAlignment {
             max_pos: Constant::new(max_skew > 0),
             c66: Constant::new(66u64.into()),
             one1: Constant::new(1u64.into()),
-            zero5: Constant::new(0u64.into()),
             zero7: Constant::new(0u64.into()),
             zero16: Constant::new(0u64.into()),
             zero24: Constant::new(0u64.into()),
@@ -200,7 +203,7 @@ impl Logic for LaneAlignment {
             self.s1_p[x].clock.next = self.clock.val();
             self.s2_p[x].clock.next = self.clock.val();
             self.prev_lock[x].clock.next = self.clock.val();
-            self.prev_number[x].clock.next = self.clock.val();
+            self.onehot[x].clock.next = self.clock.val();
             self.known[x].clock.next = self.clock.val();
             self.since[x].clock.next = self.clock.val();
             self.le_half1[x].clock.next = self.clock.val();
@@ -230,7 +233,8 @@ impl Logic for LaneAlignment {
             }
             self.s2_p[x].d.next = self.s1_p[x].q.val();
             self.prev_lock[x].d.next = self.am[x].am_lock.val();
-            self.prev_number[x].d.next = self.am[x].lane_number.val();
+            self.decode[x].number.next = self.am[x].lane_number.val();
+            self.onehot[x].d.next = self.decode[x].onehot.val();
         }
         self.s1_row.d.next = self.rows.all.val();
         self.s1_any.d.next = self.rows.any.val();
@@ -243,10 +247,9 @@ impl Logic for LaneAlignment {
         self.decide.aligned.next = self.aligned.q.val();
         for x in 0..self.am.len() {
             self.decide.lock[x].next = self.am[x].am_lock.val();
-            self.decide.number[x].next = self.am[x].lane_number.val();
+            self.decide.onehot[x].next = self.onehot[x].q.val();
             self.decide.good[x].next = self.am[x].good_marker.val();
             self.decide.prev_lock[x].next = self.prev_lock[x].q.val();
-            self.decide.prev_number[x].next = self.prev_number[x].q.val();
             self.decide.known[x].next = self.known[x].q.val();
             self.decide.le_half1[x].next = self.le_half1[x].q.val();
             self.decide.le_max1[x].next = self.le_max1[x].q.val();
@@ -344,7 +347,7 @@ impl Logic for LaneAlignment {
                 self.s1_p[x].d.next = self.zero7.val();
                 self.s2_p[x].d.next = self.zero7.val();
                 self.prev_lock[x].d.next = false;
-                self.prev_number[x].d.next = self.zero5.val();
+                self.onehot[x].d.next = self.zero16.val();
                 self.known[x].d.next = false;
                 self.since[x].d.next = self.zero16.val();
                 self.le_half1[x].d.next = false;
