@@ -92,9 +92,19 @@
 //!    link's `align_status`, `skew_blocks` and deskew errors 2 (decided
 //!    from the lanes' registered results), `skew_bits` 4 (the least bit
 //!    offset among the lanes whose marker completed the instant gets a
-//!    cycle of its own, then the multiply by 66 and the subtraction). A latched deskew error
-//!    cleared at edge e is one the model takes before row e − 2; a row's
-//!    new error wins over a clear on the same edge.
+//!    cycle of its own, then the multiply by 66 and the subtraction).
+//!    A latched deskew error cleared at edge e is one the model takes
+//!    before row e − 2; a row's new error wins over a clear on the same
+//!    edge.
+//! 8. **Marker rows and what follows the reorder.** An aligned output
+//!    row is a *marker row* when it is the row that acquired alignment or
+//!    a whole number of `period + 1` rows after it (the markers keep
+//!    their period on every lane): every lane's block there is at its
+//!    marker position. The transmitter scrambled the aggregate stream
+//!    before distributing it over the lanes (802.3 Figure 82-2), so the
+//!    errored-block check of an aligned link runs on the aggregate,
+//!    after the reorder, with the marker rows removed
+//!    (`link_decode::LinkDecode`), never on a PCS lane alone.
 
 use super::alignment_marker::BipCheck;
 use super::am_lock::{AmLock, AmLockState};
@@ -199,6 +209,9 @@ pub struct DeskewOutput {
     pub valid: bool,
     /// By logical (PCS) lane.
     pub blocks: Vec<u128>,
+    /// An aligned marker row (rule 8): every lane's block is its marker
+    /// position.
+    pub marker: bool,
 }
 
 /// One lane's part of rule 2: its alignment-marker lock and BIP check,
@@ -285,6 +298,8 @@ pub struct Deskew {
     /// Per lane, the last `max_skew + 1` row blocks, newest at the back.
     buffers: Vec<VecDeque<u128>>,
     deskew_error: Vec<bool>,
+    /// Aligned rows output since alignment was acquired (rule 8).
+    rows_aligned: u64,
     pipeline: VecDeque<DeskewOutput>,
 }
 
@@ -303,10 +318,12 @@ impl Deskew {
             state: AlignState::LossOfAlignment,
             buffers: vec![VecDeque::new(); n],
             deskew_error: vec![false; n],
+            rows_aligned: 0,
             pipeline: (0..DESKEW_LATENCY)
                 .map(|_| DeskewOutput {
                     valid: false,
                     blocks: vec![0; n],
+                    marker: false,
                 })
                 .collect(),
         }
@@ -457,14 +474,21 @@ impl Deskew {
                 let d = self.status[x].skew_blocks.expect("measured") as usize;
                 blocks[map[x]] = b[b.len() - 1 - d];
             }
+            // Rule 8: the acquiring row is every lane's marker, and the
+            // markers keep their period on every lane.
+            let marker = self.rows_aligned % (u64::from(self.cfg.period) + 1) == 0;
+            self.rows_aligned += 1;
             DeskewOutput {
                 valid: true,
                 blocks,
+                marker,
             }
         } else {
+            self.rows_aligned = 0;
             DeskewOutput {
                 valid: row,
                 blocks: vec![0; n],
+                marker: false,
             }
         };
         self.pipeline.push_back(out);
@@ -655,6 +679,17 @@ mod tests {
             decode_marker(outs[at + DESKEW_LATENCY].blocks[2], 4).map(|m| m.0),
             Some(2)
         );
+        // Rule 8: that row, and the rows a period + 1 apart after it, are
+        // the marker rows, and hold every lane's marker.
+        for (i, o) in outs.iter().enumerate().skip(at + DESKEW_LATENCY) {
+            let due = (i - at - DESKEW_LATENCY) % (PERIOD as usize + 1) == 0;
+            assert_eq!(o.marker, due, "row {i}");
+            if due {
+                for (k, &b) in o.blocks.iter().enumerate() {
+                    assert_eq!(decode_marker(b, 4).map(|m| m.0), Some(k), "row {i}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub mod am_lock;
 pub mod ber_monitor;
 pub mod block_lock;
 pub mod deskew;
+pub mod link_decode;
 
 pub use ber_monitor::{BerMonitor, BerState};
 pub use block_lock::{BlockLock, LockState};
