@@ -65,6 +65,7 @@ struct Seen {
     losses: u64,
     bip_errors: u64,
     deskew_errors: u64,
+    marker_rows: u64,
 }
 
 struct Run {
@@ -169,6 +170,8 @@ fn run(r: &Run, cycles: u64) -> (Seen, Deskew, DeskewSense) {
         );
         if r.buffered {
             assert_eq!(got.out_block, want_out.blocks, "output row, {}", ctx());
+            assert_eq!(got.out_marker, want_out.marker, "marker row, {}", ctx());
+            seen.marker_rows += u64::from(want_out.marker);
         }
         assert_eq!(got.lanes, at(LANE_REPORT_LAG).lanes, "lanes, {}", ctx());
         let link_want = at(LINK_REPORT_LAG);
@@ -238,6 +241,7 @@ proptest! {
         prop_assert!(seen.acquisitions >= 2, "{seen:?}");
         prop_assert!(seen.losses >= 1, "{seen:?}");
         prop_assert!(seen.aligned_rows > 1_000, "{seen:?}");
+        prop_assert!(seen.marker_rows >= 10, "{seen:?}");
         prop_assert!(seen.bip_errors >= 1, "{seen:?}");
     }
 

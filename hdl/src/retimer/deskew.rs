@@ -22,6 +22,8 @@ pub struct Deskew {
     pub out_valid: Signal<Out, Bit>,
     /// By logical lane.
     pub out_block: Vec<Signal<Out, Bits<66>>>,
+    /// The output row is a marker row (contract rule 8).
+    pub out_marker: Signal<Out, Bit>,
     pub align_status: Signal<Out, Bit>,
     pub am_lock: Vec<Signal<Out, Bit>>,
     pub lane_number: Vec<Signal<Out, Bits<5>>>,
@@ -48,6 +50,7 @@ impl Deskew {
             clear_deskew_error: per_lane(lanes),
             out_valid: Default::default(),
             out_block: per_lane(lanes),
+            out_marker: Default::default(),
             align_status: Default::default(),
             am_lock: per_lane(lanes),
             lane_number: per_lane(lanes),
@@ -58,7 +61,7 @@ impl Deskew {
             skew_bits: per_lane(lanes),
             deskew_error: per_lane(lanes),
             align: LaneAlignment::new(lanes, period, max_skew),
-            buffer: DeskewBuffer::new(lanes, max_skew),
+            buffer: DeskewBuffer::new(lanes, max_skew, period),
         }
     }
 }
@@ -93,6 +96,7 @@ impl Logic for Deskew {
             self.deskew_error[x].next = self.align.deskew_error[x].val();
         }
         self.out_valid.next = self.buffer.out_valid.val();
+        self.out_marker.next = self.buffer.out_marker.val();
         self.align_status.next = self.align.align_status.val();
         self.skew_measured.next = self.align.skew_measured.val();
     }

@@ -15,7 +15,8 @@
 //! - edge t + 3: each RAM reads at its registered position;
 //! - edge t + 4 (`DESKEW_LATENCY`): the reorder (an AND-OR under
 //!   registered one-hot selections) into the output register, zeros when
-//!   not aligned.
+//!   not aligned, with the marker-row flag of rule 8 (a row counter from
+//!   the acquiring row).
 //!
 //! The buffers are `2^abits` rows deep with `2^abits >= max_skew + 4`: a
 //! read `max_skew` back never meets the row written on the same edge.
@@ -44,6 +45,8 @@ pub struct DeskewBuffer {
     pub out_valid: Signal<Out, Bit>,
     /// By logical lane.
     pub out_block: Vec<Signal<Out, Bits<66>>>,
+    /// The output row is a marker row (rule 8).
+    pub out_marker: Signal<Out, Bit>,
     rams: Vec<BlockRam>,
     reorder: Reorder,
     wp: DFF<Bits<12>>,
@@ -64,6 +67,13 @@ pub struct DeskewBuffer {
     p3_select: Vec<DFF<Bits<16>>>,
     p4_row: DFF<Bit>,
     p4_use: DFF<Bit>,
+    /// Rows to the next marker row while aligned (rule 8).
+    am_left: DFF<Bits<16>>,
+    p3_marker: DFF<Bit>,
+    p4_marker: DFF<Bit>,
+    o_marker: DFF<Bit>,
+    period: Constant<Bits<16>>,
+    one16: Constant<Bits<16>>,
     p4_select: Vec<DFF<Bits<16>>>,
     o_valid: DFF<Bit>,
     o_block: Vec<DFF<Bits<66>>>,
@@ -74,8 +84,9 @@ pub struct DeskewBuffer {
 }
 
 impl DeskewBuffer {
-    /// Buffers for `lanes` lanes absorbing up to `max_skew` rows.
-    pub fn new(lanes: usize, max_skew: u32) -> Self {
+    /// Buffers for `lanes` lanes absorbing up to `max_skew` rows, the
+    /// markers `period` data blocks apart.
+    pub fn new(lanes: usize, max_skew: u32, period: u32) -> Self {
         let abits = Self::address_bits(max_skew);
         Self {
             clock: Default::default(),
@@ -89,6 +100,7 @@ impl DeskewBuffer {
             select: per_lane(lanes),
             out_valid: Default::default(),
             out_block: per_lane(lanes),
+            out_marker: Default::default(),
             rams: (0..lanes).map(|_| BlockRam::new(abits)).collect(),
             reorder: Reorder::new(lanes),
             wp: Default::default(),
@@ -104,6 +116,12 @@ impl DeskewBuffer {
             p3_select: per_lane(lanes),
             p4_row: Default::default(),
             p4_use: Default::default(),
+            am_left: Default::default(),
+            p3_marker: Default::default(),
+            p4_marker: Default::default(),
+            o_marker: Default::default(),
+            period: Constant::new(u64::from(period).into()),
+            one16: Constant::new(1u64.into()),
             p4_select: per_lane(lanes),
             o_valid: Default::default(),
             o_block: per_lane(lanes),
@@ -129,7 +147,8 @@ impl Logic for DeskewBuffer {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, wp, s1_ptr, s2_ptr, s2_ptr1, p3_row, p3_use, p4_row, p4_use, o_valid
+            self, clock, wp, s1_ptr, s2_ptr, s2_ptr1, p3_row, p3_use, p4_row, p4_use, o_valid,
+            am_left, p3_marker, p4_marker, o_marker
         );
         for x in 0..self.rams.len() {
             self.mp[x].clock.next = self.clock.val();
@@ -179,9 +198,21 @@ impl Logic for DeskewBuffer {
         }
         self.p3_row.d.next = self.row.val();
         self.p3_use.d.next = self.row.val() & self.aligned_next.val();
+        // Rule 8: the acquiring row is a marker row, then every period + 1.
+        self.am_left.d.next = self.am_left.q.val();
+        self.p3_marker.d.next = false;
+        if self.row.val() & self.aligned_next.val() {
+            if self.acquire.val() | (self.am_left.q.val() == self.zero16.val()) {
+                self.p3_marker.d.next = true;
+                self.am_left.d.next = self.period.val();
+            } else {
+                self.am_left.d.next = self.am_left.q.val() - self.one16.val();
+            }
+        }
         // Edge t + 3: the read.
         self.p4_row.d.next = self.p3_row.q.val();
         self.p4_use.d.next = self.p3_use.q.val();
+        self.p4_marker.d.next = self.p3_marker.q.val();
         for x in 0..self.rams.len() {
             self.rams[x].read_address.next = self.raddr[x].q.val();
             self.p4_select[x].d.next = self.p3_select[x].q.val();
@@ -199,6 +230,8 @@ impl Logic for DeskewBuffer {
         }
         self.o_valid.d.next = self.p4_row.q.val();
         self.out_valid.next = self.o_valid.q.val();
+        self.o_marker.d.next = self.p4_marker.q.val();
+        self.out_marker.next = self.o_marker.q.val();
 
         if self.reset.val() {
             self.wp.d.next = self.zero12.val();
@@ -210,6 +243,10 @@ impl Logic for DeskewBuffer {
             self.p4_row.d.next = false;
             self.p4_use.d.next = false;
             self.o_valid.d.next = false;
+            self.am_left.d.next = self.zero16.val();
+            self.p3_marker.d.next = false;
+            self.p4_marker.d.next = false;
+            self.o_marker.d.next = false;
             for x in 0..self.rams.len() {
                 self.mp[x].d.next = self.zero12.val();
                 self.mp1[x].d.next = self.zero12.val();

@@ -150,6 +150,8 @@ pub struct DeskewSense {
     pub out_valid: bool,
     /// By logical lane (empty on the transmit side).
     pub out_block: Vec<u128>,
+    /// The output row is a marker row (receive side).
+    pub out_marker: bool,
     pub align_status: bool,
     /// Per physical lane.
     pub lanes: Vec<AmLaneSense>,
@@ -183,6 +185,7 @@ macro_rules! link_ports {
         DeskewSense {
             out_valid: false,
             out_block: Vec::new(),
+            out_marker: false,
             align_status: $l.align_status.val(),
             lanes: (0..$l.valid.len())
                 .map(|x| AmLaneSense {
@@ -256,6 +259,7 @@ impl DeskewStepper {
             Link::Receive(l) => {
                 let mut sense = link_ports!(l, d);
                 sense.out_valid = l.out_valid.val();
+                sense.out_marker = l.out_marker.val();
                 sense.out_block = l.out_block.iter().map(|b| b.val().to_u128()).collect();
                 sense
             }

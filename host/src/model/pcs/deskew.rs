@@ -476,7 +476,10 @@ impl Deskew {
             }
             // Rule 8: the acquiring row is every lane's marker, and the
             // markers keep their period on every lane.
-            let marker = self.rows_aligned % (u64::from(self.cfg.period) + 1) == 0;
+            let marker = self
+                .rows_aligned
+                .checked_rem(u64::from(self.cfg.period) + 1)
+                == Some(0);
             self.rows_aligned += 1;
             DeskewOutput {
                 valid: true,
@@ -484,7 +487,10 @@ impl Deskew {
                 marker,
             }
         } else {
-            self.rows_aligned = 0;
+            // An idle edge keeps the count: rule 8 counts rows.
+            if self.state != AlignState::AlignAcquired {
+                self.rows_aligned = 0;
+            }
             DeskewOutput {
                 valid: row,
                 blocks: vec![0; n],
@@ -682,7 +688,7 @@ mod tests {
         // Rule 8: that row, and the rows a period + 1 apart after it, are
         // the marker rows, and hold every lane's marker.
         for (i, o) in outs.iter().enumerate().skip(at + DESKEW_LATENCY) {
-            let due = (i - at - DESKEW_LATENCY) % (PERIOD as usize + 1) == 0;
+            let due = (i - at - DESKEW_LATENCY).is_multiple_of(PERIOD as usize + 1);
             assert_eq!(o.marker, due, "row {i}");
             if due {
                 for (k, &b) in o.blocks.iter().enumerate() {

@@ -95,7 +95,7 @@ mod tests {
                 let row = (0..LANES)
                     .map(|_| {
                         n += 1;
-                        let (header, data) = if n % 3 == 0 {
+                        let (header, data) = if n.is_multiple_of(3) {
                             (SYNC_CONTROL, 0x1E)
                         } else {
                             (SYNC_DATA, n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
