@@ -259,3 +259,21 @@ impl Logic for DeskewBuffer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DeskewBuffer;
+
+    /// The depth is the power of two at or above `max_skew + 4` (a row is
+    /// read three edges after it is written, `max_skew` back).
+    #[test]
+    fn depth_leaves_room_for_the_rows_written_before_the_read() {
+        for (max_skew, bits) in [(0, 2), (12, 4), (60, 6), (61, 7), (64, 7), (4092, 12)] {
+            assert_eq!(
+                DeskewBuffer::address_bits(max_skew),
+                bits,
+                "max_skew {max_skew}"
+            );
+        }
+    }
+}

@@ -2,8 +2,10 @@
 //! it: block lock (Figure 49-14, `block_lock.rs`) and the hi-BER monitor
 //! (Figure 49-15, `ber_monitor.rs`); and across lanes, as clause 82 states
 //! it: alignment markers and BIP-8 (Tables 82-2 and 82-3,
-//! `alignment_marker.rs`) and alignment-marker lock (Figure 82-11,
-//! `am_lock.rs`; issue 13). Written from the standard's state
+//! `alignment_marker.rs`), alignment-marker lock (Figure 82-11,
+//! `am_lock.rs`), a link's alignment, deskew and reorder (`deskew.rs`)
+//! and the errored-block check over its aggregate stream
+//! (`link_decode.rs`; issue 13). Written from the standard's state
 //! diagrams, in their terms, before any RTL (issue 12's rule); the RTL will
 //! be checked against these, not the other way round.
 //!
