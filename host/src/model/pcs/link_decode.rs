@@ -14,9 +14,21 @@
 //! or a control block whose descrambled type field is not one of Figure
 //! 49-7's. Written before the engine's aligned receive path (issue 13);
 //! its contract addition is the deskew contract's rule 8.
+//!
+//! # Cycle contract (for the RTL)
+//!
+//! A row is presented with `valid` and `marker` and sampled at an edge;
+//! a row sampled at edge t is in the errored-block counts after edge
+//! t + [`LINK_DECODE_LATENCY`] (the decisions are registered at t, the
+//! counters add them at t + 1). Idle edges change nothing; the counts
+//! saturate at `u32::MAX`; reset leaves the descrambler memory all zeros,
+//! as [`LinkDecode::new`] does.
 
 use crate::serdes::Scrambler;
 use xpo_spec::retimer::{valid_block_type, SYNC_CONTROL, SYNC_DATA};
+
+/// Edges from a row's sampling to its errored blocks in the counts.
+pub const LINK_DECODE_LATENCY: usize = 1;
 
 /// The errored-block check over one link's aggregate stream.
 #[derive(Debug, Clone)]
