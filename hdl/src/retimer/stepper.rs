@@ -2,7 +2,7 @@
 //! rising edge, outputs after it. For block-level cross-checks against the
 //! host model (`tests/tests/retimer_path.rs`).
 
-use super::{AmLane, Deskew, LaneAlignment, RetimerPath};
+use super::{AmLane, Deskew, LaneAlignment, LinkDecode, RetimerPath};
 use rust_hdl::prelude::*;
 use xpo_spec::retimer::RetimerTiming;
 
@@ -265,5 +265,39 @@ impl DeskewStepper {
             }
             Link::Transmit(l) => link_ports!(l, d),
         }
+    }
+}
+
+/// A `LinkDecode` on its own, stepped like the engines.
+pub struct LinkDecodeStepper {
+    link: Box<LinkDecode>,
+}
+
+impl LinkDecodeStepper {
+    /// A check for `lanes` logical lanes, reset on its first edge.
+    pub fn new(lanes: usize) -> Self {
+        let mut link = Box::new(LinkDecode::new(lanes));
+        link.connect_all();
+        let mut s = Self { link };
+        s.link.reset.next = true;
+        s.step(false, false, &vec![0; lanes]);
+        s.link.reset.next = false;
+        s
+    }
+
+    /// One edge with this row; the errored-block counts after it, by
+    /// logical lane.
+    pub fn step(&mut self, valid: bool, marker: bool, blocks: &[u128]) -> Vec<u32> {
+        let l = &mut *self.link;
+        l.valid.next = valid;
+        l.marker.next = marker;
+        for (p, &b) in l.block.iter_mut().zip(blocks) {
+            p.next = (b & ((1 << 35) - 1)).to_bits();
+        }
+        l.clock.next = false.into();
+        assert!(simulate(l, 100), "link decode settles");
+        l.clock.next = true.into();
+        assert!(simulate(l, 100), "link decode settles");
+        l.errored.iter().map(|e| e.val().index() as u32).collect()
     }
 }
