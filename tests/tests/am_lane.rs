@@ -12,10 +12,9 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use xpo_hdl::retimer::{AmLaneSense, AmLaneStepper};
-use xpo_host::link::{LinkChannel, LinkPlan};
-use xpo_host::model::pcs::alignment_marker::decode_marker;
+use xpo_host::link::LinkPlan;
 use xpo_host::model::pcs::deskew::AmLane;
-use xpo_host::model::pcs::BlockLock;
+use xpo_tests::ImpairedLink;
 
 fn sense(m: &AmLane, good: bool) -> AmLaneSense {
     AmLaneSense {
@@ -54,39 +53,16 @@ fn run(seed: u64, cycles: u64) -> Seen {
         gap: 0.03,
         seed,
     };
-    let mut link = LinkChannel::new(plan.clone()).unwrap();
-    let mut locks: Vec<BlockLock> = (0..lanes).map(|_| BlockLock::new(0)).collect();
+    let mut link = ImpairedLink::new(plan.clone(), rng, 0.04, 1e-4);
     let mut models: Vec<AmLane> = (0..lanes).map(|_| AmLane::new(lanes, period)).collect();
     let mut rtls: Vec<AmLaneStepper> = (0..lanes)
         .map(|_| AmLaneStepper::new(lanes, period))
         .collect();
     let mut previous: Vec<AmLaneSense> = models.iter().map(|m| sense(m, false)).collect();
-    let mut slips = vec![false; lanes];
-    let mut corrupt_left = vec![0u32; lanes];
-    let mut unlocked_left = vec![0u32; lanes];
     let mut seen = Seen::default();
     for c in 0..cycles {
-        let words = link.cycle(&slips);
-        for (x, (valid, mut w)) in words.into_iter().enumerate() {
-            slips[x] = false;
-            if valid && decode_marker(w, lanes).is_some() {
-                // Bursts of corrupted markers: 1 to 5 in a row.
-                if corrupt_left[x] == 0 && rng.gen_bool(0.04) {
-                    corrupt_left[x] = rng.gen_range(1..=5);
-                }
-                if corrupt_left[x] > 0 {
-                    corrupt_left[x] -= 1;
-                    w ^= 1 << rng.gen_range(2..26);
-                }
-            }
-            if valid {
-                slips[x] = locks[x].block((w & 3) as u8).slip;
-            }
-            if unlocked_left[x] == 0 && rng.gen_bool(1e-4) {
-                unlocked_left[x] = rng.gen_range(1..20);
-            }
-            let block_lock = locks[x].block_lock() && unlocked_left[x] == 0;
-            unlocked_left[x] = unlocked_left[x].saturating_sub(1);
+        for (x, s) in link.edge().into_iter().enumerate() {
+            let (valid, w, block_lock) = (s.valid, s.block, s.block_lock);
             let got = rtls[x].step(valid, w, block_lock);
             assert_eq!(
                 got, previous[x],

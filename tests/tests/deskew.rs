@@ -19,11 +19,10 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 use xpo_hdl::retimer::{AmLaneSense, DeskewDrive, DeskewSense, DeskewStepper};
 use xpo_host::link::{LinkChannel, LinkPlan};
-use xpo_host::model::pcs::alignment_marker::decode_marker;
 use xpo_host::model::pcs::deskew::{
-    Deskew, DeskewConfig, LaneSample, LANE_REPORT_LAG, LINK_REPORT_LAG, SKEW_BITS_REPORT_LAG,
+    Deskew, DeskewConfig, LANE_REPORT_LAG, LINK_REPORT_LAG, SKEW_BITS_REPORT_LAG,
 };
-use xpo_host::model::pcs::BlockLock;
+use xpo_tests::ImpairedLink;
 
 /// The model's status after a step, in the RTL's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -79,9 +78,13 @@ struct Run {
 
 fn run(r: &Run, cycles: u64) -> (Seen, Deskew, DeskewSense) {
     let lanes = r.plan.lanes;
-    let mut rng = ChaCha8Rng::seed_from_u64(r.plan.seed ^ 0xD35C);
-    let mut link = LinkChannel::new(r.plan.clone()).unwrap();
-    let mut locks: Vec<BlockLock> = (0..lanes).map(|_| BlockLock::new(0)).collect();
+    let (corrupt, unlock) = if r.impair { (0.02, 5e-5) } else { (0.0, 0.0) };
+    let mut link = ImpairedLink::new(
+        r.plan.clone(),
+        ChaCha8Rng::seed_from_u64(r.plan.seed ^ 0xD35C),
+        corrupt,
+        unlock,
+    );
     let mut model = Deskew::new(DeskewConfig {
         lanes,
         period: r.plan.period,
@@ -93,53 +96,21 @@ fn run(r: &Run, cycles: u64) -> (Seen, Deskew, DeskewSense) {
         .max(LANE_REPORT_LAG)
         + 1;
     let mut history: VecDeque<Status> = (0..depth).map(|_| status(&model)).collect();
-    let mut slips = vec![false; lanes];
-    let mut phase = vec![0u8; lanes];
-    let mut corrupt_left = vec![0u32; lanes];
-    let mut unlocked_left = vec![0u32; lanes];
     let mut clears: VecDeque<bool> = VecDeque::from(vec![false; LINK_REPORT_LAG]);
     let mut seen = Seen::default();
     let mut last = DeskewSense::default();
     for c in 0..cycles {
-        let words = link.cycle(&slips);
-        let mut drive = DeskewDrive::default();
-        let mut samples = Vec::new();
-        for (x, (valid, mut w)) in words.into_iter().enumerate() {
-            slips[x] = false;
-            if r.impair && valid && decode_marker(w, lanes).is_some() {
-                if corrupt_left[x] == 0 && rng.gen_bool(0.02) {
-                    corrupt_left[x] = rng.gen_range(1..=5);
-                }
-                if corrupt_left[x] > 0 {
-                    corrupt_left[x] -= 1;
-                    w ^= 1 << rng.gen_range(2..26);
-                }
-            }
-            if valid {
-                slips[x] = locks[x].block((w & 3) as u8).slip;
-                if slips[x] {
-                    phase[x] = (phase[x] + 1) % 66;
-                }
-            }
-            if r.impair && unlocked_left[x] == 0 && rng.gen_bool(5e-5) {
-                unlocked_left[x] = rng.gen_range(1..20);
-            }
-            let block_lock = locks[x].block_lock() && unlocked_left[x] == 0;
-            unlocked_left[x] = unlocked_left[x].saturating_sub(1);
-            drive.valid.push(valid);
-            drive.block.push(w);
-            drive.block_lock.push(block_lock);
-            drive.bit_phase.push(phase[x]);
-            samples.push(LaneSample {
-                valid,
-                block: w,
-                block_lock,
-                bit_phase: phase[x],
-            });
-        }
+        let samples = link.edge();
+        let mut drive = DeskewDrive {
+            valid: samples.iter().map(|s| s.valid).collect(),
+            block: samples.iter().map(|s| s.block).collect(),
+            block_lock: samples.iter().map(|s| s.block_lock).collect(),
+            bit_phase: samples.iter().map(|s| s.bit_phase).collect(),
+            clear_deskew_error: Vec::new(),
+        };
         // A clear taken by the model before this row reaches the RTL's
         // latch LINK_REPORT_LAG edges later (rule 7).
-        let clear = r.impair && rng.gen_bool(0.002);
+        let clear = r.impair && link.rng().gen_bool(0.002);
         if clear {
             model.take_deskew_errors();
         }
