@@ -51,7 +51,7 @@ fn run(seed: u64, lanes: usize, period: usize, edges: usize) -> u64 {
         if valid {
             rows += 1;
             for b in &mut blocks {
-                if rng.gen_bool(0.01) {
+                if rng.gen_bool(0.03) {
                     *b ^= 1 << rng.gen_range(0..66);
                 }
             }
@@ -74,8 +74,11 @@ proptest! {
     #[test]
     fn rtl_agrees_with_the_model_every_edge(seed in any::<u64>()) {
         let errored = run(seed, 8, 30, 6_000);
-        // The impairments reached the check.
-        prop_assert!(errored > 50, "{errored}");
+        // The impairments reached the check. At a 3 % chance of one bit
+        // error per block, 40 seeds gave 158..=210 errored blocks (mean
+        // about 185); 80 is far below that spread, so the bound cannot
+        // fail by chance yet fails if errors stop being counted.
+        prop_assert!(errored > 80, "{errored}");
     }
 }
 
