@@ -257,6 +257,17 @@ pub struct RetimerConfig {
     /// bits are not all equal) before loss of signal is declared; it must
     /// exceed the SerDes gearbox's longest gap.
     pub los_ns: u64,
+    /// The lanes of each direction form one multi-lane link (IEEE 802.3
+    /// clause 82 PCS lanes): data blocks between alignment markers on
+    /// every lane (clause 82: 16383; small values for tests). PCS lane
+    /// `k` carries Table 82-2's marker `k` (the project's profile for up
+    /// to 16 lanes).
+    pub am_period: u32,
+    /// The deepest lane-to-lane skew the receive side's deskew buffers
+    /// absorb, in blocks; a larger one is reported (a latched deskew
+    /// error), never misaligned. Below half of `am_period` (the
+    /// measurement tells marker instants apart by it).
+    pub max_skew_blocks: u32,
 }
 
 impl Default for RetimerConfig {
@@ -266,6 +277,8 @@ impl Default for RetimerConfig {
             ber_window_ns: 125_000,
             ber_threshold: 16,
             los_ns: 1_000,
+            am_period: 16_383,
+            max_skew_blocks: 64,
         }
     }
 }
@@ -489,6 +502,30 @@ impl EngineConfig {
             (1 << 20) - 1,
             "a 20-bit counter of at least two cycles",
         )?;
+        check_range(
+            "retimer.am_period",
+            r.am_period,
+            2,
+            65_535,
+            "a 16-bit count of the rows since a lane's marker",
+        )?;
+        check_range(
+            "retimer.max_skew_blocks",
+            r.max_skew_blocks,
+            0,
+            4_092,
+            "a deskew buffer of at most 4096 blocks a lane",
+        )?;
+        if 2 * u64::from(r.max_skew_blocks) >= u64::from(r.am_period) {
+            return Err(ConfigError::Invalid {
+                field: "retimer.max_skew_blocks",
+                value: r.max_skew_blocks.to_string(),
+                reason: format!(
+                    "must be below half of retimer.am_period ({}): markers of one instant are told from the last one's by it",
+                    r.am_period
+                ),
+            });
+        }
         Ok(())
     }
 
@@ -881,6 +918,27 @@ mod tests {
         assert!(msg.contains("`lanes`") && msg.contains("= 0"), "{msg}");
         let e = EngineConfig::from_toml_str("[prbs]\nunlock_errors = 67", "t").unwrap_err();
         assert!(e.to_string().contains("prbs.unlock_errors"), "{e}");
+    }
+
+    /// The skew the buffers absorb must stay below half the marker
+    /// period (the measurement tells instants apart by it), and both fit
+    /// their counters.
+    #[test]
+    fn link_alignment_limits_are_checked() {
+        let ok = "[retimer]\nam_period = 100\nmax_skew_blocks = 49";
+        EngineConfig::from_toml_str(ok, "t").unwrap();
+        let e =
+            EngineConfig::from_toml_str("[retimer]\nam_period = 100\nmax_skew_blocks = 50", "t")
+                .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("retimer.max_skew_blocks") && msg.contains("= 50"),
+            "{msg}"
+        );
+        let e = EngineConfig::from_toml_str("[retimer]\nam_period = 65536", "t").unwrap_err();
+        assert!(e.to_string().contains("retimer.am_period"), "{e}");
+        let e = EngineConfig::from_toml_str("[retimer]\nmax_skew_blocks = 4093", "t").unwrap_err();
+        assert!(e.to_string().contains("retimer.max_skew_blocks"), "{e}");
     }
 
     #[test]

@@ -153,7 +153,8 @@ macro_rules! hw_bundles {
             /// DPConfig, ConfigStatus, DPInitPending, the state and its
             /// change flag) and its retimer's controls, output status and
             /// LOS/LOL flags, both directions; (page 13h) its four
-            /// loopbacks; (vendor page 80h) its bypass.
+            /// loopbacks; (vendor page 80h) its bypass; (vendor pages 81h and 82h)
+            /// its link's alignment status, both directions.
             DataLaneRegs / DataLanePort (data_lane, Lane) {
                 dp_deinit: control 1,
                 tx_polarity_flip: control 1,
@@ -198,6 +199,22 @@ macro_rules! hw_bundles {
                 tx_fault: status 1,
                 host_chk_lol: status 1,
                 media_chk_lol: status 1,
+                rx_am_lock: status 1,
+                rx_lane_aligned: status 1,
+                rx_skew_valid: status 1,
+                rx_deskew_error: status 1,
+                rx_lane_number: status 8,
+                rx_skew_blocks: status 16,
+                rx_skew_bits: status 32,
+                rx_bip_errors: status 32,
+                tx_am_lock: status 1,
+                tx_lane_aligned: status 1,
+                tx_skew_valid: status 1,
+                tx_deskew_error: status 1,
+                tx_lane_number: status 8,
+                tx_skew_blocks: status 16,
+                tx_skew_bits: status 32,
+                tx_bip_errors: status 32,
                 host_chk_errors: status 64,
                 host_chk_bits: status 64,
                 media_chk_errors: status 64,

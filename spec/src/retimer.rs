@@ -107,6 +107,30 @@ impl RetimerTiming {
     }
 }
 
+/// The lanes of one direction as one clause 82 link (the `[retimer]`
+/// section's `am_period` and `max_skew_blocks`), for the RTL's alignment
+/// blocks and the model's alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkParams {
+    /// PCS lanes in the link: the engine's data lanes.
+    pub lanes: usize,
+    /// Data blocks between alignment markers.
+    pub period: u32,
+    /// The deepest skew absorbed, in blocks.
+    pub max_skew: u32,
+}
+
+impl LinkParams {
+    /// From a validated configuration.
+    pub fn new(cfg: &EngineConfig) -> Self {
+        Self {
+            lanes: cfg.lanes,
+            period: cfg.retimer.am_period,
+            max_skew: cfg.retimer.max_skew_blocks,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

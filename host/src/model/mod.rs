@@ -3,6 +3,7 @@
 pub mod data_path;
 pub mod diagnostics;
 pub mod laser;
+pub mod link_alignment;
 pub mod module_state;
 pub mod monitors;
 pub mod pcs;
@@ -19,6 +20,7 @@ use diagnostics::{
     checker_lol, Block, DiagnosticsControls, Interfaces, LaneDiagnostics, Loopbacks, PatternControl,
 };
 use laser::{LaserInputs, LaserLaneModel, LaserOutputs};
+use link_alignment::{LaneReport, LinkAlignment};
 use module_state::ModuleStateModel;
 use monitors::{ModuleMonitorsModel, MonitorInputs};
 use retimer::{Direction, PathControls, PathSample, RetimerPath};
@@ -27,7 +29,7 @@ use xpo_spec::data_path::DpCycles;
 use xpo_spec::hwif::{DataLaneRegs, LaserRegs};
 use xpo_spec::laser::LaserParams;
 use xpo_spec::monitors::MonitorParams;
-use xpo_spec::retimer::RetimerTiming;
+use xpo_spec::retimer::{LinkParams, RetimerTiming};
 use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, MgmtOutputs};
 
 /// One lane of the model: the retimer's two paths, the data-path state
@@ -335,6 +337,26 @@ fn laser_status(o: &LaserOutputs, r: &mut LaserRegs) {
     }
 }
 
+/// A lane's pages 81h (receive) and 82h (transmit) status ports.
+fn link_status(r: &mut DataLaneRegs, rx: &LaneReport, tx: &LaneReport) {
+    r.rx_am_lock = rx.am_lock as u64;
+    r.rx_lane_aligned = rx.aligned as u64;
+    r.rx_skew_valid = rx.skew_valid as u64;
+    r.rx_deskew_error = rx.deskew_error as u64;
+    r.rx_lane_number = rx.lane_number_byte() as u64;
+    r.rx_skew_blocks = rx.skew_blocks as u64;
+    r.rx_skew_bits = rx.skew_bits as u64;
+    r.rx_bip_errors = rx.bip_errors as u64;
+    r.tx_am_lock = tx.am_lock as u64;
+    r.tx_lane_aligned = tx.aligned as u64;
+    r.tx_skew_valid = tx.skew_valid as u64;
+    r.tx_deskew_error = tx.deskew_error as u64;
+    r.tx_lane_number = tx.lane_number_byte() as u64;
+    r.tx_skew_blocks = tx.skew_blocks as u64;
+    r.tx_skew_bits = tx.skew_bits as u64;
+    r.tx_bip_errors = tx.bip_errors as u64;
+}
+
 /// The engine as plain Rust, stepped one core-clock cycle at a time.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -358,6 +380,9 @@ pub struct Model {
     lane_reset: bool,
     /// Per data lane, the laser lane that feeds it.
     lane_laser: Vec<usize>,
+    /// Each direction's lanes as one link (`link_alignment`).
+    rx_link: LinkAlignment,
+    tx_link: LinkAlignment,
 }
 
 impl Model {
@@ -381,6 +406,8 @@ impl Model {
             lane_laser: (0..cfg.lanes)
                 .map(|l| xpo_spec::laser::laser_for_lane(cfg, l))
                 .collect(),
+            rx_link: LinkAlignment::new(LinkParams::new(cfg)),
+            tx_link: LinkAlignment::new(LinkParams::new(cfg)),
         })
     }
 }
@@ -419,6 +446,13 @@ impl Engine for Model {
             {
                 l.status(r, self.lasers[g].faulted());
                 *c = *r;
+            }
+            for (r, (rx, tx)) in hw
+                .data_lane
+                .iter_mut()
+                .zip(self.rx_link.reports().iter().zip(self.tx_link.reports()))
+            {
+                link_status(r, rx, tx);
             }
         }
         if inputs.reset {
@@ -474,6 +508,22 @@ impl Engine for Model {
         self.mgmt.outputs(&mut outputs.mgmt);
         for (l, o) in self.lasers.iter().zip(outputs.lasers.iter_mut()) {
             (o.bias_dac, o.driver_enable) = l.drive(interlock);
+        }
+        // The links take the paths' samples of the last edge (contract
+        // rule 1 of `link_alignment`) before the paths move on.
+        if lane_reset {
+            self.rx_link.reset();
+            self.tx_link.reset();
+        } else {
+            let taps = |tx: bool| -> Vec<_> {
+                self.lanes
+                    .iter()
+                    .map(|l| if tx { &l.tx } else { &l.rx }.link_sample())
+                    .collect()
+            };
+            let (rx, tx) = (taps(false), taps(true));
+            self.rx_link.step(&rx);
+            self.tx_link.step(&tx);
         }
         for (g, ((lane, i), o)) in self
             .lanes

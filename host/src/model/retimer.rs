@@ -74,10 +74,21 @@
 //!    after edge E is the first to show LOS or a lost lock). The gate
 //!    is squelched after reset. `output_status` (11h:132/133) after edge
 //!    e is the negation of the gate used at edge e.
+//! 5. **To the link** (issue 13). After edge t + 1 the path shows, for
+//!    its lane's part of the direction's multi-lane link
+//!    (`model::link_alignment`), the sample the monitors took at that
+//!    edge (`valid` and the block as they saw it: Tx with the input flip
+//!    undone), block lock after it, and its bit phase: the slip requests
+//!    since reset, modulo 66, the one shown after this edge included
+//!    (`pcs::deskew::LaneSample`'s terms).
 
+use crate::model::pcs::deskew::LaneSample;
 use crate::model::pcs::{sh_valid, BerMonitor, BlockLock};
 use crate::serdes::Scrambler;
 use xpo_spec::retimer::{valid_block_type, RetimerTiming, SYNC_CONTROL};
+
+/// Bit phases of a lane: its slips count modulo a block's bits.
+const PHASES: u8 = crate::serdes::BLOCK_BITS as u8;
 
 /// A 66-bit block of all ones.
 pub const ALL_ONES: u128 = (1 << 66) - 1;
@@ -162,6 +173,9 @@ pub struct RetimerPath {
     /// The gate decided at the last edge, used at this one (contract 4).
     gate_squelched: bool,
     out: PathOutputs,
+    /// Contract 5: the sample the monitors took at the last edge, as the
+    /// lane's link sees it.
+    link: LaneSample,
 }
 
 impl RetimerPath {
@@ -189,7 +203,16 @@ impl RetimerPath {
                 invalid_headers: 0,
                 errored_blocks: 0,
             },
+            link: LaneSample::default(),
         }
+    }
+
+    /// Contract 5: the sample the monitors took at the last edge (Tx: the
+    /// input polarity flip undone), block lock after it, and the bit phase
+    /// (this path's slip requests since reset, modulo 66, its own
+    /// included).
+    pub fn link_sample(&self) -> LaneSample {
+        self.link
     }
 
     /// The outputs as they stand.
@@ -257,6 +280,12 @@ impl RetimerPath {
         }
         out.block_lock = self.lock.block_lock();
         out.hi_ber = self.ber.cycle(out.block_lock, tested);
+        self.link = LaneSample {
+            valid: x.valid,
+            block: seen,
+            block_lock: out.block_lock,
+            bit_phase: (self.link.bit_phase + u8::from(out.slip)) % PHASES,
+        };
         let (inv, err) = self.pending;
         if inv {
             out.invalid_headers = out.invalid_headers.saturating_add(1);

@@ -1,5 +1,6 @@
 //! The table: CMIS 5.2 lower page and pages 00h, 01h, 02h, 10h, 11h, 13h,
-//! 14h, and OIF-ELSFP-CMIS pages 1Ah and 1Bh, as implemented by xpo.
+//! 14h, OIF-ELSFP-CMIS pages 1Ah and 1Bh, and xpo's vendor pages 80h..82h,
+//! as implemented by xpo.
 //!
 //! Sources: `shared/reference/cmis-elsfp.md`, cross-checked against the
 //! public SONiC `sonic_xcvr` CMIS memory map and FBOSS's CMIS field table
@@ -22,6 +23,7 @@ mod page_14h;
 mod page_1ah;
 mod page_1bh;
 mod page_80h;
+mod page_81h_82h;
 
 use lower::lower;
 use page_00h::page_00h;
@@ -34,6 +36,7 @@ use page_14h::page_14h;
 use page_1ah::page_1ah;
 use page_1bh::page_1bh;
 use page_80h::page_80h;
+use page_81h_82h::{page_81h, page_82h};
 
 fn f(name: &str, page: u8, byte: u8) -> Field {
     Field {
@@ -343,6 +346,8 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     page_1ah(&mut v, p);
     page_1bh(&mut v);
     page_80h(&mut v);
+    page_81h(&mut v);
+    page_82h(&mut v);
 
     // Status and monitors written by hardware; latched flags are too.
     const VOLATILE: &[&str] = &[
@@ -375,6 +380,20 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         "PowerMonitor",
         "LaneVoltageMonitor",
         "SupplyCurrentMonitor",
+        "RxAmLock",
+        "RxLaneAligned",
+        "RxSkewValid",
+        "RxLaneNumber",
+        "RxSkewBlocks",
+        "RxSkewBits",
+        "RxBipErrors",
+        "TxAmLock",
+        "TxLaneAligned",
+        "TxSkewValid",
+        "TxLaneNumber",
+        "TxSkewBlocks",
+        "TxSkewBits",
+        "TxBipErrors",
     ];
     for fl in &mut v {
         fl.volatile = fl.access == Access::Rc || VOLATILE.contains(&fl.name.as_str());
@@ -452,6 +471,18 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
                 data_banks,
                 "Page80h",
                 "xpo vendor lane controls: retimer bypass (banked like 10h).",
+            ),
+            page(
+                0x81,
+                data_banks,
+                "Page81h",
+                "xpo vendor: the receive link's lane alignment (banked like 10h).",
+            ),
+            page(
+                0x82,
+                data_banks,
+                "Page82h",
+                "xpo vendor: the transmit link's lane alignment (banked like 10h).",
             ),
         ],
         fields: v,

@@ -1,0 +1,287 @@
+//! Each direction's lanes as one IEEE 802.3 clause 82 link, in the
+//! engine: the lanes' retimer paths hand their block-locked samples to
+//! the link's alignment ([`pcs::deskew::Deskew`], written first from the
+//! clause), and what it learns — alignment-marker lock, the lane map,
+//! the measured skew, deskew errors, BIP-8 errors — reaches the host on
+//! vendor pages 81h (receive) and 82h (transmit).
+//!
+//! # Cycle contract (engine level; written before the RTL's wiring)
+//!
+//! 1. **Tap.** At edge e the link takes, per lane, the sample its path's
+//!    monitors took at edge e − 1 with block lock and bit phase after it
+//!    (`retimer` contract 5): the RTL reads the path's held sample, so
+//!    the link's input costs no logic in front of the monitors. An edge e
+//!    is the link's "row sampled at edge e" of `pcs::deskew`'s contract.
+//! 2. **Reset.** The link resets with the lanes (one edge after the
+//!    module: the lane contract); at a reset edge it takes no sample.
+//! 3. **Reports.** After edge e the engine shows what the RTL shows by
+//!    `pcs::deskew` rule 7: a lane's AM lock, lane number and BIP error
+//!    count as the model stood after edge e − [`LANE_REPORT_LAG`]; the
+//!    link's alignment, skew-valid flag and skew in blocks after e −
+//!    [`LINK_REPORT_LAG`]; the skew in bits after e −
+//!    [`SKEW_BITS_REPORT_LAG`].
+//! 4. **Deskew errors are events.** The link's own latch is cleared at
+//!    every edge, so after edge e a lane's `deskew_error` is high when the
+//!    instant completed at edge e − [`LINK_REPORT_LAG`] measured it out of
+//!    range (rule 4), and the register block latches it (L..DeskewError,
+//!    cleared on read; a persistent out-of-range skew raises it again at
+//!    every marker instant, like a CMIS latched flag whose condition
+//!    persists).
+//! 5. **Data.** Transmit: monitoring only; the blocks pass by the link
+//!    untouched (item 6 of issue 13). Receive: monitoring as well, in this
+//!    step of the work; the deskewed, reordered rows replacing the
+//!    retimed output (`pcs::deskew` rules 5 and 6) come next.
+
+use super::pcs::deskew::{
+    Deskew, DeskewConfig, LaneSample, LANE_REPORT_LAG, LINK_REPORT_LAG, SKEW_BITS_REPORT_LAG,
+};
+use std::collections::VecDeque;
+use xpo_spec::retimer::LinkParams;
+
+/// What the engine shows for one lane of a link after an edge (rule 3),
+/// in the register pages' terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LaneReport {
+    pub am_lock: bool,
+    /// The PCS lane number, while AM-locked.
+    pub lane_number: Option<usize>,
+    pub bip_errors: u32,
+    /// The link's `align_status`.
+    pub aligned: bool,
+    /// The skew fields hold a measurement.
+    pub skew_valid: bool,
+    pub skew_blocks: u32,
+    pub skew_bits: u32,
+    /// An instant measured this lane out of range (rule 4: an event).
+    pub deskew_error: bool,
+}
+
+impl LaneReport {
+    /// The lane-number byte of pages 81h/82h: FFh while not AM-locked.
+    pub fn lane_number_byte(&self) -> u8 {
+        match (self.am_lock, self.lane_number) {
+            (true, Some(n)) => n as u8,
+            _ => 0xFF,
+        }
+    }
+}
+
+/// One direction's link.
+#[derive(Debug, Clone)]
+pub struct LinkAlignment {
+    cfg: DeskewConfig,
+    deskew: Deskew,
+    /// The model's status after each of the last few edges, newest last.
+    history: VecDeque<Vec<LaneReport>>,
+    /// What the engine shows after the last edge (rule 3).
+    shown: Vec<LaneReport>,
+}
+
+/// Edges of history the reports need.
+const DEPTH: usize = 1 + max(SKEW_BITS_REPORT_LAG, max(LINK_REPORT_LAG, LANE_REPORT_LAG));
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+impl LinkAlignment {
+    /// The link of a validated configuration, after reset.
+    pub fn new(p: LinkParams) -> Self {
+        let cfg = DeskewConfig {
+            lanes: p.lanes,
+            period: p.period,
+            max_skew: p.max_skew,
+        };
+        let deskew = Deskew::new(cfg);
+        let now = Self::status(&deskew, &vec![false; p.lanes]);
+        Self {
+            cfg,
+            deskew,
+            history: (0..DEPTH).map(|_| now.clone()).collect(),
+            shown: now,
+        }
+    }
+
+    /// Rule 2: back to the state after reset.
+    pub fn reset(&mut self) {
+        *self = Self::new(LinkParams {
+            lanes: self.cfg.lanes,
+            period: self.cfg.period,
+            max_skew: self.cfg.max_skew,
+        });
+    }
+
+    /// The model's status after a step, with that step's new deskew errors.
+    fn status(d: &Deskew, new_errors: &[bool]) -> Vec<LaneReport> {
+        let measured = d.lanes().first().is_some_and(|l| l.skew_blocks.is_some());
+        d.lanes()
+            .iter()
+            .zip(new_errors)
+            .map(|(l, &e)| LaneReport {
+                am_lock: l.am_lock,
+                lane_number: l.lane_number,
+                bip_errors: l.bip_errors,
+                aligned: d.align_status(),
+                skew_valid: measured,
+                skew_blocks: l.skew_blocks.unwrap_or(0),
+                skew_bits: l.skew_bits.unwrap_or(0),
+                deskew_error: e,
+            })
+            .collect()
+    }
+
+    /// One edge with every lane's tap (rule 1).
+    pub fn step(&mut self, taps: &[LaneSample]) {
+        self.deskew.step(taps);
+        let new_errors = self.deskew.take_deskew_errors();
+        let now = Self::status(&self.deskew, &new_errors);
+        self.history.pop_front();
+        self.history.push_back(now);
+        let at = |lag: usize| &self.history[self.history.len() - 1 - lag];
+        let (lane, link, bits) = (
+            at(LANE_REPORT_LAG),
+            at(LINK_REPORT_LAG),
+            at(SKEW_BITS_REPORT_LAG),
+        );
+        self.shown = lane
+            .iter()
+            .zip(link)
+            .zip(bits)
+            .map(|((a, k), b)| LaneReport {
+                am_lock: a.am_lock,
+                lane_number: a.lane_number,
+                bip_errors: a.bip_errors,
+                aligned: k.aligned,
+                skew_valid: k.skew_valid,
+                skew_blocks: k.skew_blocks,
+                skew_bits: b.skew_bits,
+                deskew_error: k.deskew_error,
+            })
+            .collect();
+    }
+
+    /// What the engine shows after the last edge, by physical lane.
+    pub fn reports(&self) -> &[LaneReport] {
+        &self.shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The engine-level lags and events, from the contract above, on a
+    //! two-lane link fed markers by hand.
+    use super::*;
+    use crate::model::pcs::alignment_marker::marker_block;
+
+    fn sample(block: u128) -> LaneSample {
+        LaneSample {
+            valid: true,
+            block,
+            block_lock: true,
+            bit_phase: 0,
+        }
+    }
+
+    /// A data block (sync header 01 on the wire, as a number 0b10).
+    const DATA: u128 = 0b10 | (0x5A5A_5A5A << 2);
+
+    #[test]
+    fn reports_follow_the_rule_7_lags() {
+        let p = LinkParams {
+            lanes: 2,
+            period: 8,
+            max_skew: 3,
+        };
+        let mut link = LinkAlignment::new(p);
+        // Markers every period + 1 rows on both lanes, lane 1 arriving one
+        // row after lane 0 (skew 1 block on lane 0). BIP values are those
+        // of the blocks since the last marker only if computed; here the
+        // markers' BIP fields are zero and the data blocks are chosen so
+        // the BIP check is not what is tested.
+        let mut first_lock = None;
+        let mut first_aligned = None;
+        for e in 0..60usize {
+            let m0 = e % 9 == 0;
+            let m1 = e % 9 == 1;
+            let b0 = if m0 { marker_block(0, 0) } else { DATA };
+            let b1 = if m1 { marker_block(1, 0) } else { DATA };
+            link.step(&[sample(b0), sample(b1)]);
+            let r = link.reports();
+            if r[0].am_lock && first_lock.is_none() {
+                first_lock = Some(e);
+            }
+            if r[0].aligned && first_aligned.is_none() {
+                first_aligned = Some(e);
+                assert!(r[0].skew_valid);
+                assert_eq!((r[0].skew_blocks, r[1].skew_blocks), (1, 0));
+            }
+        }
+        // Lane 0 locks at its second marker (row 9), shown LANE_REPORT_LAG
+        // later; the link completes that instant at row 10 (lane 1's
+        // second marker), shown LINK_REPORT_LAG later.
+        assert_eq!(first_lock, Some(9 + LANE_REPORT_LAG));
+        assert_eq!(first_aligned, Some(10 + LINK_REPORT_LAG));
+        let r = link.reports();
+        assert_eq!((r[0].lane_number_byte(), r[1].lane_number_byte()), (0, 1));
+        assert_eq!(r[0].skew_bits, 66, "one block, same bit phase");
+    }
+
+    #[test]
+    fn an_out_of_range_skew_is_an_event_at_every_instant() {
+        let p = LinkParams {
+            lanes: 2,
+            period: 10,
+            max_skew: 2,
+        };
+        let mut link = LinkAlignment::new(p);
+        // Lane 1 three rows after lane 0: beyond max_skew 2.
+        let mut events = Vec::new();
+        for e in 0..80usize {
+            let b0 = if e % 11 == 0 {
+                marker_block(0, 0)
+            } else {
+                DATA
+            };
+            let b1 = if e % 11 == 3 {
+                marker_block(1, 0)
+            } else {
+                DATA
+            };
+            link.step(&[sample(b0), sample(b1)]);
+            let r = link.reports();
+            assert!(!r[0].aligned, "edge {e}: never aligned");
+            if r[0].deskew_error {
+                events.push(e);
+            }
+            assert!(!r[1].deskew_error, "the latest lane is in range");
+        }
+        // Instants complete at rows 14, 25, 36, ... (lane 1's second
+        // marker on); each is one event, LINK_REPORT_LAG later.
+        let want: Vec<usize> = (0..6).map(|k| 14 + 11 * k + LINK_REPORT_LAG).collect();
+        assert_eq!(events, want);
+        assert_eq!(link.reports()[0].skew_blocks, 3);
+    }
+
+    #[test]
+    fn reset_returns_to_unlocked_with_no_lane_number() {
+        let p = LinkParams {
+            lanes: 1,
+            period: 4,
+            max_skew: 1,
+        };
+        let mut link = LinkAlignment::new(p);
+        for e in 0..20usize {
+            let b = if e % 5 == 0 { marker_block(0, 0) } else { DATA };
+            link.step(&[sample(b)]);
+        }
+        assert!(link.reports()[0].am_lock);
+        link.reset();
+        let r = link.reports()[0];
+        assert!(!r.am_lock && !r.aligned && !r.skew_valid);
+        assert_eq!(r.lane_number_byte(), 0xFF);
+    }
+}
