@@ -234,6 +234,39 @@ pub fn run_summary(r: &RunReport, svg: &Path) -> String {
             }
         }
     }
+    let links: Vec<_> = r
+        .retimer
+        .iter()
+        .flat_map(|l| [("tx", l.lane, l.tx.link), ("rx", l.lane, l.rx.link)])
+        .filter_map(|(d, lane, k)| k.map(|k| (d, lane, k)))
+        .collect();
+    if !links.is_empty() {
+        let _ = writeln!(
+            s,
+            "  lane  dir  aligned  PCS lane sent/seen  skew blocks inj/meas  skew bits inj/meas  BIP err inj/counted"
+        );
+        for (dir, lane, k) in links {
+            let seen = if k.am_lock {
+                k.lane_number.to_string()
+            } else {
+                "-".into()
+            };
+            let _ = writeln!(
+                s,
+                "  {lane:>4}  {dir}   {:<7}  {:>9} / {:<7}  {:>9} / {:<9}  {:>8} / {:<8}  {:>8} / {}{}",
+                if k.aligned { "yes" } else { "NO" },
+                k.pcs_lane_sent,
+                seen,
+                k.skew_blocks_injected,
+                k.skew_blocks,
+                k.skew_bits_injected,
+                k.skew_bits,
+                k.bip_errors_injected,
+                k.bip_errors,
+                if k.deskew_error { "  DESKEW ERROR" } else { "" }
+            );
+        }
+    }
     if !r.lanes.is_empty() {
         let _ = writeln!(
             s,

@@ -8,11 +8,14 @@
 use crate::cmis::hwif::{DataLaneRegs, LaserRegs, ModuleStateRegs, MonitorRegs};
 use crate::cmis::{AxiLiteSlave, CmisRegisters, I2cTarget, ModuleMonitors, ModuleStateMachine};
 use crate::fanout::LaserFaultFanout;
+use crate::join::Widen;
 use crate::lane::Lane;
 use crate::laser::LaserLane;
+use crate::retimer::{LaneAlignment, MonitorOnly};
 use rust_hdl::prelude::*;
 use xpo_spec::laser::LaserParams;
 use xpo_spec::monitors::MonitorParams;
+use xpo_spec::retimer::LinkParams;
 use xpo_spec::EngineConfig;
 
 /// The engine top: clock, synchronous reset and the per-lane ports of
@@ -91,6 +94,23 @@ pub struct XpoCore {
     pub host_chk_locked: Vec<Signal<Out, Bit>>,
     pub host_chk_error_count: Vec<Signal<Out, Bits<64>>>,
     pub host_chk_bit_count: Vec<Signal<Out, Bits<64>>>,
+    // Link alignment probes, per lane (pages 81h/82h)
+    pub rx_am_lock: Vec<Signal<Out, Bit>>,
+    pub rx_lane_aligned: Vec<Signal<Out, Bit>>,
+    pub rx_skew_valid: Vec<Signal<Out, Bit>>,
+    pub rx_deskew_error: Vec<Signal<Out, Bit>>,
+    pub rx_lane_number: Vec<Signal<Out, Bits<8>>>,
+    pub rx_skew_blocks: Vec<Signal<Out, Bits<16>>>,
+    pub rx_skew_bits: Vec<Signal<Out, Bits<32>>>,
+    pub rx_bip_errors: Vec<Signal<Out, Bits<32>>>,
+    pub tx_am_lock: Vec<Signal<Out, Bit>>,
+    pub tx_lane_aligned: Vec<Signal<Out, Bit>>,
+    pub tx_skew_valid: Vec<Signal<Out, Bit>>,
+    pub tx_deskew_error: Vec<Signal<Out, Bit>>,
+    pub tx_lane_number: Vec<Signal<Out, Bits<8>>>,
+    pub tx_skew_blocks: Vec<Signal<Out, Bits<16>>>,
+    pub tx_skew_bits: Vec<Signal<Out, Bits<32>>>,
+    pub tx_bip_errors: Vec<Signal<Out, Bits<32>>>,
     pub lanes: Vec<Lane>,
     pub i2c: I2cTarget,
     pub axi: AxiLiteSlave,
@@ -106,6 +126,27 @@ pub struct XpoCore {
     /// The module state machine is in ModuleReady (its code, CMIS 3).
     module_ready: Signal<Local, Bit>,
     ready_code: Constant<Bits<3>>,
+    /// Each direction's lanes as one clause 82 link: alignment-marker
+    /// lock, lane map, skew and BIP for pages 81h/82h
+    /// (`xpo_host::model::link_alignment` is the contract).
+    pub rx_link: LaneAlignment,
+    pub tx_link: LaneAlignment,
+    /// The module reset one edge later, as each lane's: the links reset
+    /// with the lanes whose samples they take.
+    link_reset: DFFWithInit<Bit>,
+    /// What the links would give deskew buffers, unused while both
+    /// directions only monitor.
+    rx_ends: MonitorOnly,
+    tx_ends: MonitorOnly,
+    rx_number: Vec<Widen<5, 8>>,
+    tx_number: Vec<Widen<5, 8>>,
+    rx_bits_wide: Vec<Widen<24, 32>>,
+    tx_bits_wide: Vec<Widen<24, 32>>,
+    /// The lane-number byte of a lane without AM lock.
+    no_lane_number: Constant<Bits<8>>,
+    /// The links' latched deskew errors are cleared every edge: they reach
+    /// the register block as events, which it latches.
+    clear_every_edge: Constant<Bit>,
 }
 
 fn per_lane<T: Default>(n: usize) -> Vec<T> {
@@ -116,6 +157,7 @@ impl XpoCore {
     /// The core for `cfg`, which must already be validated.
     pub fn new(cfg: &EngineConfig) -> Self {
         let n = cfg.lanes;
+        let link = LinkParams::new(cfg);
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -183,6 +225,22 @@ impl XpoCore {
             host_chk_locked: per_lane(n),
             host_chk_error_count: per_lane(n),
             host_chk_bit_count: per_lane(n),
+            rx_am_lock: per_lane(n),
+            rx_lane_aligned: per_lane(n),
+            rx_skew_valid: per_lane(n),
+            rx_deskew_error: per_lane(n),
+            rx_lane_number: per_lane(n),
+            rx_skew_blocks: per_lane(n),
+            rx_skew_bits: per_lane(n),
+            rx_bip_errors: per_lane(n),
+            tx_am_lock: per_lane(n),
+            tx_lane_aligned: per_lane(n),
+            tx_skew_valid: per_lane(n),
+            tx_deskew_error: per_lane(n),
+            tx_lane_number: per_lane(n),
+            tx_skew_blocks: per_lane(n),
+            tx_skew_bits: per_lane(n),
+            tx_bip_errors: per_lane(n),
             lanes: (0..n).map(|i| Lane::new(cfg, i)).collect(),
             i2c: I2cTarget::new(cfg),
             axi: Default::default(),
@@ -196,6 +254,17 @@ impl XpoCore {
             laser_faults: LaserFaultFanout::new(cfg),
             module_ready: Default::default(),
             ready_code: Constant::new(3u64.into()),
+            rx_link: LaneAlignment::new(link.lanes, link.period, link.max_skew),
+            tx_link: LaneAlignment::new(link.lanes, link.period, link.max_skew),
+            link_reset: DFFWithInit::new(true),
+            rx_ends: MonitorOnly::new(n),
+            tx_ends: MonitorOnly::new(n),
+            rx_number: per_lane(n),
+            tx_number: per_lane(n),
+            rx_bits_wide: per_lane(n),
+            tx_bits_wide: per_lane(n),
+            no_lane_number: Constant::new(0xFFu64.into()),
+            clear_every_edge: Constant::new(true),
         }
     }
 }
@@ -329,6 +398,85 @@ impl Logic for XpoCore {
             self.host_chk_locked[i].next = self.lanes[i].host_chk_locked.val();
             self.host_chk_error_count[i].next = self.lanes[i].host_chk_error_count.val();
             self.host_chk_bit_count[i].next = self.lanes[i].host_chk_bit_count.val();
+        }
+        // The links (pages 81h/82h): each lane's path sample in, its
+        // status back to the lane for the register block.
+        self.link_reset.clock.next = self.clock.val();
+        self.link_reset.d.next = self.reset_all.val();
+        self.rx_link.clock.next = self.clock.val();
+        self.rx_link.reset.next = self.link_reset.q.val();
+        self.tx_link.clock.next = self.clock.val();
+        self.tx_link.reset.next = self.link_reset.q.val();
+        self.rx_ends.row_in.next = self.rx_link.row_in.val();
+        self.rx_ends.row.next = self.rx_link.row.val();
+        self.rx_ends.acquire.next = self.rx_link.acquire.val();
+        self.rx_ends.aligned_next.next = self.rx_link.aligned_next.val();
+        self.tx_ends.row_in.next = self.tx_link.row_in.val();
+        self.tx_ends.row.next = self.tx_link.row.val();
+        self.tx_ends.acquire.next = self.tx_link.acquire.val();
+        self.tx_ends.aligned_next.next = self.tx_link.aligned_next.val();
+        for i in 0..self.lanes.len() {
+            self.rx_ends.good[i].next = self.rx_link.good[i].val();
+            self.rx_ends.select[i].next = self.rx_link.select[i].val();
+            self.rx_ends.last_bip_mismatch[i].next = self.rx_link.last_bip_mismatch[i].val();
+            self.tx_ends.good[i].next = self.tx_link.good[i].val();
+            self.tx_ends.select[i].next = self.tx_link.select[i].val();
+            self.tx_ends.last_bip_mismatch[i].next = self.tx_link.last_bip_mismatch[i].val();
+            self.rx_link.valid[i].next = self.lanes[i].rx_link_valid.val();
+            self.rx_link.block[i].next = self.lanes[i].rx_link_block.val();
+            self.rx_link.block_lock[i].next = self.lanes[i].rx_link_lock.val();
+            self.rx_link.bit_phase[i].next = self.lanes[i].rx_link_phase.val();
+            self.rx_link.clear_deskew_error[i].next = self.clear_every_edge.val();
+            self.tx_link.valid[i].next = self.lanes[i].tx_link_valid.val();
+            self.tx_link.block[i].next = self.lanes[i].tx_link_block.val();
+            self.tx_link.block_lock[i].next = self.lanes[i].tx_link_lock.val();
+            self.tx_link.bit_phase[i].next = self.lanes[i].tx_link_phase.val();
+            self.tx_link.clear_deskew_error[i].next = self.clear_every_edge.val();
+
+            self.rx_number[i].narrow.next = self.rx_link.lane_number[i].val();
+            self.tx_number[i].narrow.next = self.tx_link.lane_number[i].val();
+            if self.rx_link.am_lock[i].val() {
+                self.lanes[i].rx_lane_number.next = self.rx_number[i].wide.val();
+            } else {
+                self.lanes[i].rx_lane_number.next = self.no_lane_number.val();
+            }
+            if self.tx_link.am_lock[i].val() {
+                self.lanes[i].tx_lane_number.next = self.tx_number[i].wide.val();
+            } else {
+                self.lanes[i].tx_lane_number.next = self.no_lane_number.val();
+            }
+            self.rx_bits_wide[i].narrow.next = self.rx_link.skew_bits[i].val();
+            self.tx_bits_wide[i].narrow.next = self.tx_link.skew_bits[i].val();
+            self.lanes[i].rx_skew_bits.next = self.rx_bits_wide[i].wide.val();
+            self.lanes[i].tx_skew_bits.next = self.tx_bits_wide[i].wide.val();
+            self.lanes[i].rx_am_lock.next = self.rx_link.am_lock[i].val();
+            self.lanes[i].tx_am_lock.next = self.tx_link.am_lock[i].val();
+            self.lanes[i].rx_lane_aligned.next = self.rx_link.align_status.val();
+            self.lanes[i].tx_lane_aligned.next = self.tx_link.align_status.val();
+            self.lanes[i].rx_skew_valid.next = self.rx_link.skew_measured.val();
+            self.lanes[i].tx_skew_valid.next = self.tx_link.skew_measured.val();
+            self.lanes[i].rx_deskew_error.next = self.rx_link.deskew_error[i].val();
+            self.lanes[i].tx_deskew_error.next = self.tx_link.deskew_error[i].val();
+            self.lanes[i].rx_skew_blocks.next = self.rx_link.skew_blocks[i].val();
+            self.lanes[i].tx_skew_blocks.next = self.tx_link.skew_blocks[i].val();
+            self.lanes[i].rx_bip_errors.next = self.rx_link.bip_errors[i].val();
+            self.lanes[i].tx_bip_errors.next = self.tx_link.bip_errors[i].val();
+            self.rx_am_lock[i].next = self.lanes[i].rx_am_lock.val();
+            self.rx_lane_aligned[i].next = self.lanes[i].rx_lane_aligned.val();
+            self.rx_skew_valid[i].next = self.lanes[i].rx_skew_valid.val();
+            self.rx_deskew_error[i].next = self.lanes[i].rx_deskew_error.val();
+            self.rx_lane_number[i].next = self.lanes[i].rx_lane_number.val();
+            self.rx_skew_blocks[i].next = self.lanes[i].rx_skew_blocks.val();
+            self.rx_skew_bits[i].next = self.lanes[i].rx_skew_bits.val();
+            self.rx_bip_errors[i].next = self.lanes[i].rx_bip_errors.val();
+            self.tx_am_lock[i].next = self.lanes[i].tx_am_lock.val();
+            self.tx_lane_aligned[i].next = self.lanes[i].tx_lane_aligned.val();
+            self.tx_skew_valid[i].next = self.lanes[i].tx_skew_valid.val();
+            self.tx_deskew_error[i].next = self.lanes[i].tx_deskew_error.val();
+            self.tx_lane_number[i].next = self.lanes[i].tx_lane_number.val();
+            self.tx_skew_blocks[i].next = self.lanes[i].tx_skew_blocks.val();
+            self.tx_skew_bits[i].next = self.lanes[i].tx_skew_bits.val();
+            self.tx_bip_errors[i].next = self.lanes[i].tx_bip_errors.val();
         }
     }
 }

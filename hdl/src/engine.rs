@@ -132,6 +132,22 @@ impl Engine for RustHdlEngine {
             o.host_chk_locked = c.host_chk_locked[i].val();
             o.host_chk_error_count = c.host_chk_error_count[i].val().to_u64();
             o.host_chk_bit_count = c.host_chk_bit_count[i].val().to_u64();
+            o.rx_am_lock = c.rx_am_lock[i].val();
+            o.rx_lane_aligned = c.rx_lane_aligned[i].val();
+            o.rx_skew_valid = c.rx_skew_valid[i].val();
+            o.rx_deskew_error = c.rx_deskew_error[i].val();
+            o.rx_lane_number = c.rx_lane_number[i].val().index() as u8;
+            o.rx_skew_blocks = c.rx_skew_blocks[i].val().index() as u16;
+            o.rx_skew_bits = c.rx_skew_bits[i].val().index() as u32;
+            o.rx_bip_errors = c.rx_bip_errors[i].val().index() as u32;
+            o.tx_am_lock = c.tx_am_lock[i].val();
+            o.tx_lane_aligned = c.tx_lane_aligned[i].val();
+            o.tx_skew_valid = c.tx_skew_valid[i].val();
+            o.tx_deskew_error = c.tx_deskew_error[i].val();
+            o.tx_lane_number = c.tx_lane_number[i].val().index() as u8;
+            o.tx_skew_blocks = c.tx_skew_blocks[i].val().index() as u16;
+            o.tx_skew_bits = c.tx_skew_bits[i].val().index() as u32;
+            o.tx_bip_errors = c.tx_bip_errors[i].val().index() as u32;
         }
     }
 }

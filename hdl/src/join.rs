@@ -1,7 +1,8 @@
-//! `ByteJoin`: four bytes side by side as one 32-bit word, byte 0 in the
-//! least significant bits.
+//! Bit assembly `#[hdl_gen]` cannot write: `ByteJoin`, four bytes side by
+//! side as one 32-bit word, byte 0 in the least significant bits; `Widen`,
+//! an M-bit value zero-extended to N bits.
 //!
-//! A leaf because `#[hdl_gen]` has no concatenation: widening an 8-bit value
+//! Leaves because `#[hdl_gen]` has no concatenation: widening an 8-bit value
 //! with `bit_cast` emits a mixed-width `&` that Verilator's WIDTH lint
 //! rejects.
 
@@ -32,6 +33,32 @@ impl Logic for ByteJoin {
     }
 }
 
+/// An M-bit value zero-extended to N bits (M <= N).
+#[derive(LogicBlock, Default)]
+pub struct Widen<const M: usize, const N: usize> {
+    pub narrow: Signal<In, Bits<M>>,
+    pub wide: Signal<Out, Bits<N>>,
+}
+
+impl<const M: usize, const N: usize> Logic for Widen<M, N> {
+    fn update(&mut self) {
+        self.wide.next = bit_cast::<N, M>(self.narrow.val());
+    }
+
+    fn connect(&mut self) {
+        self.wide.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        assert!(M <= N, "Widen<{M}, {N}>: narrowing");
+        Verilog::Custom(if M == N {
+            "always @(*) wide = narrow;\n".into()
+        } else {
+            format!("always @(*) wide = {{{}'d0, narrow}};\n", N - M)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +73,14 @@ mod tests {
         j.b3.next = 0xA4u64.into();
         assert!(simulate(&mut j, 10));
         assert_eq!(j.word.val().index(), 0xA433_2211);
+    }
+
+    #[test]
+    fn widen_pads_with_zeros() {
+        let mut w = Widen::<5, 8>::default();
+        w.connect_all();
+        w.narrow.next = 0x1Fu64.into();
+        assert!(simulate(&mut w, 10));
+        assert_eq!(w.wide.val().index(), 0x1F);
     }
 }

@@ -74,6 +74,33 @@ pub struct Lane {
     pub host_chk_locked: Signal<Out, Bit>,
     pub host_chk_error_count: Signal<Out, Bits<64>>,
     pub host_chk_bit_count: Signal<Out, Bits<64>>,
+    /// Each path's sample for its direction's link (the core's
+    /// `LaneAlignment`s; `xpo_host::model::retimer` contract 5).
+    pub rx_link_valid: Signal<Out, Bit>,
+    pub rx_link_block: Signal<Out, Bits<66>>,
+    pub rx_link_lock: Signal<Out, Bit>,
+    pub rx_link_phase: Signal<Out, Bits<7>>,
+    pub tx_link_valid: Signal<Out, Bit>,
+    pub tx_link_block: Signal<Out, Bits<66>>,
+    pub tx_link_lock: Signal<Out, Bit>,
+    pub tx_link_phase: Signal<Out, Bits<7>>,
+    /// The links' status for this lane, for vendor pages 81h/82h.
+    pub rx_am_lock: Signal<In, Bit>,
+    pub rx_lane_aligned: Signal<In, Bit>,
+    pub rx_skew_valid: Signal<In, Bit>,
+    pub rx_deskew_error: Signal<In, Bit>,
+    pub rx_lane_number: Signal<In, Bits<8>>,
+    pub rx_skew_blocks: Signal<In, Bits<16>>,
+    pub rx_skew_bits: Signal<In, Bits<32>>,
+    pub rx_bip_errors: Signal<In, Bits<32>>,
+    pub tx_am_lock: Signal<In, Bit>,
+    pub tx_lane_aligned: Signal<In, Bit>,
+    pub tx_skew_valid: Signal<In, Bit>,
+    pub tx_deskew_error: Signal<In, Bit>,
+    pub tx_lane_number: Signal<In, Bits<8>>,
+    pub tx_skew_blocks: Signal<In, Bits<16>>,
+    pub tx_skew_bits: Signal<In, Bits<32>>,
+    pub tx_bip_errors: Signal<In, Bits<32>>,
     /// To the register block: pages 10h/11h for this lane.
     pub regs: DataLanePort,
     media_gen: PrbsGenerator,
@@ -150,6 +177,30 @@ impl Lane {
             host_chk_locked: Default::default(),
             host_chk_error_count: Default::default(),
             host_chk_bit_count: Default::default(),
+            rx_link_valid: Default::default(),
+            rx_link_block: Default::default(),
+            rx_link_lock: Default::default(),
+            rx_link_phase: Default::default(),
+            tx_link_valid: Default::default(),
+            tx_link_block: Default::default(),
+            tx_link_lock: Default::default(),
+            tx_link_phase: Default::default(),
+            rx_am_lock: Default::default(),
+            rx_lane_aligned: Default::default(),
+            rx_skew_valid: Default::default(),
+            rx_deskew_error: Default::default(),
+            rx_lane_number: Default::default(),
+            rx_skew_blocks: Default::default(),
+            rx_skew_bits: Default::default(),
+            rx_bip_errors: Default::default(),
+            tx_am_lock: Default::default(),
+            tx_lane_aligned: Default::default(),
+            tx_skew_valid: Default::default(),
+            tx_deskew_error: Default::default(),
+            tx_lane_number: Default::default(),
+            tx_skew_blocks: Default::default(),
+            tx_skew_bits: Default::default(),
+            tx_bip_errors: Default::default(),
             regs: Default::default(),
             media_gen: Default::default(),
             media_chk: PrbsChecker::new(&cfg.prbs),
@@ -304,6 +355,30 @@ impl Logic for Lane {
         self.tx_errored_blocks.next = self.tx_path.errored_blocks.val();
         self.rx_invalid_headers.next = self.rx_path.invalid_headers.val();
         self.rx_errored_blocks.next = self.rx_path.errored_blocks.val();
+        self.rx_link_valid.next = self.rx_path.link_valid.val();
+        self.rx_link_block.next = self.rx_path.link_block.val();
+        self.rx_link_lock.next = self.rx_path.link_lock.val();
+        self.rx_link_phase.next = self.rx_path.link_phase.val();
+        self.tx_link_valid.next = self.tx_path.link_valid.val();
+        self.tx_link_block.next = self.tx_path.link_block.val();
+        self.tx_link_lock.next = self.tx_path.link_lock.val();
+        self.tx_link_phase.next = self.tx_path.link_phase.val();
+        self.regs.rx_am_lock.next = self.rx_am_lock.val();
+        self.regs.rx_lane_aligned.next = self.rx_lane_aligned.val();
+        self.regs.rx_skew_valid.next = self.rx_skew_valid.val();
+        self.regs.rx_deskew_error.next = self.rx_deskew_error.val();
+        self.regs.rx_lane_number.next = self.rx_lane_number.val();
+        self.regs.rx_skew_blocks.next = self.rx_skew_blocks.val();
+        self.regs.rx_skew_bits.next = self.rx_skew_bits.val();
+        self.regs.rx_bip_errors.next = self.rx_bip_errors.val();
+        self.regs.tx_am_lock.next = self.tx_am_lock.val();
+        self.regs.tx_lane_aligned.next = self.tx_lane_aligned.val();
+        self.regs.tx_skew_valid.next = self.tx_skew_valid.val();
+        self.regs.tx_deskew_error.next = self.tx_deskew_error.val();
+        self.regs.tx_lane_number.next = self.tx_lane_number.val();
+        self.regs.tx_skew_blocks.next = self.tx_skew_blocks.val();
+        self.regs.tx_skew_bits.next = self.tx_skew_bits.val();
+        self.regs.tx_bip_errors.next = self.tx_bip_errors.val();
         self.regs.tx_output_status.next = self.tx_path.output_status.val();
         self.regs.rx_output_status.next = self.rx_path.output_status.val();
         self.regs.tx_los.next = self.tx_path.los.val() & self.dp.activated.val();

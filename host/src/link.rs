@@ -131,6 +131,9 @@ struct PhysicalLane {
     seen_marker: bool,
     gearbox: SlipGearbox,
     counts: LinkLaneCounts,
+    /// This cycle: a marker after the first left the channel, and
+    /// whether its BIP-8 will be in error.
+    marker_out: Option<bool>,
 }
 
 /// The link: transmitter, channel and receive gearboxes. One call of
@@ -169,6 +172,7 @@ impl LinkChannel {
                 seen_marker: false,
                 gearbox: SlipGearbox::new(0),
                 counts: LinkLaneCounts::default(),
+                marker_out: None,
             });
         }
         Ok(Self {
@@ -216,11 +220,20 @@ impl LinkChannel {
             .collect()
     }
 
+    /// Per physical lane, whether a marker (after the first) left the
+    /// channel in the last cycle, and if so whether its BIP-8 will be in
+    /// error: a stimulus that watches the receiver can count only the
+    /// checks the receiver was locked to make.
+    pub fn markers_out(&self) -> Vec<Option<bool>> {
+        self.physical.iter().map(|p| p.marker_out).collect()
+    }
+
     /// One cycle: obeys each lane's slip request shown after the last
     /// edge, and returns this cycle's `(valid, word)` per physical lane.
     pub fn cycle(&mut self, slips: &[bool]) -> Vec<(bool, u128)> {
         assert_eq!(slips.len(), self.plan.lanes, "one slip request per lane");
         for (p, &s) in self.physical.iter_mut().zip(slips) {
+            p.marker_out = None;
             if s {
                 p.gearbox.slip();
                 p.counts.slips += 1;
@@ -254,9 +267,9 @@ impl LinkChannel {
                 if decode_marker(b, lanes).is_some() {
                     if p.seen_marker {
                         p.counts.markers += 1;
-                        if p.flipped.value() != 0 {
-                            p.counts.bip_errors += 1;
-                        }
+                        let bad = p.flipped.value() != 0;
+                        p.counts.bip_errors += u64::from(bad);
+                        p.marker_out = Some(bad);
                     }
                     p.seen_marker = true;
                     p.flipped = Bip8::new();

@@ -265,6 +265,54 @@ port_table! {
         /// Probe: host-side checker bits compared while locked (saturating).
         #[probe]
         host_chk_bit_count: u64 = 64,
+        /// Probe: the receive (media to host) link's alignment-marker lock on this lane (page 81h RxAmLock).
+        #[probe]
+        rx_am_lock: bool = 1,
+        /// Probe: the receive (media to host) link is aligned (align_status).
+        #[probe]
+        rx_lane_aligned: bool = 1,
+        /// Probe: the receive (media to host) link's skew fields hold a measurement.
+        #[probe]
+        rx_skew_valid: bool = 1,
+        /// Probe: a marker instant measured this lane's receive (media to host) skew out of range (an event; the register block latches it).
+        #[probe]
+        rx_deskew_error: bool = 1,
+        /// Probe: the PCS lane number this lane's receive (media to host) markers carry, FFh while not AM-locked.
+        #[probe]
+        rx_lane_number: u8 = 8,
+        /// Probe: this lane's receive (media to host) skew in blocks.
+        #[probe]
+        rx_skew_blocks: u16 = 16,
+        /// Probe: this lane's receive (media to host) skew in bits.
+        #[probe]
+        rx_skew_bits: u32 = 32,
+        /// Probe: this lane's receive (media to host) BIP-8 errors (saturating).
+        #[probe]
+        rx_bip_errors: u32 = 32,
+        /// Probe: the transmit (host to media) link's alignment-marker lock on this lane (page 82h TxAmLock).
+        #[probe]
+        tx_am_lock: bool = 1,
+        /// Probe: the transmit (host to media) link is aligned (align_status).
+        #[probe]
+        tx_lane_aligned: bool = 1,
+        /// Probe: the transmit (host to media) link's skew fields hold a measurement.
+        #[probe]
+        tx_skew_valid: bool = 1,
+        /// Probe: a marker instant measured this lane's transmit (host to media) skew out of range (an event; the register block latches it).
+        #[probe]
+        tx_deskew_error: bool = 1,
+        /// Probe: the PCS lane number this lane's transmit (host to media) markers carry, FFh while not AM-locked.
+        #[probe]
+        tx_lane_number: u8 = 8,
+        /// Probe: this lane's transmit (host to media) skew in blocks.
+        #[probe]
+        tx_skew_blocks: u16 = 16,
+        /// Probe: this lane's transmit (host to media) skew in bits.
+        #[probe]
+        tx_skew_bits: u32 = 32,
+        /// Probe: this lane's transmit (host to media) BIP-8 errors (saturating).
+        #[probe]
+        tx_bip_errors: u32 = 32,
     }
 }
 

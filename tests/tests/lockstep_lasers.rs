@@ -46,6 +46,11 @@ fn scenario(cfg: &EngineConfig) -> (Vec<(u64, AxiOp)>, LaserBench, u64) {
     at(600, "OutputFiberChecked", 0, 0xFF);
     // ACC from 900 us: every lane follows its 250 mA bias setpoint.
     at(900, "LaserControlMode", 0, 0);
+    // Data lane 4 (fed by the shorted laser 4 on the default engine)
+    // deinitialized, the others left as reset brought them up: TxFault
+    // shows on lanes 3 and 5 and not on 4 (the random traffic spares page
+    // 10h, so this holds whatever its seed draws).
+    at(1_000, "DPDeinit", 0, 0x10);
     let bench = LaserBench::new(cfg, 41)
         // Lane 3 degraded: APC cannot reach its setpoint: fault 1.
         .at(
@@ -105,7 +110,9 @@ enum I2cTraffic {
 }
 
 /// Runs a host script and a laser bench on `engines` for `cycles`, with
-/// PRBS and random bus traffic sparing the laser pages alongside; every
+/// PRBS and random bus traffic sparing the laser pages and the lane
+/// controls and never asking for low power (the script owns the data
+/// paths) alongside; every
 /// engine must agree on every cycle.
 fn run_script(
     engines: Vec<Box<dyn xpo_spec::Engine>>,
@@ -121,7 +128,8 @@ fn run_script(
     script.extend(prbs.script());
     let mut traffic = BusTraffic::new(cfg, 2, u64::MAX)
         .with_script(script)
-        .sparing(&[0x1A, 0x1B]);
+        .sparing(&[0x10, 0x1A, 0x1B])
+        .holding_power();
     if i2c == I2cTraffic::Quiet {
         traffic = traffic.without_i2c();
     }
@@ -229,9 +237,8 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
     // CMIS TxFault (11h:135) on the data lanes the faulted lasers feed
     // (one laser a lane on the default engine; the one-lane build's lane
     // is fed by laser 0), re-latching while the faults hold, on the lanes
-    // that are DPActivated (the random traffic wrote page 10h's DPDeinit
-    // and OutputDisableTx too). The run left at least one faulted lane's
-    // data path up.
+    // that are DPActivated (the script deinitialized lane 4). On the
+    // default engine lanes 3 and 5 show it and lane 4 does not.
     let mut seen = 0;
     for l in 0..cfg.lanes {
         let fed = xpo_spec::laser::laser_for_lane(cfg, l);
@@ -243,7 +250,12 @@ fn check_outcome(host: EngineAxi, bench: &LaserBench, cfg: &EngineConfig) {
         }
     }
     if cfg.lanes == 8 {
-        assert!(seen > 0, "no faulted lane's data path was up");
+        assert_eq!(seen, 2, "lanes 3 and 5: faulted and up");
+        assert_ne!(
+            d.read_field("DPState", 4).unwrap(),
+            4,
+            "lane 4 deinitialized"
+        );
     }
     assert_eq!(d.read_field("LaneWarningFlags", 5).unwrap(), 1);
     assert_eq!(d.read_field("LaneWarningFlags", 5).unwrap(), 0, "gone");

@@ -1,7 +1,7 @@
 //! `PrbsSequence`: the next 66 bits of a PRBS from its 31-bit state.
 
 use super::masks::{diagonals, word_masks};
-use crate::opaque::Opaque;
+use crate::opaque::{Memo, Opaque};
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 use xpo_spec::prbs::{PrbsPattern, WORD_BITS};
@@ -32,6 +32,7 @@ pub struct PrbsSequence {
     pub word: Signal<Out, Bits<66>>,
     pub supported: Signal<Out, Bit>,
     masks: MaskTable,
+    memo: Memo<(Bits<31>, Bits<4>)>,
 }
 
 /// Parity masks per CMIS pattern ID; `None` where unsupported. Elaboration
@@ -48,12 +49,16 @@ impl Default for PrbsSequence {
             masks: Opaque(std::array::from_fn(|id| {
                 PrbsPattern(id as u8).polynomial().map(word_masks)
             })),
+            memo: Default::default(),
         }
     }
 }
 
 impl Logic for PrbsSequence {
     fn update(&mut self) {
+        if !self.memo.changed((self.state.val(), self.pattern.val())) {
+            return;
+        }
         let state = self.state.val().to_u32();
         match &self.masks.0[self.pattern.val().index()] {
             Some(masks) => {

@@ -12,7 +12,7 @@
 //! COUNT_2, COMP_AM); 2_GOOD, GOOD_AM, INVALID_AM and SLIP are the
 //! decision on a tested block, taken in the cycle that acts on it.
 
-use crate::opaque::Opaque;
+use crate::opaque::{Memo, Opaque};
 use crate::saturating::SaturatingAdd;
 use rust_hdl::prelude::*;
 use xpo_spec::retimer::{bip_bits, ALIGNMENT_MARKERS, SYNC_CONTROL};
@@ -27,6 +27,7 @@ pub struct MarkerDecode {
     pub found: Signal<Out, Bit>,
     pub lane: Signal<Out, Bits<5>>,
     lanes: Opaque<usize>,
+    memo: Memo<Bits<66>>,
 }
 
 impl MarkerDecode {
@@ -40,6 +41,7 @@ impl MarkerDecode {
             found: Default::default(),
             lane: Default::default(),
             lanes: Opaque(lanes),
+            memo: Default::default(),
         }
     }
 
@@ -54,6 +56,9 @@ impl MarkerDecode {
 
 impl Logic for MarkerDecode {
     fn update(&mut self) {
+        if !self.memo.changed(self.block.val()) {
+            return;
+        }
         let b = self.block.val().to_u128();
         let (low, high) = ((b >> 2) as u64 & 0xFF_FFFF, (b >> 34) as u64 & 0xFF_FFFF);
         let hit = ((b & 3) as u8 == SYNC_CONTROL)
@@ -85,6 +90,26 @@ impl Logic for MarkerDecode {
     }
 }
 
+/// Table 82-3 as masks over a block (bit i of the BIP-8 is the parity of
+/// the bits of mask i): `bip_bits` written out at compile time; a unit
+/// test holds the two equal.
+const BIP_MASKS: [u128; 8] = {
+    let mut m = [0u128; 8];
+    let mut i = 0;
+    while i < 8 {
+        let mut k = 0;
+        while k < 8 {
+            m[i] |= 1 << (2 + i + 8 * k);
+            k += 1;
+        }
+        i += 1;
+    }
+    // Sync header bits 0 and 1 join BIP3 and BIP4.
+    m[3] |= 1;
+    m[4] |= 2;
+    m
+};
+
 /// The BIP-8 of one block alone (Table 82-3: bit i the even parity of the
 /// block bits `bip_bits(i)`). A leaf with its own Verilog: eight
 /// reduction XORs.
@@ -92,14 +117,20 @@ impl Logic for MarkerDecode {
 pub struct BipFold {
     pub block: Signal<In, Bits<66>>,
     pub bip: Signal<Out, Bits<8>>,
+    memo: Memo<Bits<66>>,
 }
 
 impl Logic for BipFold {
     fn update(&mut self) {
+        // The simulation evaluates this several times a cycle on every
+        // lane of both links: parities of precomputed masks, no
+        // allocation (`bip_bits` builds a Vec).
+        if !self.memo.changed(self.block.val()) {
+            return;
+        }
         let b = self.block.val().to_u128();
-        let v = (0..8).fold(0u64, |v, i| {
-            let p = bip_bits(i).iter().fold(0u128, |p, &k| p ^ (b >> k & 1));
-            v | (p as u64) << i
+        let v = BIP_MASKS.iter().enumerate().fold(0u64, |v, (i, &m)| {
+            v | u64::from((b & m).count_ones() & 1) << i
         });
         self.bip.next = v.into();
     }
@@ -396,6 +427,14 @@ impl Logic for AmLane {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bip_masks_are_table_82_3() {
+        for (i, &m) in BIP_MASKS.iter().enumerate() {
+            let want = bip_bits(i).iter().fold(0u128, |m, &k| m | 1 << k);
+            assert_eq!(m, want, "BIP{i}");
+        }
+    }
 
     /// Table 82-2's lane 0 and lane 19 markers, typed from the standard,
     /// decode to their lanes; a BIP byte does not matter; a data header or

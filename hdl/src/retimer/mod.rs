@@ -22,6 +22,7 @@ mod link_decode;
 mod path;
 mod stepper;
 
+pub use align_leaves::MonitorOnly;
 pub use am_lane::{AmLane, BipFold, MarkerDecode};
 pub use ber_monitor::BerMonitor;
 pub use block_lock::BlockLock;

@@ -49,6 +49,12 @@ pub struct RetimerPath {
     pub output_status: Signal<Out, Bit>,
     pub invalid_headers: Signal<Out, Bits<32>>,
     pub errored_blocks: Signal<Out, Bits<32>>,
+    // To the direction's link (the model's contract 5): the sample the
+    // monitors took at the last edge, block lock after it, the bit phase.
+    pub link_valid: Signal<Out, Bit>,
+    pub link_block: Signal<Out, Bits<66>>,
+    pub link_lock: Signal<Out, Bit>,
+    pub link_phase: Signal<Out, Bits<7>>,
     // Input stage: the last edge's sample.
     in_valid: DFF<Bit>,
     in_block: DFF<Bits<66>>,
@@ -84,6 +90,10 @@ pub struct RetimerPath {
     out_valid_q: DFF<Bit>,
     out_block_q: DFF<Bits<66>>,
     status_q: DFF<Bit>,
+    /// Slip requests shown before the current one, modulo 66 (counted
+    /// from the registered request, so nothing is added to the lock
+    /// decision's path).
+    phase: DFF<Bits<7>>,
     /// The squelch gate for the next edge's output, decided one edge ahead
     /// (contract 4): the 66 output flip-flops' clear comes straight from
     /// this flip-flop instead of from block lock through the squelch terms.
@@ -103,6 +113,8 @@ pub struct RetimerPath {
     src_block: Signal<Local, Bits<66>>,
     src_flip: Signal<Local, Bit>,
     squelched: Signal<Local, Bit>,
+    /// The bit phase with the request shown now.
+    phase_now: Signal<Local, Bits<7>>,
     tx: Constant<Bit>,
     ones: Constant<Bits<66>>,
     zeros: Constant<Bits<66>>,
@@ -113,6 +125,9 @@ pub struct RetimerPath {
     desc_zero: Constant<Bits<27>>,
     desc_ones: Constant<Bits<27>>,
     cnt_zero: Constant<Bits<32>>,
+    phase_one: Constant<Bits<7>>,
+    phase_last: Constant<Bits<7>>,
+    phase_zero: Constant<Bits<7>>,
 }
 
 impl RetimerPath {
@@ -140,6 +155,12 @@ impl RetimerPath {
             output_status: Default::default(),
             invalid_headers: Default::default(),
             errored_blocks: Default::default(),
+            link_valid: Default::default(),
+            link_block: Default::default(),
+            link_lock: Default::default(),
+            link_phase: Default::default(),
+            phase: Default::default(),
+            phase_now: Default::default(),
             in_valid: Default::default(),
             in_block: Default::default(),
             in_flip: Default::default(),
@@ -188,6 +209,9 @@ impl RetimerPath {
             desc_zero: Constant::new(0u64.into()),
             desc_ones: Constant::new(Bits::<27>::mask()),
             cnt_zero: Constant::new(0u64.into()),
+            phase_one: Constant::new(1u64.into()),
+            phase_last: Constant::new(65u64.into()),
+            phase_zero: Constant::new(0u64.into()),
         }
     }
 }
@@ -221,7 +245,8 @@ impl Logic for RetimerPath {
             out_valid_q,
             out_block_q,
             status_q,
-            gate_q
+            gate_q,
+            phase
         );
         clock!(self, clock, lock, ber);
         self.lock.reset.next = self.reset.val();
@@ -340,6 +365,27 @@ impl Logic for RetimerPath {
         self.invalid_headers.next = self.inv_cnt.q.val();
         self.errored_blocks.next = self.err_cnt.q.val();
 
+        // To the link (contract 5): the held sample is the one the
+        // monitors took at the last edge; Tx undoes the input flip.
+        if self.lock.slip.val() {
+            if self.phase.q.val() == self.phase_last.val() {
+                self.phase_now.next = self.phase_zero.val();
+            } else {
+                self.phase_now.next = self.phase.q.val() + self.phase_one.val();
+            }
+        } else {
+            self.phase_now.next = self.phase.q.val();
+        }
+        self.phase.d.next = self.phase_now.val();
+        self.link_valid.next = self.h_valid.q.val();
+        if self.tx.val() & self.h_flip.q.val() {
+            self.link_block.next = self.h_block.q.val() ^ self.ones.val();
+        } else {
+            self.link_block.next = self.h_block.q.val();
+        }
+        self.link_lock.next = self.lock.block_lock.val();
+        self.link_phase.next = self.phase_now.val();
+
         if self.reset.val() {
             self.in_valid.d.next = false;
             self.in_block.d.next = self.zeros.val();
@@ -365,6 +411,7 @@ impl Logic for RetimerPath {
             self.out_block_q.d.next = self.zeros.val();
             self.status_q.d.next = false;
             self.gate_q.d.next = true;
+            self.phase.d.next = self.phase_zero.val();
         }
     }
 }

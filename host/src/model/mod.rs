@@ -357,6 +357,27 @@ fn link_status(r: &mut DataLaneRegs, rx: &LaneReport, tx: &LaneReport) {
     r.tx_bip_errors = tx.bip_errors as u64;
 }
 
+/// A lane's link probes after the edge (the same values as its pages
+/// 81h/82h ports).
+fn link_probes(o: &mut xpo_spec::LaneOutputs, rx: &LaneReport, tx: &LaneReport) {
+    o.rx_am_lock = rx.am_lock;
+    o.rx_lane_aligned = rx.aligned;
+    o.rx_skew_valid = rx.skew_valid;
+    o.rx_deskew_error = rx.deskew_error;
+    o.rx_lane_number = rx.lane_number_byte();
+    o.rx_skew_blocks = rx.skew_blocks as u16;
+    o.rx_skew_bits = rx.skew_bits;
+    o.rx_bip_errors = rx.bip_errors;
+    o.tx_am_lock = tx.am_lock;
+    o.tx_lane_aligned = tx.aligned;
+    o.tx_skew_valid = tx.skew_valid;
+    o.tx_deskew_error = tx.deskew_error;
+    o.tx_lane_number = tx.lane_number_byte();
+    o.tx_skew_blocks = tx.skew_blocks as u16;
+    o.tx_skew_bits = tx.skew_bits;
+    o.tx_bip_errors = tx.bip_errors;
+}
+
 /// The engine as plain Rust, stepped one core-clock cycle at a time.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -524,6 +545,14 @@ impl Engine for Model {
             let (rx, tx) = (taps(false), taps(true));
             self.rx_link.step(&rx);
             self.tx_link.step(&tx);
+        }
+        for ((o, rx), tx) in outputs
+            .lanes
+            .iter_mut()
+            .zip(self.rx_link.reports())
+            .zip(self.tx_link.reports())
+        {
+            link_probes(o, rx, tx);
         }
         for (g, ((lane, i), o)) in self
             .lanes

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
+use xpo_host::link::LinkPlan;
 use xpo_host::mgmt::bring_up::{bring_up, BringUpError, BringUpReport};
 use xpo_host::mgmt::{DriverError, WindowAccess};
 use xpo_host::serdes::LineImpairments;
@@ -49,10 +50,13 @@ pub enum LaserScenario {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LaneTraffic {
-    /// 64b/66b traffic through both retimer directions of every lane
-    /// ([`RetimerTraffic`]: the SerDes line model at a random bit phase,
-    /// with [`retimer_lines`]' impairments), the data paths brought up as
-    /// [`Stimuli::data_path`] says; reported in `retimer`.
+    /// 64b/66b traffic through both retimer directions of every lane,
+    /// each direction's lanes one clause 82 link ([`RetimerTraffic`]
+    /// linked by [`run_links`]: alignment markers at the configured
+    /// period, a random lane swap, skew in blocks and bits, the bit errors
+    /// and gaps of [`retimer_lines`]), the data paths brought up as
+    /// [`Stimuli::data_path`] says; reported in `retimer`, with each
+    /// lane's link (lane map, skew and BIP errors injected and measured).
     #[default]
     Retimer,
     /// The media-side PRBS generator looped to its checker through the
@@ -88,6 +92,45 @@ pub fn retimer_lines() -> LineImpairments {
         gap: 0.02,
         ..LineImpairments::clean()
     }
+}
+
+/// The links of a run's retimer traffic, host side then media side: the
+/// configuration's lanes and marker period, a lane swap and per-lane skews
+/// drawn from `seed` (below `max_skew_blocks` blocks with up to 65 bits
+/// more, so the deskew range holds them), and [`retimer_lines`]' bit-error
+/// ratio and gaps.
+pub fn run_links(cfg: &EngineConfig, seed: u64) -> (LinkPlan, LinkPlan) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x11_4B5);
+    let lines = retimer_lines();
+    let max_skew = cfg.retimer.max_skew_blocks;
+    let mut plan = || {
+        let n = cfg.lanes;
+        let mut permutation: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            permutation.swap(i, rng.gen_range(0..=i));
+        }
+        // With no room for skew, none: a bit of it is a row late.
+        let (skew_blocks, skew_bits) = if max_skew == 0 {
+            (vec![0; n], vec![0; n])
+        } else {
+            (
+                (0..n).map(|_| rng.gen_range(0..max_skew)).collect(),
+                (0..n).map(|_| rng.gen_range(0..66)).collect(),
+            )
+        };
+        LinkPlan {
+            lanes: n,
+            period: cfg.retimer.am_period,
+            permutation,
+            skew_blocks,
+            skew_bits,
+            bit_error_ratio: lines.bit_error_ratio,
+            gap: lines.gap,
+            seed: rng.gen(),
+        }
+    };
+    (plan(), plan())
 }
 
 /// What drives the engines besides the reset.
@@ -227,7 +270,11 @@ pub fn run_with_progress(
                 media: retimer_lines(),
                 drive_reset: true,
             };
-            (None, Some(RetimerTraffic::new(plan, cfg.lanes)?))
+            let (host, media) = run_links(cfg, spec.seed);
+            (
+                None,
+                Some(RetimerTraffic::linked(plan, host, media, cfg.lanes)?),
+            )
         }
     };
     let (script, mut bench, campaign) = match spec.stimuli.lasers {
@@ -400,7 +447,16 @@ mod tests {
         for l in &r.retimer {
             assert_eq!(l.dp_state, "DPActivated", "{l:?}");
             assert!(l.tx.block_lock && l.rx.block_lock, "{l:?}");
+            // Each direction a link through the bring-up (DPDeinit gates
+            // the outputs, not the monitors): aligned with the lane map,
+            // skew and judged BIP errors the channel made.
+            for k in [l.tx.link, l.rx.link] {
+                let k = k.expect("a linked run");
+                assert!(k.markers_sent >= 5 && k.measured_as_injected(), "{l:?}");
+                assert_eq!(u64::from(k.bip_errors), k.bip_errors_injected, "{l:?}");
+            }
         }
+        assert!(r.misaligned_link_lanes.is_empty());
     }
 
     /// Too short a run for the host: the report says the bring-up did not

@@ -184,6 +184,11 @@ pub struct RunReport {
     /// Retimer lanes with a direction not block-locked at the end (the
     /// run's lines have no dark periods, so every path should hold lock).
     pub unlocked_retimer_lanes: Vec<usize>,
+    /// Retimer lanes whose link, in either direction, is not aligned with
+    /// the lane number and skew the channel injected at the end, once its
+    /// channel has sent three markers after the first (time to lock and
+    /// measure).
+    pub misaligned_link_lanes: Vec<usize>,
     pub seed: u64,
     pub config: EngineConfig,
     /// The lasers' bias and power against time, per lane (for pictures).
@@ -213,6 +218,16 @@ impl RunReport {
         let unlocked_retimer_lanes = retimer
             .iter()
             .filter(|l| !l.tx.block_lock || !l.rx.block_lock)
+            .map(|l| l.lane)
+            .collect();
+        let misaligned_link_lanes = retimer
+            .iter()
+            .filter(|l| {
+                [l.tx.link, l.rx.link]
+                    .iter()
+                    .flatten()
+                    .any(|k| k.markers_sent >= 3 && !k.measured_as_injected())
+            })
             .map(|l| l.lane)
             .collect();
         let divergence = result.divergence.as_ref();
@@ -250,6 +265,7 @@ impl RunReport {
             },
             count_mismatch_lanes,
             unlocked_retimer_lanes,
+            misaligned_link_lanes,
             seed: spec.seed,
             config: spec.config.clone(),
             laser_trace: bench.trace,
@@ -269,6 +285,7 @@ impl RunReport {
             || self.readback_error.is_some()
             || !self.count_mismatch_lanes.is_empty()
             || !self.unlocked_retimer_lanes.is_empty()
+            || !self.misaligned_link_lanes.is_empty()
             || !self.laser_safety.violations.is_empty()
     }
 }

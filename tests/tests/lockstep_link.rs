@@ -1,0 +1,222 @@
+//! Each direction's lanes as one clause 82 link, on the engines in
+//! lockstep: markers with their BIP-8 on every lane, a random lane swap,
+//! skew in blocks and bits, bit errors and gaps, each line behind a
+//! gearbox obeying the engine's slip requests (`xpo_sim::retimer`'s
+//! linked `RetimerTraffic`). The link probes (the values vendor pages
+//! 81h/82h show) are compared on every cycle; the stimulus checks on its
+//! own that what the engine measured is what the channel injected: the
+//! lane map, the skew in blocks and bits, and the BIP-8 errors.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use xpo_host::link::LinkPlan;
+use xpo_host::serdes::LineImpairments;
+use xpo_sim::retimer::{LaneReport, LinkLaneReport, RetimerPlan, RetimerTraffic};
+use xpo_sim::traffic::{Both, BusTraffic};
+use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
+use xpo_spec::{Engine, EngineConfig};
+use xpo_tests::{all_engines, assert_agree};
+
+/// A random permutation and skews below `max_skew` blocks (with up to 65
+/// bits more, a lane's markers arrive at most `max_skew` rows early).
+fn plan(rng: &mut ChaCha8Rng, lanes: usize, period: u32, max_skew: u32, ber: f64) -> LinkPlan {
+    let mut permutation: Vec<usize> = (0..lanes).collect();
+    for i in (1..lanes).rev() {
+        permutation.swap(i, rng.gen_range(0..=i));
+    }
+    LinkPlan {
+        lanes,
+        period,
+        permutation,
+        skew_blocks: (0..lanes).map(|_| rng.gen_range(0..max_skew)).collect(),
+        skew_bits: (0..lanes).map(|_| rng.gen_range(0..66)).collect(),
+        bit_error_ratio: ber,
+        gap: 0.02,
+        seed: rng.gen(),
+    }
+}
+
+fn retimer_plan() -> RetimerPlan {
+    RetimerPlan {
+        seed: 0,
+        host: LineImpairments::clean(),
+        media: LineImpairments::clean(),
+        drive_reset: true,
+    }
+}
+
+fn traffic(seed: u64, cfg: &EngineConfig, ber: f64) -> RetimerTraffic {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let r = &cfg.retimer;
+    let mut p = || plan(&mut rng, cfg.lanes, r.am_period, r.max_skew_blocks, ber);
+    let (host, media) = (p(), p());
+    RetimerTraffic::linked(retimer_plan(), host, media, cfg.lanes).unwrap()
+}
+
+/// Bit errors on (at the plans' ratio) or off.
+fn errors(t: &mut RetimerTraffic, on: bool) {
+    let imp = LineImpairments {
+        bit_error_ratio: if on { 1.0 } else { 0.0 },
+        ..LineImpairments::clean()
+    };
+    t.set_impairments(imp, imp);
+}
+
+/// Per direction, each lane's link report.
+fn links(rep: &[LaneReport]) -> [(&'static str, Vec<LinkLaneReport>); 2] {
+    let side = |tx: bool| {
+        rep.iter()
+            .map(|l| if tx { l.tx.link } else { l.rx.link }.expect("a linked run"))
+            .collect()
+    };
+    [("tx", side(true)), ("rx", side(false))]
+}
+
+/// Aligned, every lane's number the PCS lane sent on it, every skew as
+/// injected, and the BIP errors as injected.
+fn assert_measured(name: &str, d: &[LinkLaneReport]) {
+    for (x, l) in d.iter().enumerate() {
+        let what = format!("{name} lane {x}: {l:?}");
+        assert!(l.aligned && l.am_lock, "{what}");
+        assert_eq!(usize::from(l.lane_number), l.pcs_lane_sent, "{what}");
+        assert!(l.skew_valid, "{what}");
+        assert_eq!(u32::from(l.skew_blocks), l.skew_blocks_injected, "{what}");
+        assert_eq!(l.skew_bits, l.skew_bits_injected, "{what}");
+        assert_eq!(u64::from(l.bip_errors), l.bip_errors_injected, "{what}");
+        assert!(l.measured_as_injected(), "{what}");
+    }
+}
+
+fn run(ls: &mut Lockstep, stim: &mut dyn xpo_sim::Stimulus, cycles: u64) -> xpo_sim::RunResult {
+    let r = ls.run(
+        stim,
+        &LockstepOptions {
+            cycles,
+            ..Default::default()
+        },
+    );
+    assert_agree(&r);
+    r
+}
+
+/// The default configuration (markers every 16383 blocks, 64-block
+/// buffers) on all three engines: 100,000 cycles x 8 lanes x 2
+/// directions. Bit errors run only between the third marker instant
+/// (the links are locked and have judged a clean period) and a period
+/// before the last one the run sees, so every errored period is closed
+/// by a marker the engine judges and the counts are exact.
+#[test]
+fn three_engines_agree_and_measure_the_injected_links() {
+    let cfg = EngineConfig::default();
+    let mut traffic = traffic(21, &cfg, 2e-6);
+    let mut ls = Lockstep::new(all_engines(&cfg));
+    errors(&mut traffic, false);
+    run(&mut ls, &mut traffic, 36_000);
+    errors(&mut traffic, true);
+    run(&mut ls, &mut traffic, 30_000);
+    errors(&mut traffic, false);
+    let r = run(&mut ls, &mut traffic, 34_000);
+    let rep = traffic.report(&r.last_outputs);
+    for (name, d) in links(&rep) {
+        assert_measured(name, &d);
+        let injected: u64 = d.iter().map(|l| l.bip_errors_injected).sum();
+        assert!(
+            injected > 10,
+            "{name}: errors reached the BIP checks: {d:#?}"
+        );
+        // Each lane judged at least three markers after locking.
+        assert!(d.iter().all(|l| l.markers_sent >= 4), "{d:#?}");
+    }
+    for l in &rep {
+        // Retimed data passes alongside (not while the lines hunt).
+        assert!(l.tx.blocks_passed > l.tx.blocks_sent * 9 / 10, "{l:?}");
+        assert!(l.rx.blocks_passed > l.rx.blocks_sent * 9 / 10, "{l:?}");
+    }
+}
+
+/// Markers every 400 blocks on the model and the rust-hdl engine (the
+/// Verilator model is built for the default configuration), with the
+/// register block's random bus traffic reading pages 81h/82h among the
+/// rest (random writes spare the lane-control pages): many marker
+/// instants, lock, alignment and BIP checks, compared every cycle, bus
+/// responses included.
+#[test]
+fn model_and_rust_hdl_agree_over_many_marker_instants_with_bus_traffic() {
+    let mut cfg = EngineConfig::default();
+    cfg.retimer.am_period = 400;
+    cfg.retimer.max_skew_blocks = 40;
+    let engines: Vec<Box<dyn Engine>> = [EngineKind::Model, EngineKind::RustHdl]
+        .iter()
+        .map(|&k| build_engine(k, &cfg).unwrap())
+        .collect();
+    let mut traffic = traffic(33, &cfg, 2e-5);
+    // Random writes leave the lane controls alone (a loopback or a
+    // polarity flip would end the links); reads go everywhere. No
+    // transaction limit within the run: a finished stimulus ends it.
+    let mut mgmt = BusTraffic::new(&cfg, 34, u64::MAX)
+        .sparing(&[0x10, 0x13, 0x80])
+        .holding_power();
+    let mut ls = Lockstep::new(engines);
+    errors(&mut traffic, false);
+    run(&mut ls, &mut Both(&mut traffic, &mut mgmt), 2_000);
+    errors(&mut traffic, true);
+    run(&mut ls, &mut Both(&mut traffic, &mut mgmt), 20_000);
+    errors(&mut traffic, false);
+    let r = run(&mut ls, &mut Both(&mut traffic, &mut mgmt), 1_000);
+    let rep = traffic.report(&r.last_outputs);
+    for (name, d) in links(&rep) {
+        assert_measured(name, &d);
+        let injected: u64 = d.iter().map(|l| l.bip_errors_injected).sum();
+        assert!(injected > 50, "{name}: {d:#?}");
+    }
+    assert!(mgmt.report().transactions > 100, "{:?}", mgmt.report());
+}
+
+/// One lane of each side arriving beyond the buffers: never aligned, the
+/// lane's deskew error an event at every marker instant (and never on the
+/// others), its skew reported as measured, beyond the maximum.
+#[test]
+fn a_skew_beyond_the_maximum_is_flagged_never_aligned() {
+    let mut cfg = EngineConfig::default();
+    cfg.retimer.am_period = 200;
+    cfg.retimer.max_skew_blocks = 20;
+    let engines: Vec<Box<dyn Engine>> = [EngineKind::Model, EngineKind::RustHdl]
+        .iter()
+        .map(|&k| build_engine(k, &cfg).unwrap())
+        .collect();
+    // Every lane but 3 delayed 21 blocks: lane 3's markers arrive 21 rows
+    // before the others'.
+    let mut p = LinkPlan::straight(cfg.lanes, 200, 5);
+    for (x, s) in p.skew_blocks.iter_mut().enumerate() {
+        *s = if x == 3 { 0 } else { 21 };
+    }
+    let mut traffic = RetimerTraffic::linked(retimer_plan(), p.clone(), p, cfg.lanes).unwrap();
+    let mut ls = Lockstep::new(engines);
+    let mut events = [0u32; 2];
+    let mut last = None;
+    for c in 0..4_000 {
+        let r = run(&mut ls, &mut traffic, 1);
+        let o = &r.last_outputs.lanes;
+        assert!(!o[0].rx_lane_aligned && !o[0].tx_lane_aligned, "cycle {c}");
+        for (x, l) in o.iter().enumerate() {
+            if x != 3 {
+                assert!(
+                    !l.rx_deskew_error && !l.tx_deskew_error,
+                    "cycle {c}, lane {x}"
+                );
+            }
+        }
+        events[0] += u32::from(o[3].rx_deskew_error);
+        events[1] += u32::from(o[3].tx_deskew_error);
+        last = Some(r.last_outputs);
+    }
+    // About 19 marker instants in 4,000 cycles, the first two spent
+    // locking.
+    assert!(events.iter().all(|&e| e >= 12), "{events:?}");
+    let rep = traffic.report(&last.expect("ran"));
+    for (_, d) in links(&rep) {
+        let l = &d[3];
+        assert!(!l.aligned && l.skew_valid && l.skew_blocks == 21, "{l:?}");
+        assert_eq!(l.skew_blocks_injected, 21, "the channel agrees");
+    }
+}
