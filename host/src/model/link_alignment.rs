@@ -97,7 +97,7 @@ impl LinkAlignment {
             max_skew: p.max_skew,
         };
         let deskew = Deskew::new(cfg);
-        let now = Self::status(&deskew, &vec![false; p.lanes]);
+        let now = Self::status(&deskew);
         Self {
             cfg,
             deskew,
@@ -115,31 +115,41 @@ impl LinkAlignment {
         });
     }
 
-    /// The model's status after a step, with that step's new deskew errors.
-    fn status(d: &Deskew, new_errors: &[bool]) -> Vec<LaneReport> {
+    /// The model's status after a step, with that step's new deskew
+    /// errors (the link's latch, read and cleared: rule 4 of the contract
+    /// above), into `out` (one report a lane).
+    fn status_into(d: &mut Deskew, out: &mut [LaneReport]) {
         let measured = d.lanes().first().is_some_and(|l| l.skew_blocks.is_some());
-        d.lanes()
-            .iter()
-            .zip(new_errors)
-            .map(|(l, &e)| LaneReport {
+        let aligned = d.align_status();
+        for ((r, l), &e) in out.iter_mut().zip(d.lanes()).zip(d.deskew_errors()) {
+            *r = LaneReport {
                 am_lock: l.am_lock,
                 lane_number: l.lane_number,
                 bip_errors: l.bip_errors,
-                aligned: d.align_status(),
+                aligned,
                 skew_valid: measured,
                 skew_blocks: l.skew_blocks.unwrap_or(0),
                 skew_bits: l.skew_bits.unwrap_or(0),
                 deskew_error: e,
-            })
-            .collect()
+            };
+        }
+        d.clear_deskew_errors();
     }
 
-    /// One edge with every lane's tap (rule 1).
+    fn status(d: &Deskew) -> Vec<LaneReport> {
+        let mut d = d.clone();
+        let mut v = vec![LaneReport::default(); d.lanes().len()];
+        Self::status_into(&mut d, &mut v);
+        v
+    }
+
+    /// One edge with every lane's tap (rule 1). Allocation-free: it runs
+    /// every cycle of every model run.
     pub fn step(&mut self, taps: &[LaneSample]) {
         self.deskew.step(taps);
-        let new_errors = self.deskew.take_deskew_errors();
-        let now = Self::status(&self.deskew, &new_errors);
-        self.history.pop_front();
+        // The oldest snapshot's buffer becomes the newest.
+        let mut now = self.history.pop_front().expect("DEPTH >= 1");
+        Self::status_into(&mut self.deskew, &mut now);
         self.history.push_back(now);
         let at = |lag: usize| &self.history[self.history.len() - 1 - lag];
         let (lane, link, bits) = (
@@ -147,11 +157,8 @@ impl LinkAlignment {
             at(LINK_REPORT_LAG),
             at(SKEW_BITS_REPORT_LAG),
         );
-        self.shown = lane
-            .iter()
-            .zip(link)
-            .zip(bits)
-            .map(|((a, k), b)| LaneReport {
+        for (((s, a), k), b) in self.shown.iter_mut().zip(lane).zip(link).zip(bits) {
+            *s = LaneReport {
                 am_lock: a.am_lock,
                 lane_number: a.lane_number,
                 bip_errors: a.bip_errors,
@@ -160,8 +167,8 @@ impl LinkAlignment {
                 skew_blocks: k.skew_blocks,
                 skew_bits: b.skew_bits,
                 deskew_error: k.deskew_error,
-            })
-            .collect();
+            };
+        }
     }
 
     /// What the engine shows after the last edge, by physical lane.

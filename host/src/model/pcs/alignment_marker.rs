@@ -92,10 +92,15 @@ impl Bip8 {
 
     /// Folds one block in (Table 82-3).
     pub fn block(&mut self, block: u128) {
-        for i in 0..8 {
-            let parity = bip_bits(i)
-                .iter()
-                .fold(0u8, |p, &b| p ^ ((block >> b) & 1) as u8);
+        // Every block of every lane goes through here (the receiver's
+        // check and the channel model's transmitter): Table 82-3's bit
+        // lists as masks, built once, rather than a list a bit a block.
+        static MASKS: std::sync::OnceLock<[u128; 8]> = std::sync::OnceLock::new();
+        let masks = MASKS.get_or_init(|| {
+            std::array::from_fn(|i| bip_bits(i).iter().fold(0u128, |m, &b| m | 1 << b))
+        });
+        for (i, m) in masks.iter().enumerate() {
+            let parity = ((block & m).count_ones() & 1) as u8;
             self.value ^= parity << i;
         }
     }

@@ -348,6 +348,12 @@ impl Deskew {
         &self.deskew_error
     }
 
+    /// Clears the latched deskew errors (what [`Self::take_deskew_errors`]
+    /// does, without returning them).
+    pub fn clear_deskew_errors(&mut self) {
+        self.deskew_error.iter_mut().for_each(|e| *e = false);
+    }
+
     /// The latched deskew errors (rule 4), cleared by the read.
     pub fn take_deskew_errors(&mut self) -> Vec<bool> {
         let n = self.cfg.lanes;
