@@ -266,6 +266,7 @@ impl Management {
         if module_reset {
             self.port = BytePortModel::new(self.pristine.clone());
             self.wiring.clear_pulses(hw);
+            hw.forget_sampled();
         } else {
             self.port.step(&request);
             self.wiring.sample(&mut self.port.memory, hw);

@@ -22,6 +22,26 @@ pub struct HwBundles {
     pub data_lane: Vec<DataLaneRegs>,
     /// The memory's `host_writes` when the controls were last driven.
     driven_at: Option<u64>,
+    /// Per input wire, the value last written into the memory, valid while
+    /// the memory's `host_writes` is `sampled_at` (nothing but the wiring
+    /// has touched the inputs since): an unchanged input is not rewritten.
+    sampled: Vec<Option<HwValue>>,
+    sampled_at: Option<u64>,
+    /// The bundles as each input group last read them: a group whose
+    /// bundle is unchanged is skipped whole.
+    seen: Option<Box<Seen>>,
+}
+
+/// Copies of the bundles, as the input groups last read them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Seen {
+    state_machine: ModuleStateRegs,
+    monitors: MonitorRegs,
+    commands: CommandRegs,
+    laser: Vec<LaserRegs>,
+    data_lane: Vec<DataLaneRegs>,
+    /// Every laser bundle, as the summaries last read them.
+    summarized: Vec<LaserRegs>,
 }
 
 impl HwBundles {
@@ -30,6 +50,48 @@ impl HwBundles {
             laser: vec![LaserRegs::default(); laser_lanes],
             data_lane: vec![DataLaneRegs::default(); lanes],
             ..Default::default()
+        }
+    }
+
+    /// The memory behind the wiring was replaced (a module reset): every
+    /// input is written again at the next sample.
+    pub fn forget_sampled(&mut self) {
+        self.sampled_at = None;
+    }
+
+    /// Whether `source`'s ports changed since its group last read them
+    /// (recording them as read now when they did).
+    fn changed(&mut self, source: Source) -> bool {
+        let seen = self.seen.get_or_insert_with(|| {
+            Box::new(Seen {
+                state_machine: self.state_machine,
+                monitors: self.monitors,
+                commands: self.commands,
+                laser: self.laser.clone(),
+                data_lane: self.data_lane.clone(),
+                summarized: self.laser.clone(),
+            })
+        });
+        fn update<T: PartialEq + Copy>(seen: &mut T, now: &T) -> bool {
+            let changed = seen != now;
+            *seen = *now;
+            changed
+        }
+        match source {
+            Source::Summaries => {
+                let changed = seen.summarized != self.laser;
+                if changed {
+                    seen.summarized.copy_from_slice(&self.laser);
+                }
+                changed
+            }
+            Source::Port(m, lane) => match m {
+                BundleId::ModuleStateRegs => update(&mut seen.state_machine, &self.state_machine),
+                BundleId::MonitorRegs => update(&mut seen.monitors, &self.monitors),
+                BundleId::CommandRegs => update(&mut seen.commands, &self.commands),
+                BundleId::LaserRegs => update(&mut seen.laser[lane], &self.laser[lane]),
+                BundleId::DataLaneRegs => update(&mut seen.data_lane[lane], &self.data_lane[lane]),
+            },
         }
     }
 
@@ -63,6 +125,23 @@ enum End {
     Summary { bank: usize, of: usize },
 }
 
+/// What a group of input wires reads: one bundle instance, or (the
+/// summaries) every laser bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Port(BundleId, usize),
+    Summaries,
+}
+
+impl Source {
+    fn of(end: End) -> Self {
+        match end {
+            End::Port(m, lane, _) => Self::Port(m, lane),
+            End::Summary { .. } => Self::Summaries,
+        }
+    }
+}
+
 /// One field instance and the port it is wired to.
 #[derive(Debug, Clone, Copy)]
 struct Wire {
@@ -88,8 +167,10 @@ struct SelectedWire {
 #[derive(Debug, Clone)]
 pub struct HwWiring {
     controls: Vec<Wire>,
-    /// Inputs and summaries.
+    /// Inputs and summaries, grouped by what they read.
     inputs: Vec<Wire>,
+    /// Each group of `inputs`: its source and where it ends.
+    input_groups: Vec<(Source, usize)>,
     latches: Vec<Wire>,
     pulses: Vec<Wire>,
     selected: Vec<SelectedWire>,
@@ -207,9 +288,23 @@ impl HwWiring {
                 .copied()
                 .collect()
         };
+        let mut inputs = role(&[HwRole::Input, HwRole::Summary]);
+        let key = |w: &Wire| match w.end {
+            End::Port(m, lane, _) => (0, m as usize, lane),
+            End::Summary { .. } => (1, 0, 0),
+        };
+        inputs.sort_by_key(key);
+        let mut input_groups: Vec<(Source, usize)> = Vec::new();
+        for (n, w) in inputs.iter().enumerate() {
+            match input_groups.last_mut() {
+                Some((src, end)) if *src == Source::of(w.end) => *end = n + 1,
+                _ => input_groups.push((Source::of(w.end), n + 1)),
+            }
+        }
         Self {
             controls: role(&[HwRole::Control]),
-            inputs: role(&[HwRole::Input, HwRole::Summary]),
+            inputs,
+            input_groups,
             latches: role(&[HwRole::Latch]),
             pulses: role(&[HwRole::Pulse]),
             selected,
@@ -266,13 +361,38 @@ impl HwWiring {
             let set = memory.any_flag_in(slot) as u64;
             memory.hw_write_at(field, set);
         }
-        for w in &self.inputs {
-            let value = Self::value(w, hw);
-            match w.bit {
-                None => memory.hw_write_at(w.field, value),
-                Some(k) => {
-                    let old = memory.peek_at(w.field) & !(1 << k);
-                    memory.hw_write_at(w.field, old | ((value & 1) << k))
+        // Inputs change the memory only when their value changes, unless
+        // something else wrote it (host writes and transaction ends count
+        // in `host_writes`; a module reset calls `forget_sampled`). This
+        // loop was over half of a model run's time when every input was
+        // written every cycle. Whole groups are skipped while their bundle
+        // is unchanged.
+        let fresh = hw.sampled_at != Some(memory.host_writes());
+        if fresh {
+            hw.sampled.clear();
+            hw.sampled.resize(self.inputs.len(), None);
+            hw.sampled_at = Some(memory.host_writes());
+        }
+        let mut start = 0;
+        for &(source, end) in &self.input_groups {
+            let group = start..end;
+            start = end;
+            if !hw.changed(source) && !fresh {
+                continue;
+            }
+            for n in group {
+                let w = &self.inputs[n];
+                let value = Self::value(w, hw);
+                if hw.sampled[n] == Some(value) {
+                    continue;
+                }
+                hw.sampled[n] = Some(value);
+                match w.bit {
+                    None => memory.hw_write_at(w.field, value),
+                    Some(k) => {
+                        let old = memory.peek_at(w.field) & !(1 << k);
+                        memory.hw_write_at(w.field, old | ((value & 1) << k))
+                    }
                 }
             }
         }
