@@ -27,9 +27,26 @@ pub(super) fn window(plan: &RegPlan, n: &Names, v: &mut String) {
     let reset_page = lower[plan.page_select as usize].reset;
     let reset_bank = lower[plan.bank_select as usize].reset;
     let reset_half = plan.resolve(0x80, reset_bank, reset_page);
+    // Bit h of `oh_*` (upper halves only: 1.. ): the decode selects half h.
+    let onehot = |dec: &str| {
+        let bits: Vec<String> = (1..plan.halves.len())
+            .rev()
+            .map(|h| format!("{dec} == {hw}'d{h}"))
+            .collect();
+        format!("{{{}}}", bits.join(", "))
+    };
+    let (oh_direct, oh_window) = (onehot("dec_direct"), onehot("dec_window"));
+    let oh_reset = format!(
+        "{}'b{}",
+        plan.halves.len() - 1,
+        (1..plan.halves.len())
+            .rev()
+            .map(|h| if reset_half == Some(h) { '1' } else { '0' })
+            .collect::<String>()
+    );
     let _ = writeln!(
         v,
-        "always @(posedge clock) begin\n    half_direct <= dec_direct;\n    half_direct_ok <= ok_direct;\n    if (reset) begin\n        half_window <= {hw}'d{};\n        half_window_ok <= 1'b{};\n    end else begin\n        half_window <= dec_window;\n        half_window_ok <= ok_window;\n    end\nend",
+        "always @(posedge clock) begin\n    half_direct <= dec_direct;\n    half_direct_ok <= ok_direct;\n    oh_direct <= {oh_direct};\n    if (reset) begin\n        half_window <= {hw}'d{0};\n        half_window_ok <= 1'b{1};\n        oh_window <= {oh_reset};\n    end else begin\n        half_window <= dec_window;\n        half_window_ok <= ok_window;\n        oh_window <= {oh_window};\n    end\nend",
         reset_half.unwrap_or(0),
         reset_half.is_some() as u8
     );
@@ -45,16 +62,13 @@ pub(super) fn window(plan: &RegPlan, n: &Names, v: &mut String) {
 /// acts on them at the next edge (after reset: no access, at lower byte 0,
 /// as the host model's idle request). The read-back mux and the write decode
 /// then start at registers local to the block instead of behind the bus
-/// masters' address logic and the page select (issue 11). `a_grp` is the
-/// address's 16-byte group, one-hot (always `1 << a_addr[6:4]`): the
-/// read-back's first stage selects a byte within each group and ORs the
-/// groups, four logic levels where the flat 128-way case was eight, which
-/// was the default engine's critical path on ECP5 once the squelch was
-/// registered.
+/// masters' address logic and the page select (issue 11). The read-back
+/// keeps its own copies of the address, one per half page
+/// ([`super::readback`]).
 fn input_stage(hw: usize, v: &mut String) {
     let _ = writeln!(
         v,
-        "always @(posedge clock) begin\n    if (reset) begin\n        a_txn <= 1'b0;\n        a_read <= 1'b0;\n        a_write <= 1'b0;\n        a_hold <= 1'b0;\n        a_addr <= 7'd0;\n        a_grp <= 8'd1;\n        a_wdata <= 8'd0;\n        half <= {hw}'d0;\n        half_ok <= 1'b1;\n    end else begin\n        a_txn <= txn;\n        a_read <= read;\n        a_write <= write;\n        a_hold <= hold;\n        a_addr <= addr[6:0];\n        a_grp <= 8'd1 << addr[6:4];\n        a_wdata <= wdata;\n        half <= sel_half;\n        half_ok <= sel_half_ok;\n    end\nend\n"
+        "always @(posedge clock) begin\n    if (reset) begin\n        a_txn <= 1'b0;\n        a_read <= 1'b0;\n        a_write <= 1'b0;\n        a_hold <= 1'b0;\n        a_addr <= 7'd0;\n        a_wdata <= 8'd0;\n        half <= {hw}'d0;\n        half_ok <= 1'b1;\n    end else begin\n        a_txn <= txn;\n        a_read <= read;\n        a_write <= write;\n        a_hold <= hold;\n        a_addr <= addr[6:0];\n        a_wdata <= wdata;\n        half <= sel_half;\n        half_ok <= sel_half_ok;\n    end\nend\n"
     );
 }
 

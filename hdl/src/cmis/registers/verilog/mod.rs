@@ -110,8 +110,9 @@ fn declarations(plan: &RegPlan, n: &Names, v: &mut String) {
     super::verilog::save_restore::declarations(plan, v);
     let _ = writeln!(
         v,
-        "reg a_txn;\nreg a_read;\nreg a_write;\nreg a_hold;\n// The staged address within its half (the half says which).\nreg [6:0] a_addr;\nreg [7:0] a_grp;\nreg [7:0] a_wdata;\nreg [{0}:0] sel_half;\nreg sel_half_ok;\nreg [{0}:0] half;\nreg half_ok;\nreg [{0}:0] dec_window;\nreg ok_window;\nreg [{0}:0] dec_direct;\nreg ok_direct;\nreg [{0}:0] half_window;\nreg half_window_ok;\nreg [{0}:0] half_direct;\nreg half_direct_ok;",
-        hw - 1
+        "reg a_txn;\nreg a_read;\nreg a_write;\nreg a_hold;\n// The staged address within its half (the half says which).\nreg [6:0] a_addr;\nreg [7:0] a_wdata;\nreg [{0}:0] sel_half;\nreg sel_half_ok;\nreg [{0}:0] half;\nreg half_ok;\nreg [{0}:0] dec_window;\nreg ok_window;\nreg [{0}:0] dec_direct;\nreg ok_direct;\nreg [{0}:0] half_window;\nreg half_window_ok;\nreg [{0}:0] half_direct;\nreg half_direct_ok;\n// The same selections one-hot, for the read-back's address copies.\nreg [{1}:1] oh_window;\nreg [{1}:1] oh_direct;",
+        hw - 1,
+        plan.halves.len() - 1
     );
     v.push_str("reg [7:0] c_any;\nreg [7:0] c_store;\nreg [7:0] c_sc;\nreg intl;\n// A read's clear-on-read: the byte's own key match implies c_any != 0.\nwire rd_hit = a_txn && a_read && half_ok;\n\n");
 }

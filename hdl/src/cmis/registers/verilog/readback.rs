@@ -2,14 +2,24 @@
 //! `{half, addr}` multiplexer over every byte of every page was the
 //! one-lane engine's critical path, 9 logic levels on ECP5):
 //!
-//! 1. At the edge a read acts, each half page's byte at `a_addr` (the
-//!    stored register, a snapshot register, a constant, InterruptDeasserted
-//!    from IntL; read-zero bits already masked) is registered in `rv_<h>`:
-//!    a 16-way case on `a_addr[3:0]` per 16-byte group, the groups ORed
-//!    under the one-hot `a_grp` (`decode.rs`),
-//!    with the access's `half`, whether it was a hit (`rb_ok`) and whether
+//! 1. At the edge a read acts, each half page's byte at the access's
+//!    address (the stored register, a snapshot register, a constant,
+//!    InterruptDeasserted from IntL; read-zero bits already masked) is
+//!    registered in `rv_<h>`: a 16-way case on `ra_<h>` (the byte within
+//!    its 16-byte group) per group, the groups ORed under `rg_<h>` (one
+//!    bit per group the half uses, one-hot), with the access's `half`, whether it was a hit (`rb_ok`) and whether
 //!    `rdata` changes at all (`rb_valid`: a read, or a refused write).
 //! 2. At the next edge `rdata` takes `rv_<half>` (or 0 for a refusal).
+//!
+//! `ra_<h>`/`rg_<h>` are the input stage's address, kept per half page and
+//! loaded only by accesses to that half (the one-hot `oh_window` /
+//! `oh_direct` say which): `rv_<h>` is used only when the access was to
+//! half `h`, when its copy holds that access's address. One shared
+//! address register fanned out to every group multiplexer of every half
+//! (about 570 of them, 2,000+ LUT inputs on its low bits) was the default
+//! engine's critical path once the vendor pages filled the ECP5 to 89 %;
+//! the load enables make the copies different logic, so synthesis cannot
+//! merge them back into one.
 //!
 //! The byte classes (`c_any`, `c_store`, `c_sc`) of the addressed byte are
 //! constants per `{half, addr}` and stay combinational: they feed the
@@ -53,6 +63,8 @@ pub(super) fn readback(plan: &RegPlan, n: &Names, v: &mut String) {
         hw - 1
     );
     let (ib, ibit) = plan.interrupt;
+    let mut decl = String::new();
+    let body_start = v.len();
     // Per half page and 16-byte group, the byte at `a_addr[3:0]`.
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (h, half) in plan.halves.iter().enumerate() {
@@ -67,7 +79,7 @@ pub(super) fn readback(plan: &RegPlan, n: &Names, v: &mut String) {
             used.push(g);
             let _ = writeln!(
                 v,
-                "reg [7:0] gv_{h}_{g};\nalways @(*) begin\n    case (a_addr[3:0])"
+                "reg [7:0] gv_{h}_{g};\nalways @(*) begin\n    case (ra_{h})"
             );
             for b in bytes {
                 let c = &half.bytes[b];
@@ -95,11 +107,43 @@ pub(super) fn readback(plan: &RegPlan, n: &Names, v: &mut String) {
         }
         groups.push(used);
     }
+    // The per-half address copies (declared before their first use).
+    let mut copies = String::from("always @(posedge clock) begin\n");
+    for (h, used) in groups.iter().enumerate() {
+        if used.is_empty() {
+            continue;
+        }
+        let load = if h == 0 {
+            "!addr[7]".to_string()
+        } else {
+            format!("addr[7] && (direct ? oh_direct[{h}] : oh_window[{h}])")
+        };
+        // Bit i of `rg_<h>`: the address is in the half's i-th used group.
+        let hits: Vec<String> = used
+            .iter()
+            .rev()
+            .map(|g| format!("addr[6:4] == 3'd{g}"))
+            .collect();
+        let _ = writeln!(
+            copies,
+            "    if ({load}) begin\n        ra_{h} <= addr[3:0];\n        rg_{h} <= {{{}}};\n    end",
+            hits.join(", ")
+        );
+        let _ = writeln!(
+            decl,
+            "reg [3:0] ra_{h};\nreg [{}:0] rg_{h};",
+            used.len() - 1
+        );
+    }
+    copies.push_str("end\n");
+    v.insert_str(body_start, &decl);
+    v.push_str(&copies);
     v.push_str("always @(posedge clock) begin\n");
     for (h, used) in groups.iter().enumerate() {
         let terms: Vec<String> = used
             .iter()
-            .map(|g| format!("({{8{{a_grp[{g}]}}}} & gv_{h}_{g})"))
+            .enumerate()
+            .map(|(i, g)| format!("({{8{{rg_{h}[{i}]}}}} & gv_{h}_{g})"))
             .collect();
         let rhs = if terms.is_empty() {
             "8'd0".to_string()
