@@ -224,8 +224,8 @@ impl LinkChannel {
     /// channel in the last cycle, and if so whether its BIP-8 will be in
     /// error: a stimulus that watches the receiver can count only the
     /// checks the receiver was locked to make.
-    pub fn markers_out(&self) -> Vec<Option<bool>> {
-        self.physical.iter().map(|p| p.marker_out).collect()
+    pub fn markers_out(&self) -> impl ExactSizeIterator<Item = Option<bool>> + '_ {
+        self.physical.iter().map(|p| p.marker_out)
     }
 
     /// One cycle: obeys each lane's slip request shown after the last

@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::collections::VecDeque;
 use xpo_host::link::{LinkChannel, LinkLaneCounts, LinkPlan};
 use xpo_host::serdes::{LineCounts, LineImpairments, SerdesLine};
-use xpo_spec::retimer::RETIMED_LATENCY;
+use xpo_spec::retimer::{LinkSide, RETIMED_LATENCY};
 use xpo_spec::{EngineInputs, EngineOutputs};
 
 /// What to send.
@@ -293,25 +293,15 @@ impl RetimerTraffic {
                         markers_sent: c.markers - b.markers,
                         ..Default::default()
                     };
-                    if tx {
-                        r.aligned = o.tx_lane_aligned;
-                        r.am_lock = o.tx_am_lock;
-                        r.lane_number = o.tx_lane_number;
-                        r.skew_valid = o.tx_skew_valid;
-                        r.skew_blocks = o.tx_skew_blocks;
-                        r.skew_bits = o.tx_skew_bits;
-                        r.bip_errors = o.tx_bip_errors;
-                        r.deskew_error = o.tx_deskew_error;
-                    } else {
-                        r.aligned = o.rx_lane_aligned;
-                        r.am_lock = o.rx_am_lock;
-                        r.lane_number = o.rx_lane_number;
-                        r.skew_valid = o.rx_skew_valid;
-                        r.skew_blocks = o.rx_skew_blocks;
-                        r.skew_bits = o.rx_skew_bits;
-                        r.bip_errors = o.rx_bip_errors;
-                        r.deskew_error = o.rx_deskew_error;
-                    }
+                    let p = o.link(if tx { LinkSide::Tx } else { LinkSide::Rx });
+                    r.aligned = p.lane_aligned;
+                    r.am_lock = p.am_lock;
+                    r.lane_number = p.lane_number;
+                    r.skew_valid = p.skew_valid;
+                    r.skew_blocks = p.skew_blocks;
+                    r.skew_bits = p.skew_bits;
+                    r.bip_errors = p.bip_errors;
+                    r.deskew_error = p.deskew_error;
                     r
                 })
                 .collect(),

@@ -328,6 +328,10 @@ pub fn signal(name: &str) -> Option<HwSignal> {
     find(name).map(|(b, i)| BUNDLES[b].signals[i])
 }
 
+// The link ports of both sides, by `LinkProbes` field.
+use crate::retimer::{link_fields, link_ports};
+link_fields!(link_ports!(DataLaneRegs;));
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -682,9 +682,44 @@ impl WordLayout {
     }
 }
 
+// The link ports of both sides, by `LinkProbes` field.
+use crate::retimer::{link_fields, link_sides};
+link_fields!(link_sides!(LaneOutputs;));
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each side's link reaches its own `rx_*`/`tx_*` fields, and only them.
+    #[test]
+    fn link_sides_reach_their_own_fields() {
+        use crate::retimer::{LinkProbes, LinkSide};
+        let rx = LinkProbes {
+            am_lock: true,
+            lane_aligned: false,
+            skew_valid: true,
+            deskew_error: false,
+            lane_number: 5,
+            skew_blocks: 300,
+            skew_bits: 19_800,
+            bip_errors: 7,
+        };
+        let mut o = LaneOutputs::default();
+        o.set_link(LinkSide::Rx, &rx);
+        assert_eq!(o.link(LinkSide::Rx), rx);
+        assert_eq!(o.link(LinkSide::Tx), LinkProbes::default());
+        assert_eq!(
+            (o.rx_lane_number, o.rx_skew_bits, o.tx_skew_bits),
+            (5, 19_800, 0)
+        );
+        let mut r = crate::hwif::DataLaneRegs::default();
+        r.set_link(LinkSide::Tx, &rx);
+        assert_eq!(
+            (r.tx_am_lock, r.tx_skew_blocks, r.tx_bip_errors),
+            (1, 300, 7)
+        );
+        assert_eq!((r.rx_am_lock, r.rx_skew_blocks), (0, 0));
+    }
 
     #[test]
     fn get_set_follow_the_table() {

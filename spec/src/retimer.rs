@@ -184,3 +184,87 @@ mod tests {
         assert!(!valid_block_type(0x00) && valid_block_type(0x1E) && valid_block_type(0xFF));
     }
 }
+
+/// Which of a lane's two links: receive (media to host, page 81h) or
+/// transmit (host to media, page 82h).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkSide {
+    Rx,
+    Tx,
+}
+
+/// One lane's status in one link, as pages 81h/82h show it: the values of
+/// the `rx_*`/`tx_*` link ports of `DataLaneRegs` and the link probes of
+/// `LaneOutputs` (both flat, as ports are), gathered so code that handles
+/// both sides names each field once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkProbes {
+    pub am_lock: bool,
+    pub lane_aligned: bool,
+    pub skew_valid: bool,
+    /// An event: a marker instant measured the lane out of range.
+    pub deskew_error: bool,
+    /// FFh while not AM-locked.
+    pub lane_number: u8,
+    pub skew_blocks: u16,
+    pub skew_bits: u32,
+    pub bip_errors: u32,
+}
+
+/// The link fields' names by side, for [`link_sides`]'s callers.
+macro_rules! link_fields {
+    ($m:ident!($($args:tt)*)) => {
+        $m!($($args)*
+            am_lock: rx_am_lock / tx_am_lock,
+            lane_aligned: rx_lane_aligned / tx_lane_aligned,
+            skew_valid: rx_skew_valid / tx_skew_valid,
+            deskew_error: rx_deskew_error / tx_deskew_error,
+            lane_number: rx_lane_number / tx_lane_number,
+            skew_blocks: rx_skew_blocks / tx_skew_blocks,
+            skew_bits: rx_skew_bits / tx_skew_bits,
+            bip_errors: rx_bip_errors / tx_bip_errors,
+        );
+    };
+}
+pub(crate) use link_fields;
+
+/// `link(side)` and `set_link(side, probes)` on a struct whose link fields
+/// have `LinkProbes`'s types (the probes).
+macro_rules! link_sides {
+    ($ty:ty; $( $field:ident: $rx:ident / $tx:ident, )*) => {
+        impl $ty {
+            /// This lane's status in the `side` link.
+            pub fn link(&self, side: $crate::retimer::LinkSide) -> $crate::retimer::LinkProbes {
+                match side {
+                    $crate::retimer::LinkSide::Rx => $crate::retimer::LinkProbes { $( $field: self.$rx, )* },
+                    $crate::retimer::LinkSide::Tx => $crate::retimer::LinkProbes { $( $field: self.$tx, )* },
+                }
+            }
+
+            /// Sets this lane's status in the `side` link.
+            pub fn set_link(&mut self, side: $crate::retimer::LinkSide, p: &$crate::retimer::LinkProbes) {
+                match side {
+                    $crate::retimer::LinkSide::Rx => { $( self.$rx = p.$field; )* }
+                    $crate::retimer::LinkSide::Tx => { $( self.$tx = p.$field; )* }
+                }
+            }
+        }
+    };
+}
+pub(crate) use link_sides;
+
+/// `set_link(side, probes)` on a register bundle (every port a `HwValue`).
+macro_rules! link_ports {
+    ($ty:ty; $( $field:ident: $rx:ident / $tx:ident, )*) => {
+        impl $ty {
+            /// Drives this lane's `side` link ports.
+            pub fn set_link(&mut self, side: $crate::retimer::LinkSide, p: &$crate::retimer::LinkProbes) {
+                match side {
+                    $crate::retimer::LinkSide::Rx => { $( self.$rx = p.$field as $crate::hwif::HwValue; )* }
+                    $crate::retimer::LinkSide::Tx => { $( self.$tx = p.$field as $crate::hwif::HwValue; )* }
+                }
+            }
+        }
+    };
+}
+pub(crate) use link_ports;

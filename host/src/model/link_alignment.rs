@@ -36,7 +36,7 @@ use super::pcs::deskew::{
     Deskew, DeskewConfig, LaneSample, LANE_REPORT_LAG, LINK_REPORT_LAG, SKEW_BITS_REPORT_LAG,
 };
 use std::collections::VecDeque;
-use xpo_spec::retimer::LinkParams;
+use xpo_spec::retimer::{LinkParams, LinkProbes};
 
 /// What the engine shows for one lane of a link after an edge (rule 3),
 /// in the register pages' terms.
@@ -62,6 +62,20 @@ impl LaneReport {
         match (self.am_lock, self.lane_number) {
             (true, Some(n)) => n as u8,
             _ => 0xFF,
+        }
+    }
+
+    /// The report as pages 81h/82h and the link probes show it.
+    pub fn probes(&self) -> LinkProbes {
+        LinkProbes {
+            am_lock: self.am_lock,
+            lane_aligned: self.aligned,
+            skew_valid: self.skew_valid,
+            deskew_error: self.deskew_error,
+            lane_number: self.lane_number_byte(),
+            skew_blocks: self.skew_blocks as u16,
+            skew_bits: self.skew_bits,
+            bip_errors: self.bip_errors,
         }
     }
 }
@@ -96,8 +110,11 @@ impl LinkAlignment {
             period: p.period,
             max_skew: p.max_skew,
         };
-        let deskew = Deskew::new(cfg);
-        let now = Self::status(&deskew);
+        let mut deskew = Deskew::new(cfg);
+        // A fresh link has no deskew errors to clear: reading its status
+        // changes nothing.
+        let mut now = vec![LaneReport::default(); p.lanes];
+        Self::status_into(&mut deskew, &mut now);
         Self {
             cfg,
             deskew,
@@ -134,13 +151,6 @@ impl LinkAlignment {
             };
         }
         d.clear_deskew_errors();
-    }
-
-    fn status(d: &Deskew) -> Vec<LaneReport> {
-        let mut d = d.clone();
-        let mut v = vec![LaneReport::default(); d.lanes().len()];
-        Self::status_into(&mut d, &mut v);
-        v
     }
 
     /// One edge with every lane's tap (rule 1). Allocation-free: it runs

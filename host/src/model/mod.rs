@@ -20,7 +20,7 @@ use diagnostics::{
     checker_lol, Block, DiagnosticsControls, Interfaces, LaneDiagnostics, Loopbacks, PatternControl,
 };
 use laser::{LaserInputs, LaserLaneModel, LaserOutputs};
-use link_alignment::{LaneReport, LinkAlignment};
+use link_alignment::LinkAlignment;
 use module_state::ModuleStateModel;
 use monitors::{ModuleMonitorsModel, MonitorInputs};
 use retimer::{Direction, PathControls, PathSample, RetimerPath};
@@ -29,7 +29,7 @@ use xpo_spec::data_path::DpCycles;
 use xpo_spec::hwif::{DataLaneRegs, LaserRegs};
 use xpo_spec::laser::LaserParams;
 use xpo_spec::monitors::MonitorParams;
-use xpo_spec::retimer::{LinkParams, RetimerTiming};
+use xpo_spec::retimer::{LinkParams, LinkSide, RetimerTiming};
 use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, MgmtInputs, MgmtOutputs};
 
 /// One lane of the model: the retimer's two paths, the data-path state
@@ -338,47 +338,6 @@ fn laser_status(o: &LaserOutputs, r: &mut LaserRegs) {
     }
 }
 
-/// A lane's pages 81h (receive) and 82h (transmit) status ports.
-fn link_status(r: &mut DataLaneRegs, rx: &LaneReport, tx: &LaneReport) {
-    r.rx_am_lock = rx.am_lock as u64;
-    r.rx_lane_aligned = rx.aligned as u64;
-    r.rx_skew_valid = rx.skew_valid as u64;
-    r.rx_deskew_error = rx.deskew_error as u64;
-    r.rx_lane_number = rx.lane_number_byte() as u64;
-    r.rx_skew_blocks = rx.skew_blocks as u64;
-    r.rx_skew_bits = rx.skew_bits as u64;
-    r.rx_bip_errors = rx.bip_errors as u64;
-    r.tx_am_lock = tx.am_lock as u64;
-    r.tx_lane_aligned = tx.aligned as u64;
-    r.tx_skew_valid = tx.skew_valid as u64;
-    r.tx_deskew_error = tx.deskew_error as u64;
-    r.tx_lane_number = tx.lane_number_byte() as u64;
-    r.tx_skew_blocks = tx.skew_blocks as u64;
-    r.tx_skew_bits = tx.skew_bits as u64;
-    r.tx_bip_errors = tx.bip_errors as u64;
-}
-
-/// A lane's link probes after the edge (the same values as its pages
-/// 81h/82h ports).
-fn link_probes(o: &mut xpo_spec::LaneOutputs, rx: &LaneReport, tx: &LaneReport) {
-    o.rx_am_lock = rx.am_lock;
-    o.rx_lane_aligned = rx.aligned;
-    o.rx_skew_valid = rx.skew_valid;
-    o.rx_deskew_error = rx.deskew_error;
-    o.rx_lane_number = rx.lane_number_byte();
-    o.rx_skew_blocks = rx.skew_blocks as u16;
-    o.rx_skew_bits = rx.skew_bits;
-    o.rx_bip_errors = rx.bip_errors;
-    o.tx_am_lock = tx.am_lock;
-    o.tx_lane_aligned = tx.aligned;
-    o.tx_skew_valid = tx.skew_valid;
-    o.tx_deskew_error = tx.deskew_error;
-    o.tx_lane_number = tx.lane_number_byte();
-    o.tx_skew_blocks = tx.skew_blocks as u16;
-    o.tx_skew_bits = tx.skew_bits;
-    o.tx_bip_errors = tx.bip_errors;
-}
-
 /// The engine as plain Rust, stepped one core-clock cycle at a time.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -474,7 +433,9 @@ impl Engine for Model {
                 .iter_mut()
                 .zip(self.rx_link.reports().iter().zip(self.tx_link.reports()))
             {
-                link_status(r, rx, tx);
+                // Pages 81h (receive) and 82h (transmit).
+                r.set_link(LinkSide::Rx, &rx.probes());
+                r.set_link(LinkSide::Tx, &tx.probes());
             }
         }
         if inputs.reset {
@@ -553,7 +514,8 @@ impl Engine for Model {
             .zip(self.rx_link.reports())
             .zip(self.tx_link.reports())
         {
-            link_probes(o, rx, tx);
+            o.set_link(LinkSide::Rx, &rx.probes());
+            o.set_link(LinkSide::Tx, &tx.probes());
         }
         for (g, ((lane, i), o)) in self
             .lanes
