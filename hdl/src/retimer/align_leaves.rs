@@ -6,6 +6,7 @@
 
 use crate::opaque::Opaque;
 use rust_hdl::prelude::*;
+use std::fmt::Write;
 
 /// One default `T` per lane.
 pub(super) fn per_lane<T: Default>(lanes: usize) -> Vec<T> {
@@ -316,8 +317,12 @@ impl Logic for LaneDecode {
 }
 
 /// The least of the lanes' bit offsets `p` among the `mask`ed lanes (the
-/// lanes whose marker completed the instant), as a balanced tree of
-/// two-way minimums; all ones when no lane is masked.
+/// lanes whose marker completed the instant); all ones when no lane is
+/// masked. In Verilog every pair of lanes is compared at once and the
+/// least lane (the lowest-numbered on a tie) selected one-hot: a balanced
+/// tree of two-way minimums chained three comparators and their
+/// multiplexers (19 logic levels), the default engine's ECP5 critical path
+/// once the read-back's address was split per half page.
 #[derive(LogicBlock)]
 pub struct MinOffset {
     pub p: Vec<Signal<In, Bits<7>>>,
@@ -350,35 +355,32 @@ impl Logic for MinOffset {
     }
 
     fn hdl(&self) -> Verilog {
+        let n = self.p.len();
         let mut v = String::new();
-        let mut level: Vec<String> = (0..self.p.len())
-            .map(|x| {
-                let w = format!("m0_{x}");
-                v.push_str(&format!("wire [6:0] {w} = mask${x} ? p${x} : 7'd127;\n"));
-                w
-            })
-            .collect();
-        let mut depth = 0;
-        while level.len() > 1 {
-            depth += 1;
-            level = level
-                .chunks(2)
-                .enumerate()
-                .map(|(j, c)| {
-                    if c.len() == 1 {
-                        return c[0].clone();
-                    }
-                    let w = format!("m{depth}_{j}");
-                    v.push_str(&format!(
-                        "wire [6:0] {w} = ({a} < {b}) ? {a} : {b};\n",
-                        a = c[0],
-                        b = c[1]
-                    ));
-                    w
+        for x in 0..n {
+            let _ = writeln!(v, "wire [6:0] m_{x} = mask${x} ? p${x} : 7'd127;");
+        }
+        // Lane x wins if it is below every earlier lane and not above any
+        // later one: exactly one lane wins.
+        for x in 0..n {
+            let terms: Vec<String> = (0..n)
+                .filter(|&y| y != x)
+                .map(|y| {
+                    let op = if y < x { "<" } else { "<=" };
+                    format!("(m_{x} {op} m_{y})")
                 })
                 .collect();
+            let all = if terms.is_empty() {
+                "1'b1".to_string()
+            } else {
+                terms.join(" && ")
+            };
+            let _ = writeln!(v, "wire win_{x} = {all};");
         }
-        v.push_str(&format!("always @(*) least = {{17'd0, {}}};\n", level[0]));
+        let picks: Vec<String> = (0..n)
+            .map(|x| format!("({{7{{win_{x}}}}} & m_{x})"))
+            .collect();
+        let _ = writeln!(v, "always @(*) least = {{17'd0, {}}};", picks.join(" | "));
         Verilog::Custom(v)
     }
 }
