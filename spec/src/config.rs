@@ -33,7 +33,8 @@ pub enum ConfigError {
     },
 }
 
-/// Parameters of the per-lane PRBS checker's lock detector.
+/// Parameters of the per-lane PRBS units: the checker's lock detector and
+/// the patterns each side implements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PrbsConfig {
@@ -47,6 +48,13 @@ pub struct PrbsConfig {
     /// useful BER almost never reach 16, so they are counted, not mistaken for
     /// loss of sync.
     pub unlock_errors: u32,
+    /// Patterns the host-side generator and checker implement and 13h:132 /
+    /// 13h:136 advertise (CMIS names). Each costs logic in every lane
+    /// ([`crate::prbs::PatternSet`]); the default is 802.3's PAM4 test
+    /// patterns, PRBS31Q and PRBS13Q, with their NRZ twins.
+    pub host_patterns: crate::prbs::PatternSet,
+    /// The same for the media side (13h:134 / 13h:138).
+    pub media_patterns: crate::prbs::PatternSet,
 }
 
 impl Default for PrbsConfig {
@@ -55,6 +63,8 @@ impl Default for PrbsConfig {
             lock_words: 16,
             unlock_words: 4,
             unlock_errors: 16,
+            host_patterns: crate::prbs::PatternSet::IEEE_PAM4,
+            media_patterns: crate::prbs::PatternSet::IEEE_PAM4,
         }
     }
 }
@@ -444,6 +454,18 @@ impl EngineConfig {
             255,
             "held in an 8-bit run counter",
         )?;
+        for (field, set) in [
+            ("prbs.host_patterns", self.prbs.host_patterns),
+            ("prbs.media_patterns", self.prbs.media_patterns),
+        ] {
+            if set.is_empty() {
+                return Err(ConfigError::Invalid {
+                    field,
+                    value: "[]".into(),
+                    reason: "page 13h advertises a generator and a checker on each side: name at least one pattern".into(),
+                });
+            }
+        }
         self.check_laser()?;
         self.check_monitors()?;
         self.check_retimer()?;
@@ -775,6 +797,8 @@ impl EngineConfig {
             max_bias_ua: self.laser.max_bias_ua,
             min_bias_ua: self.laser.min_bias_ua,
             application: crate::data_path::advertised_application(self),
+            host_patterns: self.prbs.host_patterns.bits(),
+            media_patterns: self.prbs.media_patterns.bits(),
         })
     }
 
@@ -838,12 +862,14 @@ impl EngineConfig {
         // Everything that changes the RTL: the whole configuration but the
         // clock frequency where no duration depends on it.
         format!(
-            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} monitors={:?} laser_update_cycles={} identity={:?} retimer={:?} data_path={:?} data_path_codes={:?}",
+            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} host_patterns={:#x} media_patterns={:#x} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} monitors={:?} laser_update_cycles={} identity={:?} retimer={:?} data_path={:?} data_path_codes={:?}",
             self.lanes,
             self.laser_lanes,
             self.prbs.lock_words,
             self.prbs.unlock_words,
             self.prbs.unlock_errors,
+            self.prbs.host_patterns.bits(),
+            self.prbs.media_patterns.bits(),
             self.cycles_for_ns(self.module.power_up_ns),
             self.cycles_for_ns(self.module.power_down_ns),
             self.i2c_filter_cycles(),
@@ -882,6 +908,38 @@ mod tests {
         let reset = |n: &str| map.field(n).unwrap().reset.clone();
         assert_eq!(reset("LaserMaxBias"), Reset::Value(4_000));
         assert_eq!(reset("LaserMinBias"), Reset::Value(200));
+    }
+
+    /// Page 13h advertises each side's configured patterns (bit n = CMIS
+    /// pattern ID n): by default PRBS31Q, PRBS31, PRBS13Q, PRBS13.
+    #[test]
+    fn advertised_patterns_follow_the_prbs_config() {
+        use crate::regmap::Reset;
+        let reset =
+            |cfg: &EngineConfig, n: &str| cfg.register_map().field(n).unwrap().reset.clone();
+        let cfg = EngineConfig::default();
+        for n in ["HostGenPatternsSupported", "HostCheckerPatternsSupported"] {
+            assert_eq!(reset(&cfg, n), Reset::Value(0b1100_0011), "{n}");
+        }
+        let cfg = EngineConfig::from_toml_str(
+            "[prbs]\nmedia_patterns = [\"PRBS9\", \"prbs7q\"]\n",
+            "test",
+        )
+        .unwrap();
+        for n in ["MediaGenPatternsSupported", "MediaCheckerPatternsSupported"] {
+            assert_eq!(reset(&cfg, n), Reset::Value((1 << 9) | (1 << 10)), "{n}");
+        }
+        assert_eq!(reset(&cfg, "HostGenPatternsSupported"), Reset::Value(0xC3));
+        for (text, wanted) in [
+            ("media_patterns = []", "prbs.media_patterns"),
+            ("host_patterns = [\"SSPRQ\"]", "not implemented"),
+            ("host_patterns = [\"PRBS8\"]", "unknown PRBS pattern"),
+        ] {
+            let e = EngineConfig::from_toml_str(&format!("[prbs]\n{text}\n"), "t.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(wanted), "{text}: {e}");
+        }
     }
 
     /// CMIS modules offer 400 kHz and 1 MHz two-wire speeds; the default

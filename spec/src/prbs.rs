@@ -140,6 +140,108 @@ impl std::fmt::Display for PrbsPattern {
     }
 }
 
+/// The pattern IDs one side's generator and checker implement, as the bitmap
+/// CMIS advertises on page 13h (bytes 132..139: bit n set, pattern ID n
+/// supported).
+///
+/// CMIS lets a module advertise any subset, and a host picks among the
+/// advertised patterns only. Every pattern costs the parallel LFSR its own
+/// XOR network and a wider selection in each generator and checker (about
+/// 1,100 ECP5 LUT4 a lane for one side's pair, all twelve against four), so
+/// the set is the module maker's choice, per side, in the configuration.
+/// The default, [`PatternSet::IEEE_PAM4`], is what IEEE 802.3 specifies
+/// for testing 100 Gb/s-per-lane PAM4 interfaces: PRBS13Q and PRBS31Q
+/// (clauses 120/124, Annex 120E), with their NRZ twins, which carry the
+/// same bits at this core's word interface and so cost nothing more.
+/// SSPRQ, custom and user patterns are never in a set: the core does not
+/// implement them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PatternSet(u16);
+
+impl PatternSet {
+    /// Every pattern the core implements: PRBS31Q..PRBS7 (IDs 0..=11).
+    pub const IMPLEMENTED: Self = Self(0x0FFF);
+    /// PRBS31Q, PRBS31, PRBS13Q, PRBS13 (IDs 0, 1, 6, 7).
+    pub const IEEE_PAM4: Self = Self(0b1100_0011);
+
+    /// The set of `patterns`, or the first one the core does not implement.
+    pub fn of(patterns: impl IntoIterator<Item = PrbsPattern>) -> Result<Self, PrbsPattern> {
+        let mut bits = 0u16;
+        for p in patterns {
+            if p.polynomial().is_none() {
+                return Err(p);
+            }
+            bits |= 1 << p.0;
+        }
+        Ok(Self(bits))
+    }
+
+    /// The CMIS advertisement (page 13h, one bit per pattern ID).
+    pub fn bits(self) -> u16 {
+        self.0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn contains(self, p: PrbsPattern) -> bool {
+        p.0 < 16 && self.0 >> p.0 & 1 == 1
+    }
+
+    /// The polynomial a unit with this set runs for pattern ID `p`: `None`
+    /// for a pattern outside the set (the unit then behaves as for SSPRQ:
+    /// a generator stays idle, a checker never locks).
+    pub fn polynomial(self, p: PrbsPattern) -> Option<&'static PrbsPolynomial> {
+        if self.contains(p) {
+            p.polynomial()
+        } else {
+            None
+        }
+    }
+
+    /// The patterns in ID order.
+    pub fn iter(self) -> impl Iterator<Item = PrbsPattern> {
+        (0..16u8)
+            .map(PrbsPattern)
+            .filter(move |&p| self.contains(p))
+    }
+}
+
+impl Default for PatternSet {
+    fn default() -> Self {
+        Self::IEEE_PAM4
+    }
+}
+
+/// Written as a list of CMIS names: `["PRBS31Q", "PRBS13Q"]`.
+impl serde::Serialize for PatternSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(|p| p.name()))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PatternSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let names = Vec::<String>::deserialize(d)?;
+        let mut patterns = Vec::with_capacity(names.len());
+        for n in &names {
+            let p = PrbsPattern::parse(n).ok_or_else(|| {
+                D::Error::custom(format!(
+                    "unknown PRBS pattern {n:?} (expected a CMIS name: PRBS31Q, PRBS31, PRBS23Q, ..., PRBS7)"
+                ))
+            })?;
+            patterns.push(p);
+        }
+        Self::of(patterns).map_err(|p| {
+            D::Error::custom(format!(
+                "pattern {p} is not implemented by this core (only PRBS31Q..PRBS7, IDs 0..11)"
+            ))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +256,32 @@ mod tests {
         assert_eq!(PrbsPattern::parse("prbs23q"), Some(PrbsPattern(2)));
         assert_eq!(PrbsPattern::parse("9"), Some(PrbsPattern(9)));
         assert_eq!(PrbsPattern::parse("PRBS8"), None);
+    }
+
+    /// The sets' bitmaps are CMIS's 13h:132..139 layout, typed from the
+    /// pattern ID table: bit n is pattern ID n.
+    #[test]
+    fn pattern_sets_are_cmis_bitmaps() {
+        assert_eq!(PatternSet::IMPLEMENTED.bits(), 0x0FFF);
+        // PRBS31Q (0), PRBS31 (1), PRBS13Q (6), PRBS13 (7).
+        assert_eq!(PatternSet::IEEE_PAM4.bits(), 0x00C3);
+        let names: Vec<String> = PatternSet::IEEE_PAM4.iter().map(|p| p.name()).collect();
+        assert_eq!(names, ["PRBS31Q", "PRBS31", "PRBS13Q", "PRBS13"]);
+        assert!(PatternSet::IEEE_PAM4
+            .polynomial(PrbsPattern::PRBS9)
+            .is_none());
+        assert_eq!(
+            PatternSet::IEEE_PAM4
+                .polynomial(PrbsPattern::PRBS13Q)
+                .unwrap()
+                .degree,
+            13
+        );
+        assert_eq!(
+            PatternSet::of([PrbsPattern::SSPRQ]),
+            Err(PrbsPattern::SSPRQ)
+        );
+        assert!(PatternSet::of([]).unwrap().is_empty());
     }
 
     #[test]

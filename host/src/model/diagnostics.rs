@@ -168,10 +168,10 @@ pub struct LaneDiagnostics {
 impl LaneDiagnostics {
     pub fn new(cfg: &PrbsConfig) -> Self {
         Self {
-            host_generator: PrbsGeneratorModel::default(),
-            media_generator: PrbsGeneratorModel::default(),
-            host_checker: PrbsCheckerModel::new(cfg),
-            media_checker: PrbsCheckerModel::new(cfg),
+            host_generator: PrbsGeneratorModel::new(cfg.host_patterns),
+            media_generator: PrbsGeneratorModel::new(cfg.media_patterns),
+            host_checker: PrbsCheckerModel::new(cfg, cfg.host_patterns),
+            media_checker: PrbsCheckerModel::new(cfg, cfg.media_patterns),
             routing: DiagnosticsControls::default(),
             out: DiagnosticsOutputs::default(),
         }
@@ -352,13 +352,19 @@ impl ResultsPage {
 mod tests {
     use super::*;
     use crate::model::prbs::WordLfsr;
-    use xpo_spec::prbs::PrbsPattern;
+    use xpo_spec::prbs::{PatternSet, PrbsPattern};
 
     const PRBS31: u8 = 1;
     const PRBS7: u8 = 11;
 
+    /// Every implemented pattern on both sides (the default configuration
+    /// advertises four; these tests use PRBS7).
     fn lane() -> LaneDiagnostics {
-        LaneDiagnostics::new(&PrbsConfig::default())
+        LaneDiagnostics::new(&PrbsConfig {
+            host_patterns: PatternSet::IMPLEMENTED,
+            media_patterns: PatternSet::IMPLEMENTED,
+            ..PrbsConfig::default()
+        })
     }
 
     /// A lane whose paths are a plain register (latency 1), to see the

@@ -5,7 +5,9 @@
 //! [`WordLfsr`], checked against it, a chunk at a time for speed.
 
 use std::collections::VecDeque;
-use xpo_spec::prbs::{PrbsPattern, PrbsPolynomial, CHECKER_DECISION_LATENCY, WORD_BITS};
+use xpo_spec::prbs::{
+    PatternSet, PrbsPattern, PrbsPolynomial, CHECKER_DECISION_LATENCY, WORD_BITS,
+};
 use xpo_spec::PrbsConfig;
 
 const WORD_MASK: u128 = (1u128 << WORD_BITS) - 1;
@@ -161,8 +163,11 @@ pub struct GeneratorOutputs {
 }
 
 /// The transmit-side pattern generator of one lane.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PrbsGeneratorModel {
+    /// The patterns this side implements (advertised on page 13h); any
+    /// other ID leaves the generator idle, as SSPRQ does.
+    patterns: PatternSet,
     /// Running with this latched pattern and inversion, or idle.
     running: Option<(PrbsPattern, bool)>,
     lfsr: Option<WordLfsr>,
@@ -170,6 +175,16 @@ pub struct PrbsGeneratorModel {
 }
 
 impl PrbsGeneratorModel {
+    /// An idle generator implementing `patterns`.
+    pub fn new(patterns: PatternSet) -> Self {
+        Self {
+            patterns,
+            running: None,
+            lfsr: None,
+            out: GeneratorOutputs::default(),
+        }
+    }
+
     /// One rising edge.
     pub fn step(
         &mut self,
@@ -181,7 +196,7 @@ impl PrbsGeneratorModel {
     ) -> GeneratorOutputs {
         self.out.valid = false;
         if reset {
-            *self = Self::default();
+            *self = Self::new(self.patterns);
             return self.out;
         }
         match self.running {
@@ -189,7 +204,7 @@ impl PrbsGeneratorModel {
                 if enable {
                     let p = PrbsPattern(pattern);
                     self.running = Some((p, invert));
-                    self.lfsr = p.polynomial().map(WordLfsr::new);
+                    self.lfsr = self.patterns.polynomial(p).map(WordLfsr::new);
                 }
             }
             Some(_) if !enable => {
@@ -251,6 +266,8 @@ struct Judgement {
 #[derive(Debug, Clone)]
 pub struct PrbsCheckerModel {
     cfg: PrbsConfig,
+    /// The patterns this side implements; any other ID never locks.
+    patterns: PatternSet,
     running: Option<(PrbsPattern, bool)>,
     reference: Option<WordLfsr>,
     /// Locked (the reference free-runs) rather than hunting; shown as
@@ -264,9 +281,10 @@ pub struct PrbsCheckerModel {
 }
 
 impl PrbsCheckerModel {
-    pub fn new(cfg: &PrbsConfig) -> Self {
+    pub fn new(cfg: &PrbsConfig, patterns: PatternSet) -> Self {
         Self {
             cfg: cfg.clone(),
+            patterns,
             running: None,
             reference: None,
             lock: false,
@@ -284,7 +302,7 @@ impl PrbsCheckerModel {
     /// One rising edge.
     pub fn step(&mut self, reset: bool, i: CheckerInputs) -> CheckerOutputs {
         if reset {
-            *self = Self::new(&self.cfg);
+            *self = Self::new(&self.cfg, self.patterns);
             return self.out;
         }
         match self.running {
@@ -295,7 +313,7 @@ impl PrbsCheckerModel {
                 if i.enable {
                     let p = PrbsPattern(i.pattern);
                     self.running = Some((p, i.invert));
-                    self.reference = p.polynomial().map(WordLfsr::new);
+                    self.reference = self.patterns.polynomial(p).map(WordLfsr::new);
                 }
             }
             Some(_) if !i.enable => {
@@ -441,8 +459,8 @@ mod tests {
 
     fn run_loop(pattern: u8, invert: bool, flips: &[(usize, u32)], words: usize) -> CheckerOutputs {
         let cfg = PrbsConfig::default();
-        let mut g = PrbsGeneratorModel::default();
-        let mut c = PrbsCheckerModel::new(&cfg);
+        let mut g = PrbsGeneratorModel::new(PatternSet::IMPLEMENTED);
+        let mut c = PrbsCheckerModel::new(&cfg, PatternSet::IMPLEMENTED);
         let mut out = CheckerOutputs::default();
         let mut rx = GeneratorOutputs::default();
         let mut reset_done = false;
@@ -502,8 +520,8 @@ mod tests {
     #[test]
     fn wrong_inversion_never_locks() {
         let cfg = PrbsConfig::default();
-        let mut g = PrbsGeneratorModel::default();
-        let mut c = PrbsCheckerModel::new(&cfg);
+        let mut g = PrbsGeneratorModel::new(PatternSet::IMPLEMENTED);
+        let mut c = PrbsCheckerModel::new(&cfg, PatternSet::IMPLEMENTED);
         let mut rx = GeneratorOutputs::default();
         for _ in 0..200 {
             let o = c.step(
@@ -524,14 +542,48 @@ mod tests {
         }
     }
 
+    /// A pattern ID the side does not advertise (13h:132..139) is treated
+    /// like SSPRQ: the generator sends nothing and the checker never locks,
+    /// while an advertised one on the same units runs.
+    #[test]
+    fn a_pattern_outside_the_advertised_set_is_not_run() {
+        let cfg = PrbsConfig::default();
+        let set = PatternSet::IEEE_PAM4;
+        for (pattern, runs) in [
+            (PrbsPattern::PRBS9.0, false),
+            (PrbsPattern::PRBS13Q.0, true),
+        ] {
+            let mut g = PrbsGeneratorModel::new(set);
+            let mut c = PrbsCheckerModel::new(&cfg, set);
+            let mut rx = GeneratorOutputs::default();
+            let (mut sent, mut locked) = (0, false);
+            for _ in 0..200 {
+                let o = c.step(
+                    false,
+                    CheckerInputs {
+                        enable: true,
+                        pattern,
+                        data: rx.data,
+                        valid: rx.valid,
+                        ..Default::default()
+                    },
+                );
+                locked |= o.locked;
+                rx = g.step(false, true, pattern, false, true);
+                sent += rx.valid as u32;
+            }
+            assert_eq!((sent > 150, locked), (runs, runs), "pattern {pattern}");
+        }
+    }
+
     /// MeasurementRun low (`stopped`): the words in flight (at most
     /// `CHECKER_DECISION_LATENCY`) still count, then the counters hold
     /// while the lock is kept; counting resumes when it is high again.
     #[test]
     fn a_stopped_measurement_holds_the_counters_and_keeps_lock() {
         let cfg = PrbsConfig::default();
-        let mut g = PrbsGeneratorModel::default();
-        let mut c = PrbsCheckerModel::new(&cfg);
+        let mut g = PrbsGeneratorModel::new(PatternSet::IMPLEMENTED);
+        let mut c = PrbsCheckerModel::new(&cfg, PatternSet::IMPLEMENTED);
         let mut rx = GeneratorOutputs::default();
         let mut step = |stopped: bool| {
             let o = c.step(

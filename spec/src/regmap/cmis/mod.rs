@@ -304,6 +304,9 @@ pub struct MapParams {
     /// The Application advertised as AppSel 1 (lower page 86..89, page
     /// 01h:176).
     pub application: crate::data_path::Application,
+    /// Patterns each side's PRBS units implement (13h:132..139 bitmaps).
+    pub host_patterns: u16,
+    pub media_patterns: u16,
 }
 
 /// CMIS duration codes (page 01h) and their upper bounds in ms.
@@ -341,7 +344,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
     page_02h(&mut v);
     page_10h(&mut v);
     page_11h(&mut v);
-    page_13h(&mut v);
+    page_13h(&mut v, p);
     page_14h(&mut v);
     page_1ah(&mut v, p);
     page_1bh(&mut v);
@@ -574,6 +577,8 @@ mod tests {
             max_bias_ua: 500_000,
             min_bias_ua: 50_000,
             application: crate::data_path::advertised_application(&crate::EngineConfig::default()),
+            host_patterns: 0x0FFF,
+            media_patterns: 0x00C3,
         })
     }
 

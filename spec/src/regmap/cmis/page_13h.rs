@@ -3,7 +3,7 @@
 use super::*;
 
 /// Appends this page's fields, in byte order, to `v`.
-pub(super) fn page_13h(v: &mut Vec<Field>) {
+pub(super) fn page_13h(v: &mut Vec<Field>, p: &MapParams) {
     v.push(
         f("LoopbackCapability", 0x13, 128).reset(0x7F).doc(
             "Bit 0 media output, 1 media input, 2 host output, 3 host input loopback supported; 4 per-lane host, 5 per-lane media, 6 host and media loopbacks at once.",
@@ -12,17 +12,19 @@ pub(super) fn page_13h(v: &mut Vec<Field>) {
     v.push(f("PatternCapability", 0x13, 129).reset(0x0F).doc(
         "Bit 0 host generator, 1 media generator, 2 host checker, 3 media checker supported.",
     ));
-    for (byte, name) in [
-        (132, "HostGenPatterns"),
-        (134, "MediaGenPatterns"),
-        (136, "HostCheckerPatterns"),
-        (138, "MediaCheckerPatterns"),
+    // A side's generator and checker share one pattern set (configuration
+    // `prbs.host_patterns` / `prbs.media_patterns`).
+    for (byte, name, set) in [
+        (132, "HostGenPatterns", p.host_patterns),
+        (134, "MediaGenPatterns", p.media_patterns),
+        (136, "HostCheckerPatterns", p.host_patterns),
+        (138, "MediaCheckerPatterns", p.media_patterns),
     ] {
         v.push(
             f(&format!("{name}Supported"), 0x13, byte)
                 .len_bytes(2)
-                .reset(0x0FFF)
-                .doc("Bit n set: pattern ID n supported (PRBS31Q..PRBS7: IDs 0..11)."),
+                .reset(set as u64)
+                .doc("Bit n set: pattern ID n supported (of PRBS31Q..PRBS7, IDs 0..11, the configured set)."),
         );
     }
     // Generators and checkers share one layout: enable, invert, byte swap,
