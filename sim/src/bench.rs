@@ -151,7 +151,7 @@ fn engine_speed(
     seed: u64,
 ) -> Result<f64, SimError> {
     let mut ls = Lockstep::new(vec![build_engine(kind, cfg)?]);
-    let mut sc = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes)?;
+    let mut sc = PrbsScenario::new(PrbsPlan::default_for(cfg, seed), cfg.lanes)?;
     let opts = LockstepOptions {
         cycles,
         window: 0,
@@ -164,7 +164,7 @@ fn engine_speed(
 /// Records the default scenario's inputs, driven from the model.
 fn record(cfg: &EngineConfig, cycles: u64, seed: u64) -> Result<Vec<EngineInputs>, SimError> {
     let mut model = Model::new(cfg)?;
-    let mut sc = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes)?;
+    let mut sc = PrbsScenario::new(PrbsPlan::default_for(cfg, seed), cfg.lanes)?;
     let mut prev = EngineOutputs::for_config(cfg);
     let mut inputs = EngineInputs::for_config(cfg);
     let mut rec = Vec::with_capacity(cycles as usize);

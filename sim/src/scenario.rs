@@ -105,24 +105,33 @@ pub struct PrbsPlan {
 }
 
 impl PrbsPlan {
-    /// The default run: PRBS31 on lanes 0..3 (lane 1 inverted, as clause 49
-    /// sends it; lane 2 with gearbox gaps; lane 3 on a clean line), PRBS23,
-    /// PRBS15 (with gaps), PRBS13 and PRBS9 on lanes 4..7, at bit-error ratios
-    /// from 1e-3 to 1e-6. Wider configurations repeat the pattern.
-    pub fn default_for(lanes: usize, seed: u64) -> Self {
+    /// The default run: the media side's advertised patterns
+    /// (`prbs.media_patterns`) in turn over the lanes, at bit-error ratios
+    /// from 1e-3 to 1e-6, lanes 1 and 6 inverted (clause 49 sends PRBS31
+    /// inverted), lanes 2 and 5 with a 64:66 gearbox's gaps, lane 3 on a
+    /// clean line. Wider configurations repeat the conditions.
+    pub fn default_for(cfg: &EngineConfig, seed: u64) -> Self {
         let gap = 1.0 / 33.0; // a 64:66 gearbox's idle share
-        let base = [
-            LanePlan::new(PrbsPattern::PRBS31, false, 1e-4, 0.0),
-            LanePlan::new(PrbsPattern::PRBS31, true, 1e-5, 0.0),
-            LanePlan::new(PrbsPattern::PRBS31, false, 1e-3, gap),
-            LanePlan::new(PrbsPattern::PRBS31, false, 0.0, 0.0),
-            LanePlan::new(PrbsPattern::PRBS23, false, 1e-4, 0.0),
-            LanePlan::new(PrbsPattern::PRBS15, false, 1e-4, gap),
-            LanePlan::new(PrbsPattern::PRBS13, true, 1e-6, 0.0),
-            LanePlan::new(PrbsPattern::PRBS9, false, 1e-4, 0.0),
+        let conditions = [
+            (false, 1e-4, 0.0),
+            (true, 1e-5, 0.0),
+            (false, 1e-3, gap),
+            (false, 0.0, 0.0),
+            (false, 1e-4, 0.0),
+            (false, 1e-4, gap),
+            (true, 1e-6, 0.0),
+            (false, 1e-4, 0.0),
         ];
+        let patterns: Vec<PrbsPattern> = cfg.prbs.media_patterns.iter().collect();
         Self {
-            lanes: (0..lanes).map(|i| base[i % base.len()].clone()).collect(),
+            lanes: (0..cfg.lanes)
+                .map(|i| {
+                    let (invert, ber, gap) = conditions[i % conditions.len()];
+                    // A validated configuration advertises at least one.
+                    let pattern = patterns.get(i % patterns.len().max(1));
+                    LanePlan::new(*pattern.unwrap_or(&PrbsPattern::PRBS31), invert, ber, gap)
+                })
+                .collect(),
             seed,
             events: Vec::new(),
         }
@@ -563,7 +572,11 @@ mod tests {
 
     #[test]
     fn bad_plans_are_refused_with_lane() {
-        let mut p = PrbsPlan::default_for(2, 1);
+        let cfg = EngineConfig {
+            lanes: 2,
+            ..EngineConfig::default()
+        };
+        let mut p = PrbsPlan::default_for(&cfg, 1);
         assert!(PrbsScenario::new(p.clone(), 3)
             .unwrap_err()
             .to_string()
@@ -592,7 +605,13 @@ mod tests {
     /// at cycle 1 and again after a reset, an event's at its cycle.
     #[test]
     fn the_script_writes_page_13h_as_cmis_lays_it_out() {
-        let mut p = PrbsPlan::default_for(10, 1);
+        let mut p = PrbsPlan::default_for(
+            &EngineConfig {
+                lanes: 10,
+                ..EngineConfig::default()
+            },
+            1,
+        );
         p.events = vec![
             (500, Event::GeneratorEnable { lane: 9, on: false }),
             (600, Event::Reset),
@@ -628,12 +647,13 @@ mod tests {
         let w = setup[gen_enable(1)];
         assert_eq!((w.1 & 0xFF, w.2), (0b11, 0b0001), "{w:x?}");
         assert_eq!(setup[gen_enable(0)].1 & 0xFF, 0xFF);
-        // Lane 1 of bank 0 sends PRBS31 (ID 1), lane 2 PRBS31 too: 0x11.
+        // Lane 1 of bank 0 sends PRBS31Q (ID 0), lane 2 PRBS31 (ID 1), the
+        // first two advertised patterns: 0x10.
         let nib = setup
             .iter()
             .find(|&&(a, _, _)| a == page13(0, 156))
             .expect("MediaGenPatternSelect written");
-        assert_eq!(nib.1 & 0xFF, 0x11);
+        assert_eq!(nib.1 & 0xFF, 0x10);
         assert_eq!(nib.2, 0xF, "four bytes of nibbles in one word");
         assert_eq!(
             setup[writes(0, 168)[0]].1 & 0xFF,

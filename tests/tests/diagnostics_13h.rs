@@ -96,13 +96,13 @@ fn both_sides_looped(map: &RegisterMap, cfg: &EngineConfig) -> Vec<(u64, AxiOp)>
     let mut script = Vec::new();
     for (name, value) in [
         // The host side sends and expects inverted PRBS31, the media side
-        // plain PRBS15: a checker locks only on its own side's generator.
+        // plain PRBS13Q: a checker locks only on its own side's generator.
         ("HostGenPatternSelect", nibbles(PrbsPattern::PRBS31)),
         ("HostCheckerPatternSelect", nibbles(PrbsPattern::PRBS31)),
         ("HostGenInvert", 0xFF),
         ("HostCheckerInvert", 0xFF),
-        ("MediaGenPatternSelect", nibbles(PrbsPattern::PRBS15)),
-        ("MediaCheckerPatternSelect", nibbles(PrbsPattern::PRBS15)),
+        ("MediaGenPatternSelect", nibbles(PrbsPattern::PRBS13Q)),
+        ("MediaCheckerPatternSelect", nibbles(PrbsPattern::PRBS13Q)),
         ("HostOutputLoopback", 0xFF),
         ("MediaOutputLoopback", 0xFF),
         ("HostGenEnable", 0xFF),

@@ -68,7 +68,11 @@ fn catch(kind: EngineKind, at: u64, place: Place, port: usize, bit: u32) {
     ];
     // PRBS on every lane, the lasers brought up over AXI amid random
     // management traffic: every kind of output is moving.
-    let mut sc = xpo_sim::scenario::PrbsScenario::new(PrbsPlan::default_for(8, 4), 8).unwrap();
+    let mut sc = xpo_sim::scenario::PrbsScenario::new(
+        PrbsPlan::default_for(&xpo_spec::EngineConfig::default(), 4),
+        8,
+    )
+    .unwrap();
     let (script, mut lasers) = xpo_sim::laser::default_bring_up(&cfg, 4);
     let mut script = script;
     script.extend(sc.script());

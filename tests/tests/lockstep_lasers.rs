@@ -122,7 +122,7 @@ fn run_script(
     cycles: u64,
     i2c: I2cTraffic,
 ) -> (EngineAxi, LaserBench) {
-    let mut prbs = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, 2), cfg.lanes).unwrap();
+    let mut prbs = PrbsScenario::new(PrbsPlan::default_for(cfg, 2), cfg.lanes).unwrap();
     // One AXI master: the PRBS scenario's 13h writes join the host's.
     let mut script = script;
     script.extend(prbs.script());

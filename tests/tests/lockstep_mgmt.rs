@@ -41,7 +41,7 @@ fn run(
         .iter()
         .map(|&k| build_engine(k, &cfg).unwrap())
         .collect();
-    let mut prbs = PrbsScenario::new(PrbsPlan::default_for(cfg.lanes, seed), cfg.lanes).unwrap();
+    let mut prbs = PrbsScenario::new(PrbsPlan::default_for(&cfg, seed), cfg.lanes).unwrap();
     let script = prbs.script();
     let scripted = script.len() as u64;
     let mut mgmt = BusTraffic::new(&cfg, seed, transactions)

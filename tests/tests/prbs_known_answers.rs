@@ -17,7 +17,7 @@
 use xpo_host::mgmt::{AxiPacing, RegisterAccess};
 use xpo_sim::mgmt_bus::EngineAxi;
 use xpo_sim::{build_engine, EngineKind};
-use xpo_spec::prbs::PrbsPattern;
+use xpo_spec::prbs::{PatternSet, PrbsPattern};
 use xpo_spec::regmap::linear_address;
 use xpo_spec::EngineConfig;
 
@@ -62,7 +62,7 @@ const FIRST_WORDS: [(PrbsPattern, &str); 6] = [
 /// media-side generator with `pattern` (inverted if asked) over AXI, page
 /// 13h, pattern and invert first, as a string of bits.
 fn first_bits(kind: EngineKind, pattern: PrbsPattern, invert: bool, words: usize) -> String {
-    let cfg = EngineConfig::default();
+    let cfg = config_for(pattern);
     let map = cfg.register_map();
     let mut e = EngineAxi::new(build_engine(kind, &cfg).unwrap(), 1, AxiPacing::EAGER);
     let at = |name: &str| {
@@ -92,15 +92,41 @@ fn first_bits(kind: EngineKind, pattern: PrbsPattern, invert: bool, words: usize
     panic!("{kind:?}: fewer than {words} words in 64 cycles");
 }
 
+/// The default configuration where it advertises `pattern` on the media
+/// side, else one advertising every implemented pattern.
+fn config_for(pattern: PrbsPattern) -> EngineConfig {
+    let cfg = EngineConfig::default();
+    if cfg.prbs.media_patterns.contains(pattern) {
+        return cfg;
+    }
+    EngineConfig {
+        prbs: xpo_spec::PrbsConfig {
+            media_patterns: PatternSet::IMPLEMENTED,
+            ..cfg.prbs
+        },
+        ..cfg
+    }
+}
+
+/// Whether `kind` can run `pattern`'s configuration: the Verilator model
+/// is built for the default one (PRBS31Q, PRBS31, PRBS13Q, PRBS13).
+fn runs(kind: EngineKind, pattern: PrbsPattern) -> bool {
+    kind != EngineKind::Verilator || config_for(pattern) == EngineConfig::default()
+}
+
 #[test]
 fn the_typed_prbs7_vector_is_oeis_a011686() {
     assert!(FIRST_WORDS[0].1.starts_with(A011686));
 }
 
+/// Every polynomial on the model and rust-hdl; on Verilator, those of the
+/// default configuration (PRBS31 and PRBS13).
 #[test]
 fn every_engine_sends_the_known_first_words_of_every_polynomial() {
+    let mut checked = 0;
     for kind in EngineKind::ALL {
-        for (pattern, want) in FIRST_WORDS {
+        for (pattern, want) in FIRST_WORDS.into_iter().filter(|&(p, _)| runs(kind, p)) {
+            checked += 1;
             assert_eq!(
                 first_bits(kind, pattern, false, 2),
                 want,
@@ -108,6 +134,7 @@ fn every_engine_sends_the_known_first_words_of_every_polynomial() {
             );
         }
     }
+    assert_eq!(checked, 6 + 6 + 2);
 }
 
 /// The Q variants carry the same bits (the Gray coding is the PAM4

@@ -4,7 +4,7 @@
 //!
 //! - All three engines on the configuration the Verilator model is built for.
 //! - Model against rust-hdl on random configurations (lane count, lock
-//!   detector parameters), which need no rebuild.
+//!   detector parameters, each side's pattern set), which need no rebuild.
 //!
 //! On failure proptest shrinks to a minimal scenario and prints it with its
 //! seed; it also records the case under `proptest-regressions/` so the next
@@ -13,6 +13,7 @@
 use proptest::prelude::*;
 use xpo_sim::scenario::{Event, LanePlan, PrbsPlan};
 use xpo_sim::{build_engine, EngineKind};
+use xpo_spec::prbs::{PatternSet, PrbsPattern};
 use xpo_spec::{EngineConfig, PrbsConfig};
 use xpo_tests::{all_engines, assert_agree, run_plan};
 
@@ -79,18 +80,37 @@ proptest! {
     }
 }
 
+/// A non-empty set of the implemented patterns (IDs 0..=11).
+fn pattern_set() -> impl Strategy<Value = PatternSet> {
+    (1u16..0x1000).prop_map(|bits| {
+        PatternSet::of((0..12u8).filter(|i| bits >> i & 1 == 1).map(PrbsPattern)).unwrap()
+    })
+}
+
 fn config() -> impl Strategy<Value = EngineConfig> {
-    (1usize..=16, 1u32..=40, 1u32..=8, 1u32..=66).prop_map(
-        |(lanes, lock_words, unlock_words, unlock_errors)| EngineConfig {
-            lanes,
-            prbs: PrbsConfig {
-                lock_words,
-                unlock_words,
-                unlock_errors,
-            },
-            ..Default::default()
-        },
+    (
+        1usize..=16,
+        1u32..=40,
+        1u32..=8,
+        1u32..=66,
+        pattern_set(),
+        pattern_set(),
     )
+        .prop_map(
+            |(lanes, lock_words, unlock_words, unlock_errors, host_patterns, media_patterns)| {
+                EngineConfig {
+                    lanes,
+                    prbs: PrbsConfig {
+                        lock_words,
+                        unlock_words,
+                        unlock_errors,
+                        host_patterns,
+                        media_patterns,
+                    },
+                    ..Default::default()
+                }
+            },
+        )
 }
 
 proptest! {
@@ -110,8 +130,8 @@ proptest! {
     }
 }
 
-/// Without disturbances, every supported lane counts exactly the errors the
-/// line injected, for any seed and error ratio up to 1e-3.
+/// Without disturbances, every lane on an advertised pattern counts exactly
+/// the errors the line injected, for any seed and error ratio up to 1e-3.
 #[test]
 fn counted_equals_injected_for_random_seeds() {
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
@@ -124,7 +144,14 @@ fn counted_equals_injected_for_random_seeds() {
                 any::<u64>(),
                 prop::collection::vec(
                     (
-                        prop::sample::select(vec![1u8, 3, 5, 7, 9, 11]),
+                        prop::sample::select(
+                            EngineConfig::default()
+                                .prbs
+                                .media_patterns
+                                .iter()
+                                .map(|p| p.0)
+                                .collect::<Vec<u8>>(),
+                        ),
                         any::<bool>(),
                     ),
                     8,

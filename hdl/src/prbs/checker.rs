@@ -6,7 +6,7 @@ use super::PrbsSequence;
 use crate::popcount::{FieldSum, GroupPopcount};
 use crate::saturating::SaturatingAdd;
 use rust_hdl::prelude::*;
-use xpo_spec::prbs::CHECKER_DECISION_LATENCY;
+use xpo_spec::prbs::{PatternSet, CHECKER_DECISION_LATENCY};
 use xpo_spec::PrbsConfig;
 
 /// Checks received words against the selected PRBS.
@@ -119,8 +119,9 @@ pub struct PrbsChecker {
 const _: () = assert!(CHECKER_DECISION_LATENCY == 3);
 
 impl PrbsChecker {
-    /// A checker with the lock detector of `cfg` (already validated).
-    pub fn new(cfg: &PrbsConfig) -> Self {
+    /// A checker with the lock detector of `cfg` (already validated),
+    /// running the patterns of `set` (others never lock).
+    pub fn new(cfg: &PrbsConfig, set: PatternSet) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -134,7 +135,7 @@ impl PrbsChecker {
             locked: Default::default(),
             error_count: Default::default(),
             bit_count: Default::default(),
-            lfsr: Default::default(),
+            lfsr: PrbsSequence::with_patterns(set),
             running: Default::default(),
             active_pattern: Default::default(),
             active_invert: Default::default(),

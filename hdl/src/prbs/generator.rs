@@ -2,6 +2,7 @@
 
 use super::PrbsSequence;
 use rust_hdl::prelude::*;
+use xpo_spec::prbs::PatternSet;
 
 /// All-ones state: the conventional PRBS seed (never the all-zero lock-up).
 pub(crate) const SEED: u64 = 0x7fff_ffff;
@@ -16,7 +17,9 @@ pub(crate) const SEED: u64 = 0x7fff_ffff;
 /// - While running and `ready`, it computes the next word, registers it on
 ///   `data` and raises `valid` for the following cycle; the first word sent
 ///   is `s[0..66]` of the sequence started from all ones.
-/// - An unsupported pattern ID sends nothing (`valid` stays low).
+/// - A pattern ID outside the generator's [`PatternSet`] (the side's
+///   advertised patterns; never SSPRQ, custom, user) sends nothing (`valid`
+///   stays low).
 /// - Dropping `enable` stops it at the next edge; `reset` clears everything.
 #[derive(LogicBlock)]
 pub struct PrbsGenerator {
@@ -45,7 +48,15 @@ pub struct PrbsGenerator {
 }
 
 impl Default for PrbsGenerator {
+    /// Every implemented pattern.
     fn default() -> Self {
+        Self::with_patterns(PatternSet::IMPLEMENTED)
+    }
+}
+
+impl PrbsGenerator {
+    /// A generator running the patterns of `set` only.
+    pub fn with_patterns(set: PatternSet) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -55,7 +66,7 @@ impl Default for PrbsGenerator {
             ready: Default::default(),
             data: Default::default(),
             valid: Default::default(),
-            lfsr: Default::default(),
+            lfsr: PrbsSequence::with_patterns(set),
             running: Default::default(),
             active_pattern: Default::default(),
             active_invert: Default::default(),

@@ -4,7 +4,7 @@ use super::masks::{diagonals, word_masks};
 use crate::opaque::{Memo, Opaque};
 use rust_hdl::prelude::*;
 use std::fmt::Write;
-use xpo_spec::prbs::{PrbsPattern, WORD_BITS};
+use xpo_spec::prbs::{PatternSet, PrbsPattern, WORD_BITS};
 
 /// Combinational parallel LFSR shared by the generator and the checker.
 ///
@@ -40,14 +40,22 @@ pub struct PrbsSequence {
 type MaskTable = Opaque<[Option<[u32; WORD_BITS]>; 16]>;
 
 impl Default for PrbsSequence {
+    /// Every implemented pattern.
     fn default() -> Self {
+        Self::with_patterns(PatternSet::IMPLEMENTED)
+    }
+}
+
+impl PrbsSequence {
+    /// A sequence that runs the patterns of `set` only.
+    pub fn with_patterns(set: PatternSet) -> Self {
         Self {
             state: Default::default(),
             pattern: Default::default(),
             word: Default::default(),
             supported: Default::default(),
             masks: Opaque(std::array::from_fn(|id| {
-                PrbsPattern(id as u8).polynomial().map(word_masks)
+                set.polynomial(PrbsPattern(id as u8)).map(word_masks)
             })),
             memo: Default::default(),
         }
@@ -144,6 +152,37 @@ impl Logic for PrbsSequence {
 mod tests {
     use super::*;
     use xpo_spec::prbs::PrbsPattern;
+
+    /// A sequence built for a subset runs exactly that subset: the others
+    /// read unsupported, and their words are zero.
+    #[test]
+    fn a_pattern_set_leaves_the_other_ids_unsupported() {
+        let set = PatternSet::IEEE_PAM4;
+        let (mut full, mut part) = (PrbsSequence::default(), PrbsSequence::with_patterns(set));
+        full.connect_all();
+        part.connect_all();
+        for id in 0..16u8 {
+            for uut in [&mut full, &mut part] {
+                uut.state.next = 0x1234_5677u64.into();
+                uut.pattern.next = (id as u64).into();
+                assert!(simulate(uut, 10));
+            }
+            // PRBS31Q, PRBS31, PRBS13Q, PRBS13 in the set (IDs 0, 1, 6, 7).
+            let listed = [0, 1, 6, 7].contains(&id);
+            assert_eq!(part.supported.val(), listed, "ID {id}");
+            if listed {
+                assert_eq!(part.word.val(), full.word.val(), "ID {id}");
+            } else {
+                assert_eq!(part.word.val(), Bits::<66>::default(), "ID {id}");
+            }
+        }
+        let v = match part.hdl() {
+            Verilog::Custom(v) => v,
+            _ => unreachable!(),
+        };
+        assert!(v.contains("4'd0, 4'd1:") && v.contains("4'd6, 4'd7:"));
+        assert!(!v.contains("4'd2") && !v.contains("4'd11"), "{v}");
+    }
 
     /// Every CMIS pattern ID selects the polynomial `xpo-spec` gives it, and
     /// unsupported IDs say so.

@@ -259,7 +259,7 @@ pub fn run_with_progress(
         LaneTraffic::Prbs => {
             let plan = match &spec.stimuli.prbs {
                 Some(p) => p.clone(),
-                None => PrbsPlan::default_for(cfg.lanes, spec.seed),
+                None => PrbsPlan::default_for(cfg, spec.seed),
             };
             (Some(PrbsScenario::new(plan, cfg.lanes)?), None)
         }
