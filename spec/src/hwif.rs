@@ -250,7 +250,7 @@ macro_rules! plain_bundles {
     )*) => {
         /// Which bundle: one variant per bundle, named as its register
         /// block side.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum BundleId {
             $( $name, )*
         }
@@ -329,8 +329,8 @@ pub fn signal(name: &str) -> Option<HwSignal> {
 }
 
 // The link ports of both sides, by `LinkProbes` field.
-use crate::retimer::{link_fields, link_ports};
-link_fields!(link_ports!(DataLaneRegs;));
+use crate::retimer::{link_fields, link_sides};
+link_fields!(link_sides!(ports DataLaneRegs;));
 
 #[cfg(test)]
 mod tests {

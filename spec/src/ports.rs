@@ -684,7 +684,7 @@ impl WordLayout {
 
 // The link ports of both sides, by `LinkProbes` field.
 use crate::retimer::{link_fields, link_sides};
-link_fields!(link_sides!(LaneOutputs;));
+link_fields!(link_sides!(probes LaneOutputs;));
 
 #[cfg(test)]
 mod tests {

@@ -228,10 +228,13 @@ macro_rules! link_fields {
 }
 pub(crate) use link_fields;
 
-/// `link(side)` and `set_link(side, probes)` on a struct whose link fields
-/// have `LinkProbes`'s types (the probes).
+/// `set_link(side, probes)` on a struct with a field per link field and
+/// side, and with `probes` also `link(side)`: `probes` for a struct whose
+/// fields have `LinkProbes`'s types, `ports` for a register bundle (every
+/// port a `HwValue`, so only set: a `HwValue` does not cast back to bool).
 macro_rules! link_sides {
-    ($ty:ty; $( $field:ident: $rx:ident / $tx:ident, )*) => {
+    (probes $ty:ty; $( $field:ident: $rx:ident / $tx:ident, )*) => {
+        $crate::retimer::link_sides!(@set $ty; $( $field: $rx / $tx, )*);
         impl $ty {
             /// This lane's status in the `side` link.
             pub fn link(&self, side: $crate::retimer::LinkSide) -> $crate::retimer::LinkProbes {
@@ -240,31 +243,23 @@ macro_rules! link_sides {
                     $crate::retimer::LinkSide::Tx => $crate::retimer::LinkProbes { $( $field: self.$tx, )* },
                 }
             }
-
-            /// Sets this lane's status in the `side` link.
+        }
+    };
+    (ports $ty:ty; $( $field:ident: $rx:ident / $tx:ident, )*) => {
+        $crate::retimer::link_sides!(@set $ty; $( $field: $rx / $tx, )*);
+    };
+    (@set $ty:ty; $( $field:ident: $rx:ident / $tx:ident, )*) => {
+        impl $ty {
+            /// Sets this lane's status (or drives its ports) in the `side`
+            /// link.
+            #[allow(clippy::unnecessary_cast)]
             pub fn set_link(&mut self, side: $crate::retimer::LinkSide, p: &$crate::retimer::LinkProbes) {
                 match side {
-                    $crate::retimer::LinkSide::Rx => { $( self.$rx = p.$field; )* }
-                    $crate::retimer::LinkSide::Tx => { $( self.$tx = p.$field; )* }
+                    $crate::retimer::LinkSide::Rx => { $( self.$rx = p.$field as _; )* }
+                    $crate::retimer::LinkSide::Tx => { $( self.$tx = p.$field as _; )* }
                 }
             }
         }
     };
 }
 pub(crate) use link_sides;
-
-/// `set_link(side, probes)` on a register bundle (every port a `HwValue`).
-macro_rules! link_ports {
-    ($ty:ty; $( $field:ident: $rx:ident / $tx:ident, )*) => {
-        impl $ty {
-            /// Drives this lane's `side` link ports.
-            pub fn set_link(&mut self, side: $crate::retimer::LinkSide, p: &$crate::retimer::LinkProbes) {
-                match side {
-                    $crate::retimer::LinkSide::Rx => { $( self.$rx = p.$field as $crate::hwif::HwValue; )* }
-                    $crate::retimer::LinkSide::Tx => { $( self.$tx = p.$field as $crate::hwif::HwValue; )* }
-                }
-            }
-        }
-    };
-}
-pub(crate) use link_ports;

@@ -126,8 +126,8 @@ enum End {
 }
 
 /// What a group of input wires reads: one bundle instance, or (the
-/// summaries) every laser bundle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// summaries) every laser bundle. Ordered as the input groups are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Source {
     Port(BundleId, usize),
     Summaries,
@@ -289,11 +289,7 @@ impl HwWiring {
                 .collect()
         };
         let mut inputs = role(&[HwRole::Input, HwRole::Summary]);
-        let key = |w: &Wire| match w.end {
-            End::Port(m, lane, _) => (0, m as usize, lane),
-            End::Summary { .. } => (1, 0, 0),
-        };
-        inputs.sort_by_key(key);
+        inputs.sort_by_key(|w| Source::of(w.end));
         let mut input_groups: Vec<(Source, usize)> = Vec::new();
         for (n, w) in inputs.iter().enumerate() {
             match input_groups.last_mut() {
@@ -367,6 +363,10 @@ impl HwWiring {
         // loop was over half of a model run's time when every input was
         // written every cycle. Whole groups are skipped while their bundle
         // is unchanged.
+        // The first sample of all is fresh too: `sampled_at` starts unset.
+        // That matters because `HwBundles::changed` seeds its record of the
+        // bundles from their current values, so on that first cycle it
+        // reports every group unchanged and only `fresh` gets them written.
         let fresh = hw.sampled_at != Some(memory.host_writes());
         if fresh {
             hw.sampled.clear();

@@ -63,25 +63,33 @@ pub(super) fn readback(plan: &RegPlan, n: &Names, v: &mut String) {
         hw - 1
     );
     let (ib, ibit) = plan.interrupt;
-    let mut decl = String::new();
-    let body_start = v.len();
+    // The readable bytes of 16-byte group `g` of half page `h`.
+    let readable = |h: usize, g: usize| {
+        let bytes = &plan.halves[h].bytes;
+        (16 * g..16 * g + 16).filter(|&b| bytes.get(b).is_some_and(|c| c.any != 0))
+    };
+    // Per half page, its groups that hold a readable byte.
+    let groups: Vec<Vec<usize>> = (0..plan.halves.len())
+        .map(|h| {
+            (0..8)
+                .filter(|&g| readable(h, g).next().is_some())
+                .collect()
+        })
+        .collect();
+    // The per-half address copies, declared before their first use.
+    for (h, used) in groups.iter().enumerate() {
+        if !used.is_empty() {
+            let _ = writeln!(v, "reg [3:0] ra_{h};\nreg [{}:0] rg_{h};", used.len() - 1);
+        }
+    }
     // Per half page and 16-byte group, the byte at `a_addr[3:0]`.
-    let mut groups: Vec<Vec<usize>> = Vec::new();
     for (h, half) in plan.halves.iter().enumerate() {
-        let mut used = Vec::new();
-        for g in 0..8usize {
-            let bytes: Vec<usize> = (16 * g..16 * g + 16)
-                .filter(|&b| half.bytes.get(b).is_some_and(|c| c.any != 0))
-                .collect();
-            if bytes.is_empty() {
-                continue;
-            }
-            used.push(g);
+        for &g in &groups[h] {
             let _ = writeln!(
                 v,
                 "reg [7:0] gv_{h}_{g};\nalways @(*) begin\n    case (ra_{h})"
             );
-            for b in bytes {
+            for b in readable(h, g) {
                 let c = &half.bytes[b];
                 let mut value = if c.snapshot {
                     n.snap(h, b)
@@ -105,10 +113,9 @@ pub(super) fn readback(plan: &RegPlan, n: &Names, v: &mut String) {
             }
             let _ = writeln!(v, "        default: gv_{h}_{g} = 8'd0;\n    endcase\nend");
         }
-        groups.push(used);
     }
-    // The per-half address copies (declared before their first use).
-    let mut copies = String::from("always @(posedge clock) begin\n");
+    // The per-half address copies, loaded by accesses to their half.
+    v.push_str("always @(posedge clock) begin\n");
     for (h, used) in groups.iter().enumerate() {
         if used.is_empty() {
             continue;
@@ -125,19 +132,12 @@ pub(super) fn readback(plan: &RegPlan, n: &Names, v: &mut String) {
             .map(|g| format!("addr[6:4] == 3'd{g}"))
             .collect();
         let _ = writeln!(
-            copies,
+            v,
             "    if ({load}) begin\n        ra_{h} <= addr[3:0];\n        rg_{h} <= {{{}}};\n    end",
             hits.join(", ")
         );
-        let _ = writeln!(
-            decl,
-            "reg [3:0] ra_{h};\nreg [{}:0] rg_{h};",
-            used.len() - 1
-        );
     }
-    copies.push_str("end\n");
-    v.insert_str(body_start, &decl);
-    v.push_str(&copies);
+    v.push_str("end\n");
     v.push_str("always @(posedge clock) begin\n");
     for (h, used) in groups.iter().enumerate() {
         let terms: Vec<String> = used
