@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 mod files;
 mod picture;
+mod regress;
 mod render;
 
 use files::{write_all_or_nothing, write_file};
@@ -102,6 +103,11 @@ enum Cmd {
     /// (LUTs, flip-flops, logic levels), on the engine behind a shift-register
     /// pin wrapper. Exits 1 when ECP5 Fmax is below --min-mhz.
     Fpga(FpgaArgs),
+    /// Run many seeds, each an `xpo run` picked by its seed (lane traffic,
+    /// laser scenario, data-path host), `--jobs` at a time; JUnit and JSON
+    /// reports, and for each failure the one command that reproduces it.
+    /// Exits 1 when any seed fails.
+    Regress(regress::RegressArgs),
 }
 
 /// Arguments of `xpo fpga`.
@@ -429,6 +435,7 @@ fn main() -> ExitCode {
             markdown.as_deref(),
         ),
         Cmd::Fpga(args) => fpga(args),
+        Cmd::Regress(args) => regress::regress(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -346,3 +346,135 @@ fn bench_qor_names_a_missing_yosys_before_measuring() {
     assert!(err.contains("yosys"), "{err}");
     assert!(!json.exists(), "nothing written");
 }
+
+/// The JUnit test cases of `xml`, as (name, failure message) pairs.
+fn junit_cases(xml: &str) -> Vec<(String, Option<String>)> {
+    let mut cases = Vec::new();
+    for part in xml.split("<testcase ").skip(1) {
+        let attr = |name: &str, s: &str| -> Option<String> {
+            let at = s.find(&format!("{name}=\""))? + name.len() + 2;
+            Some(s[at..at + s[at..].find('"')?].to_string())
+        };
+        let body = &part[..part.find("</testcase>").unwrap_or(part.len())];
+        let failure = body
+            .find("<failure ")
+            .and_then(|f| attr("message", &body[f..]));
+        cases.push((attr("name", part).unwrap(), failure));
+    }
+    cases
+}
+
+/// Seeds 0..200 of 20,000 cycles each, model against Verilator: every
+/// seed passes and the JUnit file has one case per seed. (The three-engine
+/// default is the same command without `--engines`; rust-hdl's speed keeps
+/// it out of CI.)
+#[test]
+fn regress_runs_200_seeds_with_one_junit_case_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("regress.xml");
+    let (code, out, err) = xpo(&[
+        "regress",
+        "--seeds",
+        "0..200",
+        "--cycles",
+        "20000",
+        "--engines",
+        "model,verilator",
+        "--dir",
+        dir.path().join("art").to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["ran"].as_u64(), v["passed"].as_u64()),
+        (Some(200), Some(200)),
+        "{v}"
+    );
+    let cases = junit_cases(&std::fs::read_to_string(&junit).unwrap());
+    let names: Vec<String> = (0..200).map(|s| format!("seed {s}")).collect();
+    assert_eq!(cases.iter().map(|c| c.0.clone()).collect::<Vec<_>>(), names);
+    assert!(cases.iter().all(|c| c.1.is_none()));
+    // Plain lines, not a bar, when stderr is not a terminal.
+    assert!(err.contains("seed 199: pass"), "{err}");
+}
+
+/// Shards 1/4..4/4 list every seed of 0..200 exactly once, each seed with
+/// the same command whichever shard runs it.
+#[test]
+fn regress_shards_cover_the_seeds_with_no_overlap_and_no_gap() {
+    let mut seen = Vec::new();
+    for k in 1..=4 {
+        let shard = format!("{k}/4");
+        let (code, out, err) = xpo(&["regress", "--seeds", "0..200", "--shard", &shard, "--list"]);
+        assert_eq!(code, 0, "{err}");
+        for line in out.lines() {
+            assert!(line.starts_with("xpo run --seed "), "{line}");
+            let seed: u64 = line.split(' ').nth(3).unwrap().parse().unwrap();
+            seen.push((seed, line.to_string()));
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen.iter().map(|s| s.0).collect::<Vec<_>>(),
+        (0..200).collect::<Vec<_>>()
+    );
+    let (_, all, _) = xpo(&["regress", "--seeds", "0..200", "--list"]);
+    assert_eq!(
+        all.lines().collect::<Vec<_>>(),
+        seen.iter().map(|s| s.1.as_str()).collect::<Vec<_>>()
+    );
+}
+
+/// A seed whose run fails is a JUnit failure carrying the reason and the
+/// command that reproduces it, and the regression exits 1; bad arguments
+/// exit 2 before anything runs.
+#[test]
+fn regress_reports_failures_with_their_reproduction_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    // The Verilator model is built for 8 lanes: every 4-lane run on it
+    // fails to start.
+    let cfg = dir.path().join("four.toml");
+    std::fs::write(&cfg, "lanes = 4\n").unwrap();
+    let junit = dir.path().join("r.xml");
+    let (code, out, _) = xpo(&[
+        "regress",
+        "--seeds",
+        "3..5",
+        "--engines",
+        "model,verilator",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("2 run, 0 passed, 2 failed"), "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let cases = junit_cases(&xml);
+    assert_eq!(cases.len(), 2);
+    for (name, failure) in &cases {
+        let f = failure
+            .as_deref()
+            .unwrap_or_else(|| panic!("{name} passed"));
+        assert!(f.contains("exited 2") && f.contains("Verilator"), "{f}");
+    }
+    assert!(
+        xml.contains("reproduce: xpo run --seed 3 --cycles 20000 --engines model,verilator"),
+        "{xml}"
+    );
+    for (args, wanted) in [
+        (vec!["--seeds", "9..9"], "--seeds"),
+        (vec!["--seeds", "0..4", "--shard", "5/4"], "--shard"),
+        (vec!["--seeds", "0..4", "--jobs", "0"], "--jobs"),
+        (vec!["--seeds", "0..4", "--engines", "model,gpu"], "gpu"),
+    ] {
+        let (code, _, err) = xpo(&[&["regress"], &args[..]].concat());
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(wanted), "{args:?}: {err}");
+    }
+}

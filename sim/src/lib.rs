@@ -9,6 +9,7 @@ pub mod lane_modes;
 pub mod laser;
 pub mod lockstep;
 pub mod mgmt_bus;
+pub mod regress;
 pub mod retimer;
 pub mod run;
 pub mod scenario;

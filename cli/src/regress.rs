@@ -1,0 +1,338 @@
+//! `xpo regress`: many seeds, each its own `xpo run` process.
+//!
+//! Why processes rather than threads: each seed's command line is then
+//! the exact reproduction a failure prints, a crash or hang in one seed
+//! cannot take the others down, and the Verilated model (one per process
+//! today) needs no thread-safety of its own. `--jobs` processes run at a
+//! time; each is one single-threaded lockstep run.
+
+use crate::files::write_file;
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use serde_json::{json, Value};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use xpo_sim::regress::{parse_seeds, seed_run, SeedRun, Shard};
+use xpo_sim::EngineKind;
+
+/// Arguments of `xpo regress`.
+#[derive(clap::Args)]
+pub struct RegressArgs {
+    /// Seeds to run: `A..B` runs seeds A to B - 1.
+    #[arg(long)]
+    seeds: String,
+    /// Run only shard K of N (`K/N`): the seeds whose offset from A is
+    /// K - 1 modulo N. Shards 1/N..N/N cover the range exactly once.
+    #[arg(long, default_value = "1/1")]
+    shard: String,
+    /// Seeds run at a time, each its own process (default: the cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Cycles per seed.
+    #[arg(long, default_value_t = 20_000)]
+    cycles: u64,
+    /// Engines of every run, comma separated; the first is the reference.
+    #[arg(long, default_value = "model,rusthdl,verilator")]
+    engines: String,
+    /// Engine configuration (TOML) of every run.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Write JUnit XML here: one test case per seed.
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// One JSON object on stdout instead of the summary.
+    #[arg(long)]
+    json: bool,
+    /// Where each failing seed's laser picture and divergence waveform stay
+    /// (a passing seed's are removed).
+    #[arg(long, default_value = "xpo-regress")]
+    dir: PathBuf,
+    /// Print each selected seed's `xpo run` command and run nothing.
+    #[arg(long)]
+    list: bool,
+}
+
+/// How one seed ended.
+struct Outcome {
+    run: SeedRun,
+    /// The reproduction: `xpo run ...`.
+    command: String,
+    seconds: f64,
+    /// `None`: passed; else why not.
+    failure: Option<String>,
+}
+
+pub fn regress(a: &RegressArgs) -> Result<u8> {
+    let range = parse_seeds(&a.seeds)?;
+    let shard = Shard::parse(&a.shard)?;
+    EngineKind::parse_list(&a.engines)?;
+    let jobs = match a.jobs {
+        Some(0) => bail!("--jobs 0: at least one seed must run at a time"),
+        Some(j) => j,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    // Validated here, so a bad file is one error, not one per seed; the
+    // children get its absolute path.
+    let config = match &a.config {
+        Some(p) => {
+            xpo_spec::EngineConfig::from_file(p)?;
+            Some(
+                std::fs::canonicalize(p)
+                    .with_context(|| format!("config {}", p.display()))?
+                    .display()
+                    .to_string(),
+            )
+        }
+        None => None,
+    };
+    let runs: Vec<SeedRun> = shard
+        .seeds(range.clone())
+        .map(|s| seed_run(s, a.cycles))
+        .collect();
+    let command = |r: &SeedRun| {
+        format!(
+            "xpo run {}",
+            r.args(&a.engines, config.as_deref()).join(" ")
+        )
+    };
+    if a.list {
+        let mut out = std::io::stdout().lock();
+        for r in &runs {
+            writeln!(out, "{}", command(r))?;
+        }
+        return Ok(0);
+    }
+    std::fs::create_dir_all(&a.dir).with_context(|| format!("creating {}", a.dir.display()))?;
+    let exe = std::env::current_exe().context("finding the xpo executable")?;
+    let started = Instant::now();
+    let bar = progress_bar(runs.len() as u64);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<Outcome>();
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(runs.len());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(runs.len()) {
+            let tx = tx.clone();
+            let (runs, next, exe, dir) = (&runs, &next, &exe, &a.dir);
+            let (engines, config) = (&a.engines, config.as_deref());
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(r) = runs.get(i) else { break };
+                let outcome = run_seed(exe, dir, r, engines, config);
+                if tx.send(outcome).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        for o in rx {
+            let line = match &o.failure {
+                None => format!("seed {}: pass ({:.1} s)", o.run.seed, o.seconds),
+                Some(why) => format!(
+                    "seed {}: FAIL ({why})\n  reproduce: {}",
+                    o.run.seed, o.command
+                ),
+            };
+            match &bar {
+                Some(b) => {
+                    if o.failure.is_some() {
+                        b.println(line);
+                    }
+                    b.inc(1);
+                }
+                None => eprintln!("{line}"),
+            }
+            outcomes.push(o);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    outcomes.sort_by_key(|o| o.run.seed);
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = &a.junit {
+        write_file(path, junit(&a.seeds, shard, &outcomes)?)?;
+    }
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        let doc = json!({
+            "seeds": { "start": range.start, "end": range.end },
+            "shard": shard.to_string(),
+            "cycles": a.cycles,
+            "engines": a.engines,
+            "ran": outcomes.len(),
+            "passed": outcomes.len() - failed.len(),
+            "failed": failed.iter().map(|o| json!({
+                "seed": o.run.seed,
+                "reason": o.failure,
+                "command": o.command,
+                "seconds": o.seconds,
+            })).collect::<Vec<_>>(),
+            "seconds": seconds,
+        });
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "xpo regress: seeds {} shard {shard}: {} run, {} passed, {} failed in {seconds:.1} s ({} cycles each on {})",
+            a.seeds,
+            outcomes.len(),
+            outcomes.len() - failed.len(),
+            failed.len(),
+            a.cycles,
+            a.engines
+        )?;
+        for o in &failed {
+            writeln!(
+                out,
+                "  seed {}: {}\n    {}",
+                o.run.seed,
+                o.failure.as_deref().unwrap_or(""),
+                o.command
+            )?;
+        }
+    }
+    Ok(u8::from(!failed.is_empty()))
+}
+
+/// A bar on a terminal; plain lines (`None`) otherwise, for CI logs.
+fn progress_bar(len: u64) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let b = ProgressBar::new(len);
+    b.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} seeds {wide_bar} {elapsed}/{eta}")
+            .expect("valid template"),
+    );
+    Some(b)
+}
+
+/// Runs one seed as `xpo run ... --json` and judges it by its exit code
+/// and report.
+fn run_seed(exe: &Path, dir: &Path, r: &SeedRun, engines: &str, config: Option<&str>) -> Outcome {
+    let args = r.args(engines, config);
+    let command = format!("xpo run {}", args.join(" "));
+    let svg = dir.join(format!("seed-{}.svg", r.seed));
+    let wave = dir.join(format!("seed-{}-divergence.vcd", r.seed));
+    let started = Instant::now();
+    let result = Command::new(exe)
+        .arg("run")
+        .args(&args)
+        .arg("--json")
+        .arg("--svg")
+        .arg(&svg)
+        .arg("--wave")
+        .arg(&wave)
+        .output();
+    let seconds = started.elapsed().as_secs_f64();
+    let failure = match result {
+        Err(e) => Some(format!("could not start {}: {e}", exe.display())),
+        Ok(out) => {
+            let report: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+            match (out.status.code(), report) {
+                (Some(0), Some(_)) => None,
+                (Some(1), Some(v)) => Some(failure_reason(&v)),
+                (code, _) => {
+                    let stderr = String::from_utf8_lossy(&out.stderr);
+                    let last = stderr.lines().last().unwrap_or("").trim();
+                    Some(match code {
+                        Some(c) => format!("xpo run exited {c}: {last}"),
+                        None => format!("xpo run was killed by a signal: {last}"),
+                    })
+                }
+            }
+        }
+    };
+    if failure.is_none() {
+        // A passing seed's artefacts are reproducible from its command.
+        let _ = std::fs::remove_file(&svg);
+        let _ = std::fs::remove_file(&wave);
+    }
+    Outcome {
+        run: r.clone(),
+        command,
+        seconds,
+        failure,
+    }
+}
+
+/// What a failed run's report says went wrong (`RunReport::failed`'s
+/// conditions, named).
+fn failure_reason(v: &Value) -> String {
+    let mut why = Vec::new();
+    if let Some(d) = v.get("divergence").filter(|d| !d.is_null()) {
+        why.push(format!(
+            "divergence at cycle {} on {} {}",
+            d["cycle"],
+            d["place"].as_str().unwrap_or("?"),
+            d["port"].as_str().unwrap_or("?")
+        ));
+    }
+    if let Some(b) = v.get("data_path_bring_up").filter(|b| !b.is_null()) {
+        if let Some(e) = b.get("error").filter(|e| !e.is_null()) {
+            why.push(format!("data-path bring-up failed: {e}"));
+        } else if b["ended_at_cycle"].is_null() {
+            why.push("the data-path bring-up did not finish in the run".into());
+        }
+    }
+    if let Some(e) = v.get("readback_error").and_then(Value::as_str) {
+        why.push(format!("read-back failed: {e}"));
+    }
+    for (key, what) in [
+        (
+            "count_mismatch_lanes",
+            "PRBS errors counted != injected on lanes",
+        ),
+        ("unlocked_retimer_lanes", "retimer lanes without block lock"),
+        ("misaligned_link_lanes", "link lanes misaligned"),
+    ] {
+        if let Some(l) = v
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|l| !l.is_empty())
+        {
+            why.push(format!("{what} {}", Value::Array(l.clone())));
+        }
+    }
+    if let Some(n) = v["laser_safety"]["violations"]
+        .as_array()
+        .filter(|l| !l.is_empty())
+    {
+        why.push(format!("{} laser safety violations", n.len()));
+    }
+    if why.is_empty() {
+        why.push("the run reported a failure".into());
+    }
+    why.join("; ")
+}
+
+/// The JUnit report: one suite, one case per seed, the reproduction in
+/// each failure's text.
+fn junit(seeds: &str, shard: Shard, outcomes: &[Outcome]) -> Result<String> {
+    let mut report = Report::new("xpo regress");
+    let mut suite = TestSuite::new(format!("seeds {seeds} shard {shard}"));
+    for o in outcomes {
+        let status = match &o.failure {
+            None => TestCaseStatus::success(),
+            Some(why) => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_message(why.clone());
+                s.set_description(format!("reproduce: {}", o.command));
+                s
+            }
+        };
+        let mut case = TestCase::new(format!("seed {}", o.run.seed), status);
+        case.set_classname("xpo.regress");
+        case.set_time(Duration::from_secs_f64(o.seconds));
+        suite.add_test_case(case);
+    }
+    report.add_test_suite(suite);
+    Ok(report.to_string()?)
+}
