@@ -17,6 +17,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use xpo_sim::coverage::{CoverageReport, CoverageTally};
 use xpo_sim::regress::{parse_seeds, seed_run, SeedRun, Shard};
 use xpo_sim::EngineKind;
 
@@ -60,6 +61,8 @@ pub struct RegressArgs {
 /// How one seed ended.
 struct Outcome {
     run: SeedRun,
+    /// What its run reached (`None`: it reported nothing).
+    coverage: Option<CoverageReport>,
     /// The reproduction: `xpo run ...`.
     command: String,
     seconds: f64,
@@ -155,6 +158,10 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
     outcomes.sort_by_key(|o| o.run.seed);
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
     let seconds = started.elapsed().as_secs_f64();
+    let mut tally = CoverageTally::default();
+    for c in outcomes.iter().filter_map(|o| o.coverage.as_ref()) {
+        tally.add(c);
+    }
     if let Some(path) = &a.junit {
         write_file(path, junit(&a.seeds, shard, &outcomes)?)?;
     }
@@ -174,6 +181,12 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
                 "seconds": o.seconds,
             })).collect::<Vec<_>>(),
             "seconds": seconds,
+            "coverage": {
+                "runs": tally.runs,
+                "unsampled_runs": tally.unsampled_runs,
+                "bins": tally.bins,
+                "uncovered": tally.uncovered(),
+            },
         });
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
@@ -196,6 +209,20 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
                 o.failure.as_deref().unwrap_or(""),
                 o.command
             )?;
+        }
+        writeln!(
+            out,
+            "coverage over {} runs ({} without a model to sample):\n{}",
+            tally.runs,
+            tally.unsampled_runs,
+            tally.table()
+        )?;
+        let uncovered = tally.uncovered();
+        if !uncovered.is_empty() {
+            writeln!(out, "uncovered ({}):", uncovered.len())?;
+            for b in uncovered {
+                writeln!(out, "  {b}")?;
+            }
         }
     }
     Ok(u8::from(!failed.is_empty()))
@@ -232,10 +259,14 @@ fn run_seed(exe: &Path, dir: &Path, r: &SeedRun, engines: &str, config: Option<&
         .arg(&wave)
         .output();
     let seconds = started.elapsed().as_secs_f64();
+    let mut coverage = None;
     let failure = match result {
         Err(e) => Some(format!("could not start {}: {e}", exe.display())),
         Ok(out) => {
             let report: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+            coverage = report
+                .as_ref()
+                .and_then(|v| serde_json::from_value(v["coverage"].clone()).ok());
             match (out.status.code(), report) {
                 (Some(0), Some(_)) => None,
                 (Some(1), Some(v)) => Some(failure_reason(&v)),
@@ -257,6 +288,7 @@ fn run_seed(exe: &Path, dir: &Path, r: &SeedRun, engines: &str, config: Option<&
     }
     Outcome {
         run: r.clone(),
+        coverage,
         command,
         seconds,
         failure,

@@ -397,6 +397,31 @@ fn regress_runs_200_seeds_with_one_junit_case_each() {
     let names: Vec<String> = (0..200).map(|s| format!("seed {s}")).collect();
     assert_eq!(cases.iter().map(|c| c.0.clone()).collect::<Vec<_>>(), names);
     assert!(cases.iter().all(|c| c.1.is_none()));
+    // Coverage over the seeds, every run sampled through the model; the
+    // uncovered bins are exactly those no seed reached.
+    let c = &v["coverage"];
+    assert_eq!(
+        (c["runs"].as_u64(), c["unsampled_runs"].as_u64()),
+        (Some(200), Some(0))
+    );
+    let bins = c["bins"].as_object().unwrap();
+    assert!(
+        bins["module state ModuleReady"].as_u64().unwrap() > 0,
+        "{c}"
+    );
+    let uncovered: Vec<&str> = c["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    for (bin, n) in bins {
+        assert_eq!(
+            n.as_u64() == Some(0),
+            uncovered.contains(&bin.as_str()),
+            "{bin}"
+        );
+    }
     // Plain lines, not a bar, when stderr is not a terminal.
     assert!(err.contains("seed 199: pass"), "{err}");
 }

@@ -3,6 +3,7 @@
 //! and waveform output for divergences.
 
 pub mod bench;
+pub mod coverage;
 pub mod engines;
 pub mod host_program;
 pub mod lane_modes;

@@ -181,6 +181,18 @@ impl Lockstep {
         opts: &LockstepOptions,
         progress: &mut dyn FnMut(u64),
     ) -> RunResult {
+        self.run_observed(stimulus, opts, progress, &mut |_, _, _| {})
+    }
+
+    /// [`Lockstep::run_with_progress`], calling `observe(cycle, engines,
+    /// reference outputs)` after every cycle (coverage sampling).
+    pub fn run_observed(
+        &mut self,
+        stimulus: &mut dyn Stimulus,
+        opts: &LockstepOptions,
+        progress: &mut dyn FnMut(u64),
+        observe: &mut dyn FnMut(u64, &[Box<dyn Engine>], &EngineOutputs),
+    ) -> RunResult {
         let cfg = self.engines[0].config().clone();
         let n = self.engines.len();
         let names = self.engine_names();
@@ -240,6 +252,7 @@ impl Lockstep {
                 });
                 stop_at = cycle + opts.after as u64;
             }
+            observe(cycle, &self.engines, &outputs[0]);
             previous.clone_from(&outputs[0]);
             cycle += 1;
             if cycle % 65_536 == 0 {

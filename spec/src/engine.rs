@@ -29,6 +29,15 @@ pub trait Engine {
     /// one entry per lane). This is the hot path: it allocates nothing.
     fn step_into(&mut self, inputs: &EngineInputs, outputs: &mut EngineOutputs);
 
+    /// The current value of instance `instance` of register field `name` in
+    /// `bank`, read without side effects, for coverage and debugging;
+    /// `None` where the engine cannot show its memory that way (only the
+    /// host model can: the RTL's memory is reached over its buses) or the
+    /// field or bank does not exist.
+    fn peek_field(&self, _name: &str, _bank: u8, _instance: u8) -> Option<u64> {
+        None
+    }
+
     /// One rising edge; convenience form of [`Engine::step_into`].
     fn step(&mut self, inputs: &EngineInputs) -> EngineOutputs {
         let mut out = EngineOutputs::for_config(self.config());

@@ -79,6 +79,9 @@ type Half = HalfPage;
 #[derive(Debug, Clone)]
 pub struct CmisMemory {
     map: RegisterMap,
+    /// Field index by name, for [`CmisMemory::try_peek`] (coverage samples
+    /// a hundred fields by name every few cycles).
+    by_name: HashMap<String, usize>,
     info_lower: [ByteInfo; 128],
     info_upper: HashMap<u8, [ByteInfo; 128]>,
     /// Every half page's bytes, indexed through `slots`.
@@ -189,8 +192,15 @@ impl CmisMemory {
             .instance(0);
         let held = vec![[(0u8, 0u8); 128]; store.len()];
         let snap = vec![[0u8; 128]; store.len()];
+        let by_name = map
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
+            .collect();
         let mut m = Self {
             map,
+            by_name,
             info_lower,
             info_upper,
             store,
@@ -514,6 +524,22 @@ impl CmisMemory {
             *byte |= set;
             self.update_interrupt();
         }
+    }
+
+    /// [`CmisMemory::peek`], or `None` for a field, instance or bank the
+    /// memory does not have.
+    pub fn try_peek(&self, name: &str, bank: u8, instance: u8) -> Option<u64> {
+        let f = &self.map.fields[*self.by_name.get(name)?];
+        let half = (!f.in_lower()).then_some((bank, f.page));
+        if instance >= f.count {
+            return None;
+        }
+        let slot = *self.slots.get(&half)?;
+        Some(self.peek_at(FieldRef {
+            half,
+            slot,
+            loc: f.instance(instance),
+        }))
     }
 
     /// The current value of a field, without side effects.

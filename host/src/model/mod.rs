@@ -402,6 +402,10 @@ impl Engine for Model {
         &self.config
     }
 
+    fn peek_field(&self, name: &str, bank: u8, instance: u8) -> Option<u64> {
+        self.mgmt.port.memory.try_peek(name, bank, instance)
+    }
+
     fn step_into(&mut self, inputs: &EngineInputs, outputs: &mut EngineOutputs) {
         // The engine reset, the module reset pin and SoftwareReset reset the
         // whole module.

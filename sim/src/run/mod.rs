@@ -16,6 +16,7 @@ pub use report::{
     BringUpSummary, DivergenceReport, LaserSafety, ManagementReport, RetimerLaneReport, RunReport,
 };
 
+use crate::coverage::CoverageSampler;
 use crate::host_program::HostProgram;
 use crate::laser;
 use crate::lockstep::{Lockstep, LockstepOptions, Stimulus};
@@ -329,10 +330,12 @@ pub fn run_with_progress(
         (_, Some(r)) => r,
         _ => unreachable!("one of the two was built above"),
     };
-    let result = lockstep.run_with_progress(
+    let mut coverage = CoverageSampler::new(cfg);
+    let result = lockstep.run_observed(
         &mut Both(&mut Both(lanes, &mut traffic), &mut bench),
         &opts,
         progress,
+        &mut |c, e, o| coverage.observe(c, e, o),
     );
     let reference = lockstep
         .into_engines()
@@ -354,6 +357,7 @@ pub fn run_with_progress(
         bench,
         campaign,
         bring_up,
+        coverage.report(),
     ))
 }
 
@@ -444,6 +448,28 @@ mod tests {
         );
         // Every I2C operation of the bring-up went over the pins.
         assert!(r.management.traffic.hosted >= 20, "{:?}", r.management);
+        // Coverage saw what the bring-up did: the module come up, each
+        // lane go through the CMIS sequence (DPDeinit written, so DPDeinit
+        // state), the state-change flags latched and read clear, the
+        // lasers ramp and both links align. Never a fault here.
+        let c = &r.coverage;
+        assert!(c.sampled);
+        for bin in [
+            "module state ModuleLowPwr",
+            "module state ModuleReady",
+            "data-path state DPDeinit",
+            "data-path state DPActivated",
+            "flag LDPStateChanged raised",
+            "flag LDPStateChanged cleared",
+            "laser lane state ramping",
+            "laser lane state on",
+            "link rx aligned",
+            "link tx aligned",
+        ] {
+            assert_eq!(c.bins.get(bin), Some(&true), "{bin}");
+        }
+        assert_eq!(c.bins.get("module state ModuleFault"), Some(&false));
+        assert_eq!(c.bins.get("laser fault over-current"), Some(&false));
         for l in &r.retimer {
             assert_eq!(l.dp_state, "DPActivated", "{l:?}");
             assert!(l.tx.block_lock && l.rx.block_lock, "{l:?}");

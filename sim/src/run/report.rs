@@ -189,6 +189,9 @@ pub struct RunReport {
     /// channel has sent three markers after the first (time to lock and
     /// measure).
     pub misaligned_link_lanes: Vec<usize>,
+    /// What the run reached: states, faults, loopbacks, patterns, latched
+    /// flags, link events (`crate::coverage`).
+    pub coverage: crate::coverage::CoverageReport,
     pub seed: u64,
     pub config: EngineConfig,
     /// The lasers' bias and power against time, per lane (for pictures).
@@ -208,6 +211,7 @@ impl RunReport {
         bench: LaserBench,
         campaign: Option<CampaignPlan>,
         data_path_bring_up: Option<BringUpSummary>,
+        coverage: crate::coverage::CoverageReport,
     ) -> Self {
         let count_mismatch_lanes = lanes
             .iter()
@@ -266,6 +270,7 @@ impl RunReport {
             count_mismatch_lanes,
             unlocked_retimer_lanes,
             misaligned_link_lanes,
+            coverage,
             seed: spec.seed,
             config: spec.config.clone(),
             laser_trace: bench.trace,
