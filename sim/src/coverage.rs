@@ -217,7 +217,7 @@ impl CoverageSampler {
             *was = aligned;
             *ever |= aligned;
         }
-        if cycle % SAMPLE_EVERY != 0 {
+        if !cycle.is_multiple_of(SAMPLE_EVERY) {
             return;
         }
         let Some(e) = engines
@@ -276,7 +276,7 @@ impl CoverageSampler {
                 }
             }
         }
-        if cycle % FLAG_SAMPLE_EVERY != 0 {
+        if !cycle.is_multiple_of(FLAG_SAMPLE_EVERY) {
             return;
         }
         for f in &mut self.flags {

@@ -27,6 +27,10 @@ pub trait Stimulus {
     }
 }
 
+/// Called after every cycle of a run with the cycle, the engines and the
+/// reference engine's outputs.
+pub type Observer<'a> = dyn FnMut(u64, &[Box<dyn Engine>], &EngineOutputs) + 'a;
+
 /// Knobs of a lockstep run.
 #[derive(Debug, Clone)]
 pub struct LockstepOptions {
@@ -191,7 +195,7 @@ impl Lockstep {
         stimulus: &mut dyn Stimulus,
         opts: &LockstepOptions,
         progress: &mut dyn FnMut(u64),
-        observe: &mut dyn FnMut(u64, &[Box<dyn Engine>], &EngineOutputs),
+        observe: &mut Observer,
     ) -> RunResult {
         let cfg = self.engines[0].config().clone();
         let n = self.engines.len();

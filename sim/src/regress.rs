@@ -94,7 +94,7 @@ pub struct SeedRun {
 /// the links, the data paths).
 pub fn seed_run(seed: u64, cycles: u64) -> SeedRun {
     // Decorrelated from the run's own use of the seed.
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_0F_4E6E55);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_0F4E_6E55);
     let lanes = if rng.gen_bool(0.75) {
         LaneTraffic::Retimer
     } else {
