@@ -212,11 +212,12 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
         }
         writeln!(
             out,
-            "coverage over {} runs ({} without a model to sample):\n{}",
-            tally.runs,
-            tally.unsampled_runs,
-            tally.table()
+            "coverage over {} runs ({} without a model to sample):",
+            tally.runs, tally.unsampled_runs,
         )?;
+        for (group, (hit, all)) in tally.groups() {
+            writeln!(out, "  {group:<18} {hit:>4} / {all:<4} bins reached")?;
+        }
         let uncovered = tally.uncovered();
         if !uncovered.is_empty() {
             writeln!(out, "uncovered ({}):", uncovered.len())?;

@@ -351,9 +351,9 @@ impl CoverageTally {
             .collect()
     }
 
-    /// Per group of bins (the words before the last one or two), bins
-    /// reached of bins.
-    pub fn table(&self) -> String {
+    /// Per group of bins (module state, data-path state, ..., link tx):
+    /// bins reached, bins.
+    pub fn groups(&self) -> BTreeMap<&'static str, (u64, u64)> {
         let mut groups: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
         for (bin, &n) in &self.bins {
             let group = GROUPS
@@ -365,11 +365,7 @@ impl CoverageTally {
             e.0 += u64::from(n > 0);
             e.1 += 1;
         }
-        let mut s = String::new();
-        for (g, (hit, all)) in groups {
-            s.push_str(&format!("  {g:<18} {hit:>4} / {all:<4} bins reached\n"));
-        }
-        s
+        groups
     }
 }
 
