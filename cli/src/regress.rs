@@ -97,12 +97,7 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
         .seeds(range.clone())
         .map(|s| seed_run(s, a.cycles))
         .collect();
-    let command = |r: &SeedRun| {
-        format!(
-            "xpo run {}",
-            r.args(&a.engines, config.as_deref()).join(" ")
-        )
-    };
+    let command = |r: &SeedRun| reproduction(&r.args(&a.engines, config.as_deref()));
     if a.list {
         let mut out = std::io::stdout().lock();
         for r in &runs {
@@ -229,6 +224,28 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
     Ok(u8::from(!failed.is_empty()))
 }
 
+/// `xpo run ARGS` as one line a shell runs as is (an argument with
+/// anything but safe characters is single-quoted).
+fn reproduction(args: &[String]) -> String {
+    let safe = |a: &str| {
+        !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.,/:=+@".contains(c))
+    };
+    let mut line = String::from("xpo run");
+    for a in args {
+        line.push(' ');
+        if safe(a) {
+            line.push_str(a);
+        } else {
+            line.push('\'');
+            line.push_str(&a.replace('\'', "'\\''"));
+            line.push('\'');
+        }
+    }
+    line
+}
+
 /// A bar on a terminal; plain lines (`None`) otherwise, for CI logs.
 fn progress_bar(len: u64) -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
@@ -246,7 +263,7 @@ fn progress_bar(len: u64) -> Option<ProgressBar> {
 /// and report.
 fn run_seed(exe: &Path, dir: &Path, r: &SeedRun, engines: &str, config: Option<&str>) -> Outcome {
     let args = r.args(engines, config);
-    let command = format!("xpo run {}", args.join(" "));
+    let command = reproduction(&args);
     let svg = dir.join(format!("seed-{}.svg", r.seed));
     let wave = dir.join(format!("seed-{}-divergence.vcd", r.seed));
     let started = Instant::now();
@@ -368,4 +385,27 @@ fn junit(seeds: &str, shard: Shard, outcomes: &[Outcome]) -> Result<String> {
     }
     report.add_test_suite(suite);
     Ok(report.to_string()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shell runs the printed line as the regression ran it: plain
+    /// arguments stay bare, others are single-quoted (quotes escaped).
+    #[test]
+    fn reproductions_are_shell_lines() {
+        let args: Vec<String> = ["--seed", "7", "--config", "/tmp/my cfg/it's.toml"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            reproduction(&args),
+            r"xpo run --seed 7 --config '/tmp/my cfg/it'\''s.toml'"
+        );
+        assert_eq!(
+            reproduction(&["model,verilator".into()]),
+            "xpo run model,verilator"
+        );
+    }
 }
