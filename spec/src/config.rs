@@ -278,6 +278,13 @@ pub struct RetimerConfig {
     /// error), never misaligned. Below half of `am_period` (the
     /// measurement tells marker instants apart by it).
     pub max_skew_blocks: u32,
+    /// The link's hi-BER monitor (IEEE 802.3 clause 82, Figure 82-13:
+    /// invalid sync headers of every PCS lane in one window): its timer
+    /// (100GBASE-R: 500 us; 40GBASE-R: 1.25 ms) ...
+    pub link_ber_window_ns: u64,
+    /// ... and the invalid headers within it that raise the link's hi-BER
+    /// (clause 82: 97).
+    pub link_ber_threshold: u32,
 }
 
 impl Default for RetimerConfig {
@@ -289,6 +296,8 @@ impl Default for RetimerConfig {
             los_ns: 1_000,
             am_period: 16_383,
             max_skew_blocks: 64,
+            link_ber_window_ns: 500_000,
+            link_ber_threshold: 97,
         }
     }
 }
@@ -512,6 +521,27 @@ impl EngineConfig {
         check_range(
             "retimer.ber_window_ns in cycles",
             self.cycles_for_ns(r.ber_window_ns),
+            2,
+            (1 << 24) - 1,
+            "a 24-bit timer of at least two cycles",
+        )?;
+        check_range(
+            "retimer.link_ber_threshold",
+            r.link_ber_threshold,
+            1,
+            65_535,
+            "a 16-bit invalid-header counter",
+        )?;
+        check_range(
+            "retimer.link_ber_window_ns",
+            r.link_ber_window_ns,
+            1,
+            1_000_000_000,
+            "up to one second",
+        )?;
+        check_range(
+            "retimer.link_ber_window_ns in cycles",
+            self.cycles_for_ns(r.link_ber_window_ns),
             2,
             (1 << 24) - 1,
             "a 24-bit timer of at least two cycles",

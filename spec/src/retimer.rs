@@ -118,6 +118,10 @@ pub struct LinkParams {
     pub period: u32,
     /// The deepest skew absorbed, in blocks.
     pub max_skew: u32,
+    /// The link's hi-BER timer, in cycles (`retimer.link_ber_window_ns`).
+    pub ber_window: u64,
+    /// Invalid sync headers within it that raise hi-BER.
+    pub ber_threshold: u32,
 }
 
 impl LinkParams {
@@ -127,6 +131,8 @@ impl LinkParams {
             lanes: cfg.lanes,
             period: cfg.retimer.am_period,
             max_skew: cfg.retimer.max_skew_blocks,
+            ber_window: cfg.cycles_for_ns(cfg.retimer.link_ber_window_ns),
+            ber_threshold: cfg.retimer.link_ber_threshold,
         }
     }
 }

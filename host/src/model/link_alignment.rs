@@ -31,10 +31,23 @@
 //!    untouched (item 6 of issue 13). Receive: monitoring as well, in this
 //!    step of the work; the deskewed, reordered rows replacing the
 //!    retimed output (`pcs::deskew` rules 5 and 6) come next.
+//! 6. **Hi-BER across the link** (clause 82's BER monitor, Figure 82-13:
+//!    the invalid sync headers of every PCS lane counted in one window;
+//!    `retimer.link_ber_window_ns`, 500 us at 100GBASE-R, and
+//!    `retimer.link_ber_threshold`, 97). At edge e the monitor takes one
+//!    timer step and tests, in physical lane order, the sync header of
+//!    every valid sample the link tapped at edge e − 1, while the link's
+//!    `align_status` after edge e − 1 holds; otherwise it is held in
+//!    BER_MT_INIT (clause 82 monitors the aligned link). After edge e the
+//!    engine shows its `hi_ber`. The edge of lag lets the RTL count the
+//!    headers from registers. (Written ahead of the RTL: the model keeps
+//!    the monitor, [`LinkAlignment::hi_ber`]; the link probe and the
+//!    pages 81h/82h flag come with the RTL.)
 
 use super::pcs::deskew::{
     Deskew, DeskewConfig, LaneSample, LANE_REPORT_LAG, LINK_REPORT_LAG, SKEW_BITS_REPORT_LAG,
 };
+use super::pcs::BerMonitor;
 use std::collections::VecDeque;
 use xpo_spec::retimer::{LinkParams, LinkProbes};
 
@@ -83,8 +96,12 @@ impl LaneReport {
 /// One direction's link.
 #[derive(Debug, Clone)]
 pub struct LinkAlignment {
-    cfg: DeskewConfig,
+    params: LinkParams,
     deskew: Deskew,
+    /// Rule 6: the link's hi-BER monitor, and the sync headers of the
+    /// last edge's valid samples (tested at the next edge).
+    ber: BerMonitor,
+    headers: Vec<u8>,
     /// The model's status after each of the last few edges, newest last.
     history: VecDeque<Vec<LaneReport>>,
     /// What the engine shows after the last edge (rule 3).
@@ -116,8 +133,10 @@ impl LinkAlignment {
         let mut now = vec![LaneReport::default(); p.lanes];
         Self::status_into(&mut deskew, &mut now);
         Self {
-            cfg,
+            params: p,
             deskew,
+            ber: BerMonitor::new(p.ber_window, p.ber_threshold),
+            headers: Vec::with_capacity(p.lanes),
             history: (0..DEPTH).map(|_| now.clone()).collect(),
             shown: now,
         }
@@ -125,11 +144,12 @@ impl LinkAlignment {
 
     /// Rule 2: back to the state after reset.
     pub fn reset(&mut self) {
-        *self = Self::new(LinkParams {
-            lanes: self.cfg.lanes,
-            period: self.cfg.period,
-            max_skew: self.cfg.max_skew,
-        });
+        *self = Self::new(self.params);
+    }
+
+    /// Rule 6: the link's hi-BER after the last edge.
+    pub fn hi_ber(&self) -> bool {
+        self.ber.hi_ber()
     }
 
     /// The model's status after a step, with that step's new deskew
@@ -156,6 +176,15 @@ impl LinkAlignment {
     /// One edge with every lane's tap (rule 1). Allocation-free: it runs
     /// every cycle of every model run.
     pub fn step(&mut self, taps: &[LaneSample]) {
+        // Rule 6: the last edge's headers, enabled by the status after it.
+        self.ber
+            .cycle_headers(self.deskew.align_status(), &self.headers);
+        self.headers.clear();
+        self.headers.extend(
+            taps.iter()
+                .filter(|t| t.valid)
+                .map(|t| (t.block & 0b11) as u8),
+        );
         self.deskew.step(taps);
         // The oldest snapshot's buffer becomes the newest.
         let mut now = self.history.pop_front().expect("DEPTH >= 1");
@@ -212,6 +241,8 @@ mod tests {
             lanes: 2,
             period: 8,
             max_skew: 3,
+            ber_window: 1_000,
+            ber_threshold: 1_000,
         };
         let mut link = LinkAlignment::new(p);
         // Markers every period + 1 rows on both lanes, lane 1 arriving one
@@ -253,6 +284,8 @@ mod tests {
             lanes: 2,
             period: 10,
             max_skew: 2,
+            ber_window: 1_000,
+            ber_threshold: 1_000,
         };
         let mut link = LinkAlignment::new(p);
         // Lane 1 three rows after lane 0: beyond max_skew 2.
@@ -289,6 +322,8 @@ mod tests {
             lanes: 1,
             period: 4,
             max_skew: 1,
+            ber_window: 1_000,
+            ber_threshold: 1_000,
         };
         let mut link = LinkAlignment::new(p);
         for e in 0..20usize {
@@ -300,5 +335,121 @@ mod tests {
         let r = link.reports()[0];
         assert!(!r.am_lock && !r.aligned && !r.skew_valid);
         assert_eq!(r.lane_number_byte(), 0xFF);
+    }
+
+    /// A two-lane link (period 8) brought to alignment, its BER monitor
+    /// with a window of `window` cycles and a threshold of `threshold`.
+    fn aligned_link(window: u64, threshold: u32) -> (LinkAlignment, usize) {
+        let mut link = LinkAlignment::new(LinkParams {
+            lanes: 2,
+            period: 8,
+            max_skew: 3,
+            ber_window: window,
+            ber_threshold: threshold,
+        });
+        for e in 0..30usize {
+            let b = if e % 9 == 0 {
+                [marker_block(0, 0), marker_block(1, 0)]
+            } else {
+                [DATA; 2]
+            };
+            link.step(&[sample(b[0]), sample(b[1])]);
+        }
+        assert!(link.deskew.align_status(), "aligned by then");
+        (link, 30)
+    }
+
+    /// A block whose sync header is invalid (00: neither data nor control).
+    const BAD: u128 = DATA & !0b11;
+
+    /// Rule 6 with clause 82's rule scaled down: `threshold` invalid
+    /// headers over all lanes within one window raise hi-BER, one fewer
+    /// does not; it shows one edge after the edge that tapped the last
+    /// one; a window of valid headers clears it (GOOD_BER).
+    #[test]
+    fn the_links_hi_ber_counts_every_lanes_invalid_headers_in_one_window() {
+        // Invalid headers on both lanes, then lane 1 only, then both:
+        // 2 + 1 + 2, threshold 5 reached by row 2's lane 1.
+        let (mut link, mut e) = aligned_link(1_000, 5);
+        let mut rows = vec![[BAD, BAD], [DATA, BAD], [BAD, BAD]];
+        rows.extend(std::iter::repeat_n([DATA; 2], 20));
+        let mut raised_at = None;
+        for (k, r) in rows.iter().enumerate() {
+            let b = |x: u128, lane: usize| {
+                if e % 9 == 0 {
+                    marker_block(lane, 0)
+                } else {
+                    x
+                }
+            };
+            link.step(&[sample(b(r[0], 0)), sample(b(r[1], 1))]);
+            if link.hi_ber() && raised_at.is_none() {
+                raised_at = Some(k);
+            }
+            e += 1;
+        }
+        // Rows 0 and 1 hold four; row 2's is the fifth, shown one edge
+        // after the edge that tapped it.
+        assert_eq!(raised_at, Some(3));
+        // Figure 82-13 (as 49-15): HI_BER holds to the end of the window,
+        // then a new window starts (START_TIMER), and only a whole window
+        // of valid headers ends in GOOD_BER. So still high one window on,
+        // clear two windows on.
+        let mut step_clean = |link: &mut LinkAlignment, n: usize| {
+            for _ in 0..n {
+                let b = |lane: usize| {
+                    if e % 9 == 0 {
+                        marker_block(lane, 0)
+                    } else {
+                        DATA
+                    }
+                };
+                link.step(&[sample(b(0)), sample(b(1))]);
+                e += 1;
+            }
+        };
+        step_clean(&mut link, 1_000);
+        assert!(link.hi_ber(), "held through the window that raised it");
+        step_clean(&mut link, 1_000);
+        assert!(!link.hi_ber(), "a window of valid headers clears it");
+        // Four only: never raised.
+        let (mut link, mut e) = aligned_link(1_000, 5);
+        for r in [[BAD, BAD], [DATA, BAD], [DATA, DATA], [BAD, DATA]] {
+            let b = |x: u128, lane: usize| {
+                if e % 9 == 0 {
+                    marker_block(lane, 0)
+                } else {
+                    x
+                }
+            };
+            link.step(&[sample(b(r[0], 0)), sample(b(r[1], 1))]);
+            assert!(!link.hi_ber());
+            e += 1;
+        }
+    }
+
+    /// Rule 6: an unaligned link's monitor is held in BER_MT_INIT, however
+    /// many invalid headers arrive.
+    #[test]
+    fn an_unaligned_link_never_raises_hi_ber() {
+        let mut link = LinkAlignment::new(LinkParams {
+            lanes: 2,
+            period: 8,
+            max_skew: 3,
+            ber_window: 100,
+            ber_threshold: 2,
+        });
+        for _ in 0..300 {
+            link.step(&[sample(BAD), sample(BAD)]);
+            assert!(!link.hi_ber());
+        }
+    }
+
+    /// The configuration's link monitor is clause 82's at 100GBASE-R:
+    /// 97 invalid headers in 500 us (78,125 cycles at 156.25 MHz).
+    #[test]
+    fn the_default_link_monitor_is_clause_82s() {
+        let p = LinkParams::new(&xpo_spec::EngineConfig::default());
+        assert_eq!((p.ber_threshold, p.ber_window), (97, 78_125));
     }
 }
