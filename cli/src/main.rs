@@ -275,6 +275,8 @@ struct RunJson<'a> {
     #[serde(flatten)]
     report: &'a xpo_sim::run::RunReport,
     laser_picture: &'a Path,
+    /// `RunReport::failure_reasons` (empty: passed; `xpo regress` reads it).
+    failures: Vec<String>,
 }
 
 fn run(a: &RunArgs) -> Result<u8> {
@@ -311,6 +313,7 @@ fn run(a: &RunArgs) -> Result<u8> {
         let doc = RunJson {
             report: &report,
             laser_picture: &a.svg,
+            failures: report.failure_reasons(),
         };
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;

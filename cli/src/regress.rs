@@ -313,54 +313,18 @@ fn run_seed(exe: &Path, dir: &Path, r: &SeedRun, engines: &str, config: Option<&
     }
 }
 
-/// What a failed run's report says went wrong (`RunReport::failed`'s
-/// conditions, named).
+/// What a failed run's report says went wrong (its `failures`, from
+/// `RunReport::failure_reasons`).
 fn failure_reason(v: &Value) -> String {
-    let mut why = Vec::new();
-    if let Some(d) = v.get("divergence").filter(|d| !d.is_null()) {
-        why.push(format!(
-            "divergence at cycle {} on {} {}",
-            d["cycle"],
-            d["place"].as_str().unwrap_or("?"),
-            d["port"].as_str().unwrap_or("?")
-        ));
-    }
-    if let Some(b) = v.get("data_path_bring_up").filter(|b| !b.is_null()) {
-        if let Some(e) = b.get("error").filter(|e| !e.is_null()) {
-            why.push(format!("data-path bring-up failed: {e}"));
-        } else if b["ended_at_cycle"].is_null() {
-            why.push("the data-path bring-up did not finish in the run".into());
-        }
-    }
-    if let Some(e) = v.get("readback_error").and_then(Value::as_str) {
-        why.push(format!("read-back failed: {e}"));
-    }
-    for (key, what) in [
-        (
-            "count_mismatch_lanes",
-            "PRBS errors counted != injected on lanes",
-        ),
-        ("unlocked_retimer_lanes", "retimer lanes without block lock"),
-        ("misaligned_link_lanes", "link lanes misaligned"),
-    ] {
-        if let Some(l) = v
-            .get(key)
-            .and_then(Value::as_array)
-            .filter(|l| !l.is_empty())
-        {
-            why.push(format!("{what} {}", Value::Array(l.clone())));
-        }
-    }
-    if let Some(n) = v["laser_safety"]["violations"]
+    let why: Vec<&str> = v["failures"]
         .as_array()
-        .filter(|l| !l.is_empty())
-    {
-        why.push(format!("{} laser safety violations", n.len()));
-    }
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     if why.is_empty() {
-        why.push("the run reported a failure".into());
+        "the run reported a failure".into()
+    } else {
+        why.join("; ")
     }
-    why.join("; ")
 }
 
 /// The JUnit report: one suite, one case per seed, the reproduction in

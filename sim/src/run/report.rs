@@ -282,15 +282,52 @@ impl RunReport {
     /// did not complete, a laser safety violation, or a read-back that
     /// could not complete.
     pub fn failed(&self) -> bool {
-        self.divergence.is_some()
-            || self
-                .data_path_bring_up
-                .as_ref()
-                .is_some_and(|b| !b.succeeded())
-            || self.readback_error.is_some()
-            || !self.count_mismatch_lanes.is_empty()
-            || !self.unlocked_retimer_lanes.is_empty()
-            || !self.misaligned_link_lanes.is_empty()
-            || !self.laser_safety.violations.is_empty()
+        !self.failure_reasons().is_empty()
+    }
+
+    /// Why the run failed, one reason a line (empty: it passed): a
+    /// divergence, a bring-up that did not complete, a failed read-back,
+    /// counts that disagree with what was injected, a safety violation.
+    pub fn failure_reasons(&self) -> Vec<String> {
+        let mut why = Vec::new();
+        if let Some(d) = &self.divergence {
+            why.push(format!(
+                "divergence at cycle {} on {} {}",
+                d.cycle, d.place, d.port
+            ));
+        }
+        if let Some(b) = self.data_path_bring_up.as_ref().filter(|b| !b.succeeded()) {
+            why.push(match &b.error {
+                Some(e) => format!("data-path bring-up failed: {e}"),
+                None => "the data-path bring-up did not finish in the run".into(),
+            });
+        }
+        if let Some(e) = &self.readback_error {
+            why.push(format!("read-back failed: {e}"));
+        }
+        for (lanes, what) in [
+            (
+                &self.count_mismatch_lanes,
+                "PRBS errors counted != injected on lanes",
+            ),
+            (
+                &self.unlocked_retimer_lanes,
+                "retimer lanes without block lock",
+            ),
+            (&self.misaligned_link_lanes, "link lanes misaligned"),
+        ] {
+            if !lanes.is_empty() {
+                why.push(format!("{what} {lanes:?}"));
+            }
+        }
+        let v = &self.laser_safety.violations;
+        if !v.is_empty() {
+            why.push(format!(
+                "{} laser safety violations, first: {}",
+                v.len(),
+                v[0]
+            ));
+        }
+        why
     }
 }
