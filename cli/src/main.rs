@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+mod compare;
 mod files;
 mod picture;
 mod regress;
@@ -108,6 +109,11 @@ enum Cmd {
     /// reports, and for each failure the one command that reproduces it.
     /// Exits 1 when any seed fails.
     Regress(regress::RegressArgs),
+    /// Run a scenario file (TOML: configuration, a timeline of register
+    /// accesses, pins, physics and channel events, and expectations) in
+    /// lockstep on the engines. Exits 0 when it passes, 1 on a divergence
+    /// or a failed expectation, 2 on a malformed scenario (file:line:col).
+    Compare(compare::CompareArgs),
 }
 
 /// Arguments of `xpo fpga`.
@@ -439,6 +445,7 @@ fn main() -> ExitCode {
         ),
         Cmd::Fpga(args) => fpga(args),
         Cmd::Regress(args) => regress::regress(args),
+        Cmd::Compare(args) => compare::compare(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,7 +11,7 @@
 //! Every timing is the best of several repetitions: the machines are shared
 //! and the minimum is the least disturbed.
 
-use crate::scenario::{PrbsPlan, PrbsScenario};
+use crate::prbs_loopback::{PrbsPlan, PrbsScenario};
 use crate::verilated::{self, Verilated};
 use crate::{build_engine, EngineKind, Lockstep, LockstepOptions, SimError, Stimulus};
 use serde::Serialize;

@@ -17,6 +17,9 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use xpo_spec::regmap::codes::{
+    DP_STATES, LASER_FAULTS, LASER_LANE_STATES as LASER_STATES, MODULE_STATES,
+};
 use xpo_spec::regmap::{Access, RegisterMap};
 use xpo_spec::retimer::LinkSide;
 use xpo_spec::{Engine, EngineConfig, EngineOutputs};
@@ -28,28 +31,6 @@ pub const SAMPLE_EVERY: u64 = 32;
 /// the host reads it, a cleared one until it is raised again.
 pub const FLAG_SAMPLE_EVERY: u64 = 256;
 
-const MODULE_STATES: [(u64, &str); 5] = [
-    (1, "ModuleLowPwr"),
-    (2, "ModulePwrUp"),
-    (3, "ModuleReady"),
-    (4, "ModulePwrDn"),
-    (5, "ModuleFault"),
-];
-const DP_STATES: [(u64, &str); 7] = [
-    (1, "DPDeactivated"),
-    (2, "DPInit"),
-    (3, "DPDeinit"),
-    (4, "DPActivated"),
-    (5, "DPTxTurnOn"),
-    (6, "DPTxTurnOff"),
-    (7, "DPInitialized"),
-];
-const LASER_STATES: [(u64, &str); 3] = [(0, "off"), (1, "ramping"), (2, "on")];
-const LASER_FAULTS: [(u64, &str); 3] = [
-    (1, "APC loop failure"),
-    (2, "ACC loop failure"),
-    (9, "over-current"),
-];
 const LOOPBACKS: [&str; 4] = [
     "MediaOutputLoopback",
     "MediaInputLoopback",

@@ -1,6 +1,7 @@
 //! Simulation for xpo: the Verilator engine, the engine factory, the lockstep
-//! runner that cross-checks engines cycle by cycle, the built-in scenarios,
-//! and waveform output for divergences.
+//! runner that cross-checks engines cycle by cycle, the built-in stimuli,
+//! scenarios from TOML files (`xpo compare`), and waveform output for
+//! divergences.
 
 pub mod bench;
 pub mod coverage;
@@ -10,6 +11,7 @@ pub mod lane_modes;
 pub mod laser;
 pub mod lockstep;
 pub mod mgmt_bus;
+pub mod prbs_loopback;
 pub mod regress;
 pub mod retimer;
 pub mod run;

@@ -5,11 +5,10 @@
 //! RTL.
 
 use crate::lockstep::Stimulus;
-use xpo_host::mgmt::axi_slave::resp;
 use xpo_host::mgmt::conformance::Harness;
 use xpo_host::mgmt::{
-    AccessError, AxiMaster, AxiOp, AxiPacing, CmisMemory, I2cMaster, I2cOp, I2cResult,
-    I2cTransport, RegisterAccess,
+    axi_read, axi_write, AccessError, AxiMaster, AxiOp, AxiPacing, AxiTransport, CmisMemory,
+    I2cMaster, I2cOp, I2cResult, I2cTransport, RegisterAccess,
 };
 use xpo_spec::{Engine, EngineInputs, EngineOutputs};
 
@@ -157,63 +156,21 @@ impl EngineAxi {
             }
         }
     }
+}
 
-    /// Words touched by `n` bytes from `addr`: `(word address, first byte
-    /// offset in the buffer, lane mask)`.
-    fn words(addr: u32, n: usize) -> Vec<(u32, usize, u8)> {
-        let mut v: Vec<(u32, usize, u8)> = Vec::new();
-        for k in 0..n {
-            let a = addr + k as u32;
-            let (word, lane) = (a & !3, (a & 3) as u8);
-            match v.last_mut() {
-                Some((w, _, mask)) if *w == word => *mask |= 1 << lane,
-                _ => v.push((word, k, 1 << lane)),
-            }
-        }
-        v
+impl AxiTransport for EngineAxi {
+    fn run_axi(&mut self, op: AxiOp) -> Result<xpo_host::mgmt::AxiResult, AccessError> {
+        self.run(op)
     }
 }
 
 impl RegisterAccess for EngineAxi {
     fn read(&mut self, addr: u32, buf: &mut [u8]) -> Result<(), AccessError> {
-        let mut result = Ok(());
-        for (word, at, mask) in Self::words(addr, buf.len()) {
-            let r = self.run(AxiOp::Read { addr: word })?;
-            if r.resp != resp::OKAY && result.is_ok() {
-                result = Err(AccessError::Slverr { addr: word });
-            }
-            let mut k = at;
-            for (lane, &b) in r.data.to_le_bytes().iter().enumerate() {
-                if mask & (1 << lane) != 0 {
-                    buf[k] = b;
-                    k += 1;
-                }
-            }
-        }
-        result
+        axi_read(self, addr, buf)
     }
 
     fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), AccessError> {
-        let mut result = Ok(());
-        for (word, at, mask) in Self::words(addr, data.len()) {
-            let mut bytes = [0u8; 4];
-            let mut k = at;
-            for (lane, b) in bytes.iter_mut().enumerate() {
-                if mask & (1 << lane) != 0 {
-                    *b = data[k];
-                    k += 1;
-                }
-            }
-            let r = self.run(AxiOp::Write {
-                addr: word,
-                data: u32::from_le_bytes(bytes),
-                strb: mask,
-            })?;
-            if r.resp != resp::OKAY && result.is_ok() {
-                result = Err(AccessError::Slverr { addr: word });
-            }
-        }
-        result
+        axi_write(self, addr, data)
     }
 
     fn reports_errors(&self) -> bool {
@@ -324,20 +281,5 @@ impl I2cTransport for EngineI2c {
 impl Harness for EngineI2c {
     fn hardware(&mut self) -> Option<&mut CmisMemory> {
         None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_cover_exactly_the_bytes_given() {
-        assert_eq!(
-            EngineAxi::words(143, 2),
-            vec![(140, 0, 0b1000), (144, 1, 0b0001)]
-        );
-        assert_eq!(EngineAxi::words(26, 1), vec![(24, 0, 0b0100)]);
-        assert_eq!(EngineAxi::words(0, 6), vec![(0, 0, 0b1111), (4, 4, 0b0011)]);
     }
 }

@@ -316,6 +316,16 @@ impl RetimerTraffic {
         self.media.set_impairments(media);
     }
 
+    /// Changes one side's impairments from the next cycle on, the other
+    /// side's unchanged (`tx`: the host side, into the Tx paths).
+    pub fn set_side_impairments(&mut self, tx: bool, imp: LineImpairments) {
+        if tx {
+            self.host.set_impairments(imp);
+        } else {
+            self.media.set_impairments(imp);
+        }
+    }
+
     /// Clears the injected counts and the passed tallies.
     pub fn clear_counts(&mut self) {
         self.host.clear_counts();

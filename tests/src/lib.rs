@@ -1,6 +1,6 @@
 //! Helpers shared by the cross-engine integration tests in `tests/tests/`.
 
-use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
+use xpo_sim::prbs_loopback::{PrbsPlan, PrbsScenario};
 use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions, RunResult};
 use xpo_spec::{Engine, EngineConfig};
 

@@ -1,7 +1,7 @@
 //! The lockstep runner catches a wrong engine at exactly the cycle it goes
 //! wrong, names the port and lane, and writes a waveform of the window.
 
-use xpo_sim::scenario::PrbsPlan;
+use xpo_sim::prbs_loopback::PrbsPlan;
 use xpo_sim::traffic::{Both, BusTraffic};
 use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
 use xpo_spec::{
@@ -68,7 +68,7 @@ fn catch(kind: EngineKind, at: u64, place: Place, port: usize, bit: u32) {
     ];
     // PRBS on every lane, the lasers brought up over AXI amid random
     // management traffic: every kind of output is moving.
-    let mut sc = xpo_sim::scenario::PrbsScenario::new(
+    let mut sc = xpo_sim::prbs_loopback::PrbsScenario::new(
         PrbsPlan::default_for(&xpo_spec::EngineConfig::default(), 4),
         8,
     )

@@ -11,7 +11,7 @@
 use xpo_host::mgmt::{AxiOp, Driver};
 use xpo_sim::laser::{field_writes, LaserBench, LaserEvent};
 use xpo_sim::mgmt_bus::EngineAxi;
-use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
+use xpo_sim::prbs_loopback::{PrbsPlan, PrbsScenario};
 use xpo_sim::traffic::{Both, BusTraffic};
 use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
 use xpo_spec::EngineConfig;

@@ -11,7 +11,7 @@
 //! lanes only cost time here. The Verilated RTL (built for the default
 //! configuration) runs against the model on the default 8-lane engine.
 
-use xpo_sim::scenario::{PrbsPlan, PrbsScenario};
+use xpo_sim::prbs_loopback::{PrbsPlan, PrbsScenario};
 use xpo_sim::traffic::{Both, BusTraffic, TrafficReport};
 use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
 use xpo_spec::EngineConfig;

@@ -1,7 +1,7 @@
 //! Three engines in lockstep on every PRBS pattern ID, with and without
 //! inversion, with and without line errors.
 
-use xpo_sim::scenario::{Event, LanePlan, PrbsPlan};
+use xpo_sim::prbs_loopback::{Event, LanePlan, PrbsPlan};
 use xpo_sim::{build_engine, EngineKind};
 use xpo_spec::prbs::{PatternSet, PrbsPattern};
 use xpo_spec::EngineConfig;

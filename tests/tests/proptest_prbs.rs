@@ -11,7 +11,7 @@
 //! run replays it first.
 
 use proptest::prelude::*;
-use xpo_sim::scenario::{Event, LanePlan, PrbsPlan};
+use xpo_sim::prbs_loopback::{Event, LanePlan, PrbsPlan};
 use xpo_sim::{build_engine, EngineKind};
 use xpo_spec::prbs::{PatternSet, PrbsPattern};
 use xpo_spec::{EngineConfig, PrbsConfig};

@@ -1,8 +1,9 @@
 //! `RegisterAccess`: the management memory at optoe/SONiC linear addresses,
 //! over any transport that can select a page and move a run of bytes.
 
+use super::axi_slave::resp;
 use super::memory::{AccessError, CmisMemory};
-use crate::bfm::{I2cOp, I2cResult};
+use crate::bfm::{AxiOp, AxiResult, I2cOp, I2cResult};
 
 /// Splits a linear address into `(bank, page, byte)`; the lower page is
 /// bank 0, page 0, bytes 0..127.
@@ -184,9 +185,100 @@ impl WindowAccess for CmisMemory {
     }
 }
 
+/// What an AXI4-Lite transport provides: one operation run to its
+/// response. [`OverAxi`] turns it into byte access.
+pub trait AxiTransport {
+    fn run_axi(&mut self, op: AxiOp) -> Result<AxiResult, AccessError>;
+}
+
+/// Byte access at linear addresses over an AXI4-Lite transport: one word
+/// operation per 32-bit word touched, the bytes outside the access masked
+/// by the write strobes. A SLVERR is reported after every word was tried,
+/// as a host driver sees a refused access.
+pub struct OverAxi<T: AxiTransport>(pub T);
+
+/// Words touched by `n` bytes from `addr`: `(word address, first byte
+/// offset in the buffer, lane mask)`.
+fn axi_words(addr: u32, n: usize) -> Vec<(u32, usize, u8)> {
+    let mut v: Vec<(u32, usize, u8)> = Vec::new();
+    for k in 0..n {
+        let a = addr + k as u32;
+        let (word, lane) = (a & !3, (a & 3) as u8);
+        match v.last_mut() {
+            Some((w, _, mask)) if *w == word => *mask |= 1 << lane,
+            _ => v.push((word, k, 1 << lane)),
+        }
+    }
+    v
+}
+
+/// [`RegisterAccess::read`] over `t`.
+pub fn axi_read(t: &mut impl AxiTransport, addr: u32, buf: &mut [u8]) -> Result<(), AccessError> {
+    let mut result = Ok(());
+    for (word, at, mask) in axi_words(addr, buf.len()) {
+        let r = t.run_axi(AxiOp::Read { addr: word })?;
+        if r.resp != resp::OKAY && result.is_ok() {
+            result = Err(AccessError::Slverr { addr: word });
+        }
+        let mut k = at;
+        for (lane, &b) in r.data.to_le_bytes().iter().enumerate() {
+            if mask & (1 << lane) != 0 {
+                buf[k] = b;
+                k += 1;
+            }
+        }
+    }
+    result
+}
+
+/// [`RegisterAccess::write`] over `t`.
+pub fn axi_write(t: &mut impl AxiTransport, addr: u32, data: &[u8]) -> Result<(), AccessError> {
+    let mut result = Ok(());
+    for (word, at, mask) in axi_words(addr, data.len()) {
+        let mut bytes = [0u8; 4];
+        let mut k = at;
+        for (lane, b) in bytes.iter_mut().enumerate() {
+            if mask & (1 << lane) != 0 {
+                *b = data[k];
+                k += 1;
+            }
+        }
+        let r = t.run_axi(AxiOp::Write {
+            addr: word,
+            data: u32::from_le_bytes(bytes),
+            strb: mask,
+        })?;
+        if r.resp != resp::OKAY && result.is_ok() {
+            result = Err(AccessError::Slverr { addr: word });
+        }
+    }
+    result
+}
+
+impl<T: AxiTransport> RegisterAccess for OverAxi<T> {
+    fn read(&mut self, addr: u32, buf: &mut [u8]) -> Result<(), AccessError> {
+        axi_read(&mut self.0, addr, buf)
+    }
+
+    fn write(&mut self, addr: u32, data: &[u8]) -> Result<(), AccessError> {
+        axi_write(&mut self.0, addr, data)
+    }
+
+    fn reports_errors(&self) -> bool {
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axi_words_cover_exactly_the_bytes_given() {
+        assert_eq!(axi_words(143, 2), vec![(140, 0, 0b1000), (144, 1, 0b0001)]);
+        assert_eq!(axi_words(26, 1), vec![(24, 0, 0b0100)]);
+        assert_eq!(axi_words(0, 6), vec![(0, 0, 0b1111), (4, 4, 0b0011)]);
+    }
     use xpo_spec::regmap::linear_address;
 
     #[test]

@@ -119,6 +119,57 @@ struct Run {
     targets: Vec<(usize, Target)>,
 }
 
+/// The shape of field `name` as the [`Driver`] addresses it: how many
+/// lanes (instances across banks; 1 for a scalar) and the bits of one
+/// lane's value; an error naming the field when the map has none. Lets a
+/// caller check a lane and a value before any access is made.
+pub fn field_shape(map: &RegisterMap, name: &str) -> Result<(usize, u8), DriverError> {
+    let width = target(map, name, 0)?.width;
+    match target(map, name, usize::MAX) {
+        Err(DriverError::LaneOutOfRange { lanes, .. }) => Ok((lanes, width)),
+        Err(e) => Err(e),
+        Ok(_) => unreachable!("no field has usize::MAX lanes"),
+    }
+}
+
+/// Where lane `lane` of field `name` lives.
+fn target(map: &RegisterMap, name: &str, lane: usize) -> Result<Target, DriverError> {
+    let f: &Field = map
+        .field(name)
+        .ok_or_else(|| DriverError::UnknownField(name.into()))?;
+    let banks = if f.in_lower() {
+        1
+    } else {
+        map.page(f.page).map_or(1, |p| p.banks) as usize
+    };
+    let per_bank = if f.encoding == Encoding::LaneBitmap {
+        8 * f.count as usize
+    } else {
+        f.count as usize
+    };
+    let lanes = per_bank * if f.page >= 0x10 { banks } else { 1 };
+    if lane >= lanes {
+        return Err(DriverError::LaneOutOfRange {
+            field: name.into(),
+            lane,
+            lanes,
+        });
+    }
+    let (bank, idx) = ((lane / per_bank) as u8, lane % per_bank);
+    let (inst, bit) = if f.encoding == Encoding::LaneBitmap {
+        (idx / 8, Some(idx % 8))
+    } else {
+        (idx, None)
+    };
+    let l = f.instance(inst as u8);
+    Ok(Target {
+        addr: linear_address(bank, f.page, l.byte),
+        len: l.len as usize,
+        lsb: bit.map_or(l.lsb, |b| l.lsb + b as u8),
+        width: if bit.is_some() { 1 } else { l.width },
+    })
+}
+
 /// Typed management access over any [`RegisterAccess`].
 pub struct Driver<A: RegisterAccess> {
     access: A,
@@ -140,41 +191,7 @@ impl<A: RegisterAccess> Driver<A> {
     }
 
     fn target(&self, name: &str, lane: usize) -> Result<Target, DriverError> {
-        let f: &Field = self
-            .map
-            .field(name)
-            .ok_or_else(|| DriverError::UnknownField(name.into()))?;
-        let banks = if f.in_lower() {
-            1
-        } else {
-            self.map.page(f.page).map_or(1, |p| p.banks) as usize
-        };
-        let per_bank = if f.encoding == Encoding::LaneBitmap {
-            8 * f.count as usize
-        } else {
-            f.count as usize
-        };
-        let lanes = per_bank * if f.page >= 0x10 { banks } else { 1 };
-        if lane >= lanes {
-            return Err(DriverError::LaneOutOfRange {
-                field: name.into(),
-                lane,
-                lanes,
-            });
-        }
-        let (bank, idx) = ((lane / per_bank) as u8, lane % per_bank);
-        let (inst, bit) = if f.encoding == Encoding::LaneBitmap {
-            (idx / 8, Some(idx % 8))
-        } else {
-            (idx, None)
-        };
-        let l = f.instance(inst as u8);
-        Ok(Target {
-            addr: linear_address(bank, f.page, l.byte),
-            len: l.len as usize,
-            lsb: bit.map_or(l.lsb, |b| l.lsb + b as u8),
-            width: if bit.is_some() { 1 } else { l.width },
-        })
+        target(&self.map, name, lane)
     }
 
     /// Reads the raw bytes of one lane's value (e.g. identity text).

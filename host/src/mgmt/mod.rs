@@ -26,9 +26,12 @@ pub mod save_restore;
 
 pub use crate::bfm::{AxiMaster, AxiOp, AxiPacing, AxiResult};
 pub use crate::bfm::{I2cMaster, I2cModelBus, I2cOp, I2cResult};
-pub use access::{split_linear, I2cTransport, RegisterAccess, WindowAccess};
+pub use access::{
+    axi_read, axi_write, split_linear, AxiTransport, I2cTransport, OverAxi, RegisterAccess,
+    WindowAccess,
+};
 pub use axi_slave::AxiSlaveModel;
-pub use driver::{Driver, DriverError, ModuleState};
+pub use driver::{field_shape, Driver, DriverError, ModuleState};
 pub use i2c_target::{I2cTargetModel, CMIS_ADDRESS};
 pub use memory::{AccessError, CmisMemory};
 pub use port::{BytePortModel, PortRequest};

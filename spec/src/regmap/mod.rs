@@ -12,6 +12,7 @@
 //! 3:0, lane 2 in bits 7:4 of a nibble pair).
 
 pub mod cmis;
+pub mod codes;
 
 use serde::{Deserialize, Serialize};
 

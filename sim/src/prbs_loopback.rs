@@ -1,4 +1,4 @@
-//! Built-in scenarios.
+//! The built-in PRBS loopback stimulus.
 //!
 //! [`PrbsScenario`] is the PRBS loopback: each lane's media-side generator
 //! feeds its media-side checker through a [`BitErrorChannel`] and a
