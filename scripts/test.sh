@@ -13,4 +13,9 @@ export XPO_REQUIRE_VERILATOR=1
 export XPO_REQUIRE_FPGA=1
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --release -- -D warnings
-cargo test --workspace --release
+# Every test executable, as many at a time as there are cores, the slowest
+# first (scripts/run_tests.py: `cargo test` would run them one after
+# another and leave a core idle behind each long one), then the doc tests.
+cargo test --workspace --release --no-run --message-format=json-render-diagnostics |
+    "$XPO_RDL_PYTHON" scripts/run_tests.py
+cargo test --workspace --release --doc

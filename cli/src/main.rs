@@ -105,8 +105,9 @@ enum Cmd {
     /// pin wrapper. Exits 1 when ECP5 Fmax is below --min-mhz.
     Fpga(FpgaArgs),
     /// Run many seeds, each an `xpo run` picked by its seed (lane traffic,
-    /// laser scenario, data-path host), `--jobs` at a time; JUnit and JSON
-    /// reports, and for each failure the one command that reproduces it.
+    /// laser scenario, data-path host) or a random scenario under `xpo
+    /// compare`, `--jobs` at a time; JUnit and JSON reports with functional
+    /// coverage, and for each failure the one command that reproduces it.
     /// Exits 1 when any seed fails.
     Regress(regress::RegressArgs),
     /// Run a scenario file (TOML: configuration, a timeline of register

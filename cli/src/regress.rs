@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use xpo_sim::coverage::{CoverageReport, CoverageTally};
-use xpo_sim::regress::{parse_seeds, seed_run, SeedRun, Shard};
+use xpo_sim::regress::{parse_seeds, random_scenario, seed_run, SeedRun, Shard};
 use xpo_sim::EngineKind;
 
 /// Arguments of `xpo regress`.
@@ -49,11 +49,12 @@ pub struct RegressArgs {
     /// One JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
-    /// Where each failing seed's laser picture and divergence waveform stay
-    /// (a passing seed's are removed).
+    /// Where each failing seed's laser picture, divergence waveform and
+    /// (a scenario seed) scenario file stay (a passing seed's are removed).
     #[arg(long, default_value = "xpo-regress")]
     dir: PathBuf,
-    /// Print each selected seed's `xpo run` command and run nothing.
+    /// Print each selected seed's command (`xpo run ...`, or `xpo compare`
+    /// on the scenario file it would write in --dir) and run nothing.
     #[arg(long)]
     list: bool,
 }
@@ -97,7 +98,7 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
         .seeds(range.clone())
         .map(|s| seed_run(s, a.cycles))
         .collect();
-    let command = |r: &SeedRun| reproduction(&r.args(&a.engines, config.as_deref()));
+    let command = |r: &SeedRun| reproduction(&r.args(&a.engines, config.as_deref(), &a.dir));
     if a.list {
         let mut out = std::io::stdout().lock();
         for r in &runs {
@@ -110,6 +111,17 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
     let started = Instant::now();
     let bar = progress_bar(runs.len() as u64);
     let next = AtomicUsize::new(0);
+    // Scenario seeds run from their file, written (with the configuration
+    // in it) before any seed runs, so a bad configuration stops here.
+    let cfg = match config.as_deref() {
+        Some(p) => xpo_spec::EngineConfig::from_file(Path::new(p))?,
+        None => xpo_spec::EngineConfig::default(),
+    };
+    for r in runs.iter().filter(|r| r.scenario) {
+        let f = r.scenario_file(&a.dir);
+        std::fs::write(&f, random_scenario(r.seed, r.cycles, &cfg))
+            .with_context(|| format!("writing {}", f.display()))?;
+    }
     let (tx, rx) = mpsc::channel::<Outcome>();
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(runs.len());
     std::thread::scope(|s| {
@@ -224,15 +236,15 @@ pub fn regress(a: &RegressArgs) -> Result<u8> {
     Ok(u8::from(!failed.is_empty()))
 }
 
-/// `xpo run ARGS` as one line a shell runs as is (an argument with
-/// anything but safe characters is single-quoted).
+/// `xpo ARGS` as one line a shell runs as is (an argument with anything
+/// but safe characters is single-quoted).
 fn reproduction(args: &[String]) -> String {
     let safe = |a: &str| {
         !a.is_empty()
             && a.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.,/:=+@".contains(c))
     };
-    let mut line = String::from("xpo run");
+    let mut line = String::from("xpo");
     for a in args {
         line.push(' ');
         if safe(a) {
@@ -259,23 +271,23 @@ fn progress_bar(len: u64) -> Option<ProgressBar> {
     Some(b)
 }
 
-/// Runs one seed as `xpo run ... --json` and judges it by its exit code
-/// and report.
+/// Runs one seed as `xpo run ... --json` (or `xpo compare ... --json`)
+/// and judges it by its exit code and report.
 fn run_seed(exe: &Path, dir: &Path, r: &SeedRun, engines: &str, config: Option<&str>) -> Outcome {
-    let args = r.args(engines, config);
+    let args = r.args(engines, config, dir);
     let command = reproduction(&args);
     let svg = dir.join(format!("seed-{}.svg", r.seed));
     let wave = dir.join(format!("seed-{}-divergence.vcd", r.seed));
     let started = Instant::now();
-    let result = Command::new(exe)
-        .arg("run")
-        .args(&args)
-        .arg("--json")
-        .arg("--svg")
-        .arg(&svg)
-        .arg("--wave")
-        .arg(&wave)
-        .output();
+    let mut cmd = Command::new(exe);
+    cmd.args(&args).arg("--json");
+    if r.scenario {
+        cmd.arg("--divergence-wave").arg(&wave);
+    } else {
+        cmd.arg("--svg").arg(&svg).arg("--wave").arg(&wave);
+    }
+    let what = if r.scenario { "xpo compare" } else { "xpo run" };
+    let result = cmd.output();
     let seconds = started.elapsed().as_secs_f64();
     let mut coverage = None;
     let failure = match result {
@@ -292,17 +304,21 @@ fn run_seed(exe: &Path, dir: &Path, r: &SeedRun, engines: &str, config: Option<&
                     let stderr = String::from_utf8_lossy(&out.stderr);
                     let last = stderr.lines().last().unwrap_or("").trim();
                     Some(match code {
-                        Some(c) => format!("xpo run exited {c}: {last}"),
-                        None => format!("xpo run was killed by a signal: {last}"),
+                        Some(c) => format!("{what} exited {c}: {last}"),
+                        None => format!("{what} was killed by a signal: {last}"),
                     })
                 }
             }
         }
     };
     if failure.is_none() {
-        // A passing seed's artefacts are reproducible from its command.
+        // A passing seed's artefacts are reproducible from its command
+        // (a scenario seed's file from `xpo regress --seeds N..N+1`).
         let _ = std::fs::remove_file(&svg);
         let _ = std::fs::remove_file(&wave);
+        if r.scenario {
+            let _ = std::fs::remove_file(r.scenario_file(dir));
+        }
     }
     Outcome {
         run: r.clone(),
@@ -359,7 +375,7 @@ mod tests {
     /// arguments stay bare, others are single-quoted (quotes escaped).
     #[test]
     fn reproductions_are_shell_lines() {
-        let args: Vec<String> = ["--seed", "7", "--config", "/tmp/my cfg/it's.toml"]
+        let args: Vec<String> = ["run", "--seed", "7", "--config", "/tmp/my cfg/it's.toml"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -368,8 +384,12 @@ mod tests {
             r"xpo run --seed 7 --config '/tmp/my cfg/it'\''s.toml'"
         );
         assert_eq!(
-            reproduction(&["model,verilator".into()]),
-            "xpo run model,verilator"
+            reproduction(&[
+                "compare".into(),
+                "--engines".into(),
+                "model,verilator".into()
+            ]),
+            "xpo compare --engines model,verilator"
         );
     }
 }

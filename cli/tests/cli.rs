@@ -436,8 +436,19 @@ fn regress_shards_cover_the_seeds_with_no_overlap_and_no_gap() {
         let (code, out, err) = xpo(&["regress", "--seeds", "0..200", "--shard", &shard, "--list"]);
         assert_eq!(code, 0, "{err}");
         for line in out.lines() {
-            assert!(line.starts_with("xpo run --seed "), "{line}");
-            let seed: u64 = line.split(' ').nth(3).unwrap().parse().unwrap();
+            // An `xpo run` seed, or a random scenario's `xpo compare`.
+            let seed: u64 = if let Some(rest) = line.strip_prefix("xpo run --seed ") {
+                rest.split(' ').next().unwrap().parse().unwrap()
+            } else {
+                assert!(line.starts_with("xpo compare --scenario "), "{line}");
+                let file = line.split(' ').nth(3).unwrap();
+                let stem = file.rsplit('/').next().unwrap();
+                stem.strip_prefix("seed-")
+                    .and_then(|s| s.strip_suffix(".toml"))
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
             seen.push((seed, line.to_string()));
         }
     }
@@ -488,10 +499,18 @@ fn regress_reports_failures_with_their_reproduction_and_refuses_bad_input() {
             .unwrap_or_else(|| panic!("{name} passed"));
         assert!(f.contains("exited 2") && f.contains("Verilator"), "{f}");
     }
-    assert!(
-        xml.contains("reproduce: xpo run --seed 3 --cycles 20000 --engines model,verilator"),
-        "{xml}"
-    );
+    // Each failure carries the one command that reproduces it: the seed's
+    // `xpo run`, or `xpo compare` on its scenario file, kept in --dir.
+    for seed in [3, 4] {
+        let run =
+            format!("reproduce: xpo run --seed {seed} --cycles 20000 --engines model,verilator");
+        let file = dir.path().join(format!("seed-{seed}.toml"));
+        let compare = format!("reproduce: xpo compare --scenario {}", file.display());
+        assert!(
+            xml.contains(&run) || (xml.contains(&compare) && file.exists()),
+            "{xml}"
+        );
+    }
     for (args, wanted) in [
         (vec!["--seeds", "9..9"], "--seeds"),
         (vec!["--seeds", "0..4", "--shard", "5/4"], "--shard"),

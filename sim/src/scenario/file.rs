@@ -18,6 +18,8 @@ pub(super) struct RawScenario {
     pub config: Option<Spanned<EngineConfig>>,
     pub lanes: Option<Spanned<String>>,
     pub i2c_scl_hz: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub allow_refused: bool,
     pub link: Option<RawLinks>,
     pub prbs: Option<RawPrbs>,
     #[serde(default)]

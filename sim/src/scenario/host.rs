@@ -15,12 +15,13 @@
 //!
 //! Scheduling: the next thing due is the earliest of the next timeline
 //! action and every undecided expectation's next poll (polls first on a
-//! tie: what holds at a time is seen before the host acts at it). A `by` expectation passes at the first poll that holds, started
-//! no later than `by`; it is polled every `poll` from `after`, with a last
-//! poll at `by` itself. A `from`/`until` expectation must hold at every
-//! poll from `from` to `until` (both included). A poll counts when it is
-//! due in its window, even if the bus starts it a little later because an
-//! earlier access on the same bus is still running.
+//! tie: what holds at a time is seen before the host acts at it). A `by`
+//! expectation passes at the first poll that holds; it is polled every
+//! `poll` from `after`, with a last poll at `by` itself. A `from`/`until`
+//! expectation must hold at every poll from `from` to `until` (both
+//! included). A poll counts when it is due in its window, even if the bus
+//! starts it a little later because an earlier access on the same bus is
+//! still running.
 
 use super::{Action, ActionKind, Bus, Check, Expectation, Window};
 use std::cell::RefCell;
@@ -64,6 +65,8 @@ pub(super) struct HostAction {
     /// A read's values, lane by lane.
     pub value: Option<Vec<u64>>,
     pub error: Option<String>,
+    /// The error was the device refusing the access (SLVERR, a NACK).
+    pub refused: bool,
 }
 
 /// An expectation's verdict, as the host saw it.
@@ -254,7 +257,17 @@ pub(super) fn program(
             o.completed = Some(now(&link));
             match r {
                 Ok(v) => o.value = v,
-                Err(e) => o.error = Some(e.to_string()),
+                Err(e) => {
+                    o.refused = matches!(
+                        e,
+                        DriverError::Access(
+                            AccessError::Slverr { .. }
+                                | AccessError::Nack { .. }
+                                | AccessError::Refused { .. }
+                        )
+                    );
+                    o.error = Some(e.to_string());
+                }
             }
             next_action += 1;
             continue;

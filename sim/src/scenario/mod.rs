@@ -5,7 +5,9 @@
 //! A scenario file has:
 //!
 //! - `duration` (`"300 us"`; units `ns`, `us`, `ms`, `cycles`), optional
-//!   `name`, `description`, `seed`, `engines`;
+//!   `name`, `description`, `seed`, `engines`, `i2c_scl_hz` (default: the
+//!   fastest the target follows), `allow_refused` (a refused access is
+//!   reported, not a failure);
 //! - `[config]`: overrides of the engine configuration, the same keys as a
 //!   configuration file;
 //! - `lanes`: what the data lanes carry — `"retimer"` (the default: 64b/66b
@@ -236,6 +238,10 @@ pub struct Scenario {
     pub lanes: LaneSetup,
     /// `u64::MAX`: the fastest the target follows.
     pub i2c_scl_hz: u64,
+    /// A refused access (SLVERR, a NACK) is reported with its action but
+    /// does not fail the scenario (random scenarios: a write may meet a
+    /// module reset).
+    pub allow_refused: bool,
     /// In time order (the file's order among equal times).
     pub actions: Vec<Action>,
     pub expectations: Vec<Expectation>,
@@ -577,6 +583,7 @@ impl Checker<'_> {
             cycles,
             lanes,
             i2c_scl_hz,
+            allow_refused: raw.allow_refused,
             actions,
             expectations,
         })
@@ -591,19 +598,14 @@ impl Checker<'_> {
         lane: Option<&Spanned<usize>>,
         lanes: Option<&Spanned<String>>,
     ) -> Result<(Range<usize>, u8), ScenarioError> {
-        let (count, width) = field_shape(map, field.get_ref()).map_err(|_| {
-            (self.at)(
-                field.span(),
-                format!("`{}` is not a field of the register map", field.get_ref()),
-            )
-        })?;
-        // A page's bitmap has room for eight lanes a bank; the engine has
-        // the configuration's.
-        let count = match map.field(field.get_ref()).and_then(|f| f.hw.as_ref()) {
-            Some(h) if h.scope == HwScope::Lane => count.min(self.cfg.lanes),
-            Some(h) if h.scope == HwScope::Laser => count.min(self.cfg.laser_lanes),
-            _ => count,
-        };
+        let (count, width) = field_shape(map, field.get_ref())
+            .map(|(_, w)| (field_lanes(&self.cfg, map, field.get_ref()).unwrap_or(0), w))
+            .map_err(|_| {
+                (self.at)(
+                    field.span(),
+                    format!("`{}` is not a field of the register map", field.get_ref()),
+                )
+            })?;
         let range = match (lane, lanes) {
             (Some(_), Some(ls)) => {
                 return Err((self.at)(
@@ -972,6 +974,20 @@ impl Checker<'_> {
             poll,
         })
     }
+}
+
+/// How many lanes field `name` has in an engine of `cfg` (a scenario's
+/// `lane` is below it): the map's instances across banks, but no more than
+/// the configuration's data lanes (or laser lanes) for a per-lane field —
+/// a page's bitmap has room for eight a bank, the engine has the
+/// configuration's. `None`: no such field.
+pub fn field_lanes(cfg: &EngineConfig, map: &RegisterMap, name: &str) -> Option<usize> {
+    let (count, _) = field_shape(map, name).ok()?;
+    Some(match map.field(name).and_then(|f| f.hw.as_ref()) {
+        Some(h) if h.scope == HwScope::Lane => count.min(cfg.lanes),
+        Some(h) if h.scope == HwScope::Laser => count.min(cfg.laser_lanes),
+        _ => count,
+    })
 }
 
 /// `[N]` for one lane, `[A..B]` for several.

@@ -7,6 +7,7 @@ use super::host::{self, HostOutcome, Reply, ReplyKind, Request};
 use super::{
     lanes_text, ActionKind, Bus, Check, Expectation, LaneSetup, Pin, Scenario, Side, Window,
 };
+use crate::coverage::{CoverageReport, CoverageSampler};
 use crate::laser::{LaserBench, LaserEvent};
 use crate::lockstep::{Lockstep, LockstepOptions, Stimulus};
 use crate::prbs_loopback::{LanePlan, PrbsPlan, PrbsScenario};
@@ -52,6 +53,8 @@ pub struct ActionOutcome {
     /// A read's value (with its state name when it has one).
     pub value: Option<String>,
     pub error: Option<String>,
+    /// The error was the device refusing the access.
+    pub refused: bool,
 }
 
 /// One expectation's verdict.
@@ -74,6 +77,8 @@ pub struct ExpectationOutcome {
 pub struct ScenarioReport {
     pub scenario: String,
     pub file: PathBuf,
+    /// Refused accesses do not fail it (the scenario's `allow_refused`).
+    pub allow_refused: bool,
     pub description: String,
     pub engines: Vec<String>,
     pub seed: u64,
@@ -85,6 +90,8 @@ pub struct ScenarioReport {
     pub expectations: Vec<ExpectationOutcome>,
     /// Laser safety properties the bench saw broken.
     pub safety_violations: Vec<String>,
+    /// What the run reached (sampled when the model is among the engines).
+    pub coverage: CoverageReport,
     /// Each engine's own stepping speed.
     pub cycles_per_second: BTreeMap<String, f64>,
     pub wall_seconds: f64,
@@ -101,6 +108,9 @@ impl ScenarioReport {
             ));
         }
         for a in &self.actions {
+            if a.refused && self.allow_refused {
+                continue;
+            }
             if let Some(e) = &a.error {
                 v.push(format!("line {}: {}: {e}", a.line, a.action));
             }
@@ -533,7 +543,10 @@ pub fn run_scenario(s: &Scenario, opts: &ScenarioOptions) -> Result<ScenarioRepo
         })),
         ..Default::default()
     };
-    let result = lockstep.run_observed(&mut stim, &lopts, &mut |_| {}, &mut |_, _, _| {});
+    let mut coverage = CoverageSampler::new(cfg);
+    let result = lockstep.run_observed(&mut stim, &lopts, &mut |_| {}, &mut |c, e, o| {
+        coverage.observe(c, e, o)
+    });
     let hosts = stim.finish();
     let host_of = |b: Bus| &hosts[usize::from(b == Bus::Axi)];
     let us = |c: u64| c as f64 * 1e6 / cfg.clock_hz as f64;
@@ -560,6 +573,7 @@ pub fn run_scenario(s: &Scenario, opts: &ScenarioOptions) -> Result<ScenarioRepo
                 completed_us: h.completed.map(us),
                 value: h.value.map(|v| host::shown_all(&field_of(&a.kind), &v)),
                 error: h.error,
+                refused: h.refused,
             }
         })
         .collect();
@@ -624,6 +638,7 @@ pub fn run_scenario(s: &Scenario, opts: &ScenarioOptions) -> Result<ScenarioRepo
     let mut report = ScenarioReport {
         scenario: s.name.clone(),
         file: s.path.clone(),
+        allow_refused: s.allow_refused,
         description: s.description.clone(),
         engines: engines.iter().map(|k| k.name().to_string()).collect(),
         seed: s.seed,
@@ -634,6 +649,7 @@ pub fn run_scenario(s: &Scenario, opts: &ScenarioOptions) -> Result<ScenarioRepo
         actions,
         expectations,
         safety_violations,
+        coverage: coverage.report(),
         cycles_per_second: result.cycles_per_second().into_iter().collect(),
         wall_seconds: started.elapsed().as_secs_f64(),
     };
@@ -660,6 +676,19 @@ fn describe(k: &ActionKind) -> String {
             lanes,
             los,
             errors,
-        } => format!("channel {side:?} lanes {lanes:?} los {los:?} errors {errors:?}"),
+        } => {
+            let mut s = format!("channel {side:?} lanes {lanes:?}");
+            if let Some(on) = los {
+                s += if *on { " dark (LOS)" } else { " lit" };
+            }
+            if let Some(on) = errors {
+                s += if *on {
+                    " bit errors on"
+                } else {
+                    " bit errors off"
+                };
+            }
+            s
+        }
     }
 }
