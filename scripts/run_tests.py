@@ -28,6 +28,7 @@ SLOW_FIRST = [
     "verilog_checks",
     "mgmt_conformance",
     "scenarios",
+    "serve",
     "lockstep_retimer",
     "lockstep_link",
     "lockstep_mgmt",

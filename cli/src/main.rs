@@ -15,6 +15,7 @@ mod files;
 mod picture;
 mod regress;
 mod render;
+mod serve;
 
 use files::{write_all_or_nothing, write_file};
 use xpo_sim::bench::{run_bench, BenchOptions};
@@ -115,6 +116,11 @@ enum Cmd {
     /// lockstep on the engines. Exits 0 when it passes, 1 on a divergence
     /// or a failed expectation, 2 on a malformed scenario (file:line:col).
     Compare(compare::CompareArgs),
+    /// Serve the simulated engine as a virtual module: the management
+    /// memory over a TCP line protocol (R, W, PIN, EVENT, STEP, TIME; see
+    /// the README), every access real I2C transactions on the RTL's pins,
+    /// the engine running free so timers elapse while a host waits.
+    Serve(serve::ServeArgs),
 }
 
 /// Arguments of `xpo fpga`.
@@ -447,6 +453,7 @@ fn main() -> ExitCode {
         Cmd::Fpga(args) => fpga(args),
         Cmd::Regress(args) => regress::regress(args),
         Cmd::Compare(args) => compare::compare(args),
+        Cmd::Serve(args) => serve::serve(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

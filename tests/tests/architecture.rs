@@ -31,7 +31,8 @@ fn xpo(deps: &[String]) -> Vec<&str> {
     v
 }
 
-/// Dependencies point one way: spec <- hdl, host, export <- sim <- cli.
+/// Dependencies point one way: spec <- hdl, host, export <- sim <- serve
+/// <- cli.
 /// The model (host) never sees the HDL, the HDL never sees the model, and
 /// spec holds data only.
 #[test]
@@ -44,13 +45,17 @@ fn dependencies_point_one_way() {
         xpo(&dependencies("sim")),
         ["xpo-hdl", "xpo-host", "xpo-spec"]
     );
+    assert_eq!(
+        xpo(&dependencies("serve")),
+        ["xpo-host", "xpo-sim", "xpo-spec"]
+    );
 }
 
 /// Only `cli` renders for people: the libraries return typed values, never
 /// print, and carry no terminal or plotting crates.
 #[test]
 fn only_the_command_line_formats_output() {
-    for dir in ["spec", "hdl", "host", "sim", "export"] {
+    for dir in ["spec", "hdl", "host", "sim", "serve", "export"] {
         for dep in dependencies(dir) {
             assert!(
                 !["clap", "indicatif", "plotters"].contains(&dep.as_str()),

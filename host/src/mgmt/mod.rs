@@ -23,6 +23,7 @@ pub mod i2c_target;
 pub mod memory;
 pub mod port;
 pub mod save_restore;
+pub mod served;
 
 pub use crate::bfm::{AxiMaster, AxiOp, AxiPacing, AxiResult};
 pub use crate::bfm::{I2cMaster, I2cModelBus, I2cOp, I2cResult};
@@ -35,3 +36,4 @@ pub use driver::{field_shape, Driver, DriverError, ModuleState};
 pub use i2c_target::{I2cTargetModel, CMIS_ADDRESS};
 pub use memory::{AccessError, CmisMemory};
 pub use port::{BytePortModel, PortRequest};
+pub use served::{ServedError, ServedModule};
