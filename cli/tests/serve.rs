@@ -159,22 +159,22 @@ fn concurrent_clients_and_cut_off_writes_leave_consistent_bytes() {
         m.read(byte(k), &mut b).unwrap();
         assert_eq!(u32::from(b[0]), ROUNDS, "lane {k}");
     }
-    // Cut off mid-line: nothing written.
+    // A two-byte write cut off mid-line: neither byte written.
     {
         let mut s = TcpStream::connect(srv.addr).unwrap();
-        write!(s, "W {} 7F", byte(0)).unwrap();
+        write!(s, "W {} 7F7F", byte(0)).unwrap();
     }
-    // Sent whole, then gone at once: written.
+    // A two-byte write sent whole, its client gone at once: both written.
     {
         let mut s = TcpStream::connect(srv.addr).unwrap();
-        writeln!(s, "W {} 5A", byte(1)).unwrap();
+        writeln!(s, "W {} 5A5B", byte(2)).unwrap();
     }
     std::thread::sleep(Duration::from_millis(500));
-    let mut b = [0u8];
+    let mut b = [0u8; 2];
     m.read(byte(0), &mut b).unwrap();
-    assert_eq!(u32::from(b[0]), ROUNDS);
-    m.read(byte(1), &mut b).unwrap();
-    assert_eq!(b[0], 0x5A);
+    assert_eq!(b.map(u32::from), [ROUNDS, ROUNDS]);
+    m.read(byte(2), &mut b).unwrap();
+    assert_eq!(b, [0x5A, 0x5B]);
 }
 
 /// The Python example client (standard library only) does the same
