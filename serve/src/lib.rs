@@ -285,7 +285,7 @@ fn simulate(
         }
         // Events apply from this cycle on (the bench's own schedule).
         for e in pending_laser.drain(..) {
-            bench = std::mem::replace(&mut bench, LaserBench::new(cfg, 1)).at(cycle, e);
+            bench.schedule(cycle, e);
         }
         traffic.drive(cycle, &previous, &mut inputs);
         for (l, i) in inputs.lanes.iter_mut().enumerate() {
@@ -414,6 +414,30 @@ fn session(stream: TcpStream, shared: &Shared) {
     ));
 }
 
+/// One `R` (no `write`) or `W` through the host thread, waiting for it.
+fn access(
+    shared: &Shared,
+    addr: u32,
+    len: usize,
+    write: Option<Vec<u8>>,
+) -> Result<Vec<u8>, String> {
+    let stopped = || "the simulation stopped".to_string();
+    let (tx, rx) = channel();
+    let a = Access {
+        write,
+        addr,
+        len,
+        reply: tx,
+    };
+    shared
+        .host
+        .lock()
+        .expect("not poisoned")
+        .send(a)
+        .map_err(|_| stopped())?;
+    rx.recv().map_err(|_| stopped())?
+}
+
 /// Carries out one command; the answer line or the refusal's reason.
 fn carry_out(c: Command, shared: &Shared) -> Result<String, String> {
     let stopped = || "the simulation stopped".to_string();
@@ -427,41 +451,14 @@ fn carry_out(c: Command, shared: &Shared) -> Result<String, String> {
     };
     match c {
         Command::Read { addr, len } => {
-            let (tx, rx) = channel();
-            let a = Access {
-                write: None,
-                addr,
-                len,
-                reply: tx,
-            };
-            shared
-                .host
-                .lock()
-                .expect("not poisoned")
-                .send(a)
-                .map_err(|_| stopped())?;
-            let data = rx.recv().map_err(|_| stopped())??;
+            let data = access(shared, addr, len, None)?;
             Ok(format!(
                 "OK {}",
                 data.iter().map(|b| format!("{b:02X}")).collect::<String>()
             ))
         }
         Command::Write { addr, data } => {
-            let (tx, rx) = channel();
-            let len = data.len();
-            let a = Access {
-                write: Some(data),
-                addr,
-                len,
-                reply: tx,
-            };
-            shared
-                .host
-                .lock()
-                .expect("not poisoned")
-                .send(a)
-                .map_err(|_| stopped())?;
-            rx.recv().map_err(|_| stopped())??;
+            access(shared, addr, data.len(), Some(data))?;
             Ok("OK".into())
         }
         Command::Pin { pin, high } => sim(SimRequest::Pin(pin, high)).map(|()| "OK".into()),

@@ -95,9 +95,15 @@ impl LaserBench {
 
     /// Adds `event` at `cycle`.
     pub fn at(mut self, cycle: u64, event: LaserEvent) -> Self {
+        self.schedule(cycle, event);
+        self
+    }
+
+    /// Adds `event` at `cycle` to a running bench (at or after the cycle
+    /// driven last: the events already applied stay first).
+    pub fn schedule(&mut self, cycle: u64, event: LaserEvent) {
         self.events.push((cycle, event));
         self.events.sort_by_key(|e| e.0);
-        self
     }
 
     /// Also checks, every cycle, that a lane that goes dark by itself — a

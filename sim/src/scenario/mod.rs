@@ -599,7 +599,7 @@ impl Checker<'_> {
         lanes: Option<&Spanned<String>>,
     ) -> Result<(Range<usize>, u8), ScenarioError> {
         let (count, width) = field_shape(map, field.get_ref())
-            .map(|(_, w)| (field_lanes(&self.cfg, map, field.get_ref()).unwrap_or(0), w))
+            .map(|(n, w)| (engine_lanes(&self.cfg, map, field.get_ref(), n), w))
             .map_err(|_| {
                 (self.at)(
                     field.span(),
@@ -983,11 +983,16 @@ impl Checker<'_> {
 /// configuration's. `None`: no such field.
 pub fn field_lanes(cfg: &EngineConfig, map: &RegisterMap, name: &str) -> Option<usize> {
     let (count, _) = field_shape(map, name).ok()?;
-    Some(match map.field(name).and_then(|f| f.hw.as_ref()) {
+    Some(engine_lanes(cfg, map, name, count))
+}
+
+/// `count` (the map's lanes of field `name`) limited to the engine's.
+fn engine_lanes(cfg: &EngineConfig, map: &RegisterMap, name: &str, count: usize) -> usize {
+    match map.field(name).and_then(|f| f.hw.as_ref()) {
         Some(h) if h.scope == HwScope::Lane => count.min(cfg.lanes),
         Some(h) if h.scope == HwScope::Laser => count.min(cfg.laser_lanes),
         _ => count,
-    })
+    }
 }
 
 /// `[N]` for one lane, `[A..B]` for several.

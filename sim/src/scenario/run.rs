@@ -401,13 +401,10 @@ impl ScenarioStimulus {
                 Window::Throughout { until, .. } => until,
             };
             let last = cycle >= close;
+            // `by` passes at its first hold, `from`..`until` at its last poll.
+            let passes = holds && (matches!(e.window, Window::By { .. }) || last);
             match (e.window, holds) {
-                (Window::By { .. }, true) | (Window::Throughout { .. }, true) if last => {
-                    w.passed = true;
-                    w.at = Some(cycle);
-                    w.next = None;
-                }
-                (Window::By { .. }, true) => {
+                _ if passes => {
                     w.passed = true;
                     w.at = Some(cycle);
                     w.next = None;
@@ -441,10 +438,12 @@ impl Stimulus for ScenarioStimulus {
 
     fn drive(&mut self, cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs) {
         self.cycle = cycle;
-        while let Some((c, k)) = self.timeline.get(self.next).cloned() {
-            if c > cycle {
-                break;
-            }
+        while self
+            .timeline
+            .get(self.next)
+            .is_some_and(|(c, _)| *c <= cycle)
+        {
+            let k = self.timeline[self.next].1.clone();
             self.apply(&k);
             self.next += 1;
         }
