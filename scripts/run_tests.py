@@ -33,6 +33,7 @@ SLOW_FIRST = [
     "lockstep_link",
     "lockstep_mgmt",
     "lockstep_lasers",
+    "runtime_models",
     "proptest_prbs",
     "cli",
 ]

@@ -7,7 +7,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 mod compare;
@@ -174,13 +174,15 @@ struct RunArgs {
     /// Engine configuration (TOML).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Where to write the waveform of a divergence.
+    /// Where to write the waveform of a divergence's window (inputs and
+    /// every engine's outputs, VCD).
     #[arg(long, default_value = "xpo-divergence.vcd")]
-    wave: PathBuf,
-    /// Also dump every signal of the Verilated design to this VCD file
-    /// (needs `verilator` among the engines; large for long runs).
-    #[arg(long)]
-    trace: Option<PathBuf>,
+    divergence_wave: PathBuf,
+    /// Also dump every signal of the Verilated design over the run to this
+    /// file: FST for `.fst`, VCD for `.vcd` (needs `verilator` among the
+    /// engines; the traced model is built on first use and cached).
+    #[arg(long, alias = "trace")]
+    wave: Option<PathBuf>,
     /// One JSON object on stdout instead of the summary.
     #[arg(long)]
     json: bool,
@@ -294,8 +296,8 @@ struct RunJson<'a> {
 
 fn run(a: &RunArgs) -> Result<u8> {
     let engines = EngineKind::parse_list(&a.engines)?;
-    if a.trace.is_some() && !engines.contains(&EngineKind::Verilator) {
-        bail!("--trace dumps the Verilated design: add verilator to --engines");
+    if a.wave.is_some() && !engines.contains(&EngineKind::Verilator) {
+        bail!("--wave dumps the Verilated design: add verilator to --engines");
     }
     let spec = RunSpec {
         config: load_config(a.config.as_deref())?,
@@ -308,8 +310,8 @@ fn run(a: &RunArgs) -> Result<u8> {
             data_path: a.data_path.into(),
             ..Stimuli::default()
         },
-        divergence_wave: Some(a.wave.clone()),
-        trace: a.trace.clone(),
+        divergence_wave: Some(a.divergence_wave.clone()),
+        trace: a.wave.clone(),
     };
     let bar = ProgressBar::new(spec.cycles);
     bar.set_style(
@@ -416,8 +418,45 @@ fn regmap(format: &str, out: Option<&Path>, config: Option<&Path>) -> Result<u8>
     Ok(0)
 }
 
+/// Run-time Verilator builds (another configuration, a traced model) take
+/// seconds to minutes: on a terminal they show a spinner with the step and
+/// the elapsed time, and leave one line saying what was built where;
+/// elsewhere the library's plain lines on standard error do.
+fn show_model_builds() {
+    use xpo_sim::verilated::cache::{set_observer, BuildEvent};
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    let spinner = std::sync::Mutex::new(None::<ProgressBar>);
+    set_observer(move |e| {
+        let mut s = spinner.lock().unwrap_or_else(|p| p.into_inner());
+        match e {
+            BuildEvent::Waiting { .. } | BuildEvent::Step { .. } => {
+                let bar = s.get_or_insert_with(|| {
+                    let b = ProgressBar::new_spinner();
+                    b.set_style(
+                        ProgressStyle::with_template("{spinner} [{elapsed}] {msg}")
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    );
+                    b.enable_steady_tick(std::time::Duration::from_millis(120));
+                    b
+                });
+                bar.set_message(e.to_string());
+            }
+            BuildEvent::Built { .. } | BuildEvent::Failed { .. } => {
+                if let Some(bar) = s.take() {
+                    bar.finish_and_clear();
+                }
+                eprintln!("xpo: {e}");
+            }
+            BuildEvent::Reused { .. } => {}
+        }
+    });
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    show_model_builds();
     let result = match &cli.command {
         Cmd::Emit { out, config } => emit(out, config.as_deref()),
         Cmd::Run(args) => run(args),

@@ -281,10 +281,9 @@ fn run_seed(exe: &Path, dir: &Path, r: &SeedRun, engines: &str, config: Option<&
     let started = Instant::now();
     let mut cmd = Command::new(exe);
     cmd.args(&args).arg("--json");
-    if r.scenario {
-        cmd.arg("--divergence-wave").arg(&wave);
-    } else {
-        cmd.arg("--svg").arg(&svg).arg("--wave").arg(&wave);
+    cmd.arg("--divergence-wave").arg(&wave);
+    if !r.scenario {
+        cmd.arg("--svg").arg(&svg);
     }
     let what = if r.scenario { "xpo compare" } else { "xpo run" };
     let result = cmd.output();

@@ -25,9 +25,10 @@ pub struct ServeArgs {
     /// engine runs when not given.
     #[arg(long)]
     speed: Option<f64>,
-    /// Write a VCD of the served session (verilator engine).
-    #[arg(long)]
-    trace: Option<PathBuf>,
+    /// Dump every signal of the served session to this file: FST for
+    /// `.fst`, VCD for `.vcd` (verilator engine).
+    #[arg(long, alias = "trace")]
+    wave: Option<PathBuf>,
     /// Seconds a client may leave a line unfinished before its session is
     /// closed.
     #[arg(long, default_value_t = 30)]
@@ -54,7 +55,7 @@ pub fn serve(a: &ServeArgs) -> Result<u8> {
         engine,
         config,
         speed: a.speed,
-        trace: a.trace.clone(),
+        trace: a.wave.clone(),
         stall_timeout: Duration::from_secs(a.stall_seconds.max(1)),
         log: std::sync::Arc::new(|m: &str| eprintln!("xpo serve: {m}")),
     };

@@ -3,7 +3,12 @@
 use std::process::Command;
 
 fn xpo(args: &[&str]) -> (i32, String, String) {
+    xpo_env(&[], args)
+}
+
+fn xpo_env(env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_xpo"))
+        .envs(env.iter().copied())
         .args(args)
         .output()
         .unwrap();
@@ -72,27 +77,10 @@ fn bad_config_exits_2_naming_field_and_changes_nothing() {
 }
 
 #[test]
-fn unknown_engine_and_mismatched_verilator_config_exit_2() {
+fn unknown_engine_exits_2() {
     let (code, _, err) = xpo(&["run", "--cycles", "10", "--engines", "model,spice"]);
     assert_eq!(code, 2);
     assert!(err.contains("spice"), "{err}");
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("c.toml");
-    std::fs::write(&cfg, "lanes = 3\n").unwrap();
-    let (code, _, err) = xpo(&[
-        "run",
-        "--cycles",
-        "10",
-        "--engines",
-        "model,verilator",
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("XPO_SIM_CONFIG") && err.contains("lanes=3"),
-        "{err}"
-    );
 }
 
 #[test]
@@ -218,39 +206,6 @@ fn run_json_reports_lanes_and_speeds() {
         "{mm}"
     );
     assert_eq!(mm["laser_summary"].as_array().unwrap().len(), 1, "{mm}");
-}
-
-#[test]
-fn trace_writes_a_vcd_of_the_verilated_design() {
-    let dir = tempfile::tempdir().unwrap();
-    let vcd = dir.path().join("t.vcd");
-    let (code, _, err) = xpo(&[
-        "run",
-        "--cycles",
-        "50",
-        "--engines",
-        "model,verilator",
-        "--trace",
-        vcd.to_str().unwrap(),
-    ]);
-    assert!(
-        code == 0 || code == 1,
-        "a completed run (1: not every lane locked yet): {err}"
-    );
-    let text = std::fs::read_to_string(&vcd).unwrap();
-    assert!(text.contains("$scope module xpo_engine $end") && text.contains("rx_data"));
-    assert!(text.contains("#99"), "two time steps per cycle");
-    let (code, _, err) = xpo(&[
-        "run",
-        "--cycles",
-        "5",
-        "--engines",
-        "model",
-        "--trace",
-        vcd.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("--trace"), "{err}");
 }
 
 #[test]
@@ -470,24 +425,30 @@ fn regress_shards_cover_the_seeds_with_no_overlap_and_no_gap() {
 #[test]
 fn regress_reports_failures_with_their_reproduction_and_refuses_bad_input() {
     let dir = tempfile::tempdir().unwrap();
-    // The Verilator model is built for 8 lanes: every 4-lane run on it
-    // fails to start.
+    // A 4-lane engine is verilated on first use, and this Verilator does
+    // not exist: every run on it fails to start.
     let cfg = dir.path().join("four.toml");
     std::fs::write(&cfg, "lanes = 4\n").unwrap();
     let junit = dir.path().join("r.xml");
-    let (code, out, _) = xpo(&[
-        "regress",
-        "--seeds",
-        "3..5",
-        "--engines",
-        "model,verilator",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--dir",
-        dir.path().to_str().unwrap(),
-        "--junit",
-        junit.to_str().unwrap(),
-    ]);
+    let (code, out, _) = xpo_env(
+        &[
+            ("VERILATOR", "/nonexistent/verilator"),
+            ("XPO_CACHE_DIR", dir.path().join("cache").to_str().unwrap()),
+        ],
+        &[
+            "regress",
+            "--seeds",
+            "3..5",
+            "--engines",
+            "model,verilator",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--dir",
+            dir.path().to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+    );
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("2 run, 0 passed, 2 failed"), "{out}");
     let xml = std::fs::read_to_string(&junit).unwrap();

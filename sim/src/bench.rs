@@ -257,76 +257,64 @@ fn instructions_per_cycle(harness: &Path, words: &[u64], per_cycle: usize) -> Op
     Some((counts[1] as f64 - counts[0] as f64) / (long - short) as f64)
 }
 
-/// Where run-time Verilator builds are cached: `$XPO_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/xpo`, else `~/.cache/xpo`, else the temp directory;
-/// then `verilator/<hash of the build's inputs>`.
-pub fn harness_cache_dir() -> PathBuf {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    env("XPO_CACHE_DIR")
-        .or_else(|| env("XDG_CACHE_HOME").map(|p| p.join("xpo")))
-        .or_else(|| env("HOME").map(|p| p.join(".cache").join("xpo")))
-        .unwrap_or_else(|| std::env::temp_dir().join("xpo"))
-        .join("verilator")
-}
-
 /// The C++ bench harness for `cfg`, verilated at run time (cached by the
-/// hash of everything it is built from).
+/// hash of everything it is built from, see `verilated::cache`).
 pub fn build_harness(cfg: &EngineConfig) -> Result<PathBuf, SimError> {
     use crate::shim_gen::{sim_header, sim_source, sim_wrapper, Variant, SIM_TOP};
-    use std::hash::{Hash, Hasher};
+    use crate::verilated::cache;
     let tools = crate::vbuild::Toolchain::find().map_err(SimError::NoVerilator)?;
     let verilog = xpo_hdl::emit_verilog(cfg)?.verilog + &sim_wrapper(cfg.lanes, cfg.laser_lanes);
     let header = sim_header(cfg.lanes, cfg.laser_lanes);
     let source = sim_source(cfg.lanes, cfg.laser_lanes, Variant::Fast);
     let main = include_str!("../cpp/bench_main.cpp");
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (
-        &verilog,
-        &header,
-        &source,
-        main,
-        &tools.verilator,
-        &tools.root,
-    )
-        .hash(&mut h);
-    let key = format!("{:016x}", h.finish());
-    let dir = harness_cache_dir().join(&key);
-    let exe = dir.join("xpo-verilator-bench");
-    let stamp = dir.join("built");
-    if exe.exists() && stamp.exists() {
-        return Ok(exe);
-    }
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SimError::Io { path, source }
-    };
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let vfile = dir.join("xpo_engine_sim.v");
-    for (name, text) in [
-        ("xpo_engine_sim.v", verilog.as_str()),
-        ("xpo_sim.h", header.as_str()),
-        (Variant::Fast.source_file(), source.as_str()),
-        ("bench_main.cpp", main),
-    ] {
-        let p = dir.join(name);
-        std::fs::write(&p, text).map_err(io(&p))?;
-    }
-    let obj = dir.join("obj");
-    let runtime = tools
-        .build_model(&vfile, SIM_TOP, Variant::Fast, &obj, "2")
-        .map_err(SimError::Build)?;
-    tools
-        .link_harness(&dir.join("bench_main.cpp"), &dir, &obj, &runtime, &exe)
-        .map_err(SimError::Build)?;
-    // The model's objects are not needed once linked.
-    let _ = std::fs::remove_dir_all(&obj);
-    std::fs::write(&stamp, &key).map_err(io(&stamp))?;
-    Ok(exe)
+    let key = cache::key(&[
+        verilog.as_bytes(),
+        header.as_bytes(),
+        source.as_bytes(),
+        main.as_bytes(),
+        tools.verilator.as_bytes(),
+        tools.root.as_os_str().as_encoded_bytes(),
+    ]);
+    let what = format!("C++ bench harness ({} lanes)", cfg.lanes);
+    let entry = cache::entry("harness", &key, &what, |dir| {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SimError::Io { path, source }
+        };
+        for (name, text) in [
+            ("xpo_engine_sim.v", verilog.as_str()),
+            ("xpo_sim.h", header.as_str()),
+            (Variant::Fast.source_file(), source.as_str()),
+            ("bench_main.cpp", main),
+        ] {
+            let p = dir.join(name);
+            std::fs::write(&p, text).map_err(io(&p))?;
+        }
+        let obj = dir.join("obj");
+        let runtime = tools
+            .build_model(
+                &dir.join("xpo_engine_sim.v"),
+                SIM_TOP,
+                Variant::Fast,
+                &obj,
+                "2",
+                false,
+            )
+            .map_err(SimError::Build)?;
+        tools
+            .link_harness(
+                &dir.join("bench_main.cpp"),
+                dir,
+                &obj,
+                &runtime,
+                &dir.join("xpo-verilator-bench"),
+            )
+            .map_err(SimError::Build)?;
+        // The model's objects are not needed once linked.
+        let _ = std::fs::remove_dir_all(&obj);
+        Ok(())
+    })?;
+    Ok(entry.dir.join("xpo-verilator-bench"))
 }
 
 /// Speeds at each of [`PROFILE_LANES`] and the fitted costs.

@@ -38,12 +38,13 @@ pub enum SimError {
     /// This build has no Verilator model.
     #[error("the Verilator engine is unavailable: {0}; then rebuild xpo")]
     NoVerilator(String),
-    /// The linked Verilator model was built for other hardware.
-    #[error(
-        "the Verilator model was built for [{built}] but this configuration needs [{wanted}]; \
-         rebuild with XPO_SIM_CONFIG=<that config file> to verilate it"
-    )]
-    ConfigMismatch { built: String, wanted: String },
+    /// Verilator or the C++ compiler a run-time model build needs is
+    /// missing (no rebuild of xpo is needed: install it and run again).
+    #[error("cannot build a Verilator model: {0}")]
+    Toolchain(String),
+    /// A waveform file whose format the extension does not name.
+    #[error("{0}: a waveform is written as FST (.fst) or VCD (.vcd), chosen by the extension")]
+    WaveFormat(PathBuf),
     #[error("cannot open waveform file {0}")]
     Trace(PathBuf),
     #[error("unknown engine `{0}` (expected model, rusthdl or verilator)")]

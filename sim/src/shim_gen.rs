@@ -14,14 +14,16 @@ use xpo_spec::{
 };
 
 /// Which Verilated model a shim source drives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Variant {
-    /// Built without `--trace`: the engine runs, regressions and benches.
+    /// Built without tracing: the engine runs, regressions and benches.
     Fast,
-    /// Built with `--trace`: only when a waveform is asked for (tracing
-    /// support costs the fast model about 4 % more instructions per cycle
-    /// even while no trace is open).
-    Traced,
+    /// Built with `--trace`: only when a VCD is asked for (tracing support
+    /// costs the fast model about 4 % more instructions per cycle even
+    /// while no trace is open).
+    Vcd,
+    /// Built with `--trace-fst`: only when an FST is asked for.
+    Fst,
 }
 
 impl Variant {
@@ -29,7 +31,8 @@ impl Variant {
     pub fn prefix(self) -> &'static str {
         match self {
             Variant::Fast => "Vxpo_engine",
-            Variant::Traced => "Vxpo_engine_trace",
+            Variant::Vcd => "Vxpo_engine_vcd",
+            Variant::Fst => "Vxpo_engine_fst",
         }
     }
 
@@ -37,7 +40,61 @@ impl Variant {
     pub fn source_file(self) -> &'static str {
         match self {
             Variant::Fast => "xpo_sim_fast.cpp",
-            Variant::Traced => "xpo_sim_traced.cpp",
+            Variant::Vcd => "xpo_sim_vcd.cpp",
+            Variant::Fst => "xpo_sim_fst.cpp",
+        }
+    }
+
+    /// The model's factory in the shim (`std::unique_ptr<XpoSim> NAME()`).
+    pub fn factory(self) -> &'static str {
+        match self {
+            Variant::Fast => "new_fast_sim",
+            Variant::Vcd => "new_vcd_sim",
+            Variant::Fst => "new_fst_sim",
+        }
+    }
+
+    /// Verilator's option for this variant's tracing, if any.
+    pub fn trace_flag(self) -> Option<&'static str> {
+        match self {
+            Variant::Fast => None,
+            Variant::Vcd => Some("--trace"),
+            Variant::Fst => Some("--trace-fst"),
+        }
+    }
+
+    /// Verilator's writer: its runtime object, header and class.
+    fn writer(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Variant::Fast => None,
+            Variant::Vcd => Some(("verilated_vcd_c.h", "VerilatedVcdC")),
+            Variant::Fst => Some(("verilated_fst_c.h", "VerilatedFstC")),
+        }
+    }
+
+    /// Verilator's runtime objects this variant links.
+    pub fn runtime_objects(self) -> &'static [&'static str] {
+        match self {
+            Variant::Fast => &["verilated.o", "verilated_threads.o"],
+            Variant::Vcd => &["verilated.o", "verilated_threads.o", "verilated_vcd_c.o"],
+            Variant::Fst => &["verilated.o", "verilated_threads.o", "verilated_fst_c.o"],
+        }
+    }
+
+    /// System libraries beyond the C++ runtime (FST output is compressed).
+    pub fn system_libs(self) -> &'static [&'static str] {
+        match self {
+            Variant::Fst => &["-lz", "-lpthread"],
+            _ => &["-lpthread"],
+        }
+    }
+
+    /// The variant that writes a waveform file with this extension.
+    pub fn for_wave(path: &std::path::Path) -> Option<Self> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("vcd") => Some(Variant::Vcd),
+            Some("fst") => Some(Variant::Fst),
+            _ => None,
         }
     }
 }
@@ -57,8 +114,8 @@ constexpr std::size_t OUTPUT_WORDS = {ow};
 
 // One Verilated xpo_engine_sim with its own VerilatedContext, stepped one
 // core clock cycle per tick(); ports travel as packed 64-bit words
-// (WordLayout). Two models implement it: the fast one (no tracing) and the
-// traced one (VCD of every signal).
+// (WordLayout). Three models implement it: the fast one (no tracing) and
+// two traced ones (every signal to a VCD or an FST).
 class XpoSim {{
 public:
     virtual ~XpoSim() = default;
@@ -69,7 +126,8 @@ public:
 }};
 
 std::unique_ptr<XpoSim> new_fast_sim();
-std::unique_ptr<XpoSim> new_traced_sim();
+std::unique_ptr<XpoSim> new_vcd_sim();
+std::unique_ptr<XpoSim> new_fst_sim();
 }}  // namespace xpo
 "#,
         iw = WordLayout::inputs(lanes, lasers).words,
@@ -235,31 +293,31 @@ pub fn sim_source(lanes: usize, lasers: usize, variant: Variant) -> String {
         get_port(&mut get, p, laser_slots(&ol, i), lasers);
     }
     let model = variant.prefix();
-    let (class, factory) = match variant {
-        Variant::Fast => ("FastSim", "new_fast_sim"),
-        Variant::Traced => ("TracedSim", "new_traced_sim"),
+    let class = match variant {
+        Variant::Fast => "FastSim",
+        Variant::Vcd => "VcdSim",
+        Variant::Fst => "FstSim",
     };
-    let traced = variant == Variant::Traced;
-    let vcd_include = if traced {
-        "#include \"verilated_vcd_c.h\"\n"
-    } else {
-        ""
-    };
-    let vcd_member = if traced {
-        "    std::unique_ptr<VerilatedVcdC> trace_;\n"
-    } else {
-        ""
+    let factory = variant.factory();
+    let writer = variant.writer();
+    let traced = writer.is_some();
+    let (writer_include, writer_member) = match writer {
+        Some((header, writer)) => (
+            format!("#include \"{header}\"\n"),
+            format!("    std::unique_ptr<{writer}> trace_;\n"),
+        ),
+        None => (String::new(), String::new()),
     };
     let trace_on = if traced {
         "    ctx_->traceEverOn(true);\n"
     } else {
         ""
     };
-    let trace_fns = if traced {
-        format!(
+    let trace_fns = match writer {
+        Some((_, writer)) => format!(
             r#"bool {class}::open_trace(const char* path) {{
     close_trace();
-    trace_.reset(new VerilatedVcdC);
+    trace_.reset(new {writer});
     top_->trace(trace_.get(), 99);
     trace_->open(path);
     if (!trace_->isOpen()) {{
@@ -276,12 +334,11 @@ void {class}::close_trace() {{
     }}
 }}
 "#
-        )
-    } else {
-        format!(
+        ),
+        None => format!(
             "bool {class}::open_trace(const char*) {{ return false; }}\n\n\
              void {class}::close_trace() {{}}\n"
-        )
+        ),
     };
     let (dump_low, dump_high) = if traced {
         (
@@ -297,7 +354,7 @@ void {class}::close_trace() {{
 #include <cstring>
 #include "{model}.h"
 #include "verilated.h"
-{vcd_include}
+{writer_include}
 namespace xpo {{
 namespace {{
 // ORs `width` bits (from lo, then hi) into 32-bit words at bit `offset`;
@@ -347,7 +404,7 @@ public:
 private:
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<{model}> top_;
-{vcd_member}    uint64_t cycle_ = 0;
+{writer_member}    uint64_t cycle_ = 0;
 }};
 }}  // namespace
 
@@ -380,6 +437,67 @@ std::unique_ptr<XpoSim> {factory}() {{ return std::make_unique<{class}>(); }}
 "#
     )
 }
+
+/// Version of the C ABI a runtime-built model exports ([`abi_source`]);
+/// the loader refuses a library that reports another.
+pub const ABI_VERSION: u32 = 1;
+
+/// The C ABI of a model built at run time into a shared library
+/// (`crate::verilated::library`): a handful of `extern "C"` functions over
+/// an opaque pointer, so that nothing C++ (classes, exceptions, the
+/// Verilator runtime's symbols) crosses the library boundary. The bridge's
+/// C++ side opens the library and calls these (`cpp/bridge.cpp`).
+/// `hw_key` is the hardware key the model was built for; the loader
+/// compares it with the configuration it was asked for.
+pub fn abi_source(variant: Variant, hw_key: &str) -> String {
+    let factory = variant.factory();
+    // A C string literal: the key is printable ASCII, but escape anyway.
+    let key: String = hw_key
+        .chars()
+        .flat_map(|c| match c {
+            '"' | '\\' => vec!['\\', c],
+            c if c.is_ascii_graphic() || c == ' ' => vec![c],
+            _ => vec!['?'],
+        })
+        .collect();
+    format!(
+        r#"// Generated by xpo-sim (shim_gen.rs); do not edit. The C ABI of a model
+// built at run time: every other symbol of the library is local.
+#include "xpo_sim.h"
+#define XPO_EXPORT extern "C" __attribute__((visibility("default")))
+
+XPO_EXPORT uint32_t xpo_sim_abi_version(void) {{ return {ABI_VERSION}; }}
+XPO_EXPORT const char* xpo_sim_hw_key(void) {{ return "{key}"; }}
+XPO_EXPORT uint64_t xpo_sim_input_words(void) {{ return xpo::INPUT_WORDS; }}
+XPO_EXPORT uint64_t xpo_sim_output_words(void) {{ return xpo::OUTPUT_WORDS; }}
+XPO_EXPORT void* xpo_sim_new(void) {{
+    try {{
+        return xpo::{factory}().release();
+    }} catch (...) {{
+        return nullptr;
+    }}
+}}
+XPO_EXPORT void xpo_sim_delete(void* sim) {{ delete static_cast<xpo::XpoSim*>(sim); }}
+XPO_EXPORT void xpo_sim_tick(void* sim, const uint64_t* in, uint64_t* out) {{
+    static_cast<xpo::XpoSim*>(sim)->tick(in, out);
+}}
+XPO_EXPORT int xpo_sim_open_trace(void* sim, const char* path) {{
+    try {{
+        return static_cast<xpo::XpoSim*>(sim)->open_trace(path) ? 1 : 0;
+    }} catch (...) {{
+        return 0;
+    }}
+}}
+XPO_EXPORT void xpo_sim_close_trace(void* sim) {{ static_cast<xpo::XpoSim*>(sim)->close_trace(); }}
+"#
+    )
+}
+
+/// The linker version script that keeps a runtime-built library's
+/// exports to its C ABI: the Verilator runtime inside it stays private,
+/// so it neither clashes with the one linked into xpo nor with another
+/// loaded model's.
+pub const ABI_VERSION_SCRIPT: &str = "{ global: xpo_sim_*; local: *; };\n";
 
 /// Name of the simulation wrapper around `xpo_engine` ([`sim_wrapper`]).
 pub const SIM_TOP: &str = "xpo_engine_sim";
@@ -440,26 +558,60 @@ pub fn sim_wrapper(lanes: usize, lasers: usize) -> String {
 mod tests {
     use super::*;
 
-    /// Only the traced model's shim knows about VCDs; both drive their own
-    /// model class and dump nothing when fast.
+    /// Only the traced models' shims trace, each with its own writer;
+    /// every shim drives its own model class and the fast one dumps
+    /// nothing.
     #[test]
-    fn only_the_traced_shim_traces() {
+    fn only_the_traced_shims_trace() {
         let fast = sim_source(2, 1, Variant::Fast);
-        let traced = sim_source(2, 1, Variant::Traced);
+        let vcd = sim_source(2, 1, Variant::Vcd);
+        let fst = sim_source(2, 1, Variant::Fst);
         assert!(fast.contains("#include \"Vxpo_engine.h\""));
-        assert!(traced.contains("#include \"Vxpo_engine_trace.h\""));
-        for t in [
-            "verilated_vcd_c.h",
-            "traceEverOn",
-            "->dump(",
-            "top_->trace(",
-        ] {
+        assert!(vcd.contains("#include \"Vxpo_engine_vcd.h\""));
+        assert!(fst.contains("#include \"Vxpo_engine_fst.h\""));
+        for t in ["traceEverOn", "->dump(", "top_->trace("] {
             assert!(!fast.contains(t), "fast shim has {t}");
-            assert!(traced.contains(t), "traced shim lacks {t}");
+            assert!(vcd.contains(t), "VCD shim lacks {t}");
+            assert!(fst.contains(t), "FST shim lacks {t}");
         }
+        assert!(vcd.contains("verilated_vcd_c.h") && vcd.contains("new VerilatedVcdC"));
+        assert!(fst.contains("verilated_fst_c.h") && fst.contains("new VerilatedFstC"));
+        assert!(!vcd.contains("VerilatedFstC") && !fst.contains("VerilatedVcdC"));
         assert!(fast.contains("std::unique_ptr<XpoSim> new_fast_sim()"));
-        assert!(traced.contains("std::unique_ptr<XpoSim> new_traced_sim()"));
+        assert!(vcd.contains("std::unique_ptr<XpoSim> new_vcd_sim()"));
+        assert!(fst.contains("std::unique_ptr<XpoSim> new_fst_sim()"));
         assert!(fast.contains("bool FastSim::open_trace(const char*) { return false; }"));
+    }
+
+    /// The C ABI makes the variant's model, reports the word counts of the
+    /// header it is compiled with, and names the hardware it was built for.
+    #[test]
+    fn the_c_abi_exports_its_functions_and_the_hardware_key() {
+        let src = abi_source(Variant::Fst, r#"lanes=1 identity="x\y""#);
+        for f in [
+            "xpo_sim_abi_version",
+            "xpo_sim_hw_key",
+            "xpo_sim_input_words",
+            "xpo_sim_output_words",
+            "xpo_sim_new",
+            "xpo_sim_delete",
+            "xpo_sim_tick",
+            "xpo_sim_open_trace",
+            "xpo_sim_close_trace",
+        ] {
+            assert!(
+                src.lines()
+                    .any(|l| l.starts_with("XPO_EXPORT ") && l.contains(&format!(" {f}("))),
+                "{f}"
+            );
+        }
+        assert!(ABI_VERSION_SCRIPT.contains("global: xpo_sim_*;"));
+        assert!(src.contains("return xpo::new_fst_sim().release();"));
+        assert!(
+            src.contains(r#"return "lanes=1 identity=\"x\\y\"";"#),
+            "{src}"
+        );
+        assert!(src.contains(&format!("return {ABI_VERSION};")));
     }
 
     /// The wrapper has every port of `xpo_engine`, registers every input

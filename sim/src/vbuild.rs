@@ -50,8 +50,9 @@ impl Toolchain {
     }
 
     /// Verilates `vfile` (top `top`) as `variant` into `obj` and compiles
-    /// the model archive (`<prefix>__ALL.a`) and the runtime objects.
-    /// Returns the runtime objects' paths.
+    /// the model archive (`<prefix>__ALL.a`) and the runtime objects
+    /// (position-independent when `pic`, for a shared library). Returns the
+    /// runtime objects' paths.
     pub fn build_model(
         &self,
         vfile: &Path,
@@ -59,7 +60,20 @@ impl Toolchain {
         variant: Variant,
         obj: &Path,
         jobs: &str,
+        pic: bool,
     ) -> Result<Vec<PathBuf>, String> {
+        self.verilate(vfile, top, variant, obj)?;
+        self.compile_model(variant, obj, jobs, pic)
+    }
+
+    /// Runs Verilator: `vfile` (top `top`) as `variant`'s C++ into `obj`.
+    pub fn verilate(
+        &self,
+        vfile: &Path,
+        top: &str,
+        variant: Variant,
+        obj: &Path,
+    ) -> Result<(), String> {
         let _ = std::fs::remove_dir_all(obj);
         let mut cmd = Command::new(&self.verilator);
         cmd.args(["--cc", "--top-module", top, "--prefix", variant.prefix()])
@@ -73,27 +87,81 @@ impl Toolchain {
                 "fast",
                 "--noassert",
             ]);
-        if variant == Variant::Traced {
-            cmd.arg("--trace");
+        if let Some(flag) = variant.trace_flag() {
+            cmd.arg(flag);
         }
         // The lockstep compares the simulation probes every cycle.
         cmd.arg(format!("-D{}", xpo_spec::PROBES_DEFINE));
         cmd.args(["-Wno-DECLFILENAME", "--Mdir"])
             .arg(obj)
             .arg(vfile);
-        run(&mut cmd)?;
-        let mut runtime = vec!["verilated.o", "verilated_threads.o"];
-        if variant == Variant::Traced {
-            runtime.push("verilated_vcd_c.o");
-        }
+        run(&mut cmd)
+    }
+
+    /// Compiles a verilated `variant` in `obj`: the model archive and the
+    /// runtime objects (see [`Toolchain::build_model`]).
+    pub fn compile_model(
+        &self,
+        variant: Variant,
+        obj: &Path,
+        jobs: &str,
+        pic: bool,
+    ) -> Result<Vec<PathBuf>, String> {
+        let runtime = variant.runtime_objects();
         let archive = format!("{}__ALL.a", variant.prefix());
-        run(Command::new("make")
-            .args(["-s", "-j", jobs, "-C"])
+        let mut make = Command::new("make");
+        make.args(["-s", "-j", jobs, "-C"])
             .arg(obj)
             .args(["-f", &format!("{}.mk", variant.prefix())])
-            .args(["OPT_FAST=-O2", "OPT_SLOW=-O1", &archive])
-            .args(&runtime))?;
+            .args(["OPT_FAST=-O2", "OPT_SLOW=-O1"]);
+        if pic {
+            make.arg("CXXFLAGS=-fPIC -fvisibility=hidden");
+        }
+        run(make.arg(&archive).args(runtime))?;
         Ok(runtime.iter().map(|o| obj.join(o)).collect())
+    }
+
+    /// Links a shared library `lib` that exports the model's C ABI
+    /// (`abi_cpp`, see `shim_gen::abi_source`) and nothing else: the shim
+    /// (`shim_cpp`, with `xpo_sim.h` in `src_dir`), the model archive in
+    /// `obj` and the runtime objects, all compiled position-independent.
+    pub fn link_shared(
+        &self,
+        variant: Variant,
+        src_dir: &Path,
+        obj: &Path,
+        runtime: &[PathBuf],
+        lib: &Path,
+    ) -> Result<(), String> {
+        let script = src_dir.join("exports.map");
+        std::fs::write(&script, super::shim_gen::ABI_VERSION_SCRIPT)
+            .map_err(|e| format!("{}: {e}", script.display()))?;
+        let mut cmd = Command::new(compiler());
+        cmd.args([
+            "-shared",
+            "-fPIC",
+            "-fvisibility=hidden",
+            "-O2",
+            "-std=c++17",
+            "-o",
+        ])
+        .arg(lib)
+        .arg("-I")
+        .arg(src_dir)
+        .arg("-I")
+        .arg(obj);
+        for inc in self.includes() {
+            cmd.arg("-I").arg(inc);
+        }
+        cmd.arg(src_dir.join(variant.source_file()))
+            .arg(src_dir.join("xpo_sim_abi.cpp"))
+            .arg(obj.join(format!("{}__ALL.a", variant.prefix())))
+            .args(runtime)
+            .arg(format!("-Wl,--version-script={}", script.display()))
+            .args(["-Wl,-z,defs"])
+            .args(variant.system_libs())
+            .arg("-latomic");
+        run(&mut cmd)
     }
 
     /// Links the C++ bench harness (`cpp/bench_main.cpp`, the fast shim in
@@ -106,8 +174,7 @@ impl Toolchain {
         runtime: &[PathBuf],
         exe: &Path,
     ) -> Result<(), String> {
-        let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
-        let mut cmd = Command::new(cxx);
+        let mut cmd = Command::new(compiler());
         cmd.args(["-O2", "-std=c++17", "-o"])
             .arg(exe)
             .arg("-I")
@@ -124,6 +191,11 @@ impl Toolchain {
             .arg("-lpthread");
         run(&mut cmd)
     }
+}
+
+/// The C++ compiler: `CXX`, else `c++`.
+pub fn compiler() -> String {
+    std::env::var("CXX").unwrap_or_else(|_| "c++".into())
 }
 
 /// Runs `cmd`; on failure, the command and the end of its error output.

@@ -227,6 +227,11 @@ impl RunSpec {
                 "a trace dumps the Verilated design: add verilator to the engines".into(),
             ));
         }
+        if let Some(w) = &self.trace {
+            if crate::shim_gen::Variant::for_wave(w).is_none() {
+                return Err(SimError::WaveFormat(w.clone()));
+            }
+        }
         Ok(())
     }
 }

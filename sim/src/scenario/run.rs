@@ -513,11 +513,8 @@ pub fn run_scenario(s: &Scenario, opts: &ScenarioOptions) -> Result<ScenarioRepo
                 "--wave dumps the Verilated design: add verilator to the engines".into(),
             ));
         }
-        if w.extension().and_then(|e| e.to_str()) != Some("vcd") {
-            return Err(SimError::Scenario(format!(
-                "{}: waveforms are written as VCD (.vcd); FST is not supported yet",
-                w.display()
-            )));
+        if crate::shim_gen::Variant::for_wave(w).is_none() {
+            return Err(SimError::WaveFormat(w.clone()));
         }
     }
     let started = Instant::now();

@@ -1,18 +1,23 @@
 //! `Verilated`: the emitted Verilog, compiled by Verilator, as an [`Engine`].
 //!
-//! The model is built by `build.rs` for one hardware configuration (the
-//! default, or `XPO_SIM_CONFIG` at build time); asking for another is a clear
-//! error rather than a silent mismatch.
+//! The default configuration's fast model is linked into xpo (`build.rs`);
+//! every other model (another configuration, or a traced one) is built on
+//! first use into a cached shared library (`library`, `cache`) and loaded
+//! behind the same cxx bridge, so any configuration runs on Verilator
+//! without rebuilding xpo.
 
+pub mod cache;
 #[cfg(xpo_verilator)]
 mod ffi;
+pub mod library;
 
+use crate::shim_gen::Variant;
 use crate::SimError;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use xpo_spec::{Engine, EngineConfig, EngineInputs, EngineOutputs, WordLayout};
 
-/// The hardware key (see [`EngineConfig::hardware_key`]) the linked model was
-/// built for.
+/// The hardware key (see [`EngineConfig::hardware_key`]) of the model
+/// linked into xpo: the default configuration's.
 pub const BUILT_HW_KEY: &str = env!("XPO_SIM_HW_KEY");
 
 /// Path of the Verilog the linked model was built from, if there is one.
@@ -33,11 +38,26 @@ pub fn availability() -> Result<(), SimError> {
     }
 }
 
+/// Where a Verilated engine's model came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelOrigin {
+    /// The default configuration's fast model, linked into xpo.
+    Linked,
+    /// A shared library of the run-time cache (`library`).
+    Library {
+        /// The library loaded.
+        path: PathBuf,
+        /// Seconds this process spent building it; `None`: it was cached.
+        build_seconds: Option<f64>,
+    },
+}
+
 /// The Verilated RTL.
 pub struct Verilated {
     #[cfg(xpo_verilator)]
     sim: cxx::UniquePtr<ffi::bridge::XpoSim>,
     config: EngineConfig,
+    origin: ModelOrigin,
     in_layout: WordLayout,
     out_layout: WordLayout,
     in_words: Vec<u64>,
@@ -45,39 +65,66 @@ pub struct Verilated {
 }
 
 impl Verilated {
-    /// A fresh model for `cfg`, which must match the configuration the model
-    /// was built for. This is the fast model, built without tracing.
+    /// A fresh fast model (built without tracing) for `cfg`: the linked one
+    /// for the default hardware, else one from the run-time cache, built
+    /// first if this configuration is new.
     pub fn new(cfg: &EngineConfig) -> Result<Self, SimError> {
-        Self::build(cfg, false)
+        cfg.validate()?;
+        availability()?;
+        if cfg.hardware_key() == BUILT_HW_KEY {
+            return Self::build(cfg, ModelOrigin::Linked);
+        }
+        Self::from_library(cfg, Variant::Fast)
     }
 
-    /// A fresh model that writes a VCD of every signal in the design to
-    /// `path` from its first cycle: the model built with `--trace`, which
-    /// only waveform runs pay for.
+    /// A fresh model that writes every signal in the design to `path` from
+    /// its first cycle, as an FST (`.fst`, Verilator's own writer) or a VCD
+    /// (`.vcd`): a traced model from the run-time cache, which only
+    /// waveform runs pay for.
     pub fn with_trace(cfg: &EngineConfig, path: &Path) -> Result<Self, SimError> {
-        let mut v = Self::build(cfg, true)?;
+        let variant = Variant::for_wave(path).ok_or_else(|| SimError::WaveFormat(path.into()))?;
+        cfg.validate()?;
+        availability()?;
+        let mut v = Self::from_library(cfg, variant)?;
         v.open_trace(path)?;
         Ok(v)
     }
 
-    fn build(cfg: &EngineConfig, traced: bool) -> Result<Self, SimError> {
-        #[cfg(not(xpo_verilator))]
-        let _ = traced;
-        cfg.validate()?;
-        availability()?;
-        let wanted = cfg.hardware_key();
-        if wanted != BUILT_HW_KEY {
-            return Err(SimError::ConfigMismatch {
-                built: BUILT_HW_KEY.to_string(),
-                wanted,
-            });
-        }
+    fn from_library(cfg: &EngineConfig, variant: Variant) -> Result<Self, SimError> {
+        let lib = library::model_library(cfg, variant)?;
+        Self::build(
+            cfg,
+            ModelOrigin::Library {
+                path: lib.path,
+                build_seconds: lib.build_seconds,
+            },
+        )
+    }
+
+    /// Where this engine's model came from (and whether it was built now).
+    pub fn origin(&self) -> &ModelOrigin {
+        &self.origin
+    }
+
+    fn build(cfg: &EngineConfig, origin: ModelOrigin) -> Result<Self, SimError> {
         let in_layout = WordLayout::inputs(cfg.lanes, cfg.laser_lanes);
         let out_layout = WordLayout::outputs(cfg.lanes, cfg.laser_lanes);
+        #[cfg(xpo_verilator)]
+        let sim = match &origin {
+            ModelOrigin::Linked => ffi::bridge::new_sim(),
+            ModelOrigin::Library { path, .. } => ffi::bridge::open_sim(
+                &path.to_string_lossy(),
+                &cfg.hardware_key(),
+                in_layout.words,
+                out_layout.words,
+            )
+            .map_err(|e| SimError::Build(e.what().to_string()))?,
+        };
         let mut engine = Self {
             #[cfg(xpo_verilator)]
-            sim: ffi::bridge::new_sim(traced),
+            sim,
             config: cfg.clone(),
+            origin,
             in_words: vec![0; in_layout.words],
             out_words: vec![0; out_layout.words],
             in_layout,
