@@ -421,10 +421,15 @@ fn regmap(format: &str, out: Option<&Path>, config: Option<&Path>) -> Result<u8>
 /// Run-time Verilator builds (another configuration, a traced model) take
 /// seconds to minutes: on a terminal they show a spinner with the step and
 /// the elapsed time, and leave one line saying what was built where;
-/// elsewhere the library's plain lines on standard error do.
+/// elsewhere each step is a plain line on standard error.
 fn show_model_builds() {
     use xpo_sim::verilated::cache::{set_observer, BuildEvent};
     if !std::io::stderr().is_terminal() {
+        set_observer(|e| {
+            if !matches!(e, BuildEvent::Reused { .. }) {
+                eprintln!("xpo: {e}");
+            }
+        });
         return;
     }
     let spinner = std::sync::Mutex::new(None::<ProgressBar>);

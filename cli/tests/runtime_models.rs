@@ -204,37 +204,23 @@ fn the_wave_extension_picks_fst_or_vcd() {
     kinds.sort();
     assert_eq!(kinds, ["model-fst", "model-vcd"]);
 
-    let (code, _, err) = xpo_env(
-        &[("XPO_CACHE_DIR", &s.cache)],
-        &[
-            "run",
-            "--cycles",
-            "5",
-            "--engines",
+    // Refused before anything is built: an extension that names no
+    // format, a waveform without the Verilated design.
+    for (engines, wave, wanted) in [
+        (
             "model,verilator",
-            "--wave",
             "t.ghw",
-        ],
-    );
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("t.ghw") && err.contains("FST (.fst) or VCD (.vcd)"),
-        "{err}"
-    );
-    let (code, _, err) = xpo_env(
-        &[("XPO_CACHE_DIR", &s.cache)],
-        &[
-            "run",
-            "--cycles",
-            "5",
-            "--engines",
-            "model",
-            "--wave",
-            "t.fst",
-        ],
-    );
-    assert_eq!(code, 2);
-    assert!(err.contains("add verilator"), "{err}");
+            "t.ghw: a waveform is written as FST (.fst) or VCD (.vcd)",
+        ),
+        ("model", "t.fst", "add verilator"),
+    ] {
+        let (code, _, err) = xpo_env(
+            &[("XPO_CACHE_DIR", &s.cache)],
+            &["run", "--cycles", "5", "--engines", engines, "--wave", wave],
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(wanted), "{err}");
+    }
 }
 
 #[test]

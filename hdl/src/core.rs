@@ -11,7 +11,7 @@ use crate::fanout::LaserFaultFanout;
 use crate::join::Widen;
 use crate::lane::Lane;
 use crate::laser::LaserLane;
-use crate::retimer::{LaneAlignment, MonitorOnly};
+use crate::retimer::{LaneAlignment, LinkBerMonitor, MonitorOnly};
 use rust_hdl::prelude::*;
 use xpo_spec::laser::LaserParams;
 use xpo_spec::monitors::MonitorParams;
@@ -103,6 +103,7 @@ pub struct XpoCore {
     pub rx_skew_blocks: Vec<Signal<Out, Bits<16>>>,
     pub rx_skew_bits: Vec<Signal<Out, Bits<32>>>,
     pub rx_bip_errors: Vec<Signal<Out, Bits<32>>>,
+    pub rx_link_hi_ber: Vec<Signal<Out, Bit>>,
     pub tx_am_lock: Vec<Signal<Out, Bit>>,
     pub tx_lane_aligned: Vec<Signal<Out, Bit>>,
     pub tx_skew_valid: Vec<Signal<Out, Bit>>,
@@ -111,6 +112,7 @@ pub struct XpoCore {
     pub tx_skew_blocks: Vec<Signal<Out, Bits<16>>>,
     pub tx_skew_bits: Vec<Signal<Out, Bits<32>>>,
     pub tx_bip_errors: Vec<Signal<Out, Bits<32>>>,
+    pub tx_link_hi_ber: Vec<Signal<Out, Bit>>,
     pub lanes: Vec<Lane>,
     pub i2c: I2cTarget,
     pub axi: AxiLiteSlave,
@@ -131,6 +133,10 @@ pub struct XpoCore {
     /// (`xpo_host::model::link_alignment` is the contract).
     pub rx_link: LaneAlignment,
     pub tx_link: LaneAlignment,
+    /// Each link's hi-BER over all its lanes (clause 82's BER monitor,
+    /// rule 6 of the link contract), enabled by its shown `align_status`.
+    pub rx_link_ber: LinkBerMonitor,
+    pub tx_link_ber: LinkBerMonitor,
     /// The module reset one edge later, as each lane's: the links reset
     /// with the lanes whose samples they take.
     link_reset: DFFWithInit<Bit>,
@@ -233,6 +239,7 @@ impl XpoCore {
             rx_skew_blocks: per_lane(n),
             rx_skew_bits: per_lane(n),
             rx_bip_errors: per_lane(n),
+            rx_link_hi_ber: per_lane(n),
             tx_am_lock: per_lane(n),
             tx_lane_aligned: per_lane(n),
             tx_skew_valid: per_lane(n),
@@ -241,6 +248,7 @@ impl XpoCore {
             tx_skew_blocks: per_lane(n),
             tx_skew_bits: per_lane(n),
             tx_bip_errors: per_lane(n),
+            tx_link_hi_ber: per_lane(n),
             lanes: (0..n).map(|i| Lane::new(cfg, i)).collect(),
             i2c: I2cTarget::new(cfg),
             axi: Default::default(),
@@ -256,6 +264,8 @@ impl XpoCore {
             ready_code: Constant::new(3u64.into()),
             rx_link: LaneAlignment::new(link.lanes, link.period, link.max_skew),
             tx_link: LaneAlignment::new(link.lanes, link.period, link.max_skew),
+            rx_link_ber: LinkBerMonitor::new(link.lanes, link.ber_window, link.ber_threshold),
+            tx_link_ber: LinkBerMonitor::new(link.lanes, link.ber_window, link.ber_threshold),
             link_reset: DFFWithInit::new(true),
             rx_ends: MonitorOnly::new(n),
             tx_ends: MonitorOnly::new(n),
@@ -407,6 +417,12 @@ impl Logic for XpoCore {
         self.rx_link.reset.next = self.link_reset.q.val();
         self.tx_link.clock.next = self.clock.val();
         self.tx_link.reset.next = self.link_reset.q.val();
+        self.rx_link_ber.clock.next = self.clock.val();
+        self.rx_link_ber.reset.next = self.link_reset.q.val();
+        self.rx_link_ber.enable.next = self.rx_link.align_status.val();
+        self.tx_link_ber.clock.next = self.clock.val();
+        self.tx_link_ber.reset.next = self.link_reset.q.val();
+        self.tx_link_ber.enable.next = self.tx_link.align_status.val();
         self.rx_ends.row_in.next = self.rx_link.row_in.val();
         self.rx_ends.row.next = self.rx_link.row.val();
         self.rx_ends.acquire.next = self.rx_link.acquire.val();
@@ -432,6 +448,14 @@ impl Logic for XpoCore {
             self.tx_link.block_lock[i].next = self.lanes[i].tx_link_lock.val();
             self.tx_link.bit_phase[i].next = self.lanes[i].tx_link_phase.val();
             self.tx_link.clear_deskew_error[i].next = self.clear_every_edge.val();
+            self.rx_link_ber.valid[i].next = self.lanes[i].rx_link_valid.val();
+            self.rx_link_ber.header[i].next = self.lanes[i].rx_link_block.val().get_bits::<2>(0);
+            self.tx_link_ber.valid[i].next = self.lanes[i].tx_link_valid.val();
+            self.tx_link_ber.header[i].next = self.lanes[i].tx_link_block.val().get_bits::<2>(0);
+            self.lanes[i].rx_link_hi_ber.next = self.rx_link_ber.hi_ber.val();
+            self.lanes[i].tx_link_hi_ber.next = self.tx_link_ber.hi_ber.val();
+            self.rx_link_hi_ber[i].next = self.lanes[i].rx_link_hi_ber.val();
+            self.tx_link_hi_ber[i].next = self.lanes[i].tx_link_hi_ber.val();
 
             self.rx_number[i].narrow.next = self.rx_link.lane_number[i].val();
             self.tx_number[i].narrow.next = self.tx_link.lane_number[i].val();

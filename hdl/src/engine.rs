@@ -140,6 +140,7 @@ impl Engine for RustHdlEngine {
             o.rx_skew_blocks = c.rx_skew_blocks[i].val().index() as u16;
             o.rx_skew_bits = c.rx_skew_bits[i].val().index() as u32;
             o.rx_bip_errors = c.rx_bip_errors[i].val().index() as u32;
+            o.rx_link_hi_ber = c.rx_link_hi_ber[i].val();
             o.tx_am_lock = c.tx_am_lock[i].val();
             o.tx_lane_aligned = c.tx_lane_aligned[i].val();
             o.tx_skew_valid = c.tx_skew_valid[i].val();
@@ -148,6 +149,7 @@ impl Engine for RustHdlEngine {
             o.tx_skew_blocks = c.tx_skew_blocks[i].val().index() as u16;
             o.tx_skew_bits = c.tx_skew_bits[i].val().index() as u32;
             o.tx_bip_errors = c.tx_bip_errors[i].val().index() as u32;
+            o.tx_link_hi_ber = c.tx_link_hi_ber[i].val();
         }
     }
 }

@@ -93,6 +93,7 @@ pub struct Lane {
     pub rx_skew_blocks: Signal<In, Bits<16>>,
     pub rx_skew_bits: Signal<In, Bits<32>>,
     pub rx_bip_errors: Signal<In, Bits<32>>,
+    pub rx_link_hi_ber: Signal<In, Bit>,
     pub tx_am_lock: Signal<In, Bit>,
     pub tx_lane_aligned: Signal<In, Bit>,
     pub tx_skew_valid: Signal<In, Bit>,
@@ -101,6 +102,7 @@ pub struct Lane {
     pub tx_skew_blocks: Signal<In, Bits<16>>,
     pub tx_skew_bits: Signal<In, Bits<32>>,
     pub tx_bip_errors: Signal<In, Bits<32>>,
+    pub tx_link_hi_ber: Signal<In, Bit>,
     /// To the register block: pages 10h/11h for this lane.
     pub regs: DataLanePort,
     media_gen: PrbsGenerator,
@@ -193,6 +195,7 @@ impl Lane {
             rx_skew_blocks: Default::default(),
             rx_skew_bits: Default::default(),
             rx_bip_errors: Default::default(),
+            rx_link_hi_ber: Default::default(),
             tx_am_lock: Default::default(),
             tx_lane_aligned: Default::default(),
             tx_skew_valid: Default::default(),
@@ -201,6 +204,7 @@ impl Lane {
             tx_skew_blocks: Default::default(),
             tx_skew_bits: Default::default(),
             tx_bip_errors: Default::default(),
+            tx_link_hi_ber: Default::default(),
             regs: Default::default(),
             media_gen: PrbsGenerator::with_patterns(cfg.prbs.media_patterns),
             media_chk: PrbsChecker::new(&cfg.prbs, cfg.prbs.media_patterns),
@@ -371,6 +375,7 @@ impl Logic for Lane {
         self.regs.rx_skew_blocks.next = self.rx_skew_blocks.val();
         self.regs.rx_skew_bits.next = self.rx_skew_bits.val();
         self.regs.rx_bip_errors.next = self.rx_bip_errors.val();
+        self.regs.rx_link_hi_ber.next = self.rx_link_hi_ber.val();
         self.regs.tx_am_lock.next = self.tx_am_lock.val();
         self.regs.tx_lane_aligned.next = self.tx_lane_aligned.val();
         self.regs.tx_skew_valid.next = self.tx_skew_valid.val();
@@ -379,6 +384,7 @@ impl Logic for Lane {
         self.regs.tx_skew_blocks.next = self.tx_skew_blocks.val();
         self.regs.tx_skew_bits.next = self.tx_skew_bits.val();
         self.regs.tx_bip_errors.next = self.tx_bip_errors.val();
+        self.regs.tx_link_hi_ber.next = self.tx_link_hi_ber.val();
         self.regs.tx_output_status.next = self.tx_path.output_status.val();
         self.regs.rx_output_status.next = self.rx_path.output_status.val();
         self.regs.tx_los.next = self.tx_path.los.val() & self.dp.activated.val();

@@ -87,6 +87,9 @@ pub struct LinkLaneReport {
     /// The engine flagged this lane's skew beyond the buffers on the last
     /// cycle (an event).
     pub deskew_error: bool,
+    /// The link's hi-BER (clause 82's BER monitor over all its lanes) at
+    /// the end of the run.
+    pub link_hi_ber: bool,
 }
 
 impl LinkLaneReport {
@@ -302,6 +305,7 @@ impl RetimerTraffic {
                     r.skew_bits = p.skew_bits;
                     r.bip_errors = p.bip_errors;
                     r.deskew_error = p.deskew_error;
+                    r.link_hi_ber = p.hi_ber;
                     r
                 })
                 .collect(),

@@ -89,7 +89,8 @@ impl Variant {
         }
     }
 
-    /// The variant that writes a waveform file with this extension.
+    /// The variant that writes a waveform file with this extension
+    /// (`.vcd`, `.fst`).
     pub fn for_wave(path: &std::path::Path) -> Option<Self> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("vcd") => Some(Variant::Vcd),

@@ -136,23 +136,12 @@ impl Toolchain {
         let script = src_dir.join("exports.map");
         std::fs::write(&script, super::shim_gen::ABI_VERSION_SCRIPT)
             .map_err(|e| format!("{}: {e}", script.display()))?;
-        let mut cmd = Command::new(compiler());
-        cmd.args([
-            "-shared",
-            "-fPIC",
-            "-fvisibility=hidden",
-            "-O2",
-            "-std=c++17",
-            "-o",
-        ])
-        .arg(lib)
-        .arg("-I")
-        .arg(src_dir)
-        .arg("-I")
-        .arg(obj);
-        for inc in self.includes() {
-            cmd.arg("-I").arg(inc);
-        }
+        let mut cmd = self.compile_command(
+            &["-shared", "-fPIC", "-fvisibility=hidden"],
+            lib,
+            src_dir,
+            obj,
+        );
         cmd.arg(src_dir.join(variant.source_file()))
             .arg(src_dir.join("xpo_sim_abi.cpp"))
             .arg(obj.join(format!("{}__ALL.a", variant.prefix())))
@@ -162,6 +151,23 @@ impl Toolchain {
             .args(variant.system_libs())
             .arg("-latomic");
         run(&mut cmd)
+    }
+
+    /// The compiler, with `flags`, writing `out`, seeing the generated
+    /// sources in `src_dir`, the model's headers in `obj` and Verilator's.
+    fn compile_command(&self, flags: &[&str], out: &Path, src_dir: &Path, obj: &Path) -> Command {
+        let mut cmd = Command::new(compiler());
+        cmd.args(flags)
+            .args(["-O2", "-std=c++17", "-o"])
+            .arg(out)
+            .arg("-I")
+            .arg(src_dir)
+            .arg("-I")
+            .arg(obj);
+        for inc in self.includes() {
+            cmd.arg("-I").arg(inc);
+        }
+        cmd
     }
 
     /// Links the C++ bench harness (`cpp/bench_main.cpp`, the fast shim in
@@ -174,16 +180,7 @@ impl Toolchain {
         runtime: &[PathBuf],
         exe: &Path,
     ) -> Result<(), String> {
-        let mut cmd = Command::new(compiler());
-        cmd.args(["-O2", "-std=c++17", "-o"])
-            .arg(exe)
-            .arg("-I")
-            .arg(src_dir)
-            .arg("-I")
-            .arg(obj);
-        for inc in self.includes() {
-            cmd.arg("-I").arg(inc);
-        }
+        let mut cmd = self.compile_command(&[], exe, src_dir, obj);
         cmd.arg(bench_main)
             .arg(src_dir.join(Variant::Fast.source_file()))
             .arg(obj.join(format!("{}__ALL.a", Variant::Fast.prefix())))

@@ -892,7 +892,7 @@ impl EngineConfig {
         // Everything that changes the RTL: the whole configuration but the
         // clock frequency where no duration depends on it.
         format!(
-            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} host_patterns={:#x} media_patterns={:#x} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} monitors={:?} laser_update_cycles={} identity={:?} retimer={:?} data_path={:?} data_path_codes={:?}",
+            "lanes={} laser_lanes={} lock={} unlock={} unlock_errors={} host_patterns={:#x} media_patterns={:#x} pwrup_cycles={} pwrdn_cycles={} i2c_filter={} laser={:?} monitors={:?} laser_update_cycles={} identity={:?} retimer={:?} link={:?} data_path={:?} data_path_codes={:?}",
             self.lanes,
             self.laser_lanes,
             self.prbs.lock_words,
@@ -908,6 +908,8 @@ impl EngineConfig {
             self.laser_update_cycles(),
             self.identity,
             crate::retimer::RetimerTiming::new(self),
+            // The links' marker period, deskew depth and hi-BER rule.
+            crate::retimer::LinkParams::new(self),
             crate::data_path::DpCycles::new(self),
             // The advertised duration codes (page 01h) are map constants.
             [
@@ -924,6 +926,38 @@ impl EngineConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each change that shapes the RTL gives another hardware key (the
+    /// Verilator engine picks its model by it), and the key is stable.
+    #[test]
+    fn every_hardware_shaping_field_changes_the_hardware_key() {
+        type Change = fn(&mut EngineConfig);
+        let base = EngineConfig::default();
+        assert_eq!(base.hardware_key(), EngineConfig::default().hardware_key());
+        let changes: [(&str, Change); 9] = [
+            ("lanes", |c| c.lanes = 4),
+            ("laser_lanes", |c| c.laser_lanes = 16),
+            ("prbs.lock_words", |c| c.prbs.lock_words += 1),
+            ("retimer.ber_threshold", |c| c.retimer.ber_threshold += 1),
+            ("retimer.am_period", |c| c.retimer.am_period = 1_000),
+            ("retimer.max_skew_blocks", |c| {
+                c.retimer.max_skew_blocks = 32
+            }),
+            ("retimer.link_ber_threshold", |c| {
+                c.retimer.link_ber_threshold = 5
+            }),
+            ("retimer.link_ber_window_ns", |c| {
+                c.retimer.link_ber_window_ns = 1_000
+            }),
+            ("module.power_up_ns", |c| c.module.power_up_ns += 1_000),
+        ];
+        for (name, change) in changes {
+            let mut c = base.clone();
+            change(&mut c);
+            c.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_ne!(c.hardware_key(), base.hardware_key(), "{name}");
+        }
+    }
 
     /// The advertised bias range (1Ah:132/134, 100 uA units) is the one the
     /// laser loops clamp to.

@@ -289,6 +289,9 @@ port_table! {
         /// Probe: this lane's receive (media to host) BIP-8 errors (saturating).
         #[probe]
         rx_bip_errors: u32 = 32,
+        /// Probe: the receive (media to host) link's hi-BER (clause 82's BER monitor over all its lanes; the same on every lane).
+        #[probe]
+        rx_link_hi_ber: bool = 1,
         /// Probe: the transmit (host to media) link's alignment-marker lock on this lane (page 82h TxAmLock).
         #[probe]
         tx_am_lock: bool = 1,
@@ -313,6 +316,9 @@ port_table! {
         /// Probe: this lane's transmit (host to media) BIP-8 errors (saturating).
         #[probe]
         tx_bip_errors: u32 = 32,
+        /// Probe: the transmit (host to media) link's hi-BER (clause 82's BER monitor over all its lanes; the same on every lane).
+        #[probe]
+        tx_link_hi_ber: bool = 1,
     }
 }
 
@@ -703,6 +709,7 @@ mod tests {
             skew_blocks: 300,
             skew_bits: 19_800,
             bip_errors: 7,
+            hi_ber: true,
         };
         let mut o = LaneOutputs::default();
         o.set_link(LinkSide::Rx, &rx);

@@ -215,6 +215,8 @@ pub struct LinkProbes {
     pub skew_blocks: u16,
     pub skew_bits: u32,
     pub bip_errors: u32,
+    /// The link's hi-BER (clause 82's BER monitor over all its lanes).
+    pub hi_ber: bool,
 }
 
 /// The link fields' names by side, for [`link_sides`]'s callers.
@@ -229,6 +231,7 @@ macro_rules! link_fields {
             skew_blocks: rx_skew_blocks / tx_skew_blocks,
             skew_bits: rx_skew_bits / tx_skew_bits,
             bip_errors: rx_bip_errors / tx_bip_errors,
+            hi_ber: rx_link_hi_ber / tx_link_hi_ber,
         );
     };
 }

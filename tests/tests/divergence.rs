@@ -52,7 +52,9 @@ impl Engine for Corrupted {
 fn catch(kind: EngineKind, at: u64, place: Place, port: usize, bit: u32) {
     let cfg = EngineConfig::default();
     let dir = tempfile::tempdir().unwrap();
-    let wave = dir.path().join("div.vcd");
+    // The laser case writes FST, the others VCD (the extension decides).
+    let fst = matches!(place, Place::Laser(_));
+    let wave = dir.path().join(if fst { "div.fst" } else { "div.vcd" });
     let corrupted = Corrupted {
         inner: build_engine(kind, &cfg).unwrap(),
         cycle: 0,
@@ -123,9 +125,61 @@ fn catch(kind: EngineKind, at: u64, place: Place, port: usize, bit: u32) {
         16 + 5,
         "window of 16 up to the divergence, 5 after: {text}"
     );
+    assert_eq!(d.wave.as_deref(), Some(wave.as_path()));
+    if fst {
+        let scope = match place {
+            Place::Laser(l) => format!("laser{l}"),
+            _ => unreachable!(),
+        };
+        let model = fst_value_at(&wave, &format!("xpo.model.{scope}.{port_name}"), at);
+        let bad = fst_value_at(&wave, &format!("xpo.corrupted.{scope}.{port_name}"), at);
+        assert_eq!(model, d.values[0].1, "the model's value in the FST");
+        assert_eq!(model ^ bad, 1u128 << bit, "the flipped bit in the FST");
+        return;
+    }
     let vcd = std::fs::read_to_string(&wave).expect("waveform written");
     assert!(vcd.contains("$scope module corrupted $end") && vcd.contains(port_name));
     assert!(vcd.contains(&format!("#{at}\n")));
+}
+
+/// The value of the signal at hierarchical `path` at time `at` in an FST,
+/// read with an independent reader (fst-reader).
+fn fst_value_at(file: &std::path::Path, path: &str, at: u64) -> u128 {
+    let f = std::io::BufReader::new(std::fs::File::open(file).unwrap());
+    let mut r = fst_reader::FstReader::open(f).expect("a readable FST");
+    let mut scopes: Vec<String> = Vec::new();
+    let mut handle = None;
+    r.read_hierarchy(|e| match e {
+        fst_reader::FstHierarchyEntry::Scope { name, .. } => scopes.push(name),
+        fst_reader::FstHierarchyEntry::UpScope => {
+            scopes.pop();
+        }
+        fst_reader::FstHierarchyEntry::Var {
+            name, handle: h, ..
+        } if format!("{}.{name}", scopes.join(".")) == path => handle = Some(h),
+        _ => {}
+    })
+    .unwrap();
+    let h = handle.unwrap_or_else(|| panic!("{path} not in the FST"));
+    let mut value = None;
+    r.read_signals(
+        &fst_reader::FstFilter::filter_signals(vec![h]),
+        |t, _, v| {
+            if t <= at {
+                if let fst_reader::FstSignalValue::String(bits) = v {
+                    // The reader starts every signal at x, before its
+                    // first value.
+                    let text = String::from_utf8_lossy(bits);
+                    if !text.contains('x') {
+                        let parsed = u128::from_str_radix(&text, 2);
+                        value = Some(parsed.unwrap_or_else(|e| panic!("{path} = {text:?}: {e}")));
+                    }
+                }
+            }
+        },
+    )
+    .unwrap();
+    value.unwrap_or_else(|| panic!("{path} has no value by {at}"))
 }
 
 /// Index of output port `name` in `ports`.

@@ -300,3 +300,77 @@ fn every_skew_up_to_the_maximum_is_measured_exactly_in_the_engine() {
         assert_eq!(u32::from(l.skew_blocks), max + 1, "{name}: {l:?}");
     }
 }
+
+/// Rule 6, the links' hi-BER, with clause 82's rule scaled down (a window
+/// of 1,000 cycles, 3 invalid sync headers over all lanes) on the model
+/// and rust-hdl: bit errors at 3e-4 put about five invalid headers in a
+/// window across the eight lanes, so each link's hi-BER rises and, once
+/// the errors stop, clears; the probes (pages 81h/82h `RxLinkHiBer`,
+/// `TxLinkHiBer`) agree on every cycle and are the same on every lane.
+#[test]
+fn each_links_hi_ber_rises_with_invalid_headers_and_clears_without() {
+    let mut cfg = EngineConfig::default();
+    cfg.retimer.am_period = 400;
+    cfg.retimer.max_skew_blocks = 40;
+    cfg.retimer.link_ber_window_ns = 6_400;
+    cfg.retimer.link_ber_threshold = 3;
+    cfg.validate().unwrap();
+    let engines: Vec<Box<dyn Engine>> = [EngineKind::Model, EngineKind::RustHdl]
+        .iter()
+        .map(|&k| build_engine(k, &cfg).unwrap())
+        .collect();
+    let mut traffic = traffic(35, &cfg, 3e-4);
+    let mut ls = Lockstep::new(engines);
+    // Rises and falls of each side's hi-BER, as lane 0 shows it.
+    let mut edges = [[0u32; 2]; 2];
+    let mut last = [false; 2];
+    let mut phase = |ls: &mut Lockstep, traffic: &mut RetimerTraffic, on: bool, cycles: u64| {
+        errors(traffic, on);
+        let r = ls.run_observed(
+            traffic,
+            &LockstepOptions {
+                cycles,
+                ..Default::default()
+            },
+            &mut |_| {},
+            &mut |_, _, out| {
+                for side in 0..2 {
+                    let now: Vec<bool> = out
+                        .lanes
+                        .iter()
+                        .map(|l| {
+                            if side == 0 {
+                                l.rx_link_hi_ber
+                            } else {
+                                l.tx_link_hi_ber
+                            }
+                        })
+                        .collect();
+                    assert!(now.iter().all(|&h| h == now[0]), "one link, one hi-BER");
+                    if now[0] != last[side] {
+                        edges[side][usize::from(!now[0])] += 1;
+                        last[side] = now[0];
+                    }
+                }
+            },
+        );
+        assert_agree(&r);
+        r
+    };
+    phase(&mut ls, &mut traffic, false, 2_000);
+    phase(&mut ls, &mut traffic, true, 8_000);
+    let r = phase(&mut ls, &mut traffic, false, 4_000);
+    for side in 0..2 {
+        assert!(edges[side][0] >= 1, "side {side} rose: {edges:?}");
+        assert!(edges[side][1] >= 1, "side {side} cleared: {edges:?}");
+        assert!(!last[side], "clear after clean windows");
+    }
+    // The errors were bit errors, not losses: the links stayed aligned.
+    let rep = traffic.report(&r.last_outputs);
+    for (name, d) in links(&rep) {
+        assert!(
+            d.iter().all(|l| l.aligned && !l.link_hi_ber),
+            "{name}: {d:#?}"
+        );
+    }
+}

@@ -5,8 +5,9 @@
 //! `AmLane`, a lane's alignment-marker lock and BIP check,
 //! `LaneAlignment`, a link's alignment status and skew measurement (the
 //! transmit side's monitor), and `Deskew`, that plus the deskew buffers
-//! and reorder (the receive side), and `LinkDecode`, an aligned link's
-//! errored-block check over its aggregate stream, whose
+//! and reorder (the receive side), `LinkBerMonitor`, a link's hi-BER
+//! over all its lanes (clause 82's BER monitor), and `LinkDecode`, an
+//! aligned link's errored-block check over its aggregate stream, whose
 //! model and contract are `xpo_host::model::pcs::deskew` (not yet in the
 //! engine's lanes).
 
@@ -18,6 +19,7 @@ mod block_type;
 mod deskew;
 mod deskew_buffer;
 mod lane_alignment;
+mod link_ber_monitor;
 mod link_decode;
 mod path;
 mod stepper;
@@ -30,9 +32,10 @@ pub use block_type::BlockTypeCheck;
 pub use deskew::Deskew;
 pub use deskew_buffer::DeskewBuffer;
 pub use lane_alignment::LaneAlignment;
+pub use link_ber_monitor::{HeaderSummary, LinkBerMonitor};
 pub use link_decode::LinkDecode;
 pub use path::RetimerPath;
 pub use stepper::{
-    AmLaneSense, AmLaneStepper, DeskewDrive, DeskewSense, DeskewStepper, LinkDecodeStepper,
-    PathDrive, PathSense, RetimerPathStepper,
+    AmLaneSense, AmLaneStepper, DeskewDrive, DeskewSense, DeskewStepper, LinkBerStepper,
+    LinkDecodeStepper, PathDrive, PathSense, RetimerPathStepper,
 };

@@ -2,7 +2,7 @@
 //! rising edge, outputs after it. For block-level cross-checks against the
 //! host model (`tests/tests/retimer_path.rs`).
 
-use super::{AmLane, Deskew, LaneAlignment, LinkDecode, RetimerPath};
+use super::{AmLane, Deskew, LaneAlignment, LinkBerMonitor, LinkDecode, RetimerPath};
 use rust_hdl::prelude::*;
 use xpo_spec::retimer::RetimerTiming;
 
@@ -299,5 +299,46 @@ impl LinkDecodeStepper {
         l.clock.next = true.into();
         assert!(simulate(l, 100), "link decode settles");
         l.errored.iter().map(|e| e.val().index() as u32).collect()
+    }
+}
+
+/// A `LinkBerMonitor` on its own, stepped like the engines.
+pub struct LinkBerStepper {
+    monitor: LinkBerMonitor,
+}
+
+impl LinkBerStepper {
+    /// A monitor over `lanes` lanes (arguments as `LinkBerMonitor::new`),
+    /// reset on its first edge.
+    pub fn new(lanes: usize, window: u64, threshold: u32) -> Self {
+        let mut monitor = LinkBerMonitor::new(lanes, window, threshold);
+        monitor.connect_all();
+        let mut s = Self { monitor };
+        s.monitor.reset.next = true;
+        s.edge();
+        s.monitor.reset.next = false;
+        s
+    }
+
+    fn edge(&mut self) {
+        let m = &mut self.monitor;
+        m.clock.next = false.into();
+        assert!(simulate(m, 100), "link BER monitor settles");
+        m.clock.next = true.into();
+        assert!(simulate(m, 100), "link BER monitor settles");
+    }
+
+    /// One edge: the shown `align_status`, and per lane the sample it taps
+    /// (`None`: no valid sample) as its sync header. Returns `hi_ber`
+    /// after the edge.
+    pub fn step(&mut self, enable: bool, headers: &[Option<u8>]) -> bool {
+        let m = &mut self.monitor;
+        m.enable.next = enable;
+        for (x, h) in headers.iter().enumerate() {
+            m.valid[x].next = h.is_some();
+            m.header[x].next = u64::from(h.unwrap_or(0)).into();
+        }
+        self.edge();
+        self.monitor.hi_ber.val()
     }
 }

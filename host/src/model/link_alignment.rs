@@ -36,13 +36,16 @@
 //!    `retimer.link_ber_window_ns`, 500 us at 100GBASE-R, and
 //!    `retimer.link_ber_threshold`, 97). At edge e the monitor takes one
 //!    timer step and tests, in physical lane order, the sync header of
-//!    every valid sample the link tapped at edge e − 1, while the link's
-//!    `align_status` after edge e − 1 holds; otherwise it is held in
-//!    BER_MT_INIT (clause 82 monitors the aligned link). After edge e the
-//!    engine shows its `hi_ber`. The edge of lag lets the RTL count the
-//!    headers from registers. (Written ahead of the RTL: the model keeps
-//!    the monitor, [`LinkAlignment::hi_ber`]; the link probe and the
-//!    pages 81h/82h flag come with the RTL.)
+//!    every valid sample the link tapped at edge e − 1, while the
+//!    `align_status` the engine shows after edge e − 1 (rule 3's lagged
+//!    report) holds; otherwise it is held in BER_MT_INIT (clause 82
+//!    monitors the aligned link). After edge e the engine shows its
+//!    `hi_ber` on every lane of the link (the probes' `hi_ber`, pages
+//!    81h/82h `RxLinkHiBer`/`TxLinkHiBer`). The edge of lag lets the RTL count
+//!    the headers from registers, and the shown status is a register
+//!    there. (Amended with the RTL: the first text enabled the monitor by
+//!    the model's own status after edge e − 1, which the RTL's pipeline
+//!    only knows `LINK_REPORT_LAG` edges later.)
 
 use super::pcs::deskew::{
     Deskew, DeskewConfig, LaneSample, LANE_REPORT_LAG, LINK_REPORT_LAG, SKEW_BITS_REPORT_LAG,
@@ -67,6 +70,8 @@ pub struct LaneReport {
     pub skew_bits: u32,
     /// An instant measured this lane out of range (rule 4: an event).
     pub deskew_error: bool,
+    /// The link's hi-BER (rule 6), the same on every lane.
+    pub hi_ber: bool,
 }
 
 impl LaneReport {
@@ -89,6 +94,7 @@ impl LaneReport {
             skew_blocks: self.skew_blocks as u16,
             skew_bits: self.skew_bits,
             bip_errors: self.bip_errors,
+            hi_ber: self.hi_ber,
         }
     }
 }
@@ -168,6 +174,8 @@ impl LinkAlignment {
                 skew_blocks: l.skew_blocks.unwrap_or(0),
                 skew_bits: l.skew_bits.unwrap_or(0),
                 deskew_error: e,
+                // The link's, set by `step` (rule 6).
+                hi_ber: false,
             };
         }
         d.clear_deskew_errors();
@@ -176,9 +184,10 @@ impl LinkAlignment {
     /// One edge with every lane's tap (rule 1). Allocation-free: it runs
     /// every cycle of every model run.
     pub fn step(&mut self, taps: &[LaneSample]) {
-        // Rule 6: the last edge's headers, enabled by the status after it.
-        self.ber
-            .cycle_headers(self.deskew.align_status(), &self.headers);
+        // Rule 6: the last edge's headers, enabled by the status shown
+        // after it.
+        let shown_aligned = self.shown.first().is_some_and(|r| r.aligned);
+        self.ber.cycle_headers(shown_aligned, &self.headers);
         self.headers.clear();
         self.headers.extend(
             taps.iter()
@@ -206,6 +215,7 @@ impl LinkAlignment {
                 skew_blocks: k.skew_blocks,
                 skew_bits: b.skew_bits,
                 deskew_error: k.deskew_error,
+                hi_ber: self.ber.hi_ber(),
             };
         }
     }
@@ -383,6 +393,8 @@ mod tests {
                 }
             };
             link.step(&[sample(b(r[0], 0)), sample(b(r[1], 1))]);
+            // Every lane's report (the probes, pages 81h/82h) shows it.
+            assert!(link.reports().iter().all(|r| r.hi_ber == link.hi_ber()));
             if link.hi_ber() && raised_at.is_none() {
                 raised_at = Some(k);
             }

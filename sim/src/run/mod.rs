@@ -232,6 +232,11 @@ impl RunSpec {
                 return Err(SimError::WaveFormat(w.clone()));
             }
         }
+        if let Some(w) = &self.divergence_wave {
+            if crate::wave::WaveFormat::of(w).is_none() {
+                return Err(SimError::WaveFormat(w.clone()));
+            }
+        }
         Ok(())
     }
 }

@@ -517,6 +517,11 @@ pub fn run_scenario(s: &Scenario, opts: &ScenarioOptions) -> Result<ScenarioRepo
             return Err(SimError::WaveFormat(w.clone()));
         }
     }
+    if let Some(w) = &opts.divergence_wave {
+        if crate::wave::WaveFormat::of(w).is_none() {
+            return Err(SimError::WaveFormat(w.clone()));
+        }
+    }
     let started = Instant::now();
     let cfg = &s.config;
     let mut built: Vec<Box<dyn Engine>> = Vec::new();

@@ -88,20 +88,19 @@ type Observer = Arc<dyn Fn(&BuildEvent) + Send + Sync>;
 
 static OBSERVER: RwLock<Option<Observer>> = RwLock::new(None);
 
-/// Sends every build event of this process to `f` (the CLI shows a
-/// progress spinner on a terminal). Without an observer, builds and
-/// waits are printed to standard error as plain lines, since a build takes
-/// seconds to minutes and silence would look like a hang; reuses are not.
+/// Sends every build event of this process to `f`: the CLI shows a
+/// progress spinner on a terminal and plain lines on standard error
+/// otherwise, since a build takes seconds to minutes and silence would
+/// look like a hang. Without an observer (a library user that set none)
+/// builds are silent.
 pub fn set_observer(f: impl Fn(&BuildEvent) + Send + Sync + 'static) {
     *OBSERVER.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(f));
 }
 
 pub(crate) fn emit(event: BuildEvent) {
     let observer = OBSERVER.read().unwrap_or_else(|e| e.into_inner()).clone();
-    match observer {
-        Some(f) => f(&event),
-        None if !matches!(event, BuildEvent::Reused { .. }) => eprintln!("xpo: {event}"),
-        None => {}
+    if let Some(f) = observer {
+        f(&event);
     }
 }
 

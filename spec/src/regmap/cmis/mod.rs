@@ -390,6 +390,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         "RxSkewBlocks",
         "RxSkewBits",
         "RxBipErrors",
+        "RxLinkHiBer",
         "TxAmLock",
         "TxLaneAligned",
         "TxSkewValid",
@@ -397,6 +398,7 @@ pub fn cmis_map(p: &MapParams) -> RegisterMap {
         "TxSkewBlocks",
         "TxSkewBits",
         "TxBipErrors",
+        "TxLinkHiBer",
     ];
     for fl in &mut v {
         fl.volatile = fl.access == Access::Rc || VOLATILE.contains(&fl.name.as_str());

@@ -1,11 +1,12 @@
 //! Pages 81h (receive, media to host) and 82h (transmit, host to media)
 //! (banked like 10h, vendor): each direction's lanes as one IEEE 802.3
 //! clause 82 link — alignment-marker lock, the lane map, the measured
-//! skew, deskew errors and the BIP-8 error counters. CMIS has no place
-//! for them (its page 24h..2Fh VDM observables are per-lane statistics
-//! of a coherent or PAM4 DSP, not a PCS's alignment), so they sit in the
-//! vendor range next to page 80h. One page per direction, both with the
-//! same layout, so a host reads either with one routine.
+//! skew, deskew errors, the BIP-8 error counters and the link's hi-BER.
+//! CMIS has no place for them (its page 24h..2Fh VDM observables are
+//! per-lane statistics of a coherent or PAM4 DSP, not a PCS's alignment),
+//! so they sit in the vendor range next to page 80h. One page per
+//! direction, both with the same layout, so a host reads either with one
+//! routine.
 //!
 //! The latched deskew error is masked by default (`M..DeskewError` resets
 //! to FFh): a CMIS host that does not know these pages must never see
@@ -71,6 +72,17 @@ fn alignment_page(v: &mut Vec<Field>, page: u8, dir: &str, port: &str, side: &st
             .doc(&format!(
                 "Per lane: mask for L{dir}DeskewError; set after reset, so a host that \
                  does not know this page never sees IntL from it."
+            )),
+    );
+    v.push(
+        f(&format!("{dir}LinkHiBer"), page, 133)
+            .bitmap()
+            .hw(HwRole::Input, HwScope::Lane, &p("link_hi_ber"))
+            .doc(&format!(
+                "Per lane, {side}: the link's hi-BER (802.3 82.2.18.3, Figure 82-13: \
+                 retimer.link_ber_threshold invalid sync headers over all its lanes within \
+                 retimer.link_ber_window_ns, counted while aligned; the same for every \
+                 lane of the link)."
             )),
     );
     v.push(
