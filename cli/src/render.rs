@@ -161,6 +161,14 @@ pub fn qor_summary(q: &xpo_fpga::Qor) -> String {
         if let Some((from, to)) = &x.longest_path {
             let _ = writeln!(s, "    longest path: {from} -> {to}");
         }
+        if let Some(d) = &x.rx_deskew {
+            let r = &d.resources;
+            let _ = writeln!(
+                s,
+                "    receive deskew ({} lanes, {} blocks deep, on its own, not yet in the engine): {} LUTs, {} flip-flops, {} block RAMs",
+                d.lanes, d.max_skew_blocks, r.luts, r.flip_flops, r.block_rams
+            );
+        }
     }
     s
 }

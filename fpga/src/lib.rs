@@ -27,7 +27,7 @@ use xpo_spec::EngineConfig;
 
 pub use ecp5::{CriticalPath, Ecp5Qor};
 pub use pins::{fpga_top, FPGA_TOP};
-pub use xilinx::XilinxQor;
+pub use xilinx::{DeskewQor, XilinxQor};
 
 /// Why a QoR run could not complete.
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +114,11 @@ pub fn run_qor(cfg: &EngineConfig, opts: &QorOptions, dir: &Path) -> Result<Qor,
         None => None,
     };
     let xilinx = match &xilinx_yosys {
-        Some(y) => Some(xilinx::run(y, &design, dir)?),
+        Some(y) => {
+            let mut x = xilinx::run(y, &design, dir)?;
+            x.rx_deskew = Some(xilinx::run_deskew(y, cfg, dir)?);
+            Some(x)
+        }
         None => None,
     };
     let (wi, wo) = pins::port_bits(cfg.lanes, cfg.laser_lanes);

@@ -66,6 +66,65 @@ pub struct XilinxQor {
     /// The longest path's first and last net, as `ltp` names them.
     pub longest_path: Option<(String, String)>,
     pub seconds: f64,
+    /// The receive link's alignment with its deskew buffers and reorder
+    /// (`xpo_hdl::retimer::Deskew`), synthesised on its own: the engine's
+    /// links only monitor so far (the buffers are not in its data path,
+    /// nor in `total`), and this is what wiring them in will cost.
+    pub rx_deskew: Option<DeskewQor>,
+}
+
+/// The receive link's deskew block on its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeskewQor {
+    pub lanes: usize,
+    /// The deepest skew its buffers absorb, in blocks.
+    pub max_skew_blocks: u32,
+    #[serde(flatten)]
+    pub resources: Resources,
+    pub seconds: f64,
+}
+
+/// Synthesises the receive link's deskew block for `cfg` (in `dir`) with
+/// `yosys`.
+pub fn run_deskew(
+    yosys: &Path,
+    cfg: &xpo_spec::EngineConfig,
+    dir: &Path,
+) -> Result<DeskewQor, FpgaError> {
+    let link = xpo_spec::retimer::LinkParams::new(cfg);
+    let v = xpo_hdl::emit::emit_deskew(link.lanes, link.period, link.max_skew, true)?;
+    let file = dir.join("xpo_deskew.v");
+    std::fs::write(&file, v).map_err(io(&file))?;
+    let top = xpo_hdl::emit::DESKEW_MODULE;
+    let t = Instant::now();
+    run_logged(
+        "yosys synth_xilinx (deskew)",
+        Command::new(yosys).current_dir(dir).args([
+            "-p",
+            &format!(
+                "read_verilog xpo_deskew.v; synth_xilinx -flatten -top {top}; \
+                 tee -o deskew_stat.txt stat"
+            ),
+        ]),
+        &dir.join("deskew_synth.log"),
+    )?;
+    let seconds = t.elapsed().as_secs_f64();
+    let p = dir.join("deskew_stat.txt");
+    let stat = std::fs::read_to_string(&p).map_err(io(&p))?;
+    let resources = stat_sections(&stat)
+        .into_iter()
+        .find(|(n, _)| n == top)
+        .map(|(_, c)| Resources::of(c))
+        .ok_or_else(|| FpgaError::Report {
+            path: p.clone(),
+            what: format!("no statistics for {top}"),
+        })?;
+    Ok(DeskewQor {
+        lanes: link.lanes,
+        max_skew_blocks: link.max_skew,
+        resources,
+        seconds,
+    })
 }
 
 /// Finds the system Yosys, or names what to install.
@@ -135,6 +194,7 @@ pub fn run(yosys: &Path, design: &Path, dir: &Path) -> Result<XilinxQor, FpgaErr
         logic_levels: levels,
         longest_path: ltp_ends(&ltp),
         seconds,
+        rx_deskew: None,
     })
 }
 

@@ -291,3 +291,32 @@ fn verilog_is_lint_clean() {
         );
     }
 }
+
+/// `xpo bench --qor`'s deskew section: the receive block with its buffers
+/// synthesises for Xilinx (Yosys `synth_xilinx`) with the buffers in block
+/// RAM, one a lane, as `DeskewBuffer` intends (flip-flops would take 66
+/// per block of depth a lane).
+#[test]
+fn the_deskew_buffers_synthesise_into_block_ram() {
+    let yosys = match xpo_fpga::xilinx::tool() {
+        Ok(y) => y,
+        Err(e) if std::env::var("XPO_REQUIRE_FPGA").is_err() => {
+            eprintln!("skipped: {e}; set XPO_REQUIRE_FPGA=1 to fail");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let cfg = xpo_spec::EngineConfig::default();
+    let dir = tempfile::tempdir().unwrap();
+    let d = xpo_fpga::xilinx::run_deskew(&yosys, &cfg, dir.path()).unwrap();
+    let r = &d.resources;
+    eprintln!(
+        "deskew, 8 lanes x 64 blocks: {} LUTs, {} flip-flops, {} block RAMs, {:.1} s",
+        r.luts, r.flip_flops, r.block_rams, d.seconds
+    );
+    assert_eq!((d.lanes, d.max_skew_blocks), (8, 64));
+    assert!(r.block_rams >= 8, "a block RAM a lane: {r:?}");
+    // Far fewer flip-flops than 8 lanes x 64 blocks x 66 bits of storage.
+    assert!(r.flip_flops < 8 * 64 * 66 / 4, "{r:?}");
+    assert!(r.luts > 0, "{r:?}");
+}

@@ -85,8 +85,31 @@ fn eight_lanes_at_a_scaled_clause_82_rule() {
     }
 }
 
+/// The corners, with fixed seeds so that reaching hi-BER is a fact of the
+/// run, not of chance: one lane, sixteen lanes, a threshold of one (the
+/// first header of a done window raises it), a window of two cycles.
+#[test]
+fn the_corners_raise_and_clear_hi_ber() {
+    for (seed, lanes, window, threshold) in [
+        (2, 1, 50, 4),
+        (3, 16, 3, 1),
+        (4, 16, 20, 19),
+        (5, 2, 2, 2),
+        (6, 5, 7, 1),
+    ] {
+        let seen = run(seed, lanes, window, threshold, 20_000);
+        assert!(
+            seen.raised > 0 && seen.cleared > 0,
+            "{lanes} lanes, window {window}, threshold {threshold}: {seen:?}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Any shape: the RTL and the model agree on every edge (`run`
+    /// asserts it); whether hi-BER is reachable depends on the shape (one
+    /// lane cannot put three headers in a two-cycle window).
     #[test]
     fn any_lanes_window_and_threshold(
         seed in any::<u64>(),
@@ -94,7 +117,6 @@ proptest! {
         window in 2u64..60,
         threshold in 1u32..20,
     ) {
-        let seen = run(seed, lanes, window, threshold, 4_000);
-        prop_assert!(seen.raised > 0, "{:?}", seen);
+        run(seed, lanes, window, threshold, 4_000);
     }
 }
