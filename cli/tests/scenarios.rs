@@ -34,9 +34,12 @@ fn toml_files(dir: &Path) -> Vec<PathBuf> {
 /// given) and checks the report: passed, no divergence, every expectation
 /// judged and passed, for the whole duration.
 fn example_passes(name: &str, engines: Option<&str>) {
-    let path = repo()
-        .join("examples/scenarios")
-        .join(format!("{name}.toml"));
+    scenario_passes(&repo().join("examples/scenarios"), name, engines)
+}
+
+/// [`example_passes`] for the scenario `name` in `dir`.
+fn scenario_passes(dir: &Path, name: &str, engines: Option<&str>) {
+    let path = dir.join(format!("{name}.toml"));
     let text = std::fs::read_to_string(&path).unwrap();
     // Each scenario says in a comment what it shows.
     assert!(
@@ -104,29 +107,23 @@ macro_rules! examples {
     };
 }
 
-/// The scenarios of other hardware (`examples/scenarios/other-hardware`:
-/// four lanes, sixteen laser lanes) on all three engines: the Verilator
-/// engine verilates each one's model at run time on first use (17.6 s and
-/// 37.7 s when measured alone) and caches it, so they also show that any
-/// configuration runs on Verilator without rebuilding xpo.
+/// The scenarios of other hardware (`tests/scenarios/other-hardware`:
+/// four lanes, sixteen laser lanes) pass here on the model. On Verilator
+/// each needs its model verilated at run time first (18 to 28 s each when
+/// measured), which CI's time cannot afford beside the rest; the
+/// mechanism is tested with the one-lane engine in `runtime_models.rs`,
+/// and `xpo compare` runs them on all three engines.
 #[test]
-fn four_lanes_on_three_engines() {
-    example_passes("other-hardware/four-lanes", None);
-}
-
-#[test]
-fn sixteen_laser_lanes_on_three_engines() {
-    example_passes("other-hardware/sixteen-laser-lanes", None);
-}
-
-/// Every file in examples/scenarios/other-hardware has its test above.
-#[test]
-fn every_other_hardware_scenario_is_run() {
-    let found: Vec<String> = toml_files(&repo().join("examples/scenarios/other-hardware"))
+fn other_hardware_scenarios_pass_on_the_model() {
+    let dir = repo().join("tests/scenarios/other-hardware");
+    let found: Vec<String> = toml_files(&dir)
         .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
     assert_eq!(found, ["four-lanes", "sixteen-laser-lanes"]);
+    for name in found {
+        scenario_passes(&dir, &name, Some("model"));
+    }
 }
 
 // Every example on all three engines (the APC fault, 100,000 cycles, is
