@@ -16,6 +16,8 @@ command -v yosys-abc >/dev/null || need+=(yosys)
 command -v z3 >/dev/null || need+=(z3)
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
+# Verilator's FST writer (`--wave FILE.fst`) compiles against zlib.
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 command -v python3 >/dev/null || need+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
