@@ -10,10 +10,11 @@
 
 use rust_hdl::prelude::*;
 
-const START: u64 = 0;
-const TEST: u64 = 1;
-const BAD: u64 = 2;
-const HI: u64 = 3;
+// The waiting states' codes, shared with the link's monitor.
+pub(super) const START: u64 = 0;
+pub(super) const TEST: u64 = 1;
+pub(super) const BAD: u64 = 2;
+pub(super) const HI: u64 = 3;
 
 /// One lane direction's hi-BER monitor.
 #[derive(LogicBlock)]

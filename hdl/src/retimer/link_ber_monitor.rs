@@ -27,12 +27,8 @@
 //! ber_cnt), so the test is one narrow comparison and never wraps.
 
 use super::align_leaves::per_lane;
+use super::ber_monitor::{BAD, HI, START, TEST};
 use rust_hdl::prelude::*;
-
-const START: u64 = 0;
-const TEST: u64 = 1;
-const BAD: u64 = 2;
-const HI: u64 = 3;
 
 /// What one cycle's headers mean to the monitor, over the lanes' valid
 /// samples in physical lane order: how many are invalid (a sync header
