@@ -21,7 +21,7 @@ use crate::serdes::{BlockSource, SlipGearbox, BLOCK_BITS};
 use crate::BitErrorChannel;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 const MASK66: u128 = (1 << 66) - 1;
 
@@ -136,6 +136,115 @@ struct PhysicalLane {
     marker_out: Option<bool>,
 }
 
+/// Rows the transmitter sent that a receiver's output may still carry.
+const ROW_HISTORY: usize = 4096;
+
+/// The transmitter's rows (one block per PCS lane, in PCS lane order),
+/// the last [`ROW_HISTORY`] of them, for checking what a receiver that
+/// deskews and reorders puts out: its aligned output rows must be these
+/// rows, in order, each whole ([`RowCheck`]).
+#[derive(Debug, Clone, Default)]
+pub struct SentRows {
+    rows: VecDeque<Vec<u128>>,
+    /// The index of `rows[0]` since the start.
+    first: u64,
+    /// PCS lane 0's block of each kept row, to its index (the latest
+    /// wins: scrambled 64-bit payloads do not repeat within the history,
+    /// and a marker repeats only a period later).
+    by_lane0: HashMap<u128, u64>,
+}
+
+impl SentRows {
+    fn push(&mut self, row: Vec<u128>) {
+        let next = self.first + self.rows.len() as u64;
+        self.by_lane0.insert(row[0], next);
+        self.rows.push_back(row);
+        if self.rows.len() > ROW_HISTORY {
+            let old = self.rows.pop_front().expect("kept rows");
+            if self.by_lane0.get(&old[0]) == Some(&self.first) {
+                self.by_lane0.remove(&old[0]);
+            }
+            self.first += 1;
+        }
+    }
+
+    /// Row `index`, if still kept.
+    pub fn row(&self, index: u64) -> Option<&[u128]> {
+        let i = index.checked_sub(self.first)?;
+        self.rows.get(usize::try_from(i).ok()?).map(Vec::as_slice)
+    }
+
+    /// The latest kept row whose PCS lane 0 block is `block`.
+    pub fn find(&self, block: u128) -> Option<u64> {
+        self.by_lane0.get(&block).copied()
+    }
+}
+
+/// A receiver's deskewed output, row by row, against the rows sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowTally {
+    /// Output rows (every lane valid, some block not all zeros) equal to
+    /// a sent row on every logical lane, each the row after the last.
+    pub in_order: u64,
+    /// Rows that are the row after the last but differ in some blocks
+    /// (bit errors on the line), and those blocks.
+    pub errored: u64,
+    pub blocks_differing: u64,
+    /// Rows not the sent row after the last: misaligned, misordered,
+    /// repeated or lost rows.
+    pub out_of_order: u64,
+}
+
+/// Checks a receiver's output rows against [`SentRows`].
+#[derive(Debug, Clone, Default)]
+pub struct RowCheck {
+    /// The index of the last row matched.
+    last: Option<u64>,
+    pub tally: RowTally,
+}
+
+impl RowCheck {
+    /// One output edge: `valid` and the blocks by logical lane. An
+    /// all-zero row (not aligned, squelched) ends the sequence.
+    pub fn output(&mut self, sent: &SentRows, valid: bool, blocks: &[u128]) {
+        if !valid {
+            return;
+        }
+        if blocks.iter().all(|&b| b == 0) {
+            self.last = None;
+            return;
+        }
+        let t = &mut self.tally;
+        let want = match self.last {
+            Some(j) => Some(j + 1),
+            None => sent.find(blocks[0]),
+        };
+        let Some((j, row)) = want.and_then(|j| sent.row(j).map(|r| (j, r))) else {
+            t.out_of_order += 1;
+            self.last = None;
+            return;
+        };
+        let differing = row.iter().zip(blocks).filter(|(a, b)| a != b).count() as u64;
+        if differing == 0 {
+            t.in_order += 1;
+            self.last = Some(j);
+        } else if differing < blocks.len() as u64 {
+            t.errored += 1;
+            t.blocks_differing += differing;
+            self.last = Some(j);
+        } else {
+            t.out_of_order += 1;
+            self.last = None;
+        }
+    }
+
+    /// An output edge went unseen (a stimulus's first cycle of a later
+    /// run sees no outputs): the next row is found afresh.
+    pub fn lose_track(&mut self) {
+        self.last = None;
+    }
+}
+
 /// The link: transmitter, channel and receive gearboxes. One call of
 /// [`LinkChannel::cycle`] per core-clock cycle.
 #[derive(Debug, Clone)]
@@ -149,6 +258,7 @@ pub struct LinkChannel {
     rng: ChaCha8Rng,
     /// Bit errors held off ([`LinkChannel::set_errors`]).
     error_free: bool,
+    sent: SentRows,
 }
 
 impl LinkChannel {
@@ -183,6 +293,7 @@ impl LinkChannel {
             physical,
             rng,
             error_free: false,
+            sent: SentRows::default(),
         })
     }
 
@@ -193,6 +304,11 @@ impl LinkChannel {
     /// Per physical lane.
     pub fn counts(&self) -> Vec<LinkLaneCounts> {
         self.physical.iter().map(|p| p.counts).collect()
+    }
+
+    /// The transmitter's last rows, in PCS lane order.
+    pub fn sent_rows(&self) -> &SentRows {
+        &self.sent
     }
 
     /// Stops (or resumes) injecting bit errors: a test lets the markers
@@ -256,6 +372,7 @@ impl LinkChannel {
                 block
             })
             .collect();
+        self.sent.push(sent.clone());
         let lanes = self.plan.lanes;
         let error_free = self.error_free;
         self.physical
@@ -308,7 +425,7 @@ mod tests {
     //! (block lock per lane, then `model::pcs::deskew`): what the channel
     //! injected is what the receiver measures.
     use super::*;
-    use crate::model::pcs::deskew::{Deskew, DeskewConfig, LaneSample};
+    use crate::model::pcs::deskew::{Deskew, DeskewConfig, DeskewOutput, LaneSample};
     use crate::model::pcs::BlockLock;
 
     /// Block lock per lane (slip wait 0: the gearbox cuts the next word at
@@ -317,6 +434,8 @@ mod tests {
         locks: Vec<BlockLock>,
         slips: Vec<bool>,
         deskew: Deskew,
+        /// The output row of the last cycle.
+        out: DeskewOutput,
     }
 
     impl Receiver {
@@ -325,6 +444,7 @@ mod tests {
                 locks: (0..cfg.lanes).map(|_| BlockLock::new(0)).collect(),
                 slips: vec![false; cfg.lanes],
                 deskew: Deskew::new(cfg),
+                out: DeskewOutput::default(),
             }
         }
 
@@ -346,8 +466,9 @@ mod tests {
                 });
             }
             let n = samples.len();
-            let out = self.deskew.step(&samples);
-            let markers: Vec<Option<usize>> = out
+            self.out = self.deskew.step(&samples);
+            let markers: Vec<Option<usize>> = self
+                .out
                 .blocks
                 .iter()
                 .map(|&b| decode_marker(b, n).map(|m| m.0))
@@ -412,6 +533,54 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The model receiver's output, checked against the transmitter's
+    /// rows: once aligned, every output row is the next row sent, whole,
+    /// in logical order, over permutations, skews and gaps; and the check
+    /// itself catches a swapped pair and a lost row.
+    #[test]
+    fn deskewed_rows_are_the_rows_sent_in_order() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for case in 0..6 {
+            let lanes = 8;
+            let mut perm: Vec<usize> = (0..lanes).collect();
+            for i in (1..lanes).rev() {
+                perm.swap(i, rng.gen_range(0..=i));
+            }
+            let plan = LinkPlan {
+                lanes,
+                period: 200,
+                permutation: perm,
+                skew_blocks: (0..lanes).map(|_| rng.gen_range(0..=10)).collect(),
+                skew_bits: (0..lanes).map(|_| rng.gen_range(0..66)).collect(),
+                bit_error_ratio: 0.0,
+                gap: if case % 2 == 0 { 0.0 } else { 0.05 },
+                seed: case,
+            };
+            let mut link = LinkChannel::new(plan.clone()).unwrap();
+            let mut rx = Receiver::new(deskew_cfg(lanes, 200));
+            let mut check = RowCheck::default();
+            for _ in 0..1_500 {
+                rx.cycle(&mut link);
+                check.output(link.sent_rows(), rx.out.valid, &rx.out.blocks);
+            }
+            let t = check.tally;
+            assert!(t.in_order > 800, "case {case}: {t:?}, {plan:?}");
+            assert_eq!((t.errored, t.out_of_order), (0, 0), "case {case}: {t:?}");
+        }
+        // The check fails a swapped pair and a lost row.
+        let mut sent = SentRows::default();
+        for r in 0..4u128 {
+            sent.push((0..4).map(|k| 0x100 * (r + 1) + k).collect());
+        }
+        let mut c = RowCheck::default();
+        c.output(&sent, true, &[0x100, 0x101, 0x102, 0x103]);
+        c.output(&sent, true, &[0x200, 0x202, 0x201, 0x203]);
+        assert_eq!((c.tally.in_order, c.tally.errored), (1, 1));
+        assert_eq!(c.tally.blocks_differing, 2);
+        c.output(&sent, true, &[0x400, 0x401, 0x402, 0x403]);
+        assert_eq!(c.tally.out_of_order, 1, "{:?}", c.tally);
     }
 
     #[test]

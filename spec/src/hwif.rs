@@ -153,7 +153,8 @@ macro_rules! hw_bundles {
             /// DPConfig, ConfigStatus, DPInitPending, the state and its
             /// change flag) and its retimer's controls, output status and
             /// LOS/LOL flags, both directions; (page 13h) its four
-            /// loopbacks; (vendor page 80h) its bypass; (vendor pages 81h and 82h)
+            /// loopbacks; (vendor page 80h) its bypass and whether
+            /// its host output carries the deskewed receive link; (vendor pages 81h and 82h)
             /// its link's alignment status, both directions.
             DataLaneRegs / DataLanePort (data_lane, Lane) {
                 dp_deinit: control 1,
@@ -171,6 +172,7 @@ macro_rules! hw_bundles {
                 host_output_loopback: control 1,
                 host_input_loopback: control 1,
                 retimer_bypass: control 1,
+                rx_link_deskew: control 1,
                 host_gen_enable: control 1,
                 host_gen_invert: control 1,
                 host_gen_pattern: control 4,

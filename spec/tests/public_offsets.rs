@@ -219,6 +219,7 @@ const TABLE: &[Row] = &[
     ("DiagnosticsData", 0x14, 192, 0, 64, 8, Bytes(8), 'F'),
     // Vendor page 80h (xpo's own)
     ("RetimerBypass", 0x80, 128, 0, 8, 1, One, 'X'),
+    ("RxLinkDeskew", 0x80, 129, 0, 8, 1, One, 'X'),
     // Vendor pages 81h (receive) and 82h (transmit): the link's alignment
     ("RxAmLock", 0x81, 128, 0, 8, 1, One, 'X'),
     ("RxLaneAligned", 0x81, 129, 0, 8, 1, One, 'X'),

@@ -28,9 +28,26 @@
 //!    every marker instant, like a CMIS latched flag whose condition
 //!    persists).
 //! 5. **Data.** Transmit: monitoring only; the blocks pass by the link
-//!    untouched (item 6 of issue 13). Receive: monitoring as well, in this
-//!    step of the work; the deskewed, reordered rows replacing the
-//!    retimed output (`pcs::deskew` rules 5 and 6) come next.
+//!    untouched (item 6 of issue 13). Receive: the link's output is
+//!    `pcs::deskew`'s (rules 5 and 6): after edge e it shows the output
+//!    row of its step at edge e (the row it tapped at edge e −
+//!    `DESKEW_LATENCY`), deskewed, in logical lane order, all zeros while
+//!    not aligned. Host lane k carries the link's logical lane k in its
+//!    path's place when its `RxLinkDeskew` bit (vendor page 80h byte 129)
+//!    is set and it is not in `RetimerBypass` (a bypass lane is untouched):
+//!    the two controls, and the lane's `RxPolarityFlip`, are registered at
+//!    every edge like the loopbacks and the generator select (the lane
+//!    contract), so they act from the output after the edge that sampled
+//!    them. After edge e such a lane's path output is: `valid` the link
+//!    output's, the block lane k's (flipped under the registered
+//!    `RxPolarityFlip`) while the lane's receive path shows its output
+//!    enabled after edge e (`output_status`: output disable, data-path
+//!    activation, squelch — the gate the lane's own retimed output has),
+//!    all zeros otherwise. Above it, as over the path, the host
+//!    generator and the host input loopback; the host output loopback
+//!    takes it back into the transmit path like any host output. Off at
+//!    reset: lanes carrying their own single-lane streams (no markers)
+//!    are never aligned and would be squelched for good.
 //! 6. **Hi-BER across the link** (clause 82's BER monitor, Figure 82-13:
 //!    the invalid sync headers of every PCS lane counted in one window;
 //!    `retimer.link_ber_window_ns`, 500 us at 100GBASE-R, and
@@ -48,7 +65,8 @@
 //!    only knows `LINK_REPORT_LAG` edges later.)
 
 use super::pcs::deskew::{
-    Deskew, DeskewConfig, LaneSample, LANE_REPORT_LAG, LINK_REPORT_LAG, SKEW_BITS_REPORT_LAG,
+    Deskew, DeskewConfig, DeskewOutput, LaneSample, LANE_REPORT_LAG, LINK_REPORT_LAG,
+    SKEW_BITS_REPORT_LAG,
 };
 use super::pcs::BerMonitor;
 use std::collections::VecDeque;
@@ -112,6 +130,8 @@ pub struct LinkAlignment {
     history: VecDeque<Vec<LaneReport>>,
     /// What the engine shows after the last edge (rule 3).
     shown: Vec<LaneReport>,
+    /// The link's output row after the last edge (rule 5).
+    output: DeskewOutput,
 }
 
 /// Edges of history the reports need.
@@ -145,6 +165,11 @@ impl LinkAlignment {
             headers: Vec::with_capacity(p.lanes),
             history: (0..DEPTH).map(|_| now.clone()).collect(),
             shown: now,
+            output: DeskewOutput {
+                valid: false,
+                blocks: vec![0; p.lanes],
+                marker: false,
+            },
         }
     }
 
@@ -181,8 +206,7 @@ impl LinkAlignment {
         d.clear_deskew_errors();
     }
 
-    /// One edge with every lane's tap (rule 1). Allocation-free: it runs
-    /// every cycle of every model run.
+    /// One edge with every lane's tap (rule 1).
     pub fn step(&mut self, taps: &[LaneSample]) {
         // Rule 6: the last edge's headers, enabled by the status shown
         // after it.
@@ -194,7 +218,7 @@ impl LinkAlignment {
                 .filter(|t| t.valid)
                 .map(|t| (t.block & 0b11) as u8),
         );
-        self.deskew.step(taps);
+        self.output = self.deskew.step(taps);
         // The oldest snapshot's buffer becomes the newest.
         let mut now = self.history.pop_front().expect("DEPTH >= 1");
         Self::status_into(&mut self.deskew, &mut now);
@@ -218,6 +242,12 @@ impl LinkAlignment {
                 hi_ber: self.ber.hi_ber(),
             };
         }
+    }
+
+    /// Rule 5: the link's output row after the last edge, by logical
+    /// lane.
+    pub fn output(&self) -> &DeskewOutput {
+        &self.output
     }
 
     /// What the engine shows after the last edge, by physical lane.

@@ -42,6 +42,11 @@ struct LaneModel {
     tx: RetimerPath,
     rx: RetimerPath,
     dp: DataPathLane,
+    /// `link_alignment` rule 5: the host output carries the receive
+    /// link's logical lane (RxLinkDeskew, not in bypass), and its
+    /// RxPolarityFlip, as registered at the last edge.
+    link_select: bool,
+    link_flip: bool,
     /// The paths and the DPSM after reset, for module resets.
     pristine: Box<(RetimerPath, RetimerPath, DataPathLane)>,
 }
@@ -70,6 +75,8 @@ impl LaneModel {
             tx,
             rx,
             dp,
+            link_select: false,
+            link_flip: false,
         }
     }
 
@@ -105,12 +112,15 @@ impl LaneModel {
         r.media_chk_bits = d.media_checker.bit_count;
     }
 
-    /// One edge: `r` holds the register block's controls before it.
+    /// One edge: `r` holds the register block's controls before it;
+    /// `link` is the receive link's output for this lane's logical lane
+    /// after the edge (`valid`, block).
     fn step(
         &mut self,
         reset: bool,
         module_ready: bool,
         r: &DataLaneRegs,
+        link: (bool, u128),
         i: &xpo_spec::LaneInputs,
         o: &mut xpo_spec::LaneOutputs,
     ) {
@@ -190,16 +200,20 @@ impl LaneModel {
                 staged: DpConfig(r.dp_config as u8),
             });
         }
+        // Rule 5 of `link_alignment`: the registered select and flip.
+        self.link_select = !reset && r.rx_link_deskew != 0 && r.retimer_bypass == 0;
+        self.link_flip = !reset && r.rx_polarity_flip != 0;
         let (tx, rx) = (self.tx.outputs(), self.rx.outputs());
-        let d = self.diag.step(
-            reset,
-            &c,
-            &ifs,
-            (
-                block(tx.out_valid, tx.out_block),
-                block(rx.out_valid, rx.out_block),
-            ),
-        );
+        let rx_out = if self.link_select {
+            let flip = if self.link_flip { (1u128 << 66) - 1 } else { 0 };
+            let data = if rx.output_status { link.1 ^ flip } else { 0 };
+            block(link.0, data)
+        } else {
+            block(rx.out_valid, rx.out_block)
+        };
+        let d = self
+            .diag
+            .step(reset, &c, &ifs, (block(tx.out_valid, tx.out_block), rx_out));
         o.media_chk_locked = d.media_checker.locked;
         o.media_chk_error_count = d.media_checker.error_count;
         o.media_chk_bit_count = d.media_checker.bit_count;
@@ -521,6 +535,7 @@ impl Engine for Model {
             o.set_link(LinkSide::Rx, &rx.probes());
             o.set_link(LinkSide::Tx, &tx.probes());
         }
+        let link = self.rx_link.output();
         for (g, ((lane, i), o)) in self
             .lanes
             .iter_mut()
@@ -528,7 +543,15 @@ impl Engine for Model {
             .zip(outputs.lanes.iter_mut())
             .enumerate()
         {
-            lane.step(lane_reset, module_ready, &self.lane_controls[g], i, o);
+            let from_link = (link.valid, link.blocks[g]);
+            lane.step(
+                lane_reset,
+                module_ready,
+                &self.lane_controls[g],
+                from_link,
+                i,
+                o,
+            );
         }
     }
 }
@@ -551,7 +574,14 @@ mod tests {
         // DPDeinit and OutputDisableTx clear: DPInit, DPTxTurnOn, then
         // DPActivated within the configured durations.
         for _ in 0..2_000 {
-            lane.step(false, true, &DataLaneRegs::default(), &i, &mut o);
+            lane.step(
+                false,
+                true,
+                &DataLaneRegs::default(),
+                (false, 0),
+                &i,
+                &mut o,
+            );
         }
         assert!(lane.activated());
         lane.status(&mut r, true);

@@ -19,4 +19,19 @@ pub(super) fn page_80h(v: &mut Vec<Field>) {
                  and automatic squelch acts on LOS only.",
             ),
     );
+    v.push(
+        f("RxLinkDeskew", 0x80, 129)
+            .rw()
+            .bitmap()
+            .hw(HwRole::Control, HwScope::Lane, "rx_link_deskew")
+            .doc(
+                "Per host lane k: carry logical PCS lane k of the deskewed, reordered \
+                 receive link (IEEE 802.3 clause 82, pages 81h) instead of the lane's own \
+                 retimed media lane; all-zero blocks while the link is not aligned; the \
+                 lane's output gate (RxOutputDisable, data-path activation, squelch) \
+                 still applies. Off at reset: a lane carrying its own single-lane stream \
+                 (no alignment markers) would otherwise be squelched. Ignored on a lane \
+                 in RetimerBypass.",
+            ),
+    );
 }
