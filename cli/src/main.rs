@@ -203,6 +203,12 @@ struct RunArgs {
     /// or nobody (the reset values bring them up).
     #[arg(long, value_enum, default_value_t = DataPathArg::CmisI2c)]
     data_path: DataPathArg,
+    /// Under retimer traffic, set vendor page 80h RxLinkDeskew on every
+    /// lane: the host outputs carry the receive link deskewed and
+    /// reordered, checked row by row against the rows sent (reported
+    /// under `rx_link_rows`).
+    #[arg(long)]
+    rx_deskew: bool,
 }
 
 /// Who brings the data paths up in `xpo run`.
@@ -308,6 +314,7 @@ fn run(a: &RunArgs) -> Result<u8> {
             lasers: a.lasers.into(),
             lanes: a.lane_traffic.into(),
             data_path: a.data_path.into(),
+            rx_link_deskew: a.rx_deskew,
             ..Stimuli::default()
         },
         divergence_wave: Some(a.divergence_wave.clone()),

@@ -275,6 +275,13 @@ pub fn run_summary(r: &RunReport, svg: &Path) -> String {
             );
         }
     }
+    if let Some(rows) = &r.rx_link_rows {
+        let _ = writeln!(
+            s,
+            "  receive link on the host lanes (RxLinkDeskew): {} rows deskewed in order, {} with line errors ({} blocks), {} out of order",
+            rows.in_order, rows.errored, rows.blocks_differing, rows.out_of_order
+        );
+    }
     if !r.lanes.is_empty() {
         let _ = writeln!(
             s,

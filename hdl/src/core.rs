@@ -11,7 +11,7 @@ use crate::fanout::LaserFaultFanout;
 use crate::join::Widen;
 use crate::lane::Lane;
 use crate::laser::LaserLane;
-use crate::retimer::{LaneAlignment, LinkBerMonitor, MonitorOnly};
+use crate::retimer::{Deskew, LaneAlignment, LinkBerMonitor, MonitorOnly, ReceiveEnds};
 use rust_hdl::prelude::*;
 use xpo_spec::laser::LaserParams;
 use xpo_spec::monitors::MonitorParams;
@@ -130,8 +130,10 @@ pub struct XpoCore {
     ready_code: Constant<Bits<3>>,
     /// Each direction's lanes as one clause 82 link: alignment-marker
     /// lock, lane map, skew and BIP for pages 81h/82h
-    /// (`xpo_host::model::link_alignment` is the contract).
-    pub rx_link: LaneAlignment,
+    /// (`xpo_host::model::link_alignment` is the contract); the receive
+    /// link also deskews and reorders, its rows offered to every host
+    /// lane (rule 5: taken where RxLinkDeskew selects them).
+    pub rx_link: Deskew,
     pub tx_link: LaneAlignment,
     /// Each link's hi-BER over all its lanes (clause 82's BER monitor,
     /// rule 6 of the link contract), enabled by its shown `align_status`.
@@ -140,9 +142,10 @@ pub struct XpoCore {
     /// The module reset one edge later, as each lane's: the links reset
     /// with the lanes whose samples they take.
     link_reset: DFFWithInit<Bit>,
-    /// What the links would give deskew buffers, unused while both
-    /// directions only monitor.
-    rx_ends: MonitorOnly,
+    /// What the links give that nothing takes: the transmit link's
+    /// deskew-buffer inputs (it only monitors), the receive link's marker
+    /// flag and both links' last BIP mismatches.
+    rx_ends: ReceiveEnds,
     tx_ends: MonitorOnly,
     rx_number: Vec<Widen<5, 8>>,
     tx_number: Vec<Widen<5, 8>>,
@@ -262,12 +265,12 @@ impl XpoCore {
             laser_faults: LaserFaultFanout::new(cfg),
             module_ready: Default::default(),
             ready_code: Constant::new(3u64.into()),
-            rx_link: LaneAlignment::new(link.lanes, link.period, link.max_skew),
+            rx_link: Deskew::new(link.lanes, link.period, link.max_skew),
             tx_link: LaneAlignment::new(link.lanes, link.period, link.max_skew),
             rx_link_ber: LinkBerMonitor::new(link.lanes, link.ber_window, link.ber_threshold),
             tx_link_ber: LinkBerMonitor::new(link.lanes, link.ber_window, link.ber_threshold),
             link_reset: DFFWithInit::new(true),
-            rx_ends: MonitorOnly::new(n),
+            rx_ends: ReceiveEnds::new(n),
             tx_ends: MonitorOnly::new(n),
             rx_number: per_lane(n),
             tx_number: per_lane(n),
@@ -423,21 +426,18 @@ impl Logic for XpoCore {
         self.tx_link_ber.clock.next = self.clock.val();
         self.tx_link_ber.reset.next = self.link_reset.q.val();
         self.tx_link_ber.enable.next = self.tx_link.align_status.val();
-        self.rx_ends.row_in.next = self.rx_link.row_in.val();
-        self.rx_ends.row.next = self.rx_link.row.val();
-        self.rx_ends.acquire.next = self.rx_link.acquire.val();
-        self.rx_ends.aligned_next.next = self.rx_link.aligned_next.val();
+        self.rx_ends.out_marker.next = self.rx_link.out_marker.val();
         self.tx_ends.row_in.next = self.tx_link.row_in.val();
         self.tx_ends.row.next = self.tx_link.row.val();
         self.tx_ends.acquire.next = self.tx_link.acquire.val();
         self.tx_ends.aligned_next.next = self.tx_link.aligned_next.val();
         for i in 0..self.lanes.len() {
-            self.rx_ends.good[i].next = self.rx_link.good[i].val();
-            self.rx_ends.select[i].next = self.rx_link.select[i].val();
             self.rx_ends.last_bip_mismatch[i].next = self.rx_link.last_bip_mismatch[i].val();
             self.tx_ends.good[i].next = self.tx_link.good[i].val();
             self.tx_ends.select[i].next = self.tx_link.select[i].val();
             self.tx_ends.last_bip_mismatch[i].next = self.tx_link.last_bip_mismatch[i].val();
+            self.lanes[i].rx_deskew_valid.next = self.rx_link.out_valid.val();
+            self.lanes[i].rx_deskew_block.next = self.rx_link.out_block[i].val();
             self.rx_link.valid[i].next = self.lanes[i].rx_link_valid.val();
             self.rx_link.block[i].next = self.lanes[i].rx_link_block.val();
             self.rx_link.block_lock[i].next = self.lanes[i].rx_link_lock.val();

@@ -20,6 +20,11 @@
 //!   MeasurementRun) from
 //!   the register block; the host generator paces on every cycle (the
 //!   host SerDes takes a word a cycle: the engine has no host-side ready);
+//! - the host output takes the receive link's logical lane for this lane
+//!   (the core's `Deskew`) in the path's place when vendor page 80h
+//!   `RxLinkDeskew` is set and `RetimerBypass` is not, both registered at
+//!   every edge with `RxPolarityFlip`, under the Rx path's output gate as
+//!   it stands (`output_status`): `xpo_host::model::link_alignment` rule 5;
 //! - the 11h flags are levels the register block latches: TxLOS/RxLOS are
 //!   the paths' loss of signal and TxCDRLOL/RxCDRLOL their lack of block
 //!   lock, each raised only while the lane is DPActivated (a data path
@@ -103,6 +108,10 @@ pub struct Lane {
     pub tx_skew_bits: Signal<In, Bits<32>>,
     pub tx_bip_errors: Signal<In, Bits<32>>,
     pub tx_link_hi_ber: Signal<In, Bit>,
+    /// The receive link's deskewed output for this lane's logical lane
+    /// (`xpo_host::model::link_alignment` rule 5).
+    pub rx_deskew_valid: Signal<In, Bit>,
+    pub rx_deskew_block: Signal<In, Bits<66>>,
     /// To the register block: pages 10h/11h for this lane.
     pub regs: DataLanePort,
     media_gen: PrbsGenerator,
@@ -133,6 +142,13 @@ pub struct Lane {
     media_in_valid: DFF<Bit>,
     host_in_data: DFF<Bits<66>>,
     host_in_valid: DFF<Bit>,
+    /// The host output carries the receive link's logical lane
+    /// (RxLinkDeskew and not RetimerBypass, last edge), flipped under
+    /// RxPolarityFlip (last edge).
+    link_sel: DFF<Bit>,
+    link_flip: DFF<Bit>,
+    ones66: Constant<Bits<66>>,
+    zero66: Constant<Bits<66>>,
     /// The paths' inputs after the output loopbacks.
     tx_in_data: Signal<Local, Bits<66>>,
     tx_in_valid: Signal<Local, Bit>,
@@ -205,6 +221,8 @@ impl Lane {
             tx_skew_bits: Default::default(),
             tx_bip_errors: Default::default(),
             tx_link_hi_ber: Default::default(),
+            rx_deskew_valid: Default::default(),
+            rx_deskew_block: Default::default(),
             regs: Default::default(),
             media_gen: PrbsGenerator::with_patterns(cfg.prbs.media_patterns),
             media_chk: PrbsChecker::new(&cfg.prbs, cfg.prbs.media_patterns),
@@ -228,6 +246,10 @@ impl Lane {
             media_in_valid: Default::default(),
             host_in_data: Default::default(),
             host_in_valid: Default::default(),
+            link_sel: Default::default(),
+            link_flip: Default::default(),
+            ones66: Constant::new(Bits::<66>::mask()),
+            zero66: Constant::new(0u64.into()),
             tx_in_data: Default::default(),
             tx_in_valid: Default::default(),
             rx_in_data: Default::default(),
@@ -256,7 +278,9 @@ impl Logic for Lane {
             media_in_data,
             media_in_valid,
             host_in_data,
-            host_in_valid
+            host_in_valid,
+            link_sel,
+            link_flip
         );
         clock!(self, clock, media_gen, media_chk, host_gen, host_chk, tx_path, rx_path, dp);
         self.lane_reset.d.next = self.reset.val();
@@ -291,6 +315,16 @@ impl Logic for Lane {
         } else if self.lb_host_input.q.val() {
             self.host_out_data.next = self.host_in_data.q.val();
             self.host_out_valid.next = self.host_in_valid.q.val();
+        } else if self.link_sel.q.val() {
+            // The link's logical lane under this lane's output gate.
+            self.host_out_valid.next = self.rx_deskew_valid.val();
+            if !self.rx_path.output_status.val() {
+                self.host_out_data.next = self.zero66.val();
+            } else if self.link_flip.q.val() {
+                self.host_out_data.next = self.rx_deskew_block.val() ^ self.ones66.val();
+            } else {
+                self.host_out_data.next = self.rx_deskew_block.val();
+            }
         } else {
             self.host_out_data.next = self.rx_path.out_block.val();
             self.host_out_valid.next = self.rx_path.out_valid.val();
@@ -327,6 +361,10 @@ impl Logic for Lane {
         self.media_in_valid.d.next = self.rx_valid.val();
         self.host_in_data.d.next = self.host_tx_data.val();
         self.host_in_valid.d.next = self.host_tx_valid.val();
+        self.link_sel.d.next = self.regs.rx_link_deskew.val()
+            & !self.regs.retimer_bypass.val()
+            & !self.lane_reset.q.val();
+        self.link_flip.d.next = self.regs.rx_polarity_flip.val() & !self.lane_reset.q.val();
 
         // Tx: host SerDes in, media out.
         self.tx_path.reset.next = self.lane_reset.q.val();

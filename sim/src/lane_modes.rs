@@ -6,7 +6,7 @@
 
 use crate::lockstep::{Lockstep, LockstepOptions, RunResult, Stimulus};
 use crate::retimer::{RetimerPlan, RetimerTraffic};
-use crate::traffic::{Both, BusTraffic};
+use crate::traffic::{Both, BusTraffic, Forever};
 use crate::{build_engine, EngineKind, SimError};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -175,22 +175,23 @@ impl Stimulus for LatencyProbe {
     }
 }
 
-/// The bus for as long as the run lasts (its script ends early, and a
-/// finished stimulus would end the run).
-struct Forever<'a>(&'a mut BusTraffic);
-
-impl Stimulus for Forever<'_> {
-    fn drive(&mut self, cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs) {
-        self.0.drive(cycle, previous, inputs);
-    }
-}
-
 /// AXI writes setting `mode`'s bit on every lane of every bank, at cycle
 /// 20 (empty for the retimed mode).
 pub fn mode_script(cfg: &EngineConfig, mode: LaneMode) -> Result<Vec<(u64, AxiOp)>, SimError> {
-    let Some(name) = mode.field() else {
-        return Ok(Vec::new());
-    };
+    match mode.field() {
+        Some(name) => every_lane_script(cfg, name, 20),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// AXI writes setting the one-bit-a-lane field `name` (a lane bitmap such
+/// as `RetimerBypass` or `RxLinkDeskew`) on every lane of every bank, at
+/// cycle `at`.
+pub fn every_lane_script(
+    cfg: &EngineConfig,
+    name: &str,
+    at: u64,
+) -> Result<Vec<(u64, AxiOp)>, SimError> {
     let map = cfg.register_map();
     let f = map
         .field(name)
@@ -200,7 +201,7 @@ pub fn mode_script(cfg: &EngineConfig, mode: LaneMode) -> Result<Vec<(u64, AxiOp
         .map(|bank| {
             let addr = xpo_spec::regmap::linear_address(bank, f.page, byte);
             (
-                20,
+                at,
                 AxiOp::Write {
                     addr: addr & !3,
                     data: 0xFF << (8 * (addr & 3)),

@@ -18,7 +18,7 @@ use crate::lockstep::Stimulus;
 use crate::SimError;
 use serde::Serialize;
 use std::collections::VecDeque;
-use xpo_host::link::{LinkChannel, LinkLaneCounts, LinkPlan};
+use xpo_host::link::{LinkChannel, LinkLaneCounts, LinkPlan, RowCheck, RowTally};
 use xpo_host::serdes::{LineCounts, LineImpairments, SerdesLine};
 use xpo_spec::retimer::{LinkSide, RETIMED_LATENCY};
 use xpo_spec::{EngineInputs, EngineOutputs};
@@ -211,6 +211,10 @@ pub struct RetimerTraffic {
     /// Per lane, the last words driven (newest last): host, media.
     sent: Vec<(Sent, Sent)>,
     passed: Vec<(u64, u64)>,
+    /// A linked media side: the host outputs as rows of the receive
+    /// link, against the rows its transmitter sent (they match when the
+    /// engine deskews: vendor page 80h `RxLinkDeskew`).
+    rx_rows: RowCheck,
     started: bool,
 }
 
@@ -230,6 +234,7 @@ impl RetimerTraffic {
             slips: vec![false; lanes],
             sent: vec![Default::default(); lanes],
             passed: vec![(0, 0); lanes],
+            rx_rows: RowCheck::default(),
             started: false,
         })
     }
@@ -266,6 +271,7 @@ impl RetimerTraffic {
             slips: vec![false; lanes],
             sent: vec![Default::default(); lanes],
             passed: vec![(0, 0); lanes],
+            rx_rows: RowCheck::default(),
             started: false,
         })
     }
@@ -335,6 +341,15 @@ impl RetimerTraffic {
         self.host.clear_counts();
         self.media.clear_counts();
         self.passed.iter_mut().for_each(|p| *p = (0, 0));
+        self.rx_rows.tally = RowTally::default();
+    }
+
+    /// A linked run: the host outputs (`host_rx_*`, host lane k as
+    /// logical lane k) as rows of the receive link against the rows its
+    /// transmitter sent, since the last `clear_counts`; `None` for
+    /// per-lane lines.
+    pub fn rx_rows(&self) -> Option<RowTally> {
+        matches!(self.media, Lines::Link { .. }).then_some(self.rx_rows.tally)
     }
 
     /// Per lane and direction, from the stimulus's counts and the engine's
@@ -406,6 +421,17 @@ impl Stimulus for RetimerTraffic {
                 if v && w != 0 && o.host_rx_valid && o.host_rx_data == w {
                     self.passed[l].1 += 1;
                 }
+            }
+        }
+        if let Lines::Link { channel, .. } = &self.media {
+            if first {
+                // A later run's first cycle sees no outputs: the last
+                // run's final row goes unchecked.
+                self.rx_rows.lose_track();
+            } else {
+                let valid = previous.lanes.iter().all(|o| o.host_rx_valid);
+                let row: Vec<u128> = previous.lanes.iter().map(|o| o.host_rx_data).collect();
+                self.rx_rows.output(channel.sent_rows(), valid, &row);
             }
         }
         for (s, o) in self.slips.iter_mut().zip(&previous.lanes) {

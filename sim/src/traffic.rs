@@ -659,6 +659,16 @@ impl Stimulus for BusTraffic {
     }
 }
 
+/// A stimulus for as long as the run lasts: a bus whose script ends
+/// early would otherwise end the run (a finished stimulus does).
+pub struct Forever<'a>(pub &'a mut dyn Stimulus);
+
+impl Stimulus for Forever<'_> {
+    fn drive(&mut self, cycle: u64, previous: &EngineOutputs, inputs: &mut EngineInputs) {
+        self.0.drive(cycle, previous, inputs);
+    }
+}
+
 /// Two stimuli driving disjoint inputs, the first one first.
 pub struct Both<'a>(pub &'a mut dyn Stimulus, pub &'a mut dyn Stimulus);
 

@@ -5,14 +5,20 @@
 //! linked `RetimerTraffic`). The link probes (the values vendor pages
 //! 81h/82h show) are compared on every cycle; the stimulus checks on its
 //! own that what the engine measured is what the channel injected: the
-//! lane map, the skew in blocks and bits, and the BIP-8 errors.
+//! lane map, the skew in blocks and bits, and the BIP-8 errors. With
+//! vendor page 80h `RxLinkDeskew` set on every lane, it also checks the
+//! host outputs as the receive link's rows: once aligned, each row is
+//! the next row the media transmitter sent, whole, in logical lane order
+//! (`xpo_host::link::RowCheck`).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use xpo_host::link::LinkPlan;
+use xpo_host::link::RowTally;
 use xpo_host::serdes::LineImpairments;
+use xpo_sim::lane_modes::every_lane_script;
 use xpo_sim::retimer::{LaneReport, LinkLaneReport, RetimerPlan, RetimerTraffic};
-use xpo_sim::traffic::{Both, BusTraffic};
+use xpo_sim::traffic::{Both, BusTraffic, Forever};
 use xpo_sim::{build_engine, EngineKind, Lockstep, LockstepOptions};
 use xpo_spec::{Engine, EngineConfig};
 use xpo_tests::{all_engines, assert_agree};
@@ -87,6 +93,25 @@ fn assert_measured(name: &str, d: &[LinkLaneReport]) {
     }
 }
 
+/// The bus writing `RxLinkDeskew` on every lane at cycle 20: the host
+/// outputs carry the receive link's logical lanes.
+fn deskew_on(cfg: &EngineConfig) -> BusTraffic {
+    BusTraffic::new(cfg, 0, 0).with_script(every_lane_script(cfg, "RxLinkDeskew", 20).unwrap())
+}
+
+/// The receive link's output rows: at least `rows` in order, none out of
+/// order, and no more blocks differing from the rows sent than the media
+/// channel's bit errors (each corrupts one block).
+fn assert_rows(what: &str, t: RowTally, rep: &[LaneReport], rows: u64) {
+    let bit_errors: u64 = rep.iter().map(|l| l.rx.bit_errors_injected).sum();
+    assert!(t.in_order >= rows, "{what}: {t:?}");
+    assert_eq!(t.out_of_order, 0, "{what}: {t:?}");
+    assert!(
+        t.blocks_differing <= bit_errors,
+        "{what}: {t:?}, {bit_errors} bit errors"
+    );
+}
+
 fn run(ls: &mut Lockstep, stim: &mut dyn xpo_sim::Stimulus, cycles: u64) -> xpo_sim::RunResult {
     let r = ls.run(
         stim,
@@ -101,21 +126,35 @@ fn run(ls: &mut Lockstep, stim: &mut dyn xpo_sim::Stimulus, cycles: u64) -> xpo_
 
 /// The default configuration (markers every 16383 blocks, 64-block
 /// buffers) on all three engines: 100,000 cycles x 8 lanes x 2
-/// directions. Bit errors run only between the third marker instant
-/// (the links are locked and have judged a clean period) and a period
-/// before the last one the run sees, so every errored period is closed
-/// by a marker the engine judges and the counts are exact.
+/// directions, the host outputs carrying the deskewed receive link. Bit
+/// errors run only between the third marker instant (the links are
+/// locked and have judged a clean period) and a period before the last
+/// one the run sees, so every errored period is closed by a marker the
+/// engine judges and the counts are exact.
 #[test]
 fn three_engines_agree_and_measure_the_injected_links() {
     let cfg = EngineConfig::default();
     let mut traffic = traffic(21, &cfg, 2e-6);
+    let mut bus = deskew_on(&cfg);
     let mut ls = Lockstep::new(all_engines(&cfg));
     errors(&mut traffic, false);
-    run(&mut ls, &mut traffic, 36_000);
+    run(
+        &mut ls,
+        &mut Both(&mut traffic, &mut Forever(&mut bus)),
+        36_000,
+    );
     errors(&mut traffic, true);
-    run(&mut ls, &mut traffic, 30_000);
+    run(
+        &mut ls,
+        &mut Both(&mut traffic, &mut Forever(&mut bus)),
+        30_000,
+    );
     errors(&mut traffic, false);
-    let r = run(&mut ls, &mut traffic, 34_000);
+    let r = run(
+        &mut ls,
+        &mut Both(&mut traffic, &mut Forever(&mut bus)),
+        34_000,
+    );
     let rep = traffic.report(&r.last_outputs);
     for (name, d) in links(&rep) {
         assert_measured(name, &d);
@@ -127,10 +166,55 @@ fn three_engines_agree_and_measure_the_injected_links() {
         // Each lane judged at least three markers after locking.
         assert!(d.iter().all(|l| l.markers_sent >= 4), "{d:#?}");
     }
+    // Aligned after two marker periods (about 33,000 cycles): the rest of
+    // the run's rows leave deskewed, less the 2 % gaps.
+    let rows = traffic.rx_rows().expect("a linked run");
+    assert_rows("rx", rows, &rep, 60_000);
+    assert!(rows.errored > 0, "bit errors reached the output: {rows:?}");
     for l in &rep {
         // Retimed data passes alongside (not while the lines hunt).
         assert!(l.tx.blocks_passed > l.tx.blocks_sent * 9 / 10, "{l:?}");
-        assert!(l.rx.blocks_passed > l.rx.blocks_sent * 9 / 10, "{l:?}");
+    }
+}
+
+/// Item 6 and the permutation property at the engine, on the model and
+/// rust-hdl in lockstep: for random lane swaps with skews in blocks and
+/// bits and 2 % gaps, once the receive link aligns every host output row
+/// is the next row sent, whole, in logical lane order; the transmit side
+/// only monitors, so its blocks leave on their own lanes.
+#[test]
+fn the_receive_link_leaves_deskewed_in_logical_order_for_any_lane_swap() {
+    let mut cfg = EngineConfig::default();
+    cfg.retimer.am_period = 200;
+    cfg.retimer.max_skew_blocks = 24;
+    let mut rng = ChaCha8Rng::seed_from_u64(82);
+    for case in 0..4 {
+        let engines: Vec<Box<dyn Engine>> = [EngineKind::Model, EngineKind::RustHdl]
+            .iter()
+            .map(|&k| build_engine(k, &cfg).unwrap())
+            .collect();
+        let mut p = || plan(&mut rng, cfg.lanes, 200, 24, 0.0);
+        let (host, media) = (p(), p());
+        let what = format!("case {case}, media {media:?}");
+        let mut traffic = RetimerTraffic::linked(retimer_plan(), host, media, cfg.lanes).unwrap();
+        let mut bus = deskew_on(&cfg);
+        let mut ls = Lockstep::new(engines);
+        let r = run(
+            &mut ls,
+            &mut Both(&mut traffic, &mut Forever(&mut bus)),
+            3_000,
+        );
+        let rep = traffic.report(&r.last_outputs);
+        for (name, d) in links(&rep) {
+            assert_measured(&format!("{what} {name}"), &d);
+        }
+        assert_rows(&what, traffic.rx_rows().unwrap(), &rep, 1_500);
+        for l in &rep {
+            assert!(
+                l.tx.blocks_passed > l.tx.blocks_sent * 2 / 3,
+                "{what}: {l:?}"
+            );
+        }
     }
 }
 
@@ -223,7 +307,8 @@ fn a_skew_beyond_the_maximum_is_flagged_never_aligned() {
 
 /// Every skew from 0 to the default maximum (64 blocks), at the engine,
 /// on the model and the Verilated RTL in lockstep (markers every 16383
-/// blocks: the Verilator model is built for the default configuration).
+/// blocks: the Verilator model is built for the default configuration),
+/// the receive link deskewed onto the host lanes.
 /// Ten links a side, each with one lane 0 blocks early and seven more
 /// between 7r + 1 and 7r + 7 (64 at most), under a random lane swap and a
 /// common bit offset: every lane aligned, its number the PCS lane sent on
@@ -257,9 +342,23 @@ fn every_skew_up_to_the_maximum_is_measured_exactly_in_the_engine() {
             .collect();
         let mut traffic =
             RetimerTraffic::linked(retimer_plan(), p.clone(), p.clone(), cfg.lanes).unwrap();
+        let mut bus = deskew_on(&cfg);
         let mut ls = Lockstep::new(engines);
-        let res = run(&mut ls, &mut traffic, 36_000);
-        for (name, d) in links(&traffic.report(&res.last_outputs)) {
+        let res = run(
+            &mut ls,
+            &mut Both(&mut traffic, &mut Forever(&mut bus)),
+            36_000,
+        );
+        let rep = traffic.report(&res.last_outputs);
+        // Aligned at the third marker (about 33,000 cycles): the rows
+        // after it leave deskewed, whatever the skews.
+        assert_rows(
+            &format!("link {r}"),
+            traffic.rx_rows().unwrap(),
+            &rep,
+            2_000,
+        );
+        for (name, d) in links(&rep) {
             assert_measured(&format!("link {r} {name}"), &d);
             for l in &d {
                 assert_eq!(l.skew_bits, 66 * l.skew_blocks_injected, "{l:?}");

@@ -587,3 +587,31 @@ impl Logic for MonitorOnly {
         Verilog::Custom(format!("wire ends_unused = ^{{{}}};\n", v.join(", ")))
     }
 }
+
+/// The receive link's outputs the engine does not take: the marker-row
+/// flag (for a decoder after the reorder, `LinkDecode`) and the last BIP
+/// mismatches. Ended like [`MonitorOnly`]'s.
+#[derive(LogicBlock)]
+pub struct ReceiveEnds {
+    pub out_marker: Signal<In, Bit>,
+    pub last_bip_mismatch: Vec<Signal<In, Bits<8>>>,
+}
+
+impl ReceiveEnds {
+    pub fn new(lanes: usize) -> Self {
+        Self {
+            out_marker: Default::default(),
+            last_bip_mismatch: per_lane(lanes),
+        }
+    }
+}
+
+impl Logic for ReceiveEnds {
+    fn update(&mut self) {}
+
+    fn hdl(&self) -> Verilog {
+        let mut v = vec!["out_marker".to_string()];
+        v.extend((0..self.last_bip_mismatch.len()).map(|x| format!("last_bip_mismatch${x}")));
+        Verilog::Custom(format!("wire ends_unused = ^{{{}}};\n", v.join(", ")))
+    }
+}

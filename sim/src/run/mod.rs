@@ -154,6 +154,14 @@ pub struct Stimuli {
     /// the bring-up picture); 0: never.
     #[serde(default = "one_microsecond")]
     pub laser_trace_ns: u64,
+    /// With [`LaneTraffic::Retimer`]: set vendor page 80h `RxLinkDeskew`
+    /// on every lane at cycle 20, so the host outputs carry the receive
+    /// link deskewed and reordered, and check them row by row against
+    /// the rows the media transmitter sent (the report's
+    /// `rx_link_rows`). Off by default: the per-lane retimed output is
+    /// what a CMIS host expects.
+    #[serde(default)]
+    pub rx_link_deskew: bool,
 }
 
 fn one_microsecond() -> u64 {
@@ -168,6 +176,7 @@ impl Default for Stimuli {
             lasers: LaserScenario::BringUp,
             data_path: DataPathHost::CmisI2c,
             laser_trace_ns: one_microsecond(),
+            rx_link_deskew: false,
         }
     }
 }
@@ -317,6 +326,13 @@ pub fn run_with_progress(
     if let Some(p) = prbs.as_mut() {
         script.extend(p.script());
     }
+    if spec.stimuli.rx_link_deskew && spec.stimuli.lanes == LaneTraffic::Retimer {
+        script.extend(crate::lane_modes::every_lane_script(
+            cfg,
+            "RxLinkDeskew",
+            20,
+        )?);
+    }
     let mut traffic = BusTraffic::new(cfg, spec.seed, u64::MAX)
         .with_script(script)
         .sparing(spared);
@@ -360,8 +376,13 @@ pub fn run_with_progress(
         prbs.map(|p| p.report(&result.last_outputs))
             .unwrap_or_default(),
         retimer
+            .as_ref()
             .map(|r| r.report(&result.last_outputs))
             .unwrap_or_default(),
+        retimer
+            .as_ref()
+            .filter(|_| spec.stimuli.rx_link_deskew)
+            .and_then(|r| r.rx_rows()),
         traffic.report(),
         readback,
         bench,
@@ -509,6 +530,38 @@ mod tests {
         assert_eq!(b.ended_at_cycle, None);
         assert!(b.error.as_ref().unwrap().contains("run ended"), "{b:?}");
         assert!(r.failed());
+    }
+
+    /// `rx_link_deskew`: with markers every 300 blocks the receive link
+    /// aligns within the run, and the host outputs then carry its rows in
+    /// logical order, each the next row sent (line bit errors aside);
+    /// the run passes and the JSON has the tally.
+    #[test]
+    fn a_run_with_the_receive_link_deskewed_checks_its_rows() {
+        let mut spec = RunSpec {
+            engines: vec![EngineKind::Model],
+            cycles: 6_000,
+            stimuli: Stimuli {
+                data_path: DataPathHost::Reset,
+                rx_link_deskew: true,
+                ..Stimuli::default()
+            },
+            ..RunSpec::default()
+        };
+        spec.config.retimer.am_period = 300;
+        spec.config.retimer.max_skew_blocks = 40;
+        let r = run(&spec).unwrap();
+        assert!(!r.failed(), "{:?}", r.failure_reasons());
+        let rows = r.rx_link_rows.expect("the tally");
+        assert!(rows.in_order > 3_000, "{rows:?}");
+        assert_eq!(rows.out_of_order, 0, "{rows:?}");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["rx_link_rows"]["in_order"], rows.in_order);
+        // Without it, no tally and the per-lane output passes blocks.
+        spec.stimuli.rx_link_deskew = false;
+        let r = run(&spec).unwrap();
+        assert!(r.rx_link_rows.is_none());
+        assert!(r.retimer.iter().all(|l| l.rx.blocks_passed > 3_000));
     }
 
     #[test]

@@ -137,6 +137,22 @@ impl BringUpSummary {
     }
 }
 
+/// The receive link's deskewed rows on the host outputs
+/// (`xpo_host::link::RowCheck`): once aligned, each must be the next row
+/// the media transmitter sent, in logical lane order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LinkRows {
+    /// Rows equal to the next row sent on every logical lane.
+    pub in_order: u64,
+    /// The next row sent, some blocks differing (line bit errors), and
+    /// those blocks (at most the bit errors the media lines injected).
+    pub errored: u64,
+    pub blocks_differing: u64,
+    /// Rows that were not the next row sent: lost, repeated, misaligned
+    /// or misordered. A failure.
+    pub out_of_order: u64,
+}
+
 /// One lane's retimer in a run: what its lines sent and injected, what the
 /// engine locked and counted, and its data path as read back.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,6 +183,10 @@ pub struct RunReport {
     /// default; empty otherwise): lock, errors injected on the line and
     /// counted by the engine, and the data-path state read back over AXI.
     pub retimer: Vec<RetimerLaneReport>,
+    /// A run with `rx_link_deskew`: the host outputs as the receive
+    /// link's rows against the rows the media transmitter sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rx_link_rows: Option<LinkRows>,
     /// The CMIS host's data-path bring-up over I2C (a retimer-traffic run
     /// with `data_path = "cmis-i2c"`, the default).
     pub data_path_bring_up: Option<BringUpSummary>,
@@ -206,6 +226,7 @@ impl RunReport {
         result: &RunResult,
         lanes: Vec<LaneReport>,
         retimer: Vec<crate::retimer::LaneReport>,
+        rx_rows: Option<xpo_host::link::RowTally>,
         traffic: TrafficReport,
         readback: Readback,
         bench: LaserBench,
@@ -270,6 +291,12 @@ impl RunReport {
             count_mismatch_lanes,
             unlocked_retimer_lanes,
             misaligned_link_lanes,
+            rx_link_rows: rx_rows.map(|t| LinkRows {
+                in_order: t.in_order,
+                errored: t.errored,
+                blocks_differing: t.blocks_differing,
+                out_of_order: t.out_of_order,
+            }),
             coverage,
             seed: spec.seed,
             config: spec.config.clone(),
@@ -318,6 +345,21 @@ impl RunReport {
         ] {
             if !lanes.is_empty() {
                 why.push(format!("{what} {lanes:?}"));
+            }
+        }
+        if let Some(r) = &self.rx_link_rows {
+            let bit_errors: u64 = self.retimer.iter().map(|l| l.rx.bit_errors_injected).sum();
+            if r.out_of_order > 0 {
+                why.push(format!(
+                    "{} receive link rows out of order on the host outputs",
+                    r.out_of_order
+                ));
+            }
+            if r.blocks_differing > bit_errors {
+                why.push(format!(
+                    "{} deskewed blocks differ from those sent, more than the {bit_errors} bit errors injected",
+                    r.blocks_differing
+                ));
             }
         }
         let v = &self.laser_safety.violations;
