@@ -74,9 +74,17 @@ pub struct CoverageSampler {
     /// banking, its raised and cleared bins, and whether it was seen
     /// raised (so a later clear counts).
     flags: Vec<Flag>,
-    /// Per link side: its aligned, lost and regained bins; aligned at the
-    /// last cycle; ever aligned.
-    links: [([usize; 3], bool, bool); 2],
+    /// Per link side (rx, tx).
+    links: [LinkBins; 2],
+}
+
+/// One link side's bins: aligned, alignment lost, alignment regained,
+/// hi-BER raised, hi-BER cleared; and what the last cycle showed.
+struct LinkBins {
+    bins: [usize; 5],
+    aligned: bool,
+    ever_aligned: bool,
+    hi_ber: bool,
 }
 
 struct Flag {
@@ -149,16 +157,17 @@ impl CoverageSampler {
                 raised: false,
             })
             .collect();
-        let mut link = |side: &str| {
-            (
-                [
-                    bin(format!("link {side} aligned")),
-                    bin(format!("link {side} alignment lost")),
-                    bin(format!("link {side} alignment regained")),
-                ],
-                false,
-                false,
-            )
+        let mut link = |side: &str| LinkBins {
+            bins: [
+                bin(format!("link {side} aligned")),
+                bin(format!("link {side} alignment lost")),
+                bin(format!("link {side} alignment regained")),
+                bin(format!("link {side} hi-BER raised")),
+                bin(format!("link {side} hi-BER cleared")),
+            ],
+            aligned: false,
+            ever_aligned: false,
+            hi_ber: false,
         };
         let links = [link("rx"), link("tx")];
         let banks = |lanes: usize| lanes.div_ceil(8) as u8;
@@ -186,17 +195,23 @@ impl CoverageSampler {
         for (i, side) in [LinkSide::Rx, LinkSide::Tx].into_iter().enumerate() {
             let aligned =
                 !out.lanes.is_empty() && out.lanes.iter().all(|l| l.link(side).lane_aligned);
-            let (b, was, ever) = &mut self.links[i];
+            // One link, one hi-BER: lane 0 shows it.
+            let hi_ber = out.lanes.first().is_some_and(|l| l.link(side).hi_ber);
+            let k = &mut self.links[i];
             if aligned {
-                bins[b[0]].1 = true;
-                if !*was && *ever {
-                    bins[b[2]].1 = true;
+                bins[k.bins[0]].1 = true;
+                if !k.aligned && k.ever_aligned {
+                    bins[k.bins[2]].1 = true;
                 }
-            } else if *was {
-                bins[b[1]].1 = true;
+            } else if k.aligned {
+                bins[k.bins[1]].1 = true;
             }
-            *was = aligned;
-            *ever |= aligned;
+            if hi_ber != k.hi_ber {
+                bins[k.bins[if hi_ber { 3 } else { 4 }]].1 = true;
+            }
+            k.aligned = aligned;
+            k.ever_aligned |= aligned;
+            k.hi_ber = hi_ber;
         }
         if !cycle.is_multiple_of(SAMPLE_EVERY) {
             return;
@@ -384,6 +399,7 @@ mod tests {
             "flag ModuleStateChanged raised",
             "flag LRxDeskewError cleared",
             "link tx alignment regained",
+            "link rx hi-BER cleared",
         ] {
             assert!(r.bins.contains_key(b), "{b}");
         }
@@ -404,5 +420,38 @@ mod tests {
         assert!(t.uncovered().contains(&"module state ModuleFault"));
         assert_eq!(t.groups()["module state"], (1, 5));
         assert_eq!(t.groups()["pattern"], (0, 16));
+    }
+
+    /// The link bins follow the probes: hi-BER raised then cleared on the
+    /// receive side only, alignment gained, lost and regained.
+    #[test]
+    fn link_bins_follow_the_link_probes() {
+        use xpo_spec::retimer::LinkProbes;
+        let cfg = EngineConfig::default();
+        let mut s = CoverageSampler::new(&cfg);
+        let mut out = EngineOutputs::new(cfg.lanes, cfg.laser_lanes);
+        let mut step = |s: &mut CoverageSampler, aligned: bool, hi_ber: bool| {
+            for l in &mut out.lanes {
+                let p = LinkProbes {
+                    lane_aligned: aligned,
+                    hi_ber,
+                    ..Default::default()
+                };
+                l.set_link(LinkSide::Rx, &p);
+            }
+            s.observe(1, &[], &out);
+        };
+        step(&mut s, true, false);
+        step(&mut s, true, true);
+        let r = s.report();
+        assert!(r.bins["link rx hi-BER raised"] && !r.bins["link rx hi-BER cleared"]);
+        assert!(r.bins["link rx aligned"] && !r.bins["link rx alignment lost"]);
+        step(&mut s, false, false);
+        step(&mut s, true, false);
+        let r = s.report();
+        for b in ["hi-BER cleared", "alignment lost", "alignment regained"] {
+            assert!(r.bins[&format!("link rx {b}")], "{b}");
+        }
+        assert!(!r.bins["link tx hi-BER raised"] && !r.bins["link tx aligned"]);
     }
 }
