@@ -372,10 +372,10 @@ impl LinkChannel {
                 block
             })
             .collect();
-        self.sent.push(sent.clone());
         let lanes = self.plan.lanes;
         let error_free = self.error_free;
-        self.physical
+        let words = self
+            .physical
             .iter_mut()
             .zip(&self.plan.permutation)
             .map(|(p, &k)| {
@@ -415,7 +415,9 @@ impl LinkChannel {
                     None => (false, 0),
                 }
             })
-            .collect()
+            .collect();
+        self.sent.push(sent);
+        words
     }
 }
 

@@ -215,6 +215,8 @@ pub struct RetimerTraffic {
     /// link, against the rows its transmitter sent (they match when the
     /// engine deskews: vendor page 80h `RxLinkDeskew`).
     rx_rows: RowCheck,
+    /// Scratch: the host outputs of one cycle, as a row.
+    row: Vec<u128>,
     started: bool,
 }
 
@@ -235,6 +237,7 @@ impl RetimerTraffic {
             sent: vec![Default::default(); lanes],
             passed: vec![(0, 0); lanes],
             rx_rows: RowCheck::default(),
+            row: Vec::with_capacity(lanes),
             started: false,
         })
     }
@@ -272,6 +275,7 @@ impl RetimerTraffic {
             sent: vec![Default::default(); lanes],
             passed: vec![(0, 0); lanes],
             rx_rows: RowCheck::default(),
+            row: Vec::with_capacity(lanes),
             started: false,
         })
     }
@@ -430,8 +434,10 @@ impl Stimulus for RetimerTraffic {
                 self.rx_rows.lose_track();
             } else {
                 let valid = previous.lanes.iter().all(|o| o.host_rx_valid);
-                let row: Vec<u128> = previous.lanes.iter().map(|o| o.host_rx_data).collect();
-                self.rx_rows.output(channel.sent_rows(), valid, &row);
+                self.row.clear();
+                self.row
+                    .extend(previous.lanes.iter().map(|o| o.host_rx_data));
+                self.rx_rows.output(channel.sent_rows(), valid, &self.row);
             }
         }
         for (s, o) in self.slips.iter_mut().zip(&previous.lanes) {

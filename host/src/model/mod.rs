@@ -205,7 +205,7 @@ impl LaneModel {
         self.link_flip = !reset && r.rx_polarity_flip != 0;
         let (tx, rx) = (self.tx.outputs(), self.rx.outputs());
         let rx_out = if self.link_select {
-            let flip = if self.link_flip { (1u128 << 66) - 1 } else { 0 };
+            let flip = if self.link_flip { retimer::ALL_ONES } else { 0 };
             let data = if rx.output_status { link.1 ^ flip } else { 0 };
             block(link.0, data)
         } else {
